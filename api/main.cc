@@ -1,0 +1,37 @@
+// vetan: the command line. A thin shell over core: it parses flags, calls the loaders and
+// the pipeline, and writes files.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "api/commands.h"
+
+namespace {
+
+const char kUsage[] =
+    "vetan — a state's monthly salary run, exact to the rupee.\n"
+    "\n"
+    "usage: vetan <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  run        compute a month: payslips, bills, mismatch report, stopped list\n"
+    "  generate   write a realistic synthetic employee master (CSV)\n"
+    "\n"
+    "Run 'vetan <command> --help' for a command's flags.\n"
+    "Exit codes: 0 done, 1 failed while running, 2 refused (bad input; one line on stderr).\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? vetan::kExitRefused : vetan::kExitOk;
+  }
+  const std::string command = argv[1];
+  vetan::Arguments args(argv + 2, argv + argc);
+  if (command == "run") return vetan::run_command(args);
+  if (command == "generate") return vetan::generate_command(args);
+  std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
+  return vetan::kExitRefused;
+}

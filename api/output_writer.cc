@@ -1,0 +1,278 @@
+#include "api/output_writer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <tbb/parallel_for.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "core/run/month_run.h"
+
+namespace vetan {
+namespace {
+
+void append_number(std::string* out, int64_t value) {
+  char buffer[24];
+  auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out->append(buffer, size_t(r.ptr - buffer));
+}
+
+// Writes a file whole or not at all: to a temporary name beside it, then a rename.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path)
+      : path_(std::move(path)), temporary_(path_ + ".tmp-" + std::to_string(::getpid())) {
+    fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+  }
+  ~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(temporary_.c_str());
+  }
+  void write(std::string_view bytes) {
+    while (status_.ok() && !bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+        return;
+      }
+      bytes.remove_prefix(size_t(n));
+    }
+  }
+  Status commit() {
+    if (status_.ok() && ::fsync(fd_) != 0) {
+      status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (status_.ok() && ::rename(temporary_.c_str(), path_.c_str()) != 0) {
+      status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    committed_ = status_.ok();
+    return status_;
+  }
+
+ private:
+  std::string path_, temporary_;
+  int fd_ = -1;
+  bool committed_ = false;
+  Status status_;
+};
+
+// Formats `count` rows in parallel blocks and writes them in order, a window at a time so
+// memory stays bounded. format(i, out) appends row i.
+void write_rows_parallel(AtomicFile* file, size_t count,
+                         const std::function<void(size_t, std::string*)>& format) {
+  constexpr size_t kBlock = 8192, kWindow = 64;
+  std::vector<std::string> blocks(kWindow);
+  for (size_t start = 0; start < count; start += kBlock * kWindow) {
+    const size_t n_blocks = std::min(kWindow, (count - start + kBlock - 1) / kBlock);
+    tbb::parallel_for(size_t(0), n_blocks, [&](size_t b) {
+      std::string& out = blocks[b];
+      out.clear();
+      const size_t end = std::min(count, start + (b + 1) * kBlock);
+      for (size_t i = start + b * kBlock; i < end; ++i) format(i, &out);
+    });
+    for (size_t b = 0; b < n_blocks; ++b) file->write(blocks[b]);
+  }
+}
+
+const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
+
+}  // namespace
+
+void append_csv_field(std::string* out, std::string_view value) {
+  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(value);
+    return;
+  }
+  out->push_back('"');
+  for (char c : value) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+std::string summary_json(const MonthResult& result) {
+  const RunSummary& s = result.summary;
+  std::string json = "{\n  \"month\": \"" + format_month(result.rules.month) + "\",\n";
+  auto field = [&json](const char* name, int64_t value) {
+    json += std::string("  \"") + name + "\": " + std::to_string(value) + ",\n";
+  };
+  field("rows", s.rows);
+  field("paid", s.paid);
+  field("stopped", s.stopped);
+  field("mismatched", s.mismatched);
+  field("bills", s.bills);
+  field("gross", s.gross);
+  field("total_deductions", s.total_deductions);
+  field("net", s.net);
+  field("employer_nps", s.employer_nps);
+  json += "  \"reasons\": {";
+  bool first = true;
+  for (int i = 0; i < kReasonCount; ++i) {
+    if (s.reasons[size_t(i)] == 0) continue;
+    json += first ? "\n" : ",\n";
+    json += std::string("    \"") + kReasonCodes[i] + "\": " + std::to_string(s.reasons[size_t(i)]);
+    first = false;
+  }
+  json += first ? "}\n}\n" : "\n  }\n}\n";
+  return json;
+}
+
+Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
+                         const TableIndex& index, const MonthResult& result) {
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error) return Status::io_error(folder + ": cannot create (" + error.message() + ")");
+  const PayslipLayout& layout = result.layout;
+  const std::string month = format_month(result.rules.month);
+  auto path = [&folder](const char* name) { return folder + "/" + name; };
+
+  // payslips.csv: PAID rows by employee_id.
+  std::vector<uint32_t> paid;
+  paid.reserve(size_t(result.summary.paid));
+  for (uint32_t r : index.rows_by_employee_id) {
+    if (result.fate_of(r) == Fate::kPaid) paid.push_back(r);
+  }
+  {
+    AtomicFile file(path("payslips.csv"));
+    std::string header =
+        "employee_id,line,bill_id,treasury_code,ddo_code,bill_group,budget_head,fund_type,"
+        "payable_days";
+    for (const std::string& name : layout.names) header += "," + name;
+    file.write(header + "\n");
+    write_rows_parallel(&file, paid.size(), [&](size_t i, std::string* out) {
+      const uint32_t r = paid[i];
+      append_csv_field(out, t.employee_id[r]);
+      out->push_back(',');
+      append_number(out, int64_t(r) + 1);
+      out->push_back(',');
+      std::string_view suffix = index.bills[index.bill_of_row[r]].id_suffix;
+      if (suffix.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out->append(month).push_back('/');
+        out->append(suffix);
+      } else {
+        append_csv_field(out, month + "/" + std::string(suffix));
+      }
+      for (std::string_view text : {t.treasury_code[r], t.ddo_code[r], t.bill_group[r],
+                                    t.budget_head[r], std::string_view(fund_name(t.fund_type[r]))}) {
+        out->push_back(',');
+        append_csv_field(out, text);
+      }
+      out->push_back(',');
+      append_number(out, result.payable_days[r]);
+      for (size_t c = 0; c < layout.columns; ++c) {
+        out->push_back(',');
+        append_number(out, result.amount(c, r));
+      }
+      out->push_back('\n');
+    });
+    if (Status s = file.commit(); !s.ok()) return s;
+  }
+
+  // bills.csv and bill_heads.csv, sorted by bill id.
+  {
+    AtomicFile file(path("bills.csv"));
+    std::string out = "bill_id,month,treasury_code,ddo_code,bill_group,employees";
+    for (const std::string& name : layout.names) out += "," + name;
+    out += "\n";
+    for (const BillTotals& bill : result.bills) {
+      const BillKey& key = index.bills[bill.bill];
+      append_csv_field(&out, month + "/" + key.id_suffix);
+      out += "," + month;
+      for (std::string_view text :
+           {t.treasury_code.dictionary.value(key.treasury_code),
+            t.ddo_code.dictionary.value(key.ddo_code), t.bill_group.dictionary.value(key.bill_group)}) {
+        out.push_back(',');
+        append_csv_field(&out, text);
+      }
+      out.push_back(',');
+      append_number(&out, bill.employees);
+      for (Money amount : bill.amounts) {
+        out.push_back(',');
+        append_number(&out, amount);
+      }
+      out.push_back('\n');
+    }
+    file.write(out);
+    if (Status s = file.commit(); !s.ok()) return s;
+  }
+  {
+    AtomicFile file(path("bill_heads.csv"));
+    std::string out = "bill_id,budget_head,fund_type,employees,gross,total_deductions,net\n";
+    for (const BillHeadTotals& h : result.bill_heads) {
+      append_csv_field(&out, month + "/" + index.bills[h.bill].id_suffix);
+      out.push_back(',');
+      append_csv_field(&out, t.budget_head.dictionary.value(h.budget_head));
+      out += std::string(",") + fund_name(h.fund_type);
+      for (int64_t v : {h.employees, h.gross, h.total_deductions, h.net}) {
+        out.push_back(',');
+        append_number(&out, v);
+      }
+      out.push_back('\n');
+    }
+    file.write(out);
+    if (Status s = file.commit(); !s.ok()) return s;
+  }
+
+  // mismatches.csv and stopped.csv, by line.
+  {
+    AtomicFile mismatches(path("mismatches.csv"));
+    AtomicFile stopped(path("stopped.csv"));
+    std::string m = "line,employee_id,ddo_code,reasons,detail\n";
+    std::string s = "line,employee_id,ddo_code,stop_reason\n";
+    for (size_t r = 0; r < t.rows; ++r) {
+      const Fate fate = result.fate_of(r);
+      if (fate == Fate::kPaid) continue;
+      std::string& out = fate == Fate::kStopped ? s : m;
+      append_number(&out, int64_t(r) + 1);
+      out.push_back(',');
+      append_csv_field(&out, t.employee_id[r]);
+      out.push_back(',');
+      append_csv_field(&out, t.ddo_code[r]);
+      out.push_back(',');
+      if (fate == Fate::kStopped) {
+        append_csv_field(&out, t.stop_reason[r]);
+      } else {
+        std::string reasons;
+        for (int i = 0; i < kReasonCount; ++i) {
+          if (result.reasons[r] & (1u << i)) {
+            if (!reasons.empty()) reasons.push_back(';');
+            reasons += kReasonCodes[i];
+          }
+        }
+        out += reasons;
+        out.push_back(',');
+        append_csv_field(&out, mismatch_detail(t, result, r));
+      }
+      out.push_back('\n');
+      if (m.size() > (1u << 20)) {
+        mismatches.write(m);
+        m.clear();
+      }
+      if (s.size() > (1u << 20)) {
+        stopped.write(s);
+        s.clear();
+      }
+    }
+    mismatches.write(m);
+    stopped.write(s);
+    if (Status st = mismatches.commit(); !st.ok()) return st;
+    if (Status st = stopped.commit(); !st.ok()) return st;
+  }
+
+  AtomicFile summary(path("summary.json"));
+  summary.write(summary_json(result));
+  return summary.commit();
+}
+
+}  // namespace vetan

@@ -1,0 +1,168 @@
+// vetan run (formats.md "The command").
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "api/commands.h"
+#include "api/flags.h"
+#include "api/output_writer.h"
+#include "api/progress.h"
+#include "core/profile/month_rules.h"
+#include "core/profile/profile.h"
+#include "core/run/month_run.h"
+#include "core/table/table_index.h"
+#include "loaders/csv/csv_loader.h"
+
+namespace vetan {
+namespace {
+
+const char kRunHelp[] =
+    "usage: vetan run --profile PROFILE.json --employees EMPLOYEES.csv --month YYYY-MM --out DIR\n"
+    "                 [--threads N] [--quiet]\n"
+    "\n"
+    "Computes one month for every row of the master (rules.md) and writes payslips.csv,\n"
+    "bills.csv, bill_heads.csv, mismatches.csv, stopped.csv and summary.json into DIR.\n"
+    "\n"
+    "  --profile    the state's rules as JSON (profile.md), validated strictly\n"
+    "  --employees  the employee master, CSV (formats.md)\n"
+    "  --month      the month to pay, YYYY-MM\n"
+    "  --out        the output folder (created if needed)\n"
+    "  --threads    worker threads (default: all cores); results never depend on it\n"
+    "  --quiet      print no summary\n"
+    "\n"
+    "Exit 0 when the run completed, whatever the rows' fates; exit 2 with one line on\n"
+    "stderr when it cannot start (a file unreadable, a profile invalid, a header lacking a\n"
+    "required column, a malformed month); nothing is written then.\n";
+
+int refuse(const std::string& message) {
+  std::fprintf(stderr, "vetan run: %s\n", message.c_str());
+  return kExitRefused;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// 12345678 -> "1,23,45,678" (Indian digit grouping: lakhs and crores).
+std::string rupees(int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  const size_t n = digits.size();
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(digits[i]);
+    const size_t left = n - i - 1;
+    if (left > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0))) out.push_back(',');
+  }
+  return (value < 0 ? "-" : "") + out;
+}
+
+}  // namespace
+
+Status read_file(const std::string& path, std::string* contents) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::io_error(path + ": cannot read");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Status::io_error(path + ": cannot read");
+  *contents = buffer.str();
+  return Status();
+}
+
+int run_command(const Arguments& args) {
+  Flags flags({"profile", "employees", "month", "out", "threads"}, {"help", "quiet"});
+  if (Status s = flags.parse(args); !s.ok()) return refuse(s.message());
+  if (flags.has("help")) {
+    std::fputs(kRunHelp, stdout);
+    return kExitOk;
+  }
+  if (Status s = flags.require({"profile", "employees", "month", "out"}); !s.ok()) {
+    return refuse(s.message());
+  }
+  long long threads = tbb::info::default_concurrency();
+  if (flags.has("threads") && !parse_count(flags.get("threads"), 1, 4096, &threads)) {
+    return refuse("--threads '" + flags.get("threads") + "' is not a number of threads");
+  }
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, size_t(threads));
+
+  Month month = 0;
+  if (!parse_month(flags.get("month"), &month)) {
+    return refuse("--month '" + flags.get("month") + "' is not YYYY-MM");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::string profile_path = flags.get("profile");
+  std::string json;
+  if (Status s = read_file(profile_path, &json); !s.ok()) return refuse(s.message());
+  Profile profile;
+  if (Status s = parse_profile(json, &profile); !s.ok()) {
+    return refuse(profile_path + ": " + s.message());
+  }
+  {
+    MonthRules probe;  // nothing in force for the month: refuse before reading the master
+    if (Status s = resolve_month_rules(profile, month, Dictionary(), &probe); !s.ok()) {
+      return refuse(profile_path + ": " + s.message());
+    }
+  }
+
+  EmployeeTable table;
+  {
+    ProgressBar bar("loading");
+    CsvLoadOptions options;
+    if (bar.enabled()) options.progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
+    if (Status s = load_employees_csv(flags.get("employees"), &table, options); !s.ok()) {
+      return refuse(s.message());
+    }
+  }
+  const double load_seconds = seconds_since(start);
+  const auto compute_start = std::chrono::steady_clock::now();
+  const TableIndex index = build_table_index(table);
+  MonthResult result;
+  if (Status s = run_month(table, index, profile, month, &result); !s.ok()) {
+    return refuse(profile_path + ": " + s.message());
+  }
+  const double compute_seconds = seconds_since(compute_start);
+  const auto write_start = std::chrono::steady_clock::now();
+  const std::string out = flags.get("out");
+  if (Status s = write_run_outputs(out, table, index, result); !s.ok()) {
+    std::fprintf(stderr, "vetan run: %s\n", s.message().c_str());
+    return kExitFailed;
+  }
+  const double write_seconds = seconds_since(write_start);
+
+  if (!flags.has("quiet")) {
+    const RunSummary& s = result.summary;
+    std::printf("vetan run %s (%s): %s rows: %s paid, %s stopped, %s mismatched; %s bills\n",
+                format_month(month).c_str(), profile.name.c_str(), rupees(s.rows).c_str(),
+                rupees(s.paid).c_str(), rupees(s.stopped).c_str(), rupees(s.mismatched).c_str(),
+                rupees(s.bills).c_str());
+    std::printf("  gross Rs %s, deductions Rs %s, net Rs %s, employer NPS Rs %s\n",
+                rupees(s.gross).c_str(), rupees(s.total_deductions).c_str(),
+                rupees(s.net).c_str(), rupees(s.employer_nps).c_str());
+    std::vector<std::pair<int64_t, int>> reasons;
+    for (int i = 0; i < kReasonCount; ++i) {
+      if (s.reasons[size_t(i)] > 0) reasons.emplace_back(s.reasons[size_t(i)], i);
+    }
+    std::sort(reasons.begin(), reasons.end(),
+              [](auto a, auto b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    if (!reasons.empty()) {
+      std::printf("  top mismatch reasons:");
+      for (size_t i = 0; i < reasons.size() && i < 5; ++i) {
+        std::printf("%s %s %s", i ? "," : "", kReasonCodes[reasons[i].second],
+                    rupees(reasons[i].first).c_str());
+      }
+      std::printf("\n");
+    }
+    std::printf("  time: load %.2f s, compute %.2f s, write %.2f s (%lld threads)\n", load_seconds,
+                compute_seconds, write_seconds, threads);
+    std::printf("  files: %s/{payslips,bills,bill_heads,mismatches,stopped}.csv, summary.json\n",
+                out.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace vetan

@@ -1,0 +1,66 @@
+// Deductions (rules §5) and the GPF minimum (§5.1). Inline: called once per row from the
+// pipeline's hot loop, after compute_earnings.
+#pragma once
+
+#include <algorithm>
+
+#include "core/earnings/earnings.h"
+#include "core/tax/income_tax.h"
+
+namespace vetan {
+
+// Per-row amounts the deductions read from the master.
+struct DeductionInputs {
+  Money gpf_subscription;
+  Money loan_installment;
+  Money loan_balance;
+  Money income_tax_declared;
+  Money fy_gross_to_date;
+  Money fy_tds_to_date;
+};
+
+// rules §5: writes the deductions, total_deductions, net and employer_nps into `slip`
+// (which already holds the paid earnings and gross). REQUIRES: payable days > 0.
+inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
+                               const MonthRules& rules, const PayslipLayout& layout, Money* slip) {
+  const Profile& p = *rules.profile;
+  const Money gross = slip[layout.gross];
+  const Money nps_base = slip[PayslipLayout::kBasic] + slip[PayslipLayout::kNpa] + slip[PayslipLayout::kDa];
+  const bool nps = in.scheme == PensionScheme::kNps;
+  slip[layout.gpf] = in.scheme == PensionScheme::kGpf && !in.suspended ? d.gpf_subscription : 0;
+  slip[layout.nps] = nps ? rnd_percent(nps_base, p.nps_employee_percent) : 0;
+  slip[layout.income_tax] =                                                   // rules §6
+      income_tax(rules, gross, d.fy_gross_to_date, d.fy_tds_to_date, d.income_tax_declared);
+  const size_t levels = rules.levels();
+  for (size_t k = 0; k < p.deductions.size(); ++k) {
+    const Deduction& deduction = p.deductions[k];
+    Money amount = 0;
+    if (!deduction.by_gross) {
+      amount = rules.deduction_by_level[k * levels + in.level];
+    } else {
+      for (const GrossBand& band : deduction.bands) {
+        if (band.up_to == kNoLimit || band.up_to >= gross) {
+          amount = band.amount;
+          break;
+        }
+      }
+    }
+    slip[layout.deductions + k] = amount;
+  }
+  slip[layout.licence_fee] = in.govt_quarters ? rules.licence_fee[in.level] : 0;
+  slip[layout.loan] = std::min(d.loan_installment, d.loan_balance);
+  Money total = 0;
+  for (size_t c = layout.gpf; c <= layout.loan; ++c) total += slip[c];
+  slip[layout.total_deductions] = total;
+  slip[layout.net] = gross - total;
+  slip[layout.employer_nps] = nps ? rnd_percent(nps_base, p.nps_employer_percent) : 0;
+}
+
+// rules §5.1: the GPF minimum subscription.
+inline Money gpf_minimum(const MonthRules& rules, Dictionary::Code level, Money matrix_basic) {
+  const Profile& p = *rules.profile;
+  return p.gpf_minimum_by_level ? rules.gpf_minimum_by_level[level]
+                                : ceil_percent(matrix_basic, p.gpf_minimum_percent);
+}
+
+}  // namespace vetan

@@ -1,0 +1,64 @@
+// Earnings (rules §4): each component's full-month amount, then paid in proportion to
+// payable days. Inline: called once per row from the pipeline's hot loop.
+#pragma once
+
+#include <algorithm>
+
+#include "core/common/money.h"
+#include "core/profile/month_rules.h"
+#include "core/run/payslip_layout.h"
+#include "core/table/employee_table.h"
+
+namespace vetan {
+
+// What the §4–§6 kernels need of one row (already checked by rules §2 step 3).
+struct PayInputs {
+  Dictionary::Code level;
+  int cls;  // HraClass
+  Money matrix_basic;  // B: the full-month, unsuspended basic of the matrix cell
+  bool suspended;
+  bool npa_eligible;
+  bool govt_quarters;
+  PensionScheme scheme;
+  int32_t payable_days;  // P
+};
+
+// rules §4: writes the paid earnings into slip[0 .. layout.special_pay] and returns gross.
+// `slip` must hold layout.columns amounts.
+inline Money compute_earnings(const PayInputs& in, Money special_pay, const MonthRules& rules,
+                              const PayslipLayout& layout, Money* slip) {
+  const Profile& p = *rules.profile;
+  const Money b = in.matrix_basic;
+  const Money basic = in.suspended ? rnd_percent(b, p.subsistence_percent) : b;
+  Money npa = 0;
+  if (in.npa_eligible && !in.suspended) {
+    npa = rnd_percent(b, p.npa_percent);
+    if (p.npa_max_basic_plus_npa != kNoLimit) {
+      npa = std::max<Money>(0, std::min(npa, p.npa_max_basic_plus_npa - b));
+    }
+  }
+  slip[PayslipLayout::kBasic] = basic;
+  slip[PayslipLayout::kNpa] = npa;
+  slip[PayslipLayout::kDa] = rnd_percent(basic + npa, rules.da);
+  // On the full basic B, also when suspended.
+  slip[PayslipLayout::kHra] =
+      in.govt_quarters
+          ? 0
+          : std::max(rnd_percent(b, rules.hra_percent[size_t(in.cls)]), p.hra_minimum[size_t(in.cls)]);
+  const size_t levels = rules.levels();
+  for (size_t a = 0; a < p.allowances.size(); ++a) {
+    slip[PayslipLayout::kAllowances + a] =
+        rules.allowance_full[(a * levels + in.level) * kHraClasses + size_t(in.cls)];
+  }
+  slip[layout.special_pay] = special_pay;
+  // Paid amount of each component: rnd(full * P / D).
+  Money gross = 0;
+  for (size_t c = 0; c <= layout.special_pay; ++c) {
+    slip[c] = rnd_ratio(slip[c] * in.payable_days, rules.days);
+    gross += slip[c];
+  }
+  slip[layout.gross] = gross;
+  return gross;
+}
+
+}  // namespace vetan

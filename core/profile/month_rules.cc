@@ -1,0 +1,99 @@
+#include "core/profile/month_rules.h"
+
+#include "core/table/employee_table.h"
+#include "core/tax/income_tax.h"
+
+namespace vetan {
+namespace {
+
+// rules §1: the entry with the greatest `from` that is <= month, or nullptr.
+template <typename Entry>
+const Entry* in_force(const std::vector<Entry>& list, Month month) {
+  const Entry* best = nullptr;
+  for (const Entry& e : list) {
+    if (e.from <= month) best = &e;
+  }
+  return best;
+}
+
+}  // namespace
+
+Status resolve_month_rules(const Profile& p, Month month, const Dictionary& levels,
+                           MonthRules* rules) {
+  MonthRules r;
+  r.profile = &p;
+  r.month = month;
+  r.first = first_day(month);
+  r.last = last_day(month);
+  r.days = days_in(month);
+  const std::string when = format_month(month);
+
+  const PayMatrix* matrix = in_force(p.pay_matrix, month);
+  if (matrix == nullptr) return Status::invalid_argument("profile: no pay_matrix in force for " + when);
+  const DaRate* da = in_force(p.da, month);
+  if (da == nullptr) return Status::invalid_argument("profile: no da in force for " + when);
+  r.da = da->percent;
+  // rules §4, hra: the tier with the greatest da_at_least <= da.
+  for (const HraTier& tier : p.hra_tiers) {
+    if (tier.da_at_least <= r.da) r.hra_percent = tier.percent;
+  }
+  // rules §6: the entry whose from is the financial year's start (an April).
+  const int32_t number = month_number(month);
+  const Month fy_start = make_month(month_year(month) - (number < 4 ? 1 : 0), 4);
+  for (const IncomeTaxYear& year : p.income_tax) {
+    if (year.from == fy_start) r.tax = &year;
+  }
+  if (r.tax == nullptr) {
+    return Status::invalid_argument("profile: no income_tax entry for the financial year starting " +
+                                    format_month(fy_start));
+  }
+  r.months_left = 13 - ((number - 4 + 12) % 12 + 1);
+  for (const SurchargeTier& tier : r.tax->surcharge) {
+    r.surcharge_cap.push_back(tax_with_surcharge(*r.tax, tier.above, nullptr));
+  }
+
+  const size_t n = levels.size();
+  r.level_cells.assign(n, -1);
+  r.level_matrix.assign(n, nullptr);
+  r.gpf_minimum_by_level.assign(n, 0);
+  r.licence_fee.assign(n, 0);
+  r.allowance_full.assign(p.allowances.size() * n * kHraClasses, 0);
+  r.deduction_by_level.assign(p.deductions.size() * n, 0);
+  for (Dictionary::Code code = 0; code < n; ++code) {
+    const std::string_view level = levels.value(code);
+    for (size_t l = 0; l < matrix->levels.size(); ++l) {
+      if (matrix->levels[l] == level) {
+        r.level_cells[code] = int32_t(matrix->cells[l].size());
+        r.level_matrix[code] = matrix->cells[l].data();
+      }
+    }
+    if (p.gpf_minimum_by_level) {
+      r.gpf_minimum_by_level[code] = level_amount(p.gpf_minimum_table, level);
+    }
+    r.licence_fee[code] = level_amount(p.licence_fee_by_level, level);
+    // rules §4: each allowance's full-month amount, from the first band holding the level.
+    for (size_t a = 0; a < p.allowances.size(); ++a) {
+      const Allowance& allowance = p.allowances[a];
+      const AllowanceBand* band = nullptr;
+      for (const AllowanceBand& b : allowance.bands) {
+        for (const std::string& l : b.levels) {
+          if (band == nullptr && l == level) band = &b;
+        }
+      }
+      for (int c = 0; c < kHraClasses; ++c) {
+        const Money amount = band != nullptr ? band->amount[size_t(c)] : 0;
+        r.allowance_full[(a * n + code) * kHraClasses + size_t(c)] =
+            amount + (allowance.da_applies ? rnd_percent(amount, r.da) : 0);
+      }
+    }
+    for (size_t d = 0; d < p.deductions.size(); ++d) {
+      if (!p.deductions[d].by_gross) {
+        r.deduction_by_level[d * n + code] = level_amount(p.deductions[d].by_level, level);
+      }
+    }
+  }
+  *rules = std::move(r);
+  return Status();
+}
+
+}  // namespace vetan

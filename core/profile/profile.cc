@@ -1,0 +1,644 @@
+#include "core/profile/profile.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <initializer_list>
+#include <set>
+
+namespace vetan {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+// The object or array of an element already known to be one (an empty one otherwise).
+simdjson::dom::object object_of(element e) {
+  simdjson::dom::object o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) return simdjson::dom::object();
+  return o;
+}
+simdjson::dom::array array_of(element e) {
+  simdjson::dom::array a;
+  if (e.get_array().get(a) != simdjson::SUCCESS) return simdjson::dom::array();
+  return a;
+}
+
+// Each parse function returns false after setting *error to the first problem found.
+// Paths read like the profile: "hra.tiers[1].percent.X".
+class ProfileReader {
+ public:
+  explicit ProfileReader(Status* error) : error_(error) {}
+
+  bool fail(const std::string& message) {
+    *error_ = Status::invalid_argument("profile: " + message);
+    return false;
+  }
+
+  // An object whose keys are exactly `required` plus some of `optional`; fields[i] is the
+  // value of required[i] then optional[i] (null element when an optional key is absent).
+  bool object(element e, const std::string& where, std::initializer_list<const char*> required,
+              std::initializer_list<const char*> optional, std::vector<element>* fields,
+              std::vector<bool>* present = nullptr) {
+    if (e.type() != element_type::OBJECT) return fail(where + " must be an object");
+    fields->assign(required.size() + optional.size(), element());
+    std::vector<bool> seen(required.size() + optional.size(), false);
+    for (auto [key, value] : object_of(e)) {
+      size_t i = 0;
+      bool known = false;
+      for (const char* name : required) {
+        if (key == name) { known = true; break; }
+        ++i;
+      }
+      if (!known) {
+        for (const char* name : optional) {
+          if (key == name) { known = true; break; }
+          ++i;
+        }
+      }
+      if (!known) return fail("unknown key '" + where + "." + std::string(key) + "'");
+      (*fields)[i] = value;
+      seen[i] = true;
+    }
+    size_t i = 0;
+    for (const char* name : required) {
+      if (!seen[i++]) return fail("missing key '" + where + "." + name + "'");
+    }
+    if (present) *present = seen;
+    return true;
+  }
+
+  bool integer(element e, const std::string& where, int64_t minimum, int64_t* out) {
+    int64_t v = 0;
+    if (e.type() == element_type::INT64) {
+      v = e.get_int64().value_unsafe();
+    } else if (e.type() == element_type::UINT64) {
+      return fail(where + " is too large");
+    } else {
+      return fail(where + " must be an integer >= " + std::to_string(minimum));
+    }
+    if (v < minimum) return fail(where + " must be an integer >= " + std::to_string(minimum));
+    *out = v;
+    return true;
+  }
+
+  // A percentage with at most two decimal places, held exactly as basis points.
+  bool percent(element e, const std::string& where, BasisPoints* out) {
+    char text[64];
+    size_t length = 0;
+    if (e.type() == element_type::INT64) {
+      const int64_t v = e.get_int64().value_unsafe();
+      if (v < 0) return fail(where + " must not be negative");
+      if (v > 100000000) return fail(where + " is too large");
+      *out = v * 100;
+      return true;
+    } else if (e.type() == element_type::DOUBLE) {
+      // The shortest text that reads back as the same double: the decimal the profile wrote.
+      auto r = std::to_chars(text, text + sizeof text, e.get_double().value_unsafe());
+      length = size_t(r.ptr - text);
+    } else {
+      return fail(where + " must be a number (a percentage)");
+    }
+    return decimal_percent(std::string_view(text, length), where, out);
+  }
+
+  bool decimal_percent(std::string_view s, const std::string& where, BasisPoints* out) {
+    if (!s.empty() && s[0] == '-') return fail(where + " must not be negative");
+    // s is "D[.DDD][e[+-]N]": collect the digits and the power of ten they are scaled by.
+    const size_t e_pos = std::min(s.find('e'), s.size());
+    const size_t dot = s.find('.');
+    std::string digits;
+    for (size_t i = 0; i < e_pos; ++i) {
+      if (s[i] != '.') digits.push_back(s[i]);
+    }
+    int exponent = dot < e_pos ? -int(e_pos - dot - 1) : 0;
+    if (e_pos < s.size()) {
+      int extra = 0;
+      const size_t start = e_pos + 1 + (e_pos + 1 < s.size() && s[e_pos + 1] == '+');
+      std::from_chars(s.data() + start, s.data() + s.size(), extra);
+      exponent += extra;
+    }
+    exponent += 2;  // percent -> basis points
+    while (exponent < 0) {
+      if (digits.empty() || digits.back() != '0') {
+        return fail(where + " has more than two decimal places");
+      }
+      digits.pop_back();
+      ++exponent;
+    }
+    int64_t v = 0;
+    for (char c : digits) {
+      v = v * 10 + (c - '0');
+      if (v > 10000000000LL) return fail(where + " is too large");
+    }
+    for (; exponent > 0; --exponent) {
+      v *= 10;
+      if (v > 10000000000LL) return fail(where + " is too large");
+    }
+    *out = v;
+    return true;
+  }
+
+  bool month(element e, const std::string& where, Month* out) {
+    std::string_view s;
+    if (e.type() != element_type::STRING || !parse_month(s = e.get_string().value_unsafe(), out)) {
+      return fail(where + " must be YYYY-MM");
+    }
+    return true;
+  }
+
+  bool string(element e, const std::string& where, std::string* out) {
+    if (e.type() != element_type::STRING) return fail(where + " must be a string");
+    *out = std::string(e.get_string().value_unsafe());
+    return true;
+  }
+
+  bool list(element e, const std::string& where, bool non_empty, simdjson::dom::array* out) {
+    if (e.type() != element_type::ARRAY || (non_empty && array_of(e).size() == 0)) {
+      return fail(where + (non_empty ? " must be a non-empty list" : " must be a list"));
+    }
+    *out = array_of(e);
+    return true;
+  }
+
+  bool by_class_amounts(element e, const std::string& where, ClassAmounts* out) {
+    std::vector<element> f;
+    if (!object(e, where, {"X", "Y", "Z"}, {}, &f)) return false;
+    const char* names[3] = {"X", "Y", "Z"};
+    for (int c = 0; c < 3; ++c) {
+      if (!integer(f[c], where + "." + names[c], 0, &(*out)[c])) return false;
+    }
+    return true;
+  }
+
+  bool by_class_percents(element e, const std::string& where, ClassPercents* out) {
+    std::vector<element> f;
+    if (!object(e, where, {"X", "Y", "Z"}, {}, &f)) return false;
+    const char* names[3] = {"X", "Y", "Z"};
+    for (int c = 0; c < 3; ++c) {
+      if (!percent(f[c], where + "." + names[c], &(*out)[c])) return false;
+    }
+    return true;
+  }
+
+  bool level_table(element e, const std::string& where, LevelTable* out) {
+    if (e.type() != element_type::OBJECT) return fail(where + " must be an object");
+    out->clear();
+    for (auto [key, value] : object_of(e)) {
+      int64_t amount = 0;
+      if (!integer(value, where + "." + std::string(key), 0, &amount)) return false;
+      bool replaced = false;  // a repeated key: the last value wins, as in most JSON readers
+      for (auto& entry : *out) {
+        if (entry.first == key) { entry.second = amount; replaced = true; }
+      }
+      if (!replaced) out->emplace_back(std::string(key), amount);
+    }
+    return true;
+  }
+
+  // A list of {up_to, <value>} bands ending with up_to null, up_to increasing.
+  bool up_to_bands(element e, const std::string& where, const char* value_key, bool is_percent,
+                   std::vector<std::pair<Money, int64_t>>* out) {
+    simdjson::dom::array a;
+    if (!list(e, where, true, &a)) return false;
+    const size_t n = a.size();
+    size_t i = 0;
+    Money previous = kNoLimit;
+    for (element b : a) {
+      const std::string w = where + "[" + std::to_string(i) + "]";
+      std::vector<element> f;
+      if (!object(b, w, {"up_to", value_key}, {}, &f)) return false;
+      Money up_to = kNoLimit;
+      const bool last = i == n - 1;
+      if (f[0].type() == element_type::NULL_VALUE) {
+        if (!last) return fail(w + ".up_to may be null only in the last entry");
+      } else {
+        if (!integer(f[0], w + ".up_to", 0, &up_to)) return false;
+        if (last) return fail(where + " must end with up_to: null");
+        if (previous != kNoLimit && up_to <= previous) {
+          return fail(where + " up_to values must increase");
+        }
+        previous = up_to;
+      }
+      int64_t value = 0;
+      if (is_percent ? !percent(f[1], w + "." + value_key, &value)
+                     : !integer(f[1], w + "." + value_key, 0, &value)) {
+        return false;
+      }
+      out->emplace_back(up_to, value);
+      ++i;
+    }
+    return true;
+  }
+
+  // Dated lists (rules §1): non-empty, each entry's from a YYYY-MM, strictly increasing.
+  bool dated_from(simdjson::dom::array a, const std::string& where, std::vector<Month>* froms) {
+    size_t i = 0;
+    for (element e : a) {
+      Month m = 0;
+      element from;
+      if (e.type() != element_type::OBJECT || e["from"].get(from) != simdjson::SUCCESS ||
+          !month(from, where + "[" + std::to_string(i) + "].from", &m)) {
+        return fail(where + "[" + std::to_string(i) + "].from must be YYYY-MM");
+      }
+      if (!froms->empty() && m <= froms->back()) {
+        return fail(where + " must be sorted by 'from' with no two alike");
+      }
+      froms->push_back(m);
+      ++i;
+    }
+    return true;
+  }
+
+ private:
+  Status* error_;
+};
+
+std::string at(const std::string& where, size_t i) {
+  return where + "[" + std::to_string(i) + "]";
+}
+
+bool read_profile(element root, ProfileReader& r, Profile* p) {
+  std::vector<element> f;
+  std::vector<bool> present;
+  if (!r.object(root, "profile",
+                {"schema", "name", "retirement_age", "subsistence_percent", "pay_matrix", "da",
+                 "hra", "npa", "allowances", "gpf", "nps", "deductions", "licence_fee_by_level",
+                 "income_tax", "calendar"},
+                {"description"}, &f, &present)) {
+    return false;
+  }
+  std::string schema;
+  if (f[0].type() != element_type::STRING || f[0].get_string().value_unsafe() != "vetan.profile/1") {
+    return r.fail("schema must be 'vetan.profile/1'");
+  }
+  if (!r.string(f[1], "name", &p->name)) return false;
+  if (p->name.empty()) return r.fail("name must be a non-empty string");
+  if (present[15] && !r.string(f[15], "description", &p->description)) return false;
+  if (!r.integer(f[2], "retirement_age", 1, &p->retirement_age)) return false;
+  if (p->retirement_age > 200) return r.fail("retirement_age is too large");
+  if (!r.percent(f[3], "subsistence_percent", &p->subsistence_percent)) return false;
+
+  // pay_matrix
+  simdjson::dom::array a;
+  std::vector<Month> froms;
+  if (!r.list(f[4], "pay_matrix", true, &a) || !r.dated_from(a, "pay_matrix", &froms)) return false;
+  size_t i = 0;
+  for (element v : a) {
+    const std::string w = at("pay_matrix", i);
+    std::vector<element> g;
+    if (!r.object(v, w, {"from", "levels"}, {}, &g)) return false;
+    PayMatrix m{froms[i], {}, {}};
+    if (g[1].type() != element_type::OBJECT || object_of(g[1]).size() == 0) {
+      return r.fail(w + ".levels must be a non-empty object");
+    }
+    for (auto [level, cells] : object_of(g[1])) {
+      const std::string wl = w + ".levels." + std::string(level);
+      simdjson::dom::array ca;
+      if (!r.list(cells, wl, true, &ca)) return false;
+      std::vector<Money> values;
+      for (element c : ca) {
+        Money value = 0;
+        if (!r.integer(c, wl, 0, &value)) return false;
+        if (!values.empty() && value <= values.back()) {
+          return r.fail(wl + " must be strictly increasing");
+        }
+        values.push_back(value);
+      }
+      m.levels.emplace_back(level);
+      m.cells.push_back(std::move(values));
+    }
+    p->pay_matrix.push_back(std::move(m));
+    ++i;
+  }
+
+  // da
+  froms.clear();
+  if (!r.list(f[5], "da", true, &a) || !r.dated_from(a, "da", &froms)) return false;
+  i = 0;
+  for (element v : a) {
+    std::vector<element> g;
+    DaRate rate{froms[i], 0};
+    if (!r.object(v, at("da", i), {"from", "percent"}, {}, &g) ||
+        !r.percent(g[1], at("da", i) + ".percent", &rate.percent)) {
+      return false;
+    }
+    p->da.push_back(rate);
+    ++i;
+  }
+
+  // hra
+  std::vector<element> h;
+  if (!r.object(f[6], "hra", {"tiers", "minimum"}, {}, &h)) return false;
+  if (!r.list(h[0], "hra.tiers", true, &a)) return false;
+  i = 0;
+  for (element v : a) {
+    const std::string w = at("hra.tiers", i);
+    std::vector<element> g;
+    HraTier tier{};
+    if (!r.object(v, w, {"da_at_least", "percent"}, {}, &g) ||
+        !r.percent(g[0], w + ".da_at_least", &tier.da_at_least) ||
+        !r.by_class_percents(g[1], w + ".percent", &tier.percent)) {
+      return false;
+    }
+    if (i == 0 && tier.da_at_least != 0) return r.fail("the first hra tier must have da_at_least 0");
+    if (i > 0 && tier.da_at_least <= p->hra_tiers.back().da_at_least) {
+      return r.fail("hra.tiers must be sorted by da_at_least");
+    }
+    p->hra_tiers.push_back(tier);
+    ++i;
+  }
+  if (!r.by_class_amounts(h[1], "hra.minimum", &p->hra_minimum)) return false;
+
+  // npa
+  std::vector<bool> npa_present;
+  if (!r.object(f[7], "npa", {"percent"}, {"max_basic_plus_npa"}, &h, &npa_present) ||
+      !r.percent(h[0], "npa.percent", &p->npa_percent)) {
+    return false;
+  }
+  if (npa_present[1] && !r.integer(h[1], "npa.max_basic_plus_npa", 0, &p->npa_max_basic_plus_npa)) {
+    return false;
+  }
+
+  // allowances
+  if (!r.list(f[8], "allowances", false, &a)) return false;
+  i = 0;
+  for (element v : a) {
+    const std::string w = at("allowances", i);
+    std::vector<element> g;
+    Allowance allowance;
+    if (!r.object(v, w, {"code", "da_applies", "bands"}, {}, &g)) return false;
+    if (g[0].type() != element_type::STRING) return r.fail(w + ".code must be a string");
+    allowance.code = std::string(g[0].get_string().value_unsafe());
+    if (g[1].type() != element_type::BOOL) return r.fail(w + ".da_applies must be true or false");
+    allowance.da_applies = g[1].get_bool().value_unsafe();
+    simdjson::dom::array bands;
+    if (!r.list(g[2], w + ".bands", false, &bands)) return false;
+    size_t j = 0;
+    for (element b : bands) {
+      const std::string wb = at(w + ".bands", j);
+      std::vector<element> bf;
+      AllowanceBand band;
+      if (!r.object(b, wb, {"levels", "amount"}, {}, &bf)) return false;
+      if (bf[0].type() != element_type::ARRAY) {
+        return r.fail(wb + ".levels must be a list of level names");
+      }
+      for (element lv : array_of(bf[0])) {
+        if (lv.type() != element_type::STRING) {
+          return r.fail(wb + ".levels must be a list of level names");
+        }
+        band.levels.emplace_back(lv.get_string().value_unsafe());
+      }
+      if (!r.by_class_amounts(bf[1], wb + ".amount", &band.amount)) return false;
+      allowance.bands.push_back(std::move(band));
+      ++j;
+    }
+    p->allowances.push_back(std::move(allowance));
+    ++i;
+  }
+
+  // gpf
+  if (f[9].type() != element_type::OBJECT || object_of(f[9]).size() != 1) {
+    return r.fail("gpf must hold exactly one of minimum_percent_of_basic, minimum_by_level");
+  }
+  for (auto [key, value] : object_of(f[9])) {
+    if (key == "minimum_percent_of_basic") {
+      if (!r.percent(value, "gpf.minimum_percent_of_basic", &p->gpf_minimum_percent)) return false;
+    } else if (key == "minimum_by_level") {
+      p->gpf_minimum_by_level = true;
+      if (!r.level_table(value, "gpf.minimum_by_level", &p->gpf_minimum_table)) return false;
+    } else {
+      return r.fail("gpf must hold exactly one of minimum_percent_of_basic, minimum_by_level");
+    }
+  }
+
+  // nps
+  if (!r.object(f[10], "nps", {"employee_percent", "employer_percent"}, {}, &h) ||
+      !r.percent(h[0], "nps.employee_percent", &p->nps_employee_percent) ||
+      !r.percent(h[1], "nps.employer_percent", &p->nps_employer_percent)) {
+    return false;
+  }
+
+  // deductions
+  if (!r.list(f[11], "deductions", false, &a)) return false;
+  i = 0;
+  for (element v : a) {
+    const std::string w = at("deductions", i);
+    Deduction d;
+    element code, table;
+    if (v.type() != element_type::OBJECT || object_of(v).size() != 2 ||
+        v["code"].get(code) != simdjson::SUCCESS) {
+      return r.fail(w + " must hold code and one of by_level, by_gross");
+    }
+    if (code.type() != element_type::STRING) return r.fail(w + ".code must be a string");
+    d.code = std::string(code.get_string().value_unsafe());
+    if (v["by_level"].get(table) == simdjson::SUCCESS) {
+      if (!r.level_table(table, w + ".by_level", &d.by_level)) return false;
+    } else if (v["by_gross"].get(table) == simdjson::SUCCESS) {
+      d.by_gross = true;
+      std::vector<std::pair<Money, int64_t>> bands;
+      if (!r.up_to_bands(table, w + ".by_gross", "amount", false, &bands)) return false;
+      for (auto [up_to, amount] : bands) d.bands.push_back(GrossBand{up_to, amount});
+    } else {
+      return r.fail(w + " must hold one of by_level, by_gross");
+    }
+    p->deductions.push_back(std::move(d));
+    ++i;
+  }
+
+  if (!r.level_table(f[12], "licence_fee_by_level", &p->licence_fee_by_level)) return false;
+
+  // income_tax
+  froms.clear();
+  if (!r.list(f[13], "income_tax", true, &a) || !r.dated_from(a, "income_tax", &froms)) {
+    return false;
+  }
+  i = 0;
+  for (element v : a) {
+    const std::string w = at("income_tax", i);
+    std::vector<element> g;
+    IncomeTaxYear year{};
+    year.from = froms[i];
+    if (!r.object(v, w,
+                  {"from", "standard_deduction", "slabs", "rebate_limit", "surcharge",
+                   "cess_percent"},
+                  {}, &g)) {
+      return false;
+    }
+    if (month_number(year.from) != 4) return r.fail(w + ".from must be an April");
+    if (!r.integer(g[1], w + ".standard_deduction", 0, &year.standard_deduction) ||
+        !r.integer(g[3], w + ".rebate_limit", 0, &year.rebate_limit)) {
+      return false;
+    }
+    std::vector<std::pair<Money, int64_t>> slabs;
+    if (!r.up_to_bands(g[2], w + ".slabs", "percent", true, &slabs)) return false;
+    for (auto [up_to, pct] : slabs) year.slabs.push_back(TaxSlab{up_to, pct});
+    simdjson::dom::array tiers;
+    if (!r.list(g[4], w + ".surcharge", false, &tiers)) return false;
+    size_t j = 0;
+    for (element t : tiers) {
+      const std::string wt = at(w + ".surcharge", j);
+      std::vector<element> tf;
+      SurchargeTier tier{};
+      if (!r.object(t, wt, {"above", "percent"}, {}, &tf) ||
+          !r.integer(tf[0], wt + ".above", 0, &tier.above) ||
+          !r.percent(tf[1], wt + ".percent", &tier.percent)) {
+        return false;
+      }
+      if (!year.surcharge.empty() && tier.above <= year.surcharge.back().above) {
+        return r.fail(w + ".surcharge must be sorted by above");
+      }
+      year.surcharge.push_back(tier);
+      ++j;
+    }
+    if (!r.percent(g[5], w + ".cess_percent", &year.cess_percent)) return false;
+    p->income_tax.push_back(std::move(year));
+    ++i;
+  }
+
+  // calendar
+  if (!r.object(f[14], "calendar",
+                {"master_edit", "employee_proposals", "ddo_approval", "stop_payment_until",
+                 "auto_run", "other_salary_from"},
+                {}, &h)) {
+    return false;
+  }
+  const char* window_names[4] = {"master_edit", "employee_proposals", "ddo_approval", "auto_run"};
+  std::array<int32_t, 2>* windows[4] = {&p->calendar.master_edit, &p->calendar.employee_proposals,
+                                        &p->calendar.ddo_approval, &p->calendar.auto_run};
+  const int window_field[4] = {0, 1, 2, 4};
+  for (int k = 0; k < 4; ++k) {
+    element e = h[window_field[k]];
+    const std::string message =
+        std::string("calendar.") + window_names[k] + " must be [first_day, last_day]";
+    if (e.type() != element_type::ARRAY || array_of(e).size() != 2) {
+      return r.fail(message);
+    }
+    int d = 0;
+    for (element x : array_of(e)) {
+      if (x.type() != element_type::INT64) return r.fail(message);
+      const int64_t day = x.get_int64().value_unsafe();
+      if (day < 1 || day > 31) return r.fail(message);
+      (*windows[k])[d++] = int32_t(day);
+    }
+  }
+  const char* day_names[2] = {"stop_payment_until", "other_salary_from"};
+  int32_t* days[2] = {&p->calendar.stop_payment_until, &p->calendar.other_salary_from};
+  const int day_field[2] = {3, 5};
+  for (int k = 0; k < 2; ++k) {
+    element e = h[day_field[k]];
+    if (e.type() != element_type::INT64 || e.get_int64().value_unsafe() < 1 ||
+        e.get_int64().value_unsafe() > 31) {
+      return r.fail(std::string("calendar.") + day_names[k] + " must be a day 1..31");
+    }
+    *days[k] = int32_t(e.get_int64().value_unsafe());
+  }
+  return true;
+}
+
+bool is_code(const std::string& code) {
+  if (code.empty()) return false;
+  for (char c : code) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status parse_profile(std::string_view json, Profile* profile) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  element root;
+  if (auto error = parser.parse(padded).get(root); error != simdjson::SUCCESS) {
+    return Status::invalid_argument(std::string("profile: not valid JSON (") +
+                                    simdjson::error_message(error) + ")");
+  }
+  Status status;
+  ProfileReader reader(&status);
+  Profile parsed;
+  if (!read_profile(root, reader, &parsed)) return status;
+  status = validate_profile(parsed);
+  if (!status.ok()) return status;
+  *profile = std::move(parsed);
+  return Status();
+}
+
+Status validate_profile(const Profile& p) {
+  auto fail = [](const std::string& m) { return Status::invalid_argument("profile: " + m); };
+  static const char* kFixed[] = {"BASIC", "NPA", "DA", "HRA", "SPECIAL_PAY", "GPF", "NPS",
+                                 "INCOME_TAX", "LICENCE_FEE", "LOAN"};
+  std::set<std::string> codes;
+  auto check_code = [&](const std::string& code, const std::string& where) {
+    bool fixed = false;
+    for (const char* f : kFixed) fixed = fixed || code == f;
+    if (!is_code(code) || fixed || !codes.insert(code).second) {
+      return fail(where + ".code '" + code + "' is not a valid, unique code");
+    }
+    return Status();
+  };
+  for (size_t i = 0; i < p.allowances.size(); ++i) {
+    const std::string w = at("allowances", i);
+    if (Status s = check_code(p.allowances[i].code, w); !s.ok()) return s;
+    std::set<std::string> seen;
+    for (const AllowanceBand& band : p.allowances[i].bands) {
+      for (const std::string& level : band.levels) {
+        if (!seen.insert(level).second) {
+          return fail("level " + level + " is in two bands of allowance " + p.allowances[i].code);
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < p.deductions.size(); ++i) {
+    if (Status s = check_code(p.deductions[i].code, at("deductions", i)); !s.ok()) return s;
+  }
+  auto sorted = [](const auto& list) {
+    for (size_t i = 1; i < list.size(); ++i) {
+      if (list[i].from <= list[i - 1].from) return false;
+    }
+    return !list.empty();
+  };
+  if (!sorted(p.pay_matrix)) return fail("pay_matrix must be a non-empty list sorted by 'from'");
+  if (!sorted(p.da)) return fail("da must be a non-empty list sorted by 'from'");
+  if (!sorted(p.income_tax)) return fail("income_tax must be a non-empty list sorted by 'from'");
+  for (size_t i = 0; i < p.pay_matrix.size(); ++i) {
+    if (p.pay_matrix[i].levels.empty()) return fail(at("pay_matrix", i) + ".levels is empty");
+    for (size_t l = 0; l < p.pay_matrix[i].cells.size(); ++l) {
+      const auto& cells = p.pay_matrix[i].cells[l];
+      if (cells.empty()) return fail(at("pay_matrix", i) + ".levels." + p.pay_matrix[i].levels[l] +
+                                     " must be a non-empty list");
+      for (size_t c = 1; c < cells.size(); ++c) {
+        if (cells[c] <= cells[c - 1]) {
+          return fail(at("pay_matrix", i) + ".levels." + p.pay_matrix[i].levels[l] +
+                      " must be strictly increasing");
+        }
+      }
+    }
+  }
+  if (p.hra_tiers.empty() || p.hra_tiers[0].da_at_least != 0) {
+    return fail("the first hra tier must have da_at_least 0");
+  }
+  for (size_t i = 1; i < p.hra_tiers.size(); ++i) {
+    if (p.hra_tiers[i].da_at_least <= p.hra_tiers[i - 1].da_at_least) {
+      return fail("hra.tiers must be sorted by da_at_least");
+    }
+  }
+  for (const IncomeTaxYear& y : p.income_tax) {
+    if (month_number(y.from) != 4) return fail("every income_tax from must be an April");
+    if (y.slabs.empty() || y.slabs.back().up_to != kNoLimit) {
+      return fail("income_tax slabs must end with up_to: null");
+    }
+  }
+  return Status();
+}
+
+Money level_amount(const LevelTable& table, std::string_view level) {
+  for (const auto& [name, amount] : table) {
+    if (name == level) return amount;
+  }
+  return 0;
+}
+
+}  // namespace vetan

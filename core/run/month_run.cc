@@ -1,0 +1,160 @@
+#include "core/run/month_run.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/bills/bills.h"
+#include "core/deductions/deductions.h"
+#include "core/earnings/earnings.h"
+#include "core/fate/fate.h"
+
+namespace vetan {
+namespace {
+
+constexpr size_t kRowsPerChunk = 8192;
+constexpr size_t kMaxColumns = 128;
+
+PayInputs pay_inputs(const EmployeeTable& t, const MonthRules& rules, size_t r) {
+  PayInputs in;
+  in.level = t.pay_level.codes[r];
+  in.cls = t.hra_class[r];
+  in.matrix_basic = rules.level_matrix[in.level][t.pay_cell[r] - 1];
+  in.suspended = EmploymentStatus(t.status[r]) == EmploymentStatus::kSuspended;
+  in.npa_eligible = (t.flags[r] & kNpaEligible) != 0;
+  in.govt_quarters = (t.flags[r] & kGovtQuarters) != 0;
+  in.scheme = PensionScheme(t.pension_scheme[r]);
+  const Date retirement =
+      retirement_date(t.date_of_birth[r], t.date_of_retirement[r], rules.profile->retirement_age);
+  in.payable_days = payable_days(rules, t.date_of_joining[r], retirement, t.lwp_days[r]);
+  return in;
+}
+
+DeductionInputs deduction_inputs(const EmployeeTable& t, size_t r) {
+  return DeductionInputs{t.gpf_subscription[r],    t.loan_installment[r], t.loan_balance[r],
+                         t.income_tax_declared[r], t.fy_gross_to_date[r], t.fy_tds_to_date[r]};
+}
+
+// rules §2 steps 0–4 and §3–§6 for rows [begin, end). Writes every column of every row.
+void compute_rows(const EmployeeTable& t, const TableIndex& index, size_t begin, size_t end,
+                  MonthResult* out) {
+  const MonthRules& rules = out->rules;
+  const PayslipLayout& layout = out->layout;
+  const size_t rows = out->rows;
+  Money* amounts = out->amounts.get();
+  for (size_t r = begin; r < end; ++r) {
+    std::array<Money, kMaxColumns> slip{};
+    Fate fate = Fate::kMismatch;
+    uint32_t reasons = 0;
+    int32_t days = 0;
+    if (!t.readable[r]) {  // step 0
+      reasons = kInvalidRecord;
+    } else if ((t.flags[r] & kStopPayment) && !(index.checks[r] & kDuplicateEmployeeId)) {
+      fate = Fate::kStopped;  // step 2
+    } else if ((reasons = master_data_reasons(t, index, rules, r)) == 0) {  // step 3
+      const PayInputs in = pay_inputs(t, rules, r);  // step 4
+      days = in.payable_days;
+      if (days == 0) {
+        reasons = kZeroPayableDays;
+      } else {
+        compute_earnings(in, t.special_pay[r], rules, layout, slip.data());
+        compute_deductions(in, deduction_inputs(t, r), rules, layout, slip.data());
+        reasons = computed_reasons(in, t.gpf_subscription[r], slip[layout.net], rules);
+        if (reasons == 0) fate = Fate::kPaid;
+      }
+    }
+    out->fate[r] = uint8_t(fate);
+    out->reasons[r] = reasons;
+    out->payable_days[r] = uint8_t(days);
+    for (size_t c = 0; c < layout.columns; ++c) amounts[c * rows + r] = slip[c];
+  }
+}
+
+}  // namespace
+
+Status run_month(const EmployeeTable& table, const TableIndex& index, const Profile& profile,
+                 Month month, MonthResult* result) {
+  MonthResult& out = *result;
+  Status status = resolve_month_rules(profile, month, table.pay_level.dictionary, &out.rules);
+  if (!status.ok()) return status;
+  out.layout = PayslipLayout(profile);
+  if (out.layout.columns > kMaxColumns) {
+    return Status::invalid_argument("profile: too many allowances and deductions");
+  }
+  out.rows = table.rows;
+  out.fate.resize(table.rows);
+  out.reasons.resize(table.rows);
+  out.payable_days.resize(table.rows);
+  out.amounts = std::make_unique_for_overwrite<Money[]>(out.layout.columns * table.rows);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, table.rows, kRowsPerChunk),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      compute_rows(table, index, range.begin(), range.end(), &out);
+                    });
+  out.summary = RunSummary{};
+  compute_bills(table, index, &out);
+  return Status();
+}
+
+std::string mismatch_detail(const EmployeeTable& t, const MonthResult& result, size_t r) {
+  const uint32_t reasons = result.reasons[r];
+  if (reasons & kInvalidRecord) {
+    auto it = std::lower_bound(t.problems.begin(), t.problems.end(), r,
+                               [](const RowProblem& p, size_t row) { return p.row < row; });
+    return it != t.problems.end() && it->row == r ? it->text : "the row could not be read";
+  }
+  const MonthRules& rules = result.rules;
+  const std::string id(t.employee_id[r]);
+  std::string detail;
+  auto add = [&detail](const std::string& text) {
+    if (!detail.empty()) detail += "; ";
+    detail += text;
+  };
+  const Dictionary::Code level = t.pay_level.codes[r];
+  if (reasons & kDuplicateEmployeeIdReason) add("employee_id " + id + " is on more than one row");
+  static const char* kStatus[] = {"ACTIVE", "SUSPENDED", "RETIRED", "DECEASED", "VRS", "TERMINATED"};
+  if (reasons & kStatusNotPayable) add(std::string("status ") + kStatus[t.status[r]]);
+  if (reasons & kRetiredBeforeMonth) {
+    add("retired on " + format_date(retirement_date(t.date_of_birth[r], t.date_of_retirement[r],
+                                                    rules.profile->retirement_age)));
+  }
+  if (reasons & kNotJoinedYet) add("joins on " + format_date(t.date_of_joining[r]));
+  if (reasons & kUnknownPayLevel) {
+    add("pay_level " + std::string(t.pay_level[r]) + " is not in the matrix");
+  }
+  if (reasons & kInvalidPayCell) {
+    add("pay_cell " + std::to_string(t.pay_cell[r]) + " not in 1.." +
+        std::to_string(rules.level_cells[level]));
+  }
+  if (reasons & kBasicPayMismatch) {
+    add("basic_pay " + std::to_string(t.basic_pay[r]) + ", matrix says " +
+        std::to_string(rules.level_matrix[level][t.pay_cell[r] - 1]));
+  }
+  if (reasons & kInvalidPan) add("pan '" + std::string(t.pan[r]) + "'");
+  if (reasons & kInvalidBankAccount) add("bank_account '" + std::string(t.bank_account[r]) + "'");
+  if (reasons & kInvalidIfsc) add("ifsc '" + std::string(t.ifsc[r]) + "'");
+  if (reasons & kDuplicateBankAccountReason) {
+    add("account " + std::string(t.ifsc[r]) + "/" + std::string(t.bank_account[r]) +
+        " is on another row");
+  }
+  if (reasons & kGpfAccountMissing) add("GPF subscriber without gpf_account");
+  if (reasons & kPranMissing) add("pran '" + std::string(t.pran[r]) + "'");
+  if (reasons & kZeroPayableDays) add("no payable days in the month");
+  if (reasons & (kGpfBelowMinimum | kGpfAboveMaximum)) {
+    const Money basic = rules.level_matrix[level][t.pay_cell[r] - 1];
+    const Money subscription = t.gpf_subscription[r];
+    if (reasons & kGpfBelowMinimum) {
+      add("gpf_subscription " + std::to_string(subscription) + " below minimum " +
+          std::to_string(gpf_minimum(rules, level, basic)));
+    }
+    if (reasons & kGpfAboveMaximum) {
+      add("gpf_subscription " + std::to_string(subscription) + " above basic " +
+          std::to_string(basic));
+    }
+  }
+  if (reasons & kNegativeNet) add("net " + std::to_string(result.amount(result.layout.net, r)));
+  return detail;
+}
+
+}  // namespace vetan

@@ -1,0 +1,97 @@
+// EmployeeTable: the employee master as columns (struct of arrays), one entry per row of
+// the master file in file order; row r has line r + 1 (rules §1). Low-cardinality text is
+// dictionary-encoded, near-unique text lives in byte arenas, numbers and enumerations in
+// plain vectors. Loaders (CSV, later NDJSON and PostgreSQL) fill it; core only reads it.
+//
+// A row is either readable (every column holds its parsed value, formats.md) or not
+// (rules §2 step 0): then only employee_id and ddo_code hold the trimmed raw fields (empty
+// if absent), the other columns hold zeros, and `problems` explains the row.
+//
+// Thread-safety: once loaded the table is immutable; any number of runs may read it at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/common/civil_date.h"
+#include "core/common/money.h"
+#include "core/table/dictionary.h"
+#include "core/table/string_column.h"
+
+namespace vetan {
+
+enum class EmploymentStatus : uint8_t { kActive, kSuspended, kRetired, kDeceased, kVrs, kTerminated };
+enum class PensionScheme : uint8_t { kGpf, kNps };
+enum class FundType : uint8_t { kSf, kCa };
+enum class HraClass : uint8_t { kX, kY, kZ };
+
+inline constexpr int kHraClasses = 3;
+
+// Bits of EmployeeTable::flags (the boolean columns of formats.md).
+enum RowFlag : uint8_t {
+  kGovtQuarters = 1 << 0,
+  kNpaEligible = 1 << 1,
+  kStopPayment = 1 << 2,
+};
+
+// Why a row could not be read: one text naming every offending column.
+struct RowProblem {
+  uint32_t row;
+  std::string text;
+};
+
+struct EmployeeTable {
+  size_t rows = 0;
+
+  std::vector<uint8_t> readable;  // 1 iff the row parsed (rules §2 step 0)
+  std::vector<RowProblem> problems;  // one per unreadable row, by row
+
+  StringColumn employee_id;
+  StringColumn name;
+  StringColumn gpf_account;
+  StringColumn pran;
+  StringColumn bank_account;
+  StringColumn ifsc;  // upper-cased
+  StringColumn pan;   // upper-cased
+
+  std::vector<Date> date_of_birth;
+  std::vector<Date> date_of_joining;
+  std::vector<Date> date_of_retirement;  // kNoDate when not given
+
+  std::vector<uint8_t> status;          // EmploymentStatus
+  std::vector<uint8_t> fund_type;       // FundType
+  std::vector<uint8_t> pension_scheme;  // PensionScheme
+  std::vector<uint8_t> hra_class;       // HraClass
+  std::vector<uint8_t> flags;           // RowFlag bits
+  std::vector<uint8_t> lwp_days;        // 0..31
+
+  DictColumn treasury_code;
+  DictColumn ddo_code;
+  DictColumn bill_group;
+  DictColumn department;
+  DictColumn budget_head;
+  DictColumn pay_level;
+  DictColumn stop_reason;
+
+  std::vector<int64_t> pay_cell;
+  std::vector<Money> basic_pay;
+  std::vector<Money> gpf_subscription;
+  std::vector<Money> special_pay;
+  std::vector<Money> loan_installment;
+  std::vector<Money> loan_balance;
+  std::vector<Money> income_tax_declared;
+  std::vector<Money> fy_gross_to_date;
+  std::vector<Money> fy_tds_to_date;
+
+  // Appends the rows of `other` after this table's rows (re-coding dictionaries), so that
+  // chunks loaded in parallel join into one table in file order.
+  void append(const EmployeeTable& other);
+
+  // Heap bytes held by the columns (capacity, not size).
+  size_t memory_bytes() const;
+
+  bool is_readable(size_t row) const { return readable[row] != 0; }
+};
+
+}  // namespace vetan

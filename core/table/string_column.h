@@ -1,0 +1,42 @@
+// StringColumn: a column of text values stored back to back in one byte arena, with one
+// offset per row (value i is bytes[offsets[i], offsets[i+1])). Used for text that is
+// nearly unique per row (ids, names, account numbers), where a dictionary would not help.
+//
+// Thread-safety: const methods may be called from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vetan {
+
+class StringColumn {
+ public:
+  StringColumn() { offsets_.push_back(0); }
+
+  size_t size() const { return offsets_.size() - 1; }
+  std::string_view operator[](size_t row) const {
+    return std::string_view(bytes_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
+  }
+  void push_back(std::string_view value) {
+    bytes_.append(value.data(), value.size());
+    offsets_.push_back(bytes_.size());
+  }
+  void reserve(size_t rows, size_t bytes) {
+    offsets_.reserve(rows + 1);
+    bytes_.reserve(bytes);
+  }
+  // Appends every value of `other` (used to join chunks loaded in parallel).
+  void append(const StringColumn& other);
+  size_t memory_bytes() const {
+    return offsets_.capacity() * sizeof(uint64_t) + bytes_.capacity();
+  }
+
+ private:
+  std::vector<uint64_t> offsets_;
+  std::string bytes_;
+};
+
+}  // namespace vetan

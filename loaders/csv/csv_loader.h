@@ -1,0 +1,38 @@
+// Loads the employee master from CSV (formats.md) into an EmployeeTable.
+//
+// RFC 4180 as the reference oracle reads it: `"` quotes, `""` inside quotes, LF, CRLF or
+// CR line ends, an optional UTF-8 byte-order mark, blank lines skipped. The body is split
+// into chunks parsed in parallel (TBB); a chunk that started inside a quoted field is
+// detected and parsed again from the right place, so the table never depends on chunking.
+// Every unreadable row becomes an unreadable table row with its problems (rules §2 step 0).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/common/status.h"
+#include "core/table/employee_table.h"
+
+namespace vetan {
+
+struct CsvLoadOptions {
+  size_t chunk_bytes = size_t(4) << 20;
+  // Called from worker threads as chunks finish: (bytes parsed, bytes in all). Must be
+  // thread-safe.
+  std::function<void(size_t, size_t)> progress;
+};
+
+// Parses `data` (the whole file's bytes). `name` is how errors name the file. Fails,
+// leaving *table untouched, when the file cannot be used at all: not UTF-8, no header, a
+// header that repeats a column or lacks a required one.
+Status parse_employees_csv(std::string_view data, const std::string& name, EmployeeTable* table,
+                           const CsvLoadOptions& options = {});
+
+// Reads and parses the file at `path` (memory-mapped). Fails as parse_employees_csv does,
+// or when the file cannot be read.
+Status load_employees_csv(const std::string& path, EmployeeTable* table,
+                          const CsvLoadOptions& options = {});
+
+}  // namespace vetan

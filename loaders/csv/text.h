@@ -1,0 +1,32 @@
+// Text helpers for reading the master as formats.md says: trimming, case folding and
+// dates, matching the reference oracle's reading of Unicode text.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/common/civil_date.h"
+
+namespace vetan {
+
+// Strips surrounding whitespace: ASCII whitespace, the separators \x1c-\x1f, and the
+// Unicode spaces (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F,
+// U+3000), as Python's str.strip() does.
+std::string_view trim(std::string_view s);
+
+// True iff every byte is ASCII.
+bool is_ascii(std::string_view s);
+
+// Upper-cases `s` into *out as Python's str.upper() does for the characters that can turn
+// into ASCII (a-z, and the dotless i, long s and Latin ligatures); other characters are
+// copied unchanged. Returns `s` itself when it is ASCII without lower-case letters.
+std::string_view upper(std::string_view s, std::string* out);
+
+// Parses a date YYYY-MM-DD whose digits may be any Unicode decimal digits (as the oracle's
+// `\d` matches them). Returns false if it is not a valid calendar date.
+bool parse_date(std::string_view s, Date* date);
+
+// Parses 1 to 12 ASCII digits. Returns false otherwise.
+bool parse_integer(std::string_view s, int64_t* value);
+
+}  // namespace vetan
