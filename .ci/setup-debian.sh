@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what vetan needs to build and test on Debian 12 (run as root). Idempotent.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config python3
+  libtbb-dev libeigen3-dev libboost-dev libsimdjson-dev libjemalloc-dev
+  libbenchmark-dev libgtest-dev googletest
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
