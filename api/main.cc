@@ -6,6 +6,12 @@
 
 #include "api/commands.h"
 
+// jemalloc's settings for a batch run: transparent huge pages, and freed memory kept for
+// reuse rather than returned to the kernel (page faults dominate otherwise).
+extern "C" {
+const char* malloc_conf = "thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1";
+}
+
 namespace {
 
 const char kUsage[] =

@@ -118,9 +118,9 @@ int run_command(const Arguments& args) {
       return refuse(s.message());
     }
   }
+  const TableIndex index = build_table_index(table);
   const double load_seconds = seconds_since(start);
   const auto compute_start = std::chrono::steady_clock::now();
-  const TableIndex index = build_table_index(table);
   MonthResult result;
   if (Status s = run_month(table, index, profile, month, &result); !s.ok()) {
     return refuse(profile_path + ": " + s.message());
@@ -157,7 +157,7 @@ int run_command(const Arguments& args) {
       }
       std::printf("\n");
     }
-    std::printf("  time: load %.2f s, compute %.2f s, write %.2f s (%lld threads)\n", load_seconds,
+    std::printf("  time: load and index %.2f s, compute %.2f s, write %.2f s (%lld threads)\n", load_seconds,
                 compute_seconds, write_seconds, threads);
     std::printf("  files: %s/{payslips,bills,bill_heads,mismatches,stopped}.csv, summary.json\n",
                 out.c_str());

@@ -88,6 +88,9 @@ struct EmployeeTable {
   // chunks loaded in parallel join into one table in file order.
   void append(const EmployeeTable& other);
 
+  // Joins `parts` (emptied on the way) into one table, reserving every column once.
+  static EmployeeTable concatenate(std::vector<EmployeeTable>* parts);
+
   // Heap bytes held by the columns (capacity, not size).
   size_t memory_bytes() const;
 

@@ -30,6 +30,7 @@ class StringColumn {
   }
   // Appends every value of `other` (used to join chunks loaded in parallel).
   void append(const StringColumn& other);
+  size_t byte_size() const { return bytes_.size(); }
   size_t memory_bytes() const {
     return offsets_.capacity() * sizeof(uint64_t) + bytes_.capacity();
   }

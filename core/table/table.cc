@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 #include "core/table/dictionary.h"
@@ -10,7 +11,6 @@ namespace vetan {
 void StringColumn::append(const StringColumn& other) {
   const uint64_t base = bytes_.size();
   bytes_.append(other.bytes_);
-  offsets_.reserve(offsets_.size() + other.size());
   for (size_t i = 1; i < other.offsets_.size(); ++i) offsets_.push_back(base + other.offsets_[i]);
 }
 
@@ -29,7 +29,6 @@ void DictColumn::append(const DictColumn& other) {
   for (Dictionary::Code c = 0; c < recode.size(); ++c) {
     recode[c] = dictionary.add(other.dictionary.value(c));
   }
-  codes.reserve(codes.size() + other.codes.size());
   for (Dictionary::Code c : other.codes) codes.push_back(recode[c]);
 }
 
@@ -77,6 +76,42 @@ void EmployeeTable::append(const EmployeeTable& other) {
   append_vector(&fy_gross_to_date, other.fy_gross_to_date);
   append_vector(&fy_tds_to_date, other.fy_tds_to_date);
   rows += other.rows;
+}
+
+EmployeeTable EmployeeTable::concatenate(std::vector<EmployeeTable>* parts) {
+  EmployeeTable out;
+  size_t rows = 0;
+  std::array<size_t, 7> bytes{};
+  for (const EmployeeTable& p : *parts) {
+    rows += p.rows;
+    const StringColumn* columns[7] = {&p.employee_id, &p.name, &p.gpf_account, &p.pran,
+                                      &p.bank_account, &p.ifsc, &p.pan};
+    for (size_t i = 0; i < 7; ++i) bytes[i] += columns[i]->byte_size();
+  }
+  // Reserve once, so that appending part after part copies each value once.
+  out.readable.reserve(rows);
+  StringColumn* columns[7] = {&out.employee_id, &out.name, &out.gpf_account, &out.pran,
+                              &out.bank_account, &out.ifsc, &out.pan};
+  for (size_t i = 0; i < 7; ++i) columns[i]->reserve(rows, bytes[i]);
+  for (auto* v : {&out.date_of_birth, &out.date_of_joining, &out.date_of_retirement}) v->reserve(rows);
+  for (auto* v : {&out.status, &out.fund_type, &out.pension_scheme, &out.hra_class, &out.flags,
+                  &out.lwp_days}) {
+    v->reserve(rows);
+  }
+  for (auto* c : {&out.treasury_code, &out.ddo_code, &out.bill_group, &out.department,
+                  &out.budget_head, &out.pay_level, &out.stop_reason}) {
+    c->codes.reserve(rows);
+  }
+  for (auto* v : {&out.pay_cell, &out.basic_pay, &out.gpf_subscription, &out.special_pay,
+                  &out.loan_installment, &out.loan_balance, &out.income_tax_declared,
+                  &out.fy_gross_to_date, &out.fy_tds_to_date}) {
+    v->reserve(rows);
+  }
+  for (EmployeeTable& p : *parts) {
+    out.append(p);
+    p = EmployeeTable();  // give the part's memory back as soon as it is copied
+  }
+  return out;
 }
 
 template <typename T>

@@ -387,9 +387,7 @@ Status parse_employees_csv(std::string_view data, const std::string& name, Emplo
                                  &parts[i + 1]);
     }
   }
-  EmployeeTable result = std::move(parts[0]);
-  for (size_t i = 1; i < n; ++i) result.append(parts[i]);
-  *table = std::move(result);
+  *table = EmployeeTable::concatenate(&parts);
   return Status();
 }
 
