@@ -170,9 +170,10 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
       }
       out->push_back(',');
       append_number(out, result.payable_days[r]);
+      const Money* slip = result.payslip(r);
       for (size_t c = 0; c < layout.columns; ++c) {
         out->push_back(',');
-        append_number(out, result.amount(c, r));
+        append_number(out, slip[c]);
       }
       out->push_back('\n');
     });

@@ -24,7 +24,8 @@ void compute_bills(const EmployeeTable& table, const TableIndex& index, MonthRes
         const uint32_t r = index.rows_by_bill[i];
         if (result->fate_of(r) != Fate::kPaid) continue;
         ++bill.employees;
-        for (size_t c = 0; c < columns; ++c) bill.amounts[c] += result->amount(c, r);
+        const Money* slip = result->payslip(r);
+        for (size_t c = 0; c < columns; ++c) bill.amounts[c] += slip[c];
         // Rows of a bill come grouped by (budget_head, fund_type): a new pair starts a head.
         const Dictionary::Code budget_head = table.budget_head.codes[r];
         const uint8_t fund = table.fund_type[r];
@@ -33,9 +34,9 @@ void compute_bills(const EmployeeTable& table, const TableIndex& index, MonthRes
           head = &heads[b].back();
         }
         ++head->employees;
-        head->gross += result->amount(layout.gross, r);
-        head->total_deductions += result->amount(layout.total_deductions, r);
-        head->net += result->amount(layout.net, r);
+        head->gross += slip[layout.gross];
+        head->total_deductions += slip[layout.total_deductions];
+        head->net += slip[layout.net];
       }
     }
   });

@@ -45,13 +45,14 @@ struct MonthResult {
   std::vector<uint8_t> fate;          // Fate, per row
   std::vector<uint32_t> reasons;      // Reason bits, per row
   std::vector<uint8_t> payable_days;  // per row (0 unless computed)
-  std::unique_ptr<Money[]> amounts;   // column-major: amounts[column * rows + row]
+  std::unique_ptr<Money[]> amounts;   // row-major: a row's payslip is amounts[row * columns ..]
 
   std::vector<BillTotals> bills;          // bills with paid rows, sorted by bill id
   std::vector<BillHeadTotals> bill_heads; // sorted by bill id, budget head, fund type
   RunSummary summary;
 
-  Money amount(size_t column, size_t row) const { return amounts[column * rows + row]; }
+  Money amount(size_t column, size_t row) const { return amounts[row * layout.columns + column]; }
+  const Money* payslip(size_t row) const { return &amounts[row * layout.columns]; }
   Fate fate_of(size_t row) const { return Fate(fate[row]); }
 };
 

@@ -15,7 +15,6 @@ namespace vetan {
 namespace {
 
 constexpr size_t kRowsPerChunk = 8192;
-constexpr size_t kMaxColumns = 128;
 
 PayInputs pay_inputs(const EmployeeTable& t, const MonthRules& rules, size_t r) {
   PayInputs in;
@@ -42,10 +41,10 @@ void compute_rows(const EmployeeTable& t, const TableIndex& index, size_t begin,
                   MonthResult* out) {
   const MonthRules& rules = out->rules;
   const PayslipLayout& layout = out->layout;
-  const size_t rows = out->rows;
-  Money* amounts = out->amounts.get();
+  const size_t columns = layout.columns;
   for (size_t r = begin; r < end; ++r) {
-    std::array<Money, kMaxColumns> slip{};
+    Money* slip = &out->amounts[r * columns];
+    std::fill(slip, slip + columns, 0);
     Fate fate = Fate::kMismatch;
     uint32_t reasons = 0;
     int32_t days = 0;
@@ -59,8 +58,8 @@ void compute_rows(const EmployeeTable& t, const TableIndex& index, size_t begin,
       if (days == 0) {
         reasons = kZeroPayableDays;
       } else {
-        compute_earnings(in, t.special_pay[r], rules, layout, slip.data());
-        compute_deductions(in, deduction_inputs(t, r), rules, layout, slip.data());
+        compute_earnings(in, t.special_pay[r], rules, layout, slip);
+        compute_deductions(in, deduction_inputs(t, r), rules, layout, slip);
         reasons = computed_reasons(in, t.gpf_subscription[r], slip[layout.net], rules);
         if (reasons == 0) fate = Fate::kPaid;
       }
@@ -68,7 +67,6 @@ void compute_rows(const EmployeeTable& t, const TableIndex& index, size_t begin,
     out->fate[r] = uint8_t(fate);
     out->reasons[r] = reasons;
     out->payable_days[r] = uint8_t(days);
-    for (size_t c = 0; c < layout.columns; ++c) amounts[c * rows + r] = slip[c];
   }
 }
 
@@ -80,9 +78,6 @@ Status run_month(const EmployeeTable& table, const TableIndex& index, const Prof
   Status status = resolve_month_rules(profile, month, table.pay_level.dictionary, &out.rules);
   if (!status.ok()) return status;
   out.layout = PayslipLayout(profile);
-  if (out.layout.columns > kMaxColumns) {
-    return Status::invalid_argument("profile: too many allowances and deductions");
-  }
   out.rows = table.rows;
   out.fate.resize(table.rows);
   out.reasons.resize(table.rows);

@@ -16,6 +16,7 @@
 
 #include "core/common/civil_date.h"
 #include "core/common/money.h"
+#include "core/common/status.h"
 #include "core/table/dictionary.h"
 #include "core/table/string_column.h"
 
@@ -88,8 +89,9 @@ struct EmployeeTable {
   // chunks loaded in parallel join into one table in file order.
   void append(const EmployeeTable& other);
 
-  // Joins `parts` (emptied on the way) into one table, reserving every column once.
-  static EmployeeTable concatenate(std::vector<EmployeeTable>* parts);
+  // Joins `parts` (emptied on the way) into *table, reserving every column once. Fails,
+  // leaving *table untouched, when a text column would exceed StringColumn::kMaxBytes.
+  static Status concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table);
 
   // Heap bytes held by the columns (capacity, not size).
   size_t memory_bytes() const;

@@ -2,6 +2,8 @@
 // offset per row (value i is bytes[offsets[i], offsets[i+1])). Used for text that is
 // nearly unique per row (ids, names, account numbers), where a dictionary would not help.
 //
+// Offsets are 32-bit: a column holds at most 4 GiB of text (loaders refuse more).
+//
 // Thread-safety: const methods may be called from many threads at once.
 #pragma once
 
@@ -22,8 +24,11 @@ class StringColumn {
   }
   void push_back(std::string_view value) {
     bytes_.append(value.data(), value.size());
-    offsets_.push_back(bytes_.size());
+    offsets_.push_back(uint32_t(bytes_.size()));
   }
+  // True iff `more` bytes still fit under the 4 GiB limit.
+  bool can_hold(size_t more) const { return bytes_.size() + more <= kMaxBytes; }
+  static constexpr size_t kMaxBytes = UINT32_MAX;
   void reserve(size_t rows, size_t bytes) {
     offsets_.reserve(rows + 1);
     bytes_.reserve(bytes);
@@ -32,11 +37,11 @@ class StringColumn {
   void append(const StringColumn& other);
   size_t byte_size() const { return bytes_.size(); }
   size_t memory_bytes() const {
-    return offsets_.capacity() * sizeof(uint64_t) + bytes_.capacity();
+    return offsets_.capacity() * sizeof(uint32_t) + bytes_.capacity();
   }
 
  private:
-  std::vector<uint64_t> offsets_;
+  std::vector<uint32_t> offsets_;
   std::string bytes_;
 };
 

@@ -9,7 +9,7 @@
 namespace vetan {
 
 void StringColumn::append(const StringColumn& other) {
-  const uint64_t base = bytes_.size();
+  const uint32_t base = uint32_t(bytes_.size());
   bytes_.append(other.bytes_);
   for (size_t i = 1; i < other.offsets_.size(); ++i) offsets_.push_back(base + other.offsets_[i]);
 }
@@ -78,7 +78,7 @@ void EmployeeTable::append(const EmployeeTable& other) {
   rows += other.rows;
 }
 
-EmployeeTable EmployeeTable::concatenate(std::vector<EmployeeTable>* parts) {
+Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table) {
   EmployeeTable out;
   size_t rows = 0;
   std::array<size_t, 7> bytes{};
@@ -87,6 +87,9 @@ EmployeeTable EmployeeTable::concatenate(std::vector<EmployeeTable>* parts) {
     const StringColumn* columns[7] = {&p.employee_id, &p.name, &p.gpf_account, &p.pran,
                                       &p.bank_account, &p.ifsc, &p.pan};
     for (size_t i = 0; i < 7; ++i) bytes[i] += columns[i]->byte_size();
+  }
+  for (size_t b : bytes) {
+    if (b > StringColumn::kMaxBytes) return Status::invalid_argument("too large: a text column exceeds 4 GiB");
   }
   // Reserve once, so that appending part after part copies each value once.
   out.readable.reserve(rows);
@@ -111,7 +114,8 @@ EmployeeTable EmployeeTable::concatenate(std::vector<EmployeeTable>* parts) {
     out.append(p);
     p = EmployeeTable();  // give the part's memory back as soon as it is copied
   }
-  return out;
+  *table = std::move(out);
+  return Status();
 }
 
 template <typename T>

@@ -387,7 +387,9 @@ Status parse_employees_csv(std::string_view data, const std::string& name, Emplo
                                  &parts[i + 1]);
     }
   }
-  *table = EmployeeTable::concatenate(&parts);
+  if (Status s = EmployeeTable::concatenate(&parts, table); !s.ok()) {
+    return Status::invalid_argument(name + ": " + s.message());
+  }
   return Status();
 }
 
