@@ -26,6 +26,11 @@ simdjson::dom::array array_of(element e) {
   return a;
 }
 
+// Bounds that keep every product of rules §4–§6 inside 64 bits (amounts in the master are
+// at most 12 digits, too).
+constexpr int64_t kMaxAmount = 1000000000000LL;  // 10^12 rupees
+constexpr BasisPoints kMaxPercent = 100000;      // 1000%
+
 // Each parse function returns false after setting *error to the first problem found.
 // Paths read like the profile: "hra.tiers[1].percent.X".
 class ProfileReader {
@@ -80,6 +85,7 @@ class ProfileReader {
       return fail(where + " must be an integer >= " + std::to_string(minimum));
     }
     if (v < minimum) return fail(where + " must be an integer >= " + std::to_string(minimum));
+    if (v > kMaxAmount) return fail(where + " is too large (at most 10^12)");
     *out = v;
     return true;
   }
@@ -91,7 +97,7 @@ class ProfileReader {
     if (e.type() == element_type::INT64) {
       const int64_t v = e.get_int64().value_unsafe();
       if (v < 0) return fail(where + " must not be negative");
-      if (v > 100000000) return fail(where + " is too large");
+      if (v * 100 > kMaxPercent) return fail(where + " is too large (at most 1000%)");
       *out = v * 100;
       return true;
     } else if (e.type() == element_type::DOUBLE) {
@@ -131,12 +137,13 @@ class ProfileReader {
     int64_t v = 0;
     for (char c : digits) {
       v = v * 10 + (c - '0');
-      if (v > 10000000000LL) return fail(where + " is too large");
+      if (v > kMaxPercent * 10) return fail(where + " is too large (at most 1000%)");
     }
     for (; exponent > 0; --exponent) {
       v *= 10;
-      if (v > 10000000000LL) return fail(where + " is too large");
+      if (v > kMaxPercent * 10) return fail(where + " is too large (at most 1000%)");
     }
+    if (v > kMaxPercent) return fail(where + " is too large (at most 1000%)");
     *out = v;
     return true;
   }

@@ -112,6 +112,8 @@ struct Profile {
 
 // Parses profile JSON (profile.md) into *profile and validates it. On failure the message
 // names the key and the problem, e.g. "profile: unknown key 'hra.tiers[0].pct'".
+// Beyond profile.md, amounts must be at most 10^12 rupees and percentages non-negative and
+// at most 1000%: bounds that keep every product of rules §4–§6 exact in 64 bits.
 Status parse_profile(std::string_view json, Profile* profile);
 
 // Checks the rules on values of profile.md that hold across keys (sorted dated lists,
