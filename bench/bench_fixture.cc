@@ -8,6 +8,11 @@
 #include "loaders/csv/csv_loader.h"
 #include "loaders/generate/master_generator.h"
 
+// Same allocator settings as the vetan executable (api/main.cc): huge pages, no decay.
+extern "C" {
+const char* malloc_conf = "thp:always,dirty_decay_ms:-1,muzzy_decay_ms:-1";
+}
+
 namespace vetan::bench {
 namespace {
 
