@@ -85,11 +85,9 @@ struct EmployeeTable {
   std::vector<Money> fy_gross_to_date;
   std::vector<Money> fy_tds_to_date;
 
-  // Appends the rows of `other` after this table's rows (re-coding dictionaries), so that
-  // chunks loaded in parallel join into one table in file order.
-  void append(const EmployeeTable& other);
-
-  // Joins `parts` (emptied on the way) into *table, reserving every column once. Fails,
+  // Joins `parts` (emptied on the way) into *table in order, so that chunks loaded in
+  // parallel become one table in file order; column by column, releasing each part's
+  // column once copied. Dictionaries are re-coded. Fails,
   // leaving *table untouched, when a text column would exceed StringColumn::kMaxBytes.
   static Status concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table);
 

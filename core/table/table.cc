@@ -32,88 +32,84 @@ void DictColumn::append(const DictColumn& other) {
   for (Dictionary::Code c : other.codes) codes.push_back(recode[c]);
 }
 
+namespace {
+
+// Joins one column of every part into `out`, releasing each part's column once copied, so
+// that the peak stays near one table plus one column.
 template <typename T>
-static void append_vector(std::vector<T>* to, const std::vector<T>& from) {
-  to->insert(to->end(), from.begin(), from.end());
+void join_column(std::vector<EmployeeTable>* parts, std::vector<T> EmployeeTable::*member,
+                 EmployeeTable* out, size_t rows) {
+  std::vector<T>& to = out->*member;
+  to.reserve(rows);
+  for (EmployeeTable& part : *parts) {
+    std::vector<T>& from = part.*member;
+    to.insert(to.end(), from.begin(), from.end());
+    std::vector<T>().swap(from);
+  }
 }
 
-void EmployeeTable::append(const EmployeeTable& other) {
-  const uint32_t base = static_cast<uint32_t>(rows);
-  for (const RowProblem& p : other.problems) {
-    problems.push_back(RowProblem{p.row + base, p.text});
+void join_column(std::vector<EmployeeTable>* parts, StringColumn EmployeeTable::*member,
+                 EmployeeTable* out, size_t rows, size_t bytes) {
+  StringColumn& to = out->*member;
+  to.reserve(rows, bytes);
+  for (EmployeeTable& part : *parts) {
+    to.append(part.*member);
+    part.*member = StringColumn();
   }
-  append_vector(&readable, other.readable);
-  employee_id.append(other.employee_id);
-  name.append(other.name);
-  gpf_account.append(other.gpf_account);
-  pran.append(other.pran);
-  bank_account.append(other.bank_account);
-  ifsc.append(other.ifsc);
-  pan.append(other.pan);
-  append_vector(&date_of_birth, other.date_of_birth);
-  append_vector(&date_of_joining, other.date_of_joining);
-  append_vector(&date_of_retirement, other.date_of_retirement);
-  append_vector(&status, other.status);
-  append_vector(&fund_type, other.fund_type);
-  append_vector(&pension_scheme, other.pension_scheme);
-  append_vector(&hra_class, other.hra_class);
-  append_vector(&flags, other.flags);
-  append_vector(&lwp_days, other.lwp_days);
-  treasury_code.append(other.treasury_code);
-  ddo_code.append(other.ddo_code);
-  bill_group.append(other.bill_group);
-  department.append(other.department);
-  budget_head.append(other.budget_head);
-  pay_level.append(other.pay_level);
-  stop_reason.append(other.stop_reason);
-  append_vector(&pay_cell, other.pay_cell);
-  append_vector(&basic_pay, other.basic_pay);
-  append_vector(&gpf_subscription, other.gpf_subscription);
-  append_vector(&special_pay, other.special_pay);
-  append_vector(&loan_installment, other.loan_installment);
-  append_vector(&loan_balance, other.loan_balance);
-  append_vector(&income_tax_declared, other.income_tax_declared);
-  append_vector(&fy_gross_to_date, other.fy_gross_to_date);
-  append_vector(&fy_tds_to_date, other.fy_tds_to_date);
-  rows += other.rows;
 }
+
+void join_column(std::vector<EmployeeTable>* parts, DictColumn EmployeeTable::*member,
+                 EmployeeTable* out, size_t rows) {
+  DictColumn& to = out->*member;
+  to.codes.reserve(rows);
+  for (EmployeeTable& part : *parts) {
+    to.append(part.*member);
+    part.*member = DictColumn();
+  }
+}
+
+}  // namespace
 
 Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table) {
-  EmployeeTable out;
+  using T = EmployeeTable;
+  StringColumn T::*const strings[] = {&T::employee_id, &T::name, &T::gpf_account, &T::pran,
+                                      &T::bank_account, &T::ifsc, &T::pan};
   size_t rows = 0;
-  std::array<size_t, 7> bytes{};
+  std::array<size_t, std::size(strings)> bytes{};
   for (const EmployeeTable& p : *parts) {
     rows += p.rows;
-    const StringColumn* columns[7] = {&p.employee_id, &p.name, &p.gpf_account, &p.pran,
-                                      &p.bank_account, &p.ifsc, &p.pan};
-    for (size_t i = 0; i < 7; ++i) bytes[i] += columns[i]->byte_size();
+    for (size_t i = 0; i < bytes.size(); ++i) bytes[i] += (p.*strings[i]).byte_size();
   }
   for (size_t b : bytes) {
-    if (b > StringColumn::kMaxBytes) return Status::invalid_argument("too large: a text column exceeds 4 GiB");
+    if (b > StringColumn::kMaxBytes) {
+      return Status::invalid_argument("too large: a text column exceeds 4 GiB");
+    }
   }
-  // Reserve once, so that appending part after part copies each value once.
-  out.readable.reserve(rows);
-  StringColumn* columns[7] = {&out.employee_id, &out.name, &out.gpf_account, &out.pran,
-                              &out.bank_account, &out.ifsc, &out.pan};
-  for (size_t i = 0; i < 7; ++i) columns[i]->reserve(rows, bytes[i]);
-  for (auto* v : {&out.date_of_birth, &out.date_of_joining, &out.date_of_retirement}) v->reserve(rows);
-  for (auto* v : {&out.status, &out.fund_type, &out.pension_scheme, &out.hra_class, &out.flags,
-                  &out.lwp_days}) {
-    v->reserve(rows);
+  EmployeeTable out;
+  for (const EmployeeTable& p : *parts) {
+    for (const RowProblem& problem : p.problems) {
+      out.problems.push_back(RowProblem{problem.row + uint32_t(out.rows), problem.text});
+    }
+    out.rows += p.rows;
   }
-  for (auto* c : {&out.treasury_code, &out.ddo_code, &out.bill_group, &out.department,
-                  &out.budget_head, &out.pay_level, &out.stop_reason}) {
-    c->codes.reserve(rows);
+  for (size_t i = 0; i < bytes.size(); ++i) join_column(parts, strings[i], &out, rows, bytes[i]);
+  for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme, &T::hra_class,
+                      &T::flags, &T::lwp_days}) {
+    join_column(parts, member, &out, rows);
   }
-  for (auto* v : {&out.pay_cell, &out.basic_pay, &out.gpf_subscription, &out.special_pay,
-                  &out.loan_installment, &out.loan_balance, &out.income_tax_declared,
-                  &out.fy_gross_to_date, &out.fy_tds_to_date}) {
-    v->reserve(rows);
+  for (auto member : {&T::date_of_birth, &T::date_of_joining, &T::date_of_retirement}) {
+    join_column(parts, member, &out, rows);
   }
-  for (EmployeeTable& p : *parts) {
-    out.append(p);
-    p = EmployeeTable();  // give the part's memory back as soon as it is copied
+  for (auto member : {&T::treasury_code, &T::ddo_code, &T::bill_group, &T::department,
+                      &T::budget_head, &T::pay_level, &T::stop_reason}) {
+    join_column(parts, member, &out, rows);
   }
+  for (auto member : {&T::pay_cell, &T::basic_pay, &T::gpf_subscription, &T::special_pay,
+                      &T::loan_installment, &T::loan_balance, &T::income_tax_declared,
+                      &T::fy_gross_to_date, &T::fy_tds_to_date}) {
+    join_column(parts, member, &out, rows);
+  }
+  parts->clear();
   *table = std::move(out);
   return Status();
 }

@@ -344,10 +344,10 @@ size_t next_line_start(std::string_view data, size_t from) {
   return data.size();
 }
 
-}  // namespace
-
-Status parse_employees_csv(std::string_view data, const std::string& name, EmployeeTable* table,
-                           const CsvLoadOptions& options) {
+// Parses `data` into tables of consecutive chunks, in file order. They hold copies of all
+// text, so the caller may release `data` before joining them.
+Status parse_parts(std::string_view data, const std::string& name, const CsvLoadOptions& options,
+                   std::vector<EmployeeTable>* parts_out) {
   if (!simdjson::validate_utf8(data.data(), data.size())) {
     return Status::invalid_argument(name + ": not UTF-8 text (byte " +
                                     std::to_string(first_invalid_utf8(data)) + ")");
@@ -387,10 +387,25 @@ Status parse_employees_csv(std::string_view data, const std::string& name, Emplo
                                  &parts[i + 1]);
     }
   }
-  if (Status s = EmployeeTable::concatenate(&parts, table); !s.ok()) {
+  *parts_out = std::move(parts);
+  return Status();
+}
+
+Status join_parts(std::vector<EmployeeTable>* parts, const std::string& name,
+                  EmployeeTable* table) {
+  if (Status s = EmployeeTable::concatenate(parts, table); !s.ok()) {
     return Status::invalid_argument(name + ": " + s.message());
   }
   return Status();
+}
+
+}  // namespace
+
+Status parse_employees_csv(std::string_view data, const std::string& name, EmployeeTable* table,
+                           const CsvLoadOptions& options) {
+  std::vector<EmployeeTable> parts;
+  if (Status s = parse_parts(data, name, options, &parts); !s.ok()) return s;
+  return join_parts(&parts, name, table);
 }
 
 Status load_employees_csv(const std::string& path, EmployeeTable* table,
@@ -416,11 +431,12 @@ Status load_employees_csv(const std::string& path, EmployeeTable* table,
     return Status::io_error(path + ": cannot read (" + std::strerror(map_errno) + ")");
   }
   ::madvise(mapped, size, MADV_SEQUENTIAL | MADV_WILLNEED);
+  std::vector<EmployeeTable> parts;
   Status status =
-      parse_employees_csv(std::string_view(static_cast<const char*>(mapped), size), path, table,
-                          options);
-  ::munmap(mapped, size);
-  return status;
+      parse_parts(std::string_view(static_cast<const char*>(mapped), size), path, options, &parts);
+  ::munmap(mapped, size);  // the parts hold copies: give the file's pages back before joining
+  if (!status.ok()) return status;
+  return join_parts(&parts, path, table);
 }
 
 }  // namespace vetan
