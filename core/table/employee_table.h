@@ -18,6 +18,7 @@
 #include "core/common/money.h"
 #include "core/common/status.h"
 #include "core/table/dictionary.h"
+#include "core/table/int_column.h"
 #include "core/table/string_column.h"
 
 namespace vetan {
@@ -75,15 +76,15 @@ struct EmployeeTable {
   DictColumn pay_level;
   DictColumn stop_reason;
 
-  std::vector<int64_t> pay_cell;
-  std::vector<Money> basic_pay;
-  std::vector<Money> gpf_subscription;
-  std::vector<Money> special_pay;
-  std::vector<Money> loan_installment;
-  std::vector<Money> loan_balance;
-  std::vector<Money> income_tax_declared;
-  std::vector<Money> fy_gross_to_date;
-  std::vector<Money> fy_tds_to_date;
+  IntColumn pay_cell;
+  IntColumn basic_pay;
+  IntColumn gpf_subscription;
+  IntColumn special_pay;
+  IntColumn loan_installment;
+  IntColumn loan_balance;
+  IntColumn income_tax_declared;
+  IntColumn fy_gross_to_date;
+  IntColumn fy_tds_to_date;
 
   // Joins `parts` (emptied on the way) into *table in order, so that chunks loaded in
   // parallel become one table in file order; column by column, releasing each part's

@@ -58,6 +58,16 @@ void join_column(std::vector<EmployeeTable>* parts, StringColumn EmployeeTable::
   }
 }
 
+void join_column(std::vector<EmployeeTable>* parts, IntColumn EmployeeTable::*member,
+                 EmployeeTable* out, size_t rows) {
+  IntColumn& to = out->*member;
+  to.reserve(rows);
+  for (EmployeeTable& part : *parts) {
+    to.append(part.*member);
+    part.*member = IntColumn();
+  }
+}
+
 void join_column(std::vector<EmployeeTable>* parts, DictColumn EmployeeTable::*member,
                  EmployeeTable* out, size_t rows) {
   DictColumn& to = out->*member;
@@ -118,6 +128,7 @@ template <typename T>
 static size_t bytes_of(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
 }
+static size_t bytes_of(const IntColumn& c) { return c.memory_bytes(); }
 static size_t bytes_of(const DictColumn& c) {
   size_t n = bytes_of(c.codes);
   for (size_t i = 0; i < c.dictionary.size(); ++i) n += c.dictionary.value(i).size() + 64;
