@@ -3,8 +3,11 @@
 #include <tbb/info.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -65,8 +68,12 @@ std::string rupees(int64_t value) {
 }  // namespace
 
 Status read_file(const std::string& path, std::string* contents) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return Status::io_error(path + ": cannot read (it is a folder)");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::io_error(path + ": cannot read");
+  if (!in) return Status::io_error(path + ": cannot read (" + std::strerror(errno) + ")");
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) return Status::io_error(path + ": cannot read");
