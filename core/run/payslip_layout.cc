@@ -14,30 +14,25 @@ std::string lower(const std::string& code) {
 }  // namespace
 
 PayslipLayout::PayslipLayout(const Profile& p) {
-  names = {"basic", "npa", "da", "hra"};
-  for (const Allowance& a : p.allowances) names.push_back(lower(a.code));
-  special_pay = names.size();
-  names.push_back("special_pay");
-  gross = names.size();
-  names.push_back("gross");
-  gpf = names.size();
-  names.push_back("gpf");
-  nps = names.size();
-  names.push_back("nps");
-  income_tax = names.size();
-  names.push_back("income_tax");
+  // Appends a column and returns its index.
+  auto add = [this](const std::string& name) {
+    names.push_back(name);
+    return names.size() - 1;
+  };
+  for (const char* name : {"basic", "npa", "da", "hra"}) add(name);
+  for (const Allowance& a : p.allowances) add(lower(a.code));
+  special_pay = add("special_pay");
+  gross = add("gross");
+  gpf = add("gpf");
+  nps = add("nps");
+  income_tax = add("income_tax");
   deductions = names.size();
-  for (const Deduction& d : p.deductions) names.push_back(lower(d.code));
-  licence_fee = names.size();
-  names.push_back("licence_fee");
-  loan = names.size();
-  names.push_back("loan");
-  total_deductions = names.size();
-  names.push_back("total_deductions");
-  net = names.size();
-  names.push_back("net");
-  employer_nps = names.size();
-  names.push_back("employer_nps");
+  for (const Deduction& d : p.deductions) add(lower(d.code));
+  licence_fee = add("licence_fee");
+  loan = add("loan");
+  total_deductions = add("total_deductions");
+  net = add("net");
+  employer_nps = add("employer_nps");
   columns = names.size();
 }
 
