@@ -190,9 +190,9 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
       const BillKey& key = index.bills[bill.bill];
       append_csv_field(&out, month + "/" + key.id_suffix);
       out += "," + month;
-      for (std::string_view text :
-           {t.treasury_code.dictionary.value(key.treasury_code),
-            t.ddo_code.dictionary.value(key.ddo_code), t.bill_group.dictionary.value(key.bill_group)}) {
+      // Codes of the bill's first paid row (two keys may spell one id when codes hold '/').
+      const uint32_t r = bill.first_row;
+      for (std::string_view text : {t.treasury_code[r], t.ddo_code[r], t.bill_group[r]}) {
         out.push_back(',');
         append_csv_field(&out, text);
       }

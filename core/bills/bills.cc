@@ -18,11 +18,13 @@ void compute_bills(const EmployeeTable& table, const TableIndex& index, MonthRes
       BillTotals& bill = bills[b];
       bill.bill = uint32_t(b);
       bill.employees = 0;
+      bill.first_row = 0;
       bill.amounts.assign(columns, 0);
       BillHeadTotals* head = nullptr;
       for (uint32_t i = index.bill_begin[b]; i < index.bill_begin[b + 1]; ++i) {
         const uint32_t r = index.rows_by_bill[i];
         if (result->fate_of(r) != Fate::kPaid) continue;
+        if (bill.employees == 0 || r < bill.first_row) bill.first_row = r;
         ++bill.employees;
         const Money* slip = result->payslip(r);
         for (size_t c = 0; c < columns; ++c) bill.amounts[c] += slip[c];

@@ -19,6 +19,7 @@ namespace vetan {
 struct BillTotals {
   uint32_t bill;
   int64_t employees;
+  uint32_t first_row;  // the bill's first paid row in file order: it names the bill's codes
   std::vector<Money> amounts;  // by PayslipLayout column
 };
 

@@ -61,7 +61,7 @@ int digit_value(uint32_t cp) {
       0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x11066, 0x110F0, 0x11136,
       0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11C50,
       0x11D50, 0x11DA0, 0x16A60, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6,
-      0x1E950};
+      0x1E950, 0x10D30, 0x11950, 0x16AC0, 0x1E140, 0x1E2F0, 0x1FBF0};
   for (uint32_t zero : kZeros) {
     if (cp >= zero && cp < zero + 10) return int(cp - zero);
   }
@@ -98,6 +98,8 @@ std::string_view upper(std::string_view s, std::string* out) {
     const uint32_t cp = decode(s, &i);
     if (cp >= 'a' && cp <= 'z') {
       out->push_back(char(cp - 'a' + 'A'));
+    } else if (cp == 0x00DF) {
+      out->append("SS");
     } else if (cp == 0x0131) {
       out->push_back('I');
     } else if (cp == 0x017F) {

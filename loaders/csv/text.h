@@ -18,7 +18,7 @@ std::string_view trim(std::string_view s);
 bool is_ascii(std::string_view s);
 
 // Upper-cases `s` into *out as Python's str.upper() does for the characters that can turn
-// into ASCII (a-z, and the dotless i, long s and Latin ligatures); other characters are
+// into ASCII (a-z, and the sharp s, dotless i, long s and Latin ligatures); other characters are
 // copied unchanged. Returns `s` itself when it is ASCII without lower-case letters.
 std::string_view upper(std::string_view s, std::string* out);
 
