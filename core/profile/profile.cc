@@ -277,7 +277,6 @@ bool read_profile(element root, ProfileReader& r, Profile* p) {
                 {"description"}, &f, &present)) {
     return false;
   }
-  std::string schema;
   if (f[0].type() != element_type::STRING || f[0].get_string().value_unsafe() != "vetan.profile/1") {
     return r.fail("schema must be 'vetan.profile/1'");
   }

@@ -4,7 +4,6 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
-#include <array>
 
 #include "core/bills/bills.h"
 #include "core/deductions/deductions.h"
