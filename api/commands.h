@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/common/status.h"
+
 namespace vetan {
 
 using Arguments = std::vector<std::string>;
@@ -15,5 +17,12 @@ inline constexpr int kExitRefused = 2;
 
 int run_command(const Arguments& args);       // vetan run
 int generate_command(const Arguments& args);  // vetan generate
+int serve_command(const Arguments& args);     // vetan serve (api/serve/)
+int tokens_command(const Arguments& args);    // vetan tokens (api/serve/)
+int whatif_command(const Arguments& args);    // vetan whatif
+int arrears_command(const Arguments& args);   // vetan arrears
+
+// Reads a whole file; the error names the path and the reason.
+Status read_file(const std::string& path, std::string* contents);
 
 }  // namespace vetan

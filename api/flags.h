@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "api/commands.h"
 #include "core/common/status.h"
@@ -13,9 +14,11 @@ namespace vetan {
 
 class Flags {
  public:
-  // `valued` take a value; `switches` take none.
-  Flags(std::set<std::string> valued, std::set<std::string> switches)
-      : valued_(std::move(valued)), switches_(std::move(switches)) {}
+  // `valued` take a value; `switches` take none; `repeated` take a value and may be given
+  // more than once (read them with get_all).
+  Flags(std::set<std::string> valued, std::set<std::string> switches,
+        std::set<std::string> repeated = {})
+      : valued_(std::move(valued)), switches_(std::move(switches)), repeated_(std::move(repeated)) {}
 
   Status parse(const Arguments& args) {
     for (size_t i = 0; i < args.size(); ++i) {
@@ -32,10 +35,17 @@ class Flags {
         switched_.insert(name);
         continue;
       }
-      if (!valued_.count(name)) return Status::invalid_argument("unknown flag '--" + name + "'");
+      if (!valued_.count(name) && !repeated_.count(name)) {
+        return Status::invalid_argument("unknown flag '--" + name + "'");
+      }
       if (!inline_value) {
         if (i + 1 >= args.size()) return Status::invalid_argument("flag '--" + name + "' needs a value");
         value = args[++i];
+      }
+      if (repeated_.count(name)) {
+        if (!values_.count(name)) values_[name] = value;
+        all_[name].push_back(value);
+        continue;
       }
       if (values_.count(name)) return Status::invalid_argument("flag '--" + name + "' is given twice");
       values_[name] = value;
@@ -47,6 +57,10 @@ class Flags {
     auto it = values_.find(name);
     return it == values_.end() ? fallback : it->second;
   }
+  std::vector<std::string> get_all(const std::string& name) const {
+    auto it = all_.find(name);
+    return it == all_.end() ? std::vector<std::string>() : it->second;
+  }
   Status require(std::initializer_list<const char*> names) const {
     for (const char* n : names) {
       if (!values_.count(n)) return Status::invalid_argument(std::string("missing flag '--") + n + "'");
@@ -55,8 +69,9 @@ class Flags {
   }
 
  private:
-  std::set<std::string> valued_, switches_, switched_;
+  std::set<std::string> valued_, switches_, repeated_, switched_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> all_;
 };
 
 // Parses a whole number flag in [minimum, maximum].

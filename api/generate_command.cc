@@ -18,7 +18,6 @@
 
 namespace vetan {
 
-Status read_file(const std::string& path, std::string* contents);  // api/run_command.cc
 
 namespace {
 

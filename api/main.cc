@@ -22,6 +22,10 @@ const char kUsage[] =
     "commands:\n"
     "  run        compute a month: payslips, bills, mismatch report, stopped list\n"
     "  generate   write a realistic synthetic employee master (CSV)\n"
+    "  whatif     cost pay revisions month by month against the baseline (whatif.md)\n"
+    "  arrears    arrears per employee and bill between two profiles (whatif.md)\n"
+    "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
+    "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
     "Run 'vetan <command> --help' for a command's flags.\n"
     "Exit codes: 0 done, 1 failed while running, 2 refused (bad input; one line on stderr).\n";
@@ -38,6 +42,10 @@ int main(int argc, char** argv) {
   vetan::Arguments args(argv + 2, argv + argc);
   if (command == "run") return vetan::run_command(args);
   if (command == "generate") return vetan::generate_command(args);
+  if (command == "serve") return vetan::serve_command(args);
+  if (command == "tokens") return vetan::tokens_command(args);
+  if (command == "whatif") return vetan::whatif_command(args);
+  if (command == "arrears") return vetan::arrears_command(args);
   std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
   return vetan::kExitRefused;
 }

@@ -13,6 +13,7 @@ namespace vetan {
 
 // Every row has exactly one fate (rules §1).
 enum class Fate : uint8_t { kPaid, kStopped, kMismatch };
+inline constexpr const char* kFateNames[3] = {"PAID", "STOPPED", "MISMATCH"};
 
 // Reason bits, in the order of rules §2 (bit i is kReasonCodes[i]).
 enum Reason : uint32_t {
@@ -64,9 +65,11 @@ inline int32_t payable_days(const MonthRules& rules, Date joining, Date retireme
   return service > lwp_days ? service - lwp_days : 0;
 }
 
-// rules §2 step 3: the master-data reasons of a readable row.
+// rules §2 step 3: the master-data reasons of a readable row whose pay_cell and basic_pay
+// are `cell` and `basic` (the master's, or projected: core/run/row_kernel.h).
 inline uint32_t master_data_reasons(const EmployeeTable& t, const TableIndex& index,
-                                    const MonthRules& rules, size_t r) {
+                                    const MonthRules& rules, size_t r, int64_t cell,
+                                    Money basic) {
   uint32_t reasons = 0;
   const uint8_t checks = index.checks[r];
   if (checks & kDuplicateEmployeeId) reasons |= kDuplicateEmployeeIdReason;
@@ -80,12 +83,11 @@ inline uint32_t master_data_reasons(const EmployeeTable& t, const TableIndex& in
   if (t.date_of_joining[r] > rules.last) reasons |= kNotJoinedYet;
   const Dictionary::Code level = t.pay_level.codes[r];
   const int32_t cells = rules.level_cells[level];
-  const int64_t cell = t.pay_cell[r];
   if (cells < 0) {
     reasons |= kUnknownPayLevel;
   } else if (cell < 1 || cell > cells) {
     reasons |= kInvalidPayCell;
-  } else if (rules.level_matrix[level][cell - 1] != t.basic_pay[r]) {
+  } else if (rules.level_matrix[level][cell - 1] != basic) {
     reasons |= kBasicPayMismatch;
   }
   if (!(checks & kPanValid)) reasons |= kInvalidPan;

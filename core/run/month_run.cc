@@ -6,73 +6,30 @@
 #include <algorithm>
 
 #include "core/bills/bills.h"
-#include "core/deductions/deductions.h"
-#include "core/earnings/earnings.h"
-#include "core/fate/fate.h"
+#include "core/run/row_kernel.h"
 
 namespace vetan {
 namespace {
 
 constexpr size_t kRowsPerChunk = 8192;
 
-PayInputs pay_inputs(const EmployeeTable& t, const MonthRules& rules, size_t r) {
-  PayInputs in;
-  in.level = t.pay_level.codes[r];
-  in.cls = t.hra_class[r];
-  in.matrix_basic = rules.level_matrix[in.level][t.pay_cell[r] - 1];
-  in.suspended = EmploymentStatus(t.status[r]) == EmploymentStatus::kSuspended;
-  in.npa_eligible = (t.flags[r] & kNpaEligible) != 0;
-  in.govt_quarters = (t.flags[r] & kGovtQuarters) != 0;
-  in.scheme = PensionScheme(t.pension_scheme[r]);
-  const Date retirement =
-      retirement_date(t.date_of_birth[r], t.date_of_retirement[r], rules.profile->retirement_age);
-  in.payable_days = payable_days(rules, t.date_of_joining[r], retirement, t.lwp_days[r]);
-  return in;
-}
-
-DeductionInputs deduction_inputs(const EmployeeTable& t, size_t r) {
-  return DeductionInputs{t.gpf_subscription[r],    t.loan_installment[r], t.loan_balance[r],
-                         t.income_tax_declared[r], t.fy_gross_to_date[r], t.fy_tds_to_date[r]};
-}
-
 // rules §2 steps 0–4 and §3–§6 for rows [begin, end). Writes every column of every row.
-void compute_rows(const EmployeeTable& t, const TableIndex& index, size_t begin, size_t end,
-                  MonthResult* out) {
-  const MonthRules& rules = out->rules;
-  const PayslipLayout& layout = out->layout;
-  const size_t columns = layout.columns;
+void compute_rows(const EmployeeTable& t, const TableIndex& index, const Projection& projection,
+                  size_t begin, size_t end, MonthResult* out) {
+  const size_t columns = out->layout.columns;
   for (size_t r = begin; r < end; ++r) {
-    Money* slip = &out->amounts[r * columns];
-    std::fill(slip, slip + columns, 0);
-    Fate fate = Fate::kMismatch;
-    uint32_t reasons = 0;
-    int32_t days = 0;
-    if (!t.readable[r]) {  // step 0
-      reasons = kInvalidRecord;
-    } else if ((t.flags[r] & kStopPayment) && !(index.checks[r] & kDuplicateEmployeeId)) {
-      fate = Fate::kStopped;  // step 2
-    } else if ((reasons = master_data_reasons(t, index, rules, r)) == 0) {  // step 3
-      const PayInputs in = pay_inputs(t, rules, r);  // step 4
-      days = in.payable_days;
-      if (days == 0) {
-        reasons = kZeroPayableDays;
-      } else {
-        compute_earnings(in, t.special_pay[r], rules, layout, slip);
-        compute_deductions(in, deduction_inputs(t, r), rules, layout, slip);
-        reasons = computed_reasons(in, t.gpf_subscription[r], slip[layout.net], rules);
-        if (reasons == 0) fate = Fate::kPaid;
-      }
-    }
-    out->fate[r] = uint8_t(fate);
-    out->reasons[r] = reasons;
-    out->payable_days[r] = uint8_t(days);
+    const RowDecision d =
+        decide_row(t, index, out->rules, out->layout, projection, r, &out->amounts[r * columns]);
+    out->fate[r] = uint8_t(d.fate);
+    out->reasons[r] = d.reasons;
+    out->payable_days[r] = uint8_t(d.payable_days);
   }
 }
 
 }  // namespace
 
 Status run_month(const EmployeeTable& table, const TableIndex& index, const Profile& profile,
-                 Month month, MonthResult* result) {
+                 Month month, MonthResult* result, const Projection& projection) {
   MonthResult& out = *result;
   Status status = resolve_month_rules(profile, month, table.pay_level.dictionary, &out.rules);
   if (!status.ok()) return status;
@@ -84,7 +41,7 @@ Status run_month(const EmployeeTable& table, const TableIndex& index, const Prof
   out.amounts = std::make_unique_for_overwrite<Money[]>(out.layout.columns * table.rows);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, table.rows, kRowsPerChunk),
                     [&](const tbb::blocked_range<size_t>& range) {
-                      compute_rows(table, index, range.begin(), range.end(), &out);
+                      compute_rows(table, index, projection, range.begin(), range.end(), &out);
                     });
   out.summary = RunSummary{};
   compute_bills(table, index, &out);

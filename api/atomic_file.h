@@ -1,0 +1,82 @@
+// Output files written whole or not at all (formats.md): each file goes to a temporary
+// name beside it, is flushed to disk, then renamed into place.
+#pragma once
+
+#include <fcntl.h>
+#include <tbb/parallel_for.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/status.h"
+
+namespace vetan {
+
+// Writes a file whole or not at all: to a temporary name beside it, then a rename.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path)
+      : path_(std::move(path)), temporary_(path_ + ".tmp-" + std::to_string(::getpid())) {
+    fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+  }
+  ~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(temporary_.c_str());
+  }
+  void write(std::string_view bytes) {
+    while (status_.ok() && !bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+        return;
+      }
+      bytes.remove_prefix(size_t(n));
+    }
+  }
+  Status commit() {
+    if (status_.ok() && ::fsync(fd_) != 0) {
+      status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (status_.ok() && ::rename(temporary_.c_str(), path_.c_str()) != 0) {
+      status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    committed_ = status_.ok();
+    return status_;
+  }
+
+ private:
+  std::string path_, temporary_;
+  int fd_ = -1;
+  bool committed_ = false;
+  Status status_;
+};
+
+// Formats `count` rows in parallel blocks and writes them in order, a window at a time so
+// memory stays bounded. format(i, out) appends row i.
+inline void write_rows_parallel(AtomicFile* file, size_t count,
+                                const std::function<void(size_t, std::string*)>& format) {
+  constexpr size_t kBlock = 8192, kWindow = 64;
+  std::vector<std::string> blocks(kWindow);
+  for (size_t start = 0; start < count; start += kBlock * kWindow) {
+    const size_t n_blocks = std::min(kWindow, (count - start + kBlock - 1) / kBlock);
+    tbb::parallel_for(size_t(0), n_blocks, [&](size_t b) {
+      std::string& out = blocks[b];
+      out.clear();
+      const size_t end = std::min(count, start + (b + 1) * kBlock);
+      for (size_t i = start + b * kBlock; i < end; ++i) format(i, &out);
+    });
+    for (size_t b = 0; b < n_blocks; ++b) file->write(blocks[b]);
+  }
+}
+
+}  // namespace vetan

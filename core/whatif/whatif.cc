@@ -1,0 +1,245 @@
+#include "core/whatif/whatif.h"
+
+#include <Eigen/Core>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <string_view>
+#include <unordered_map>
+
+namespace vetan {
+namespace {
+
+constexpr size_t kRowsPerChunk = 8192;
+constexpr uint32_t kNoGroup = UINT32_MAX;
+
+// ---------------------------------------------------------------- groups
+
+uint32_t group_code(const EmployeeTable& t, GroupColumn c, size_t r) {
+  switch (c) {
+    case GroupColumn::kDepartment: return t.department.codes[r];
+    case GroupColumn::kTreasuryCode: return t.treasury_code.codes[r];
+    case GroupColumn::kDdoCode: return t.ddo_code.codes[r];
+    case GroupColumn::kPayLevel: return t.pay_level.codes[r];
+    case GroupColumn::kFundType: return t.fund_type[r];
+    case GroupColumn::kBudgetHead: return t.budget_head.codes[r];
+  }
+  return 0;
+}
+
+std::string_view group_text(const EmployeeTable& t, GroupColumn c, uint32_t code) {
+  switch (c) {
+    case GroupColumn::kDepartment: return t.department.dictionary.value(code);
+    case GroupColumn::kTreasuryCode: return t.treasury_code.dictionary.value(code);
+    case GroupColumn::kDdoCode: return t.ddo_code.dictionary.value(code);
+    case GroupColumn::kPayLevel: return t.pay_level.dictionary.value(code);
+    case GroupColumn::kFundType: return FundType(code) == FundType::kSf ? "SF" : "CA";
+    case GroupColumn::kBudgetHead: return t.budget_head.dictionary.value(code);
+  }
+  return "";
+}
+
+// Readable rows numbered by the distinct values of the group_by columns, groups in the
+// byte order of their labels (the order of cost.csv).
+struct Grouping {
+  std::vector<uint32_t> group_of_row;  // kNoGroup for unreadable rows
+  std::vector<std::vector<std::string>> labels;
+};
+
+Grouping group_rows(const EmployeeTable& t, const std::vector<GroupColumn>& by) {
+  using Key = std::array<uint32_t, kGroupColumnCount>;
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      size_t h = 0;
+      for (uint32_t v : k) h = h * 0x9E3779B97F4A7C15ull + v;
+      return h;
+    }
+  };
+  Grouping g;
+  g.group_of_row.assign(t.rows, kNoGroup);
+  std::unordered_map<Key, uint32_t, KeyHash> ids;
+  std::vector<Key> keys;
+  for (size_t r = 0; r < t.rows; ++r) {
+    if (!t.readable[r]) continue;
+    Key key{};
+    for (size_t c = 0; c < by.size(); ++c) key[c] = group_code(t, by[c], r);
+    auto [it, added] = ids.try_emplace(key, uint32_t(keys.size()));
+    if (added) keys.push_back(key);
+    g.group_of_row[r] = it->second;
+  }
+  std::vector<std::vector<std::string_view>> text(keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    for (size_t c = 0; c < by.size(); ++c) text[k].push_back(group_text(t, by[c], keys[k][c]));
+  }
+  std::vector<uint32_t> order(keys.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return text[a] < text[b]; });
+  std::vector<uint32_t> rank(keys.size());
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    rank[order[i]] = i;
+    g.labels.emplace_back(text[order[i]].begin(), text[order[i]].end());
+  }
+  for (uint32_t& group : g.group_of_row) {
+    if (group != kNoGroup) group = rank[group];
+  }
+  return g;
+}
+
+// ---------------------------------------------------------------- one month, one profile
+
+// What a what-if needs of each row's month: PAID or not, gross and employer NPS.
+struct MonthPay {
+  std::vector<uint8_t> paid;
+  std::vector<Money> gross, employer_nps;
+};
+
+Status pay_of_month(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
+                    Month month, const Projection& projection, MonthPay* out) {
+  MonthRules rules;
+  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &rules); !s.ok()) {
+    return s;
+  }
+  const PayslipLayout layout(profile);
+  out->paid.resize(t.rows);
+  out->gross.resize(t.rows);
+  out->employer_nps.resize(t.rows);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      std::vector<Money> slip(layout.columns);  // once per chunk
+                      for (size_t r = range.begin(); r < range.end(); ++r) {
+                        const RowDecision d =
+                            decide_row(t, index, rules, layout, projection, r, slip.data());
+                        out->paid[r] = d.fate == Fate::kPaid;
+                        out->gross[r] = slip[layout.gross];
+                        out->employer_nps[r] = slip[layout.employer_nps];
+                      }
+                    });
+  return Status();
+}
+
+// Per group, the six sums of cost.csv for one month: an integer matrix, one row per group,
+// filled chunk by chunk and added up (integer sums: the same whatever the thread count).
+using CostMatrix = Eigen::Matrix<int64_t, Eigen::Dynamic, 6, Eigen::RowMajor>;
+
+CostMatrix month_costs(const Grouping& g, const MonthPay& base, const MonthPay& scen) {
+  const size_t groups = g.labels.size();
+  return tbb::parallel_reduce(
+      tbb::blocked_range<size_t>(0, g.group_of_row.size(), kRowsPerChunk),
+      CostMatrix(CostMatrix::Zero(Eigen::Index(groups), 6)),
+      [&](const tbb::blocked_range<size_t>& range, CostMatrix acc) {
+        for (size_t r = range.begin(); r < range.end(); ++r) {
+          const uint32_t group = g.group_of_row[r];
+          if (group == kNoGroup) continue;
+          if (base.paid[r]) {
+            acc(group, kBaselineEmployees) += 1;
+            acc(group, kBaselineGross) += base.gross[r];
+            acc(group, kBaselineEmployerNps) += base.employer_nps[r];
+          }
+          if (scen.paid[r]) {
+            acc(group, kScenarioEmployees) += 1;
+            acc(group, kScenarioGross) += scen.gross[r];
+            acc(group, kScenarioEmployerNps) += scen.employer_nps[r];
+          }
+        }
+        return acc;
+      },
+      [](CostMatrix a, const CostMatrix& b) {
+        a += b;
+        return a;
+      });
+}
+
+GrossChange gross_change(const MonthPay& base, const MonthPay& scen) {
+  std::vector<Money> deltas;
+  for (size_t r = 0; r < base.paid.size(); ++r) {
+    if (base.paid[r] && scen.paid[r]) deltas.push_back(scen.gross[r] - base.gross[r]);
+  }
+  GrossChange c;
+  c.employees = int64_t(deltas.size());
+  for (Money d : deltas) {
+    c.gain += d > 0;
+    c.lose += d < 0;
+    c.level += d == 0;
+  }
+  if (deltas.empty()) return c;
+  // Nearest rank: the smallest value with at least p% of the values at or below it.
+  auto percentile = [&](int64_t p) {
+    const size_t rank = size_t((p * c.employees + 99) / 100);
+    const auto nth = deltas.begin() + std::ptrdiff_t(std::max<size_t>(rank, 1) - 1);
+    std::nth_element(deltas.begin(), nth, deltas.end());
+    return *nth;
+  };
+  c.p10 = percentile(10);
+  c.p50 = percentile(50);
+  c.p90 = percentile(90);
+  return c;
+}
+
+}  // namespace
+
+Projection projection_for(Month as_of, Month month, bool increments) {
+  Projection p;
+  p.active = true;
+  p.zero_lwp = month != as_of;
+  if (increments) {
+    for (Month m = as_of + 1; m <= month; ++m) p.steps += month_number(m) == 7;
+  }
+  return p;
+}
+
+Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Profile& baseline,
+                  Month as_of, const std::vector<Scenario>& scenarios,
+                  std::vector<WhatIfResult>* results) {
+  results->assign(scenarios.size(), WhatIfResult());
+  if (scenarios.empty()) return Status();
+  // Rows grouped once per distinct group_by.
+  std::map<std::vector<GroupColumn>, std::unique_ptr<Grouping>> groupings;
+  for (size_t s = 0; s < scenarios.size(); ++s) {
+    auto& g = groupings[scenarios[s].group_by];
+    if (!g) g = std::make_unique<Grouping>(group_rows(table, scenarios[s].group_by));
+    (*results)[s].group_labels = g->labels;
+  }
+  Month first = scenarios[0].from, last = scenarios[0].to;
+  for (const Scenario& s : scenarios) {
+    first = std::min(first, s.from);
+    last = std::max(last, s.to);
+  }
+  MonthPay base[2], scen;  // baseline by `increments`, computed once a month for all scenarios
+  for (Month m = first; m <= last; ++m) {
+    bool computed[2] = {false, false};
+    for (size_t s = 0; s < scenarios.size(); ++s) {
+      const Scenario& sc = scenarios[s];
+      if (m < sc.from || m > sc.to) continue;
+      const Projection projection = projection_for(as_of, m, sc.increments);
+      MonthPay& b = base[sc.increments];
+      if (!computed[sc.increments]) {
+        if (Status st = pay_of_month(table, index, baseline, m, projection, &b); !st.ok()) return st;
+        computed[sc.increments] = true;
+      }
+      if (Status st = pay_of_month(table, index, sc.profile, m, projection, &scen); !st.ok()) {
+        return st;
+      }
+      const CostMatrix costs = month_costs(*groupings[sc.group_by], b, scen);
+      WhatIfResult& out = (*results)[s];
+      for (Eigen::Index g = 0; g < costs.rows(); ++g) {
+        if (costs(g, kBaselineEmployees) == 0 && costs(g, kScenarioEmployees) == 0) continue;
+        CostLine line{m, uint32_t(g), {}};
+        for (int c = 0; c < 6; ++c) line.amounts[size_t(c)] = costs(g, c);
+        line.amounts[kDeltaCost] =
+            (line.amounts[kScenarioGross] + line.amounts[kScenarioEmployerNps]) -
+            (line.amounts[kBaselineGross] + line.amounts[kBaselineEmployerNps]);
+        for (int c = 0; c < kCostColumns; ++c) out.totals[size_t(c)] += line.amounts[size_t(c)];
+        out.lines.push_back(line);
+      }
+      if (m == sc.to) out.last_month = gross_change(b, scen);
+    }
+  }
+  return Status();
+}
+
+}  // namespace vetan
