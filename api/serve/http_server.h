@@ -1,0 +1,51 @@
+// HttpServer: HTTP/1.1 with keep-alive over Boost.Beast, answering with Service::handle.
+// Hostile input is refused before the service sees it: a header block over
+// `header_limit` bytes gets 431, a body over `body_limit` 413, a malformed request 400, a
+// client slower than `read_timeout` loses its connection.
+//
+// Thread-safety: run() blocks on `threads` I/O threads; stop() may be called from any
+// thread (and SIGTERM/SIGINT call it when handle_signals is set): the listener closes,
+// idle connections close, requests in flight finish, then run() returns.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/serve/service.h"
+#include "core/common/status.h"
+
+namespace vetan::serve {
+
+struct HttpOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;  // 0: an ephemeral port (see HttpServer::port())
+  int threads = 2;
+  size_t header_limit = 8 * 1024;
+  size_t body_limit = 64 * 1024;
+  std::chrono::milliseconds read_timeout{10000};
+  bool handle_signals = false;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Service* service, HttpOptions options);
+  ~HttpServer();
+  // Binds and listens. Fails with a message naming the address.
+  Status listen();
+  // The port bound by listen().
+  uint16_t port() const;
+  // Serves until stop().
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "host:port". Fails on anything else.
+Status parse_listen_address(const std::string& text, std::string* host, uint16_t* port);
+
+}  // namespace vetan::serve

@@ -1,0 +1,132 @@
+#include "api/serve/master_records.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "api/serve/crypto.h"
+#include "core/table/employee_table.h"
+#include "loaders/csv/csv_loader.h"
+#include "loaders/csv/csv_record.h"
+#include "loaders/csv/text.h"
+
+namespace vetan::serve {
+
+Status MasterRecords::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::io_error(path + ": cannot read (" + std::strerror(errno) + ")");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Status::io_error(path + ": cannot read");
+  return load_bytes(buffer.str(), path);
+}
+
+Status MasterRecords::load_bytes(std::string bytes, const std::string& name) {
+  bytes_ = std::move(bytes);
+  name_ = name;
+  fingerprint_ = sha256_hex(bytes_);
+  records_.clear();
+  changed_.clear();
+  header_.clear();
+  size_t position = 0;
+  if (bytes_.rfind("\xEF\xBB\xBF", 0) == 0) position = 3;
+  CsvRecordReader reader;
+  bool have_header = false;
+  for (size_t begin = position; reader.next(bytes_, &position); begin = position) {
+    if (reader.blank()) continue;
+    if (!have_header) {
+      for (std::string_view f : reader.fields()) header_.emplace_back(trim(f));
+      header_end_ = position;
+      have_header = true;
+      continue;
+    }
+    records_.emplace_back(begin, position);
+  }
+  if (!have_header) return Status::invalid_argument(name + ": no header");
+  return Status();
+}
+
+int MasterRecords::column(std::string_view name) const {
+  for (size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == name) return int(i);
+  }
+  return -1;
+}
+
+std::vector<std::string> MasterRecords::fields(size_t row) const {
+  auto it = changed_.find(uint32_t(row));
+  if (it != changed_.end()) return it->second;
+  const auto [begin, end] = records_[row];
+  const std::string_view record(bytes_.data() + begin, end - begin);
+  CsvRecordReader reader;
+  size_t position = 0;
+  std::vector<std::string> out;
+  if (reader.next(record, &position)) {
+    for (std::string_view f : reader.fields()) out.emplace_back(f);
+  }
+  return out;
+}
+
+void MasterRecords::set_field(size_t row, int column, std::string value) {
+  auto it = changed_.find(uint32_t(row));
+  if (it == changed_.end()) it = changed_.emplace(uint32_t(row), fields(row)).first;
+  if (size_t(column) >= it->second.size()) it->second.resize(size_t(column) + 1);
+  it->second[size_t(column)] = std::move(value);
+}
+
+std::string csv_record(const std::vector<std::string>& fields) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += ',';
+    const std::string& f = fields[i];
+    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+      out += f;
+      continue;
+    }
+    out += '"';
+    for (char c : f) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '\n';
+  return out;
+}
+
+Status MasterRecords::parse_row(const std::vector<std::string>& fields, EmployeeTable* table) const {
+  std::string csv(bytes_.data(), header_end_);
+  if (!csv.empty() && csv.back() != '\n' && csv.back() != '\r') csv += '\n';
+  csv += csv_record(fields);
+  if (Status s = parse_employees_csv(csv, name_, table); !s.ok()) return s;
+  if (table->rows != 1) return Status::invalid_argument("the record does not read as one row");
+  return Status();
+}
+
+std::string MasterRecords::check_row(const std::vector<std::string>& fields) const {
+  EmployeeTable table;
+  if (Status s = parse_row(fields, &table); !s.ok()) return s.message();
+  if (table.is_readable(0)) return "";
+  return table.problems.empty() ? "unreadable" : table.problems[0].text;
+}
+
+std::string MasterRecords::snapshot() const {
+  std::string out;
+  out.reserve(bytes_.size() + changed_.size() * 64 + 1);
+  out.append(bytes_.data(), header_end_);
+  if (!out.empty() && out.back() != '\n' && out.back() != '\r') out += '\n';
+  for (size_t row = 0; row < records_.size(); ++row) {
+    auto it = changed_.find(uint32_t(row));
+    if (it != changed_.end()) {
+      out += csv_record(it->second);
+      continue;
+    }
+    const auto [begin, end] = records_[row];
+    out.append(bytes_.data() + begin, end - begin);
+    if (out.back() != '\n' && out.back() != '\r') out += '\n';
+  }
+  return out;
+}
+
+}  // namespace vetan::serve

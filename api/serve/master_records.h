@@ -1,0 +1,67 @@
+// MasterRecords: the employee master as the file's CSV records, with the field changes the
+// service accepted laid over them. A run's snapshot is the master rewritten with every
+// change (same rows, same order, so same lines), parsed by the CSV loader like any master;
+// a change is checked by parsing its row alone the same way, so edits are validated exactly
+// as the loader validates the file (formats.md).
+//
+// Thread-safety: none; the service guards it with its state mutex.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/table/employee_table.h"
+
+namespace vetan::serve {
+
+class MasterRecords {
+ public:
+  // Reads the master CSV at `path` and finds its records (formats.md: blank lines are not
+  // records). Fails when the file cannot be read or has no header.
+  Status load(const std::string& path);
+  // As load(), from bytes in memory.
+  Status load_bytes(std::string bytes, const std::string& name);
+
+  size_t rows() const { return records_.size(); }
+  // Column names as the header gives them (trimmed).
+  const std::vector<std::string>& header() const { return header_; }
+  // The column's position in the header, or -1.
+  int column(std::string_view name) const;
+
+  // Row `row`'s fields (raw, untrimmed) with accepted changes applied.
+  std::vector<std::string> fields(size_t row) const;
+  // Replaces one field of a row. REQUIRES: the value was checked with check_row().
+  void set_field(size_t row, int column, std::string value);
+  bool changed(size_t row) const { return changed_.count(uint32_t(row)) != 0; }
+
+  // The loader's verdict on a row with the given fields: the empty string when readable,
+  // else its problem text ("basic_pay: 'x' is not …; lwp_days: must be 0..31").
+  std::string check_row(const std::vector<std::string>& fields) const;
+  // Parses one row with the given fields as the loader does, into a one-row *table.
+  Status parse_row(const std::vector<std::string>& fields, EmployeeTable* table) const;
+
+  // The master with every change applied, as CSV bytes in row order.
+  std::string snapshot() const;
+
+  // SHA-256 of the file's bytes, naming it in the audit store.
+  const std::string& fingerprint() const { return fingerprint_; }
+
+ private:
+  std::string bytes_;
+  std::string name_;
+  std::string fingerprint_;
+  size_t header_end_ = 0;  // the header record's bytes are [0, header_end_), line end included
+  std::vector<std::string> header_;
+  std::vector<std::pair<uint64_t, uint64_t>> records_;  // [begin, end) of each row's bytes
+  std::unordered_map<uint32_t, std::vector<std::string>> changed_;
+};
+
+// Encodes fields as one CSV record ending in LF, quoting a field that holds a comma, a
+// quote, CR or LF.
+std::string csv_record(const std::vector<std::string>& fields);
+
+}  // namespace vetan::serve

@@ -1,0 +1,154 @@
+// vetan serve and vetan tokens (issue 3).
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "api/commands.h"
+#include "api/flags.h"
+#include "api/serve/http_server.h"
+#include "api/serve/service.h"
+#include "api/serve/tokens.h"
+
+namespace vetan {
+namespace {
+
+const char kServeHelp[] =
+    "usage: vetan serve --profile P.json --employees E.csv --data DIR --tokens TOKENS\n"
+    "                   [--listen 127.0.0.1:8080] [--io-threads N] [--date YYYY-MM-DD]\n"
+    "                   [--body-limit BYTES] [--header-limit BYTES] [--read-timeout-ms MS]\n"
+    "\n"
+    "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
+    "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
+    "accepting, finish requests in flight and any run, close the store, exit 0.\n"
+    "\n"
+    "  --listen        address and port (port 0: any free port, printed on stdout)\n"
+    "  --io-threads    HTTP threads (default 2)\n"
+    "  --date          stand the service's clock still on this date, 10:00 IST (rehearsals, tests)\n"
+    "  --auto-run-seconds  how often to check the auto-run window (default 60)\n";
+
+const char kTokensHelp[] =
+    "usage: vetan tokens --role ROLE [--file TOKENS] [--totp] [--name LABEL]\n"
+    "\n"
+    "Makes an API token for ROLE (ddo:<code>, treasury:<code>, analyst, admin), appends its\n"
+    "SHA-256 hash to TOKENS (only the hash is stored) and prints the token once. With --totp\n"
+    "(ddo roles) also registers a TOTP secret (RFC 6238, 6 digits, 30 s) for confirming bills\n"
+    "and prints it with its otpauth:// URI.\n";
+
+int refuse(const char* command, const std::string& message) {
+  std::fprintf(stderr, "vetan %s: %s\n", command, message.c_str());
+  return kExitRefused;
+}
+
+bool parse_size(const Flags& flags, const char* name, long long low, long long high, long long* value) {
+  return !flags.has(name) || parse_count(flags.get(name), low, high, value);
+}
+
+}  // namespace
+
+int serve_command(const Arguments& args) {
+  Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit",
+               "header-limit", "read-timeout-ms", "auto-run-seconds"},
+              {"help"});
+  if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
+  if (flags.has("help")) {
+    std::fputs(kServeHelp, stdout);
+    return kExitOk;
+  }
+  if (Status s = flags.require({"profile", "employees", "data", "tokens"}); !s.ok()) return refuse("serve", s.message());
+  serve::HttpOptions http;
+  if (Status s = serve::parse_listen_address(flags.get("listen", "127.0.0.1:8080"), &http.address, &http.port); !s.ok()) {
+    return refuse("serve", s.message());
+  }
+  long long threads = 2, body = 64 * 1024, header = 8 * 1024, timeout = 10000, tick = 60;
+  if (!parse_size(flags, "io-threads", 1, 256, &threads)) return refuse("serve", "--io-threads must be 1..256");
+  if (!parse_size(flags, "body-limit", 1, 1 << 26, &body)) return refuse("serve", "--body-limit must be 1..2^26");
+  if (!parse_size(flags, "header-limit", 256, 1 << 20, &header)) return refuse("serve", "--header-limit must be 256..2^20");
+  if (!parse_size(flags, "read-timeout-ms", 1, 3600000, &timeout)) return refuse("serve", "--read-timeout-ms must be 1..3600000");
+  if (!parse_size(flags, "auto-run-seconds", 1, 86400, &tick)) return refuse("serve", "--auto-run-seconds must be 1..86400");
+  http.threads = int(threads);
+  http.body_limit = size_t(body);
+  http.header_limit = size_t(header);
+  http.read_timeout = std::chrono::milliseconds(timeout);
+  http.handle_signals = true;
+
+  serve::SystemClock system_clock;
+  serve::ManualClock fixed_clock;
+  const serve::Clock* clock = &system_clock;
+  if (flags.has("date")) {
+    const std::string text = flags.get("date");
+    Month month;
+    long long day_value = 0;
+    if (text.size() != 10 || text[7] != '-' || !parse_month(text.substr(0, 7), &month) ||
+        !parse_count(text.substr(8), 1, days_in(month), &day_value)) {
+      return refuse("serve", "--date '" + text + "' is not YYYY-MM-DD");
+    }
+    fixed_clock.set_date(first_day(month) + int(day_value) - 1);
+    clock = &fixed_clock;
+  }
+
+  serve::Service service;
+  serve::ServiceOptions options{flags.get("profile"), flags.get("employees"), flags.get("data"), flags.get("tokens"),
+                                clock};
+  if (Status s = service.open(options); !s.ok()) return refuse("serve", s.message());
+  serve::HttpServer server(&service, http);
+  if (Status s = server.listen(); !s.ok()) return refuse("serve", s.message());
+  std::printf("vetan serve: listening on %s:%u\n", http.address.c_str(), unsigned(server.port()));
+  std::fflush(stdout);
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool done = false;
+  std::thread ticker([&] {
+    std::unique_lock lock(mutex);
+    while (!done) {
+      lock.unlock();
+      service.tick();
+      lock.lock();
+      wake.wait_for(lock, std::chrono::seconds(tick), [&] { return done; });
+    }
+  });
+  server.run();
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  wake.notify_all();
+  ticker.join();
+  service.shutdown();
+  std::printf("vetan serve: stopped\n");
+  return kExitOk;
+}
+
+int tokens_command(const Arguments& args) {
+  Flags flags({"role", "file", "name"}, {"help", "totp"});
+  if (Status s = flags.parse(args); !s.ok()) return refuse("tokens", s.message());
+  if (flags.has("help")) {
+    std::fputs(kTokensHelp, stdout);
+    return kExitOk;
+  }
+  if (Status s = flags.require({"role"}); !s.ok()) return refuse("tokens", s.message());
+  std::string token, secret, line;
+  if (Status s = serve::make_token(flags.get("role"), flags.has("totp"), flags.get("name"), &token, &secret, &line);
+      !s.ok()) {
+    return refuse("tokens", s.message());
+  }
+  if (flags.has("file")) {
+    std::ofstream out(flags.get("file"), std::ios::app);
+    out << line << "\n";
+    out.flush();
+    if (!out) return refuse("tokens", flags.get("file") + ": cannot append");
+  } else {
+    std::printf("line: %s\n", line.c_str());
+  }
+  std::printf("token: %s\n", token.c_str());
+  if (!secret.empty()) {
+    std::printf("totp_secret: %s\n", secret.c_str());
+    std::printf("totp_uri: otpauth://totp/vetan:%s?secret=%s&issuer=vetan&digits=6&period=30\n",
+                flags.get("role").c_str(), secret.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace vetan
