@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config python3
   libtbb-dev libeigen3-dev libboost-dev libsimdjson-dev libjemalloc-dev
   libbenchmark-dev libgtest-dev googletest
+  libsqlite3-dev libssl-dev wrk curl
 )
 missing=()
 for p in "${packages[@]}"; do
