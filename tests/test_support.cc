@@ -490,10 +490,12 @@ void expect_tables_equal(const EmployeeTable& a, const EmployeeTable& b) {
     EXPECT_EQ(a.problems[i].row, b.problems[i].row);
     EXPECT_EQ(a.problems[i].text, b.problems[i].text);
   }
-  auto strings = [&](const StringColumn& x, const StringColumn& y, const char* name) {
+  auto strings = [&](const auto& x, const auto& y, const char* name) {
     ASSERT_EQ(x.size(), a.rows) << name;
     ASSERT_EQ(y.size(), b.rows) << name;
-    for (size_t r = 0; r < a.rows; ++r) EXPECT_EQ(x[r], y[r]) << name << " row " << r;
+    for (size_t r = 0; r < a.rows; ++r) {
+      EXPECT_EQ(std::string(x[r]), std::string(y[r])) << name << " row " << r;
+    }
   };
   auto dict = [&](const DictColumn& x, const DictColumn& y, const char* name) {
     ASSERT_EQ(x.codes.size(), a.rows) << name;

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/table/code_column.h"
+
 namespace vetan {
 
 class Dictionary {
@@ -44,10 +46,10 @@ class Dictionary {
   std::unordered_map<std::string_view, Code> index_;
 };
 
-// A column of dictionary codes.
+// A column of dictionary codes (16 bits per row while the dictionary is small).
 struct DictColumn {
   Dictionary dictionary;
-  std::vector<Dictionary::Code> codes;
+  CodeColumn codes;
 
   std::string_view operator[](size_t row) const { return dictionary.value(codes[row]); }
   void push_back(std::string_view value) { codes.push_back(dictionary.add(value)); }

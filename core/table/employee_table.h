@@ -1,7 +1,8 @@
 // EmployeeTable: the employee master as columns (struct of arrays), one entry per row of
 // the master file in file order; row r has line r + 1 (rules §1). Low-cardinality text is
-// dictionary-encoded, near-unique text lives in byte arenas, numbers and enumerations in
-// plain vectors. Loaders (CSV, later NDJSON and PostgreSQL) fill it; core only reads it.
+// dictionary-encoded (16-bit codes while a dictionary is small), near-unique text lives in
+// byte arenas, or packed into 64 bits when it has a fixed shape (PAN, IFSC, account
+// numbers; odd values kept exactly beside), numbers and enumerations in plain vectors. Loaders (CSV, later NDJSON and PostgreSQL) fill it; core only reads it.
 //
 // A row is either readable (every column holds its parsed value, formats.md) or not
 // (rules §2 step 0): then only employee_id and ddo_code hold the trimmed raw fields (empty
@@ -11,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "core/common/status.h"
 #include "core/table/dictionary.h"
 #include "core/table/int_column.h"
+#include "core/table/packed_text_column.h"
 #include "core/table/string_column.h"
 
 namespace vetan {
@@ -53,9 +56,9 @@ struct EmployeeTable {
   StringColumn name;
   StringColumn gpf_account;
   StringColumn pran;
-  StringColumn bank_account;
-  StringColumn ifsc;  // upper-cased
-  StringColumn pan;   // upper-cased
+  DigitsColumn bank_account;  // packed when 1 to 19 digits
+  IfscColumn ifsc;            // upper-cased; packed when well-formed
+  PanColumn pan;              // upper-cased; packed when well-formed
 
   std::vector<Date> date_of_birth;
   std::vector<Date> date_of_joining;
@@ -88,9 +91,11 @@ struct EmployeeTable {
 
   // Joins `parts` (emptied on the way) into *table in order, so that chunks loaded in
   // parallel become one table in file order; column by column, releasing each part's
-  // column once copied. Dictionaries are re-coded. Fails,
+  // column once copied. Dictionaries are re-coded. `column_done`, when given, is called
+  // after each column (a caller may give freed memory back to the system there). Fails,
   // leaving *table untouched, when a text column would exceed StringColumn::kMaxBytes.
-  static Status concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table);
+  static Status concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table,
+                            const std::function<void()>& column_done = {});
 
   // Heap bytes held by the columns (capacity, not size).
   size_t memory_bytes() const;

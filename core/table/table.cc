@@ -24,12 +24,48 @@ std::vector<uint32_t> Dictionary::byte_order_ranks() const {
   return rank;
 }
 
+void CodeColumn::widen(size_t capacity) {
+  wide_codes_.reserve(std::max(capacity, narrow_codes_.size()));
+  wide_codes_.assign(narrow_codes_.begin(), narrow_codes_.end());
+  std::vector<uint16_t>().swap(narrow_codes_);
+  wide_ = true;
+}
+
+void CodeColumn::append_recoded(const CodeColumn& other, const std::vector<Code>& recode) {
+  const Code largest = recode.empty() ? 0 : *std::max_element(recode.begin(), recode.end());
+  if (!wide_ && largest > kNarrowMax) widen(narrow_codes_.capacity());
+  const size_t n = other.size();
+  if (wide_) {
+    const size_t base = wide_codes_.size();
+    wide_codes_.resize(base + n);
+    for (size_t i = 0; i < n; ++i) wide_codes_[base + i] = recode[other[i]];
+  } else {
+    const size_t base = narrow_codes_.size();
+    narrow_codes_.resize(base + n);
+    if (other.wide_) {
+      for (size_t i = 0; i < n; ++i) narrow_codes_[base + i] = uint16_t(recode[other.wide_codes_[i]]);
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        narrow_codes_[base + i] = uint16_t(recode[other.narrow_codes_[i]]);
+      }
+    }
+  }
+}
+
+bool CodeColumn::operator==(const CodeColumn& other) const {
+  if (size() != other.size()) return false;
+  for (size_t i = 0; i < size(); ++i) {
+    if ((*this)[i] != other[i]) return false;
+  }
+  return true;
+}
+
 void DictColumn::append(const DictColumn& other) {
   std::vector<Dictionary::Code> recode(other.dictionary.size());
   for (Dictionary::Code c = 0; c < recode.size(); ++c) {
     recode[c] = dictionary.add(other.dictionary.value(c));
   }
-  for (Dictionary::Code c : other.codes) codes.push_back(recode[c]);
+  codes.append_recoded(other.codes, recode);
 }
 
 namespace {
@@ -68,6 +104,18 @@ void join_column(std::vector<EmployeeTable>* parts, IntColumn EmployeeTable::*me
   }
 }
 
+template <typename Codec>
+void join_column(std::vector<EmployeeTable>* parts,
+                 PackedTextColumn<Codec> EmployeeTable::*member, EmployeeTable* out,
+                 size_t rows) {
+  PackedTextColumn<Codec>& to = out->*member;
+  to.reserve(rows);
+  for (EmployeeTable& part : *parts) {
+    to.append(part.*member);
+    part.*member = PackedTextColumn<Codec>();
+  }
+}
+
 void join_column(std::vector<EmployeeTable>* parts, DictColumn EmployeeTable::*member,
                  EmployeeTable* out, size_t rows) {
   DictColumn& to = out->*member;
@@ -80,10 +128,10 @@ void join_column(std::vector<EmployeeTable>* parts, DictColumn EmployeeTable::*m
 
 }  // namespace
 
-Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table) {
+Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table,
+                                 const std::function<void()>& column_done) {
   using T = EmployeeTable;
-  StringColumn T::*const strings[] = {&T::employee_id, &T::name, &T::gpf_account, &T::pran,
-                                      &T::bank_account, &T::ifsc, &T::pan};
+  StringColumn T::*const strings[] = {&T::employee_id, &T::name, &T::gpf_account, &T::pran};
   size_t rows = 0;
   std::array<size_t, std::size(strings)> bytes{};
   for (const EmployeeTable& p : *parts) {
@@ -95,6 +143,20 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
       return Status::invalid_argument("too large: a text column exceeds 4 GiB");
     }
   }
+  size_t side_bytes[3] = {};
+  for (const EmployeeTable& p : *parts) {
+    side_bytes[0] += p.pan.side_bytes();
+    side_bytes[1] += p.ifsc.side_bytes();
+    side_bytes[2] += p.bank_account.side_bytes();
+  }
+  for (size_t b : side_bytes) {
+    if (b > StringColumn::kMaxBytes) {
+      return Status::invalid_argument("too large: a text column exceeds 4 GiB");
+    }
+  }
+  auto done = [&column_done] {
+    if (column_done) column_done();
+  };
   EmployeeTable out;
   for (const EmployeeTable& p : *parts) {
     for (const RowProblem& problem : p.problems) {
@@ -102,22 +164,35 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
     }
     out.rows += p.rows;
   }
-  for (size_t i = 0; i < bytes.size(); ++i) join_column(parts, strings[i], &out, rows, bytes[i]);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    join_column(parts, strings[i], &out, rows, bytes[i]);
+    done();
+  }
+  join_column(parts, &T::pan, &out, rows);
+  done();
+  join_column(parts, &T::ifsc, &out, rows);
+  done();
+  join_column(parts, &T::bank_account, &out, rows);
+  done();
   for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme, &T::hra_class,
                       &T::flags, &T::lwp_days}) {
     join_column(parts, member, &out, rows);
   }
+  done();
   for (auto member : {&T::date_of_birth, &T::date_of_joining, &T::date_of_retirement}) {
     join_column(parts, member, &out, rows);
+    done();
   }
   for (auto member : {&T::treasury_code, &T::ddo_code, &T::bill_group, &T::department,
                       &T::budget_head, &T::pay_level, &T::stop_reason}) {
     join_column(parts, member, &out, rows);
+    done();
   }
   for (auto member : {&T::pay_cell, &T::basic_pay, &T::gpf_subscription, &T::special_pay,
                       &T::loan_installment, &T::loan_balance, &T::income_tax_declared,
                       &T::fy_gross_to_date, &T::fy_tds_to_date}) {
     join_column(parts, member, &out, rows);
+    done();
   }
   parts->clear();
   *table = std::move(out);
@@ -129,16 +204,20 @@ static size_t bytes_of(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
 }
 static size_t bytes_of(const IntColumn& c) { return c.memory_bytes(); }
+template <typename Codec>
+static size_t bytes_of(const PackedTextColumn<Codec>& c) {
+  return c.memory_bytes();
+}
 static size_t bytes_of(const DictColumn& c) {
-  size_t n = bytes_of(c.codes);
+  size_t n = c.codes.memory_bytes();
   for (size_t i = 0; i < c.dictionary.size(); ++i) n += c.dictionary.value(i).size() + 64;
   return n;
 }
 
 size_t EmployeeTable::memory_bytes() const {
   size_t n = bytes_of(readable) + employee_id.memory_bytes() + name.memory_bytes() +
-             gpf_account.memory_bytes() + pran.memory_bytes() + bank_account.memory_bytes() +
-             ifsc.memory_bytes() + pan.memory_bytes() + bytes_of(date_of_birth) +
+             gpf_account.memory_bytes() + pran.memory_bytes() + bytes_of(bank_account) +
+             bytes_of(ifsc) + bytes_of(pan) + bytes_of(date_of_birth) +
              bytes_of(date_of_joining) + bytes_of(date_of_retirement) + bytes_of(status) +
              bytes_of(fund_type) + bytes_of(pension_scheme) + bytes_of(hra_class) +
              bytes_of(flags) + bytes_of(lwp_days) + bytes_of(treasury_code) +

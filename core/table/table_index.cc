@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/fate/text_checks.h"
+#include "core/table/packed_text_column.h"
 
 namespace vetan {
 namespace {
@@ -29,6 +30,14 @@ struct KeyedRow {
   uint32_t row;
 };
 
+// True iff a PackedTextColumn code names a value of the codec's shape.
+bool is_packed(uint64_t code) { return code != 0 && code != PanColumn::kSideCode; }
+
+// True iff a DigitsColumn code names 9 to 18 digits (rules §2 step 3).
+bool is_valid_account_code(uint64_t code) {
+  return code >= DigitsCodec::from(9) && code < DigitsCodec::from(19);
+}
+
 // Text checks of rules §2 step 3 that do not depend on the profile.
 void compute_checks(const EmployeeTable& t, TableIndex* index) {
   index->checks.assign(t.rows, 0);
@@ -37,9 +46,13 @@ void compute_checks(const EmployeeTable& t, TableIndex* index) {
                       for (size_t r = range.begin(); r != range.end(); ++r) {
                         if (!t.readable[r]) continue;
                         uint8_t c = 0;
-                        if (is_valid_pan(t.pan[r])) c |= kPanValid;
-                        if (is_valid_bank_account(t.bank_account[r])) c |= kBankAccountValid;
-                        if (is_valid_ifsc(t.ifsc[r])) c |= kIfscValid;
+                        // A packed PAN or IFSC is a valid one; an account's code
+                        // names its length (packed_text_column.h).
+                        if (is_packed(t.pan.code(r))) c |= kPanValid;
+                        if (is_valid_account_code(t.bank_account.code(r))) {
+                          c |= kBankAccountValid;
+                        }
+                        if (is_packed(t.ifsc.code(r))) c |= kIfscValid;
                         if (is_valid_pran(t.pran[r])) c |= kPranValid;
                         if (!t.gpf_account[r].empty()) c |= kGpfAccountPresent;
                         index->checks[r] = c;
@@ -78,23 +91,6 @@ void order_by_employee_id(const EmployeeTable& t, TableIndex* index) {
   }
 }
 
-// A well-formed IFSC (4 letters, '0', 6 letters or digits) packed into 51 bits.
-uint64_t pack_ifsc(std::string_view s) {
-  uint64_t v = 0;
-  for (int i = 0; i < 4; ++i) v = v * 26 + uint64_t(s[i] - 'A');
-  for (int i = 5; i < 11; ++i) {
-    v = v * 36 + (is_ascii_digit(s[i]) ? uint64_t(s[i] - '0') : uint64_t(s[i] - 'A' + 10));
-  }
-  return v;
-}
-
-// A well-formed account (9 to 18 digits) as value and length (leading zeros count).
-uint64_t pack_account(std::string_view s) {
-  uint64_t v = 0;
-  for (char c : s) v = v * 10 + uint64_t(c - '0');
-  return v * 32 + s.size();  // 10^18 * 32 < 2^64
-}
-
 // rules §2 step 3, DUPLICATE_BANK_ACCOUNT: the well-formed pair (ifsc, bank_account) on
 // more than one readable row.
 void mark_duplicate_accounts(const EmployeeTable& t, TableIndex* index) {
@@ -106,8 +102,8 @@ void mark_duplicate_accounts(const EmployeeTable& t, TableIndex* index) {
   for (size_t r = 0; r < t.rows; ++r) {
     const uint8_t c = index->checks[r];
     if ((c & kBankAccountValid) && (c & kIfscValid)) {
-      accounts.push_back(
-          Account{pack_ifsc(t.ifsc[r]), pack_account(t.bank_account[r]), uint32_t(r)});
+      // Packed codes are equal iff the texts are.
+      accounts.push_back(Account{t.ifsc.code(r), t.bank_account.code(r), uint32_t(r)});
     }
   }
   tbb::parallel_sort(accounts.begin(), accounts.end(), [](const Account& a, const Account& b) {

@@ -344,10 +344,21 @@ size_t next_line_start(std::string_view data, size_t from) {
   return data.size();
 }
 
+// Gives back the whole pages of data[begin, end) (a private read-only file mapping).
+void drop_pages(std::string_view data, size_t begin, size_t end) {
+  const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
+  const uintptr_t from = (uintptr_t(data.data()) + begin + page - 1) / page * page;
+  const uintptr_t to = (uintptr_t(data.data()) + end) / page * page;
+  if (from < to) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+}
+
 // Parses `data` into tables of consecutive chunks, in file order. They hold copies of all
 // text, so the caller may release `data` before joining them.
+// When `mapped` is set, `data` is a private read-only file mapping: each chunk's pages are
+// dropped once it is parsed (a later re-parse reads them from the file again), so the
+// file's pages do not add to the peak memory.
 Status parse_parts(std::string_view data, const std::string& name, const CsvLoadOptions& options,
-                   std::vector<EmployeeTable>* parts_out) {
+                   bool mapped, std::vector<EmployeeTable>* parts_out) {
   if (!simdjson::validate_utf8(data.data(), data.size())) {
     return Status::invalid_argument(name + ": not UTF-8 text (byte " +
                                     std::to_string(first_invalid_utf8(data)) + ")");
@@ -372,6 +383,7 @@ Status parse_parts(std::string_view data, const std::string& name, const CsvLoad
   tbb::parallel_for(size_t(0), n, [&](size_t i) {
     ChunkParser parser(data, header);
     ends[i] = parser.parse(starts[i], starts[i + 1], &parts[i]);
+    if (mapped) drop_pages(data, starts[i], std::min(ends[i], starts[i + 1]));
     if (options.progress) {
       options.progress(done += starts[i + 1] - starts[i], data.size() - body);
     }
@@ -392,8 +404,8 @@ Status parse_parts(std::string_view data, const std::string& name, const CsvLoad
 }
 
 Status join_parts(std::vector<EmployeeTable>* parts, const std::string& name,
-                  EmployeeTable* table) {
-  if (Status s = EmployeeTable::concatenate(parts, table); !s.ok()) {
+                  const CsvLoadOptions& options, EmployeeTable* table) {
+  if (Status s = EmployeeTable::concatenate(parts, table, options.release_memory); !s.ok()) {
     return Status::invalid_argument(name + ": " + s.message());
   }
   return Status();
@@ -404,8 +416,8 @@ Status join_parts(std::vector<EmployeeTable>* parts, const std::string& name,
 Status parse_employees_csv(std::string_view data, const std::string& name, EmployeeTable* table,
                            const CsvLoadOptions& options) {
   std::vector<EmployeeTable> parts;
-  if (Status s = parse_parts(data, name, options, &parts); !s.ok()) return s;
-  return join_parts(&parts, name, table);
+  if (Status s = parse_parts(data, name, options, false, &parts); !s.ok()) return s;
+  return join_parts(&parts, name, options, table);
 }
 
 Status load_employees_csv(const std::string& path, EmployeeTable* table,
@@ -433,10 +445,11 @@ Status load_employees_csv(const std::string& path, EmployeeTable* table,
   ::madvise(mapped, size, MADV_SEQUENTIAL | MADV_WILLNEED);
   std::vector<EmployeeTable> parts;
   Status status =
-      parse_parts(std::string_view(static_cast<const char*>(mapped), size), path, options, &parts);
+      parse_parts(std::string_view(static_cast<const char*>(mapped), size), path, options, true,
+                  &parts);
   ::munmap(mapped, size);  // the parts hold copies: give the file's pages back before joining
   if (!status.ok()) return status;
-  return join_parts(&parts, path, table);
+  return join_parts(&parts, path, options, table);
 }
 
 }  // namespace vetan

@@ -22,6 +22,9 @@ struct CsvLoadOptions {
   // Called from worker threads as chunks finish: (bytes parsed, bytes in all). Must be
   // thread-safe.
   std::function<void(size_t, size_t)> progress;
+  // Called now and then while chunks are joined into the table, after memory was freed (a
+  // caller using an allocator that keeps freed pages may give them back there).
+  std::function<void()> release_memory;
 };
 
 // Parses `data` (the whole file's bytes). `name` is how errors name the file. Fails,
