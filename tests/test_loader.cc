@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/fate/text_checks.h"
+#include "core/table/packed_text_column.h"
 #include "loaders/csv/csv_loader.h"
 #include "tests/test_support.h"
 
@@ -537,6 +539,134 @@ TEST(LoaderRules8, ChunkingDoesNotChangeTheTable) {
     options.chunk_bytes = chunk;
     test::expect_tables_equal(load(large, options), large_reference);
   }
+}
+
+
+// The table's packed text columns (PAN, IFSC, bank_account) read back every value exactly
+// as loaded; a value of the column's shape is packed, any other goes to the side list.
+template <typename Column>
+void expect_round_trip(const std::vector<std::string>& values) {
+  Column column;
+  for (const std::string& v : values) column.push_back(v);
+  Column joined;  // as chunks are joined: side rows move by the rows before them
+  joined.push_back("");
+  joined.append(column);
+  joined.append(column);
+  ASSERT_EQ(column.size(), values.size());
+  ASSERT_EQ(joined.size(), 2 * values.size() + 1);
+  EXPECT_EQ(std::string(joined[0]), "");
+  for (size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(std::string(column[i]), values[i]) << "row " << i;
+    EXPECT_EQ(std::string(joined[1 + i]), values[i]) << "row " << i;
+    EXPECT_EQ(std::string(joined[1 + values.size() + i]), values[i]) << "row " << i;
+    EXPECT_EQ(column.code(i) == 0, values[i].empty()) << values[i];
+  }
+}
+
+TEST(TablePackedText, PanRoundTripAndValidity) {
+  const std::vector<std::string> values = {
+      "ABCDE1234F", "AAAAA0000A", "ZZZZZ9999Z", "", "abcde1234f", "ABCDE1234", "ABCDE12345",
+      "ABCD11234F", "ABCDE1234F ", "अबकडE1234F", "ABCDE१२३४F", "ABCSS1234F"};
+  expect_round_trip<PanColumn>(values);
+  PanColumn column;
+  for (const std::string& v : values) {
+    column.push_back(v);
+    const uint64_t code = column.code(column.size() - 1);
+    const bool packed = code != 0 && code != PanColumn::kSideCode;
+    EXPECT_EQ(packed, is_valid_pan(v)) << v;  // rules §2 step 3 reads validity off the code
+  }
+  EXPECT_EQ(column.side_count(), 7u);
+}
+
+TEST(TablePackedText, IfscRoundTripAndValidity) {
+  const std::vector<std::string> values = {
+      "SBIN0001234", "AAAA0000000", "ZZZZ0ZZZZZZ", "SBIN0ABC123", "", "sbin0abc123",
+      "SBIN1234567", "SBIN000123", "SBIN00012345", "SBI00001234", "SBIN0-01234", "एसबीआई0001234"};
+  expect_round_trip<IfscColumn>(values);
+  IfscColumn column;
+  for (const std::string& v : values) {
+    column.push_back(v);
+    const uint64_t code = column.code(column.size() - 1);
+    EXPECT_EQ(code != 0 && code != IfscColumn::kSideCode, is_valid_ifsc(v)) << v;
+  }
+}
+
+TEST(TablePackedText, AccountDigitsKeepLeadingZerosAndLength) {
+  std::vector<std::string> values = {
+      "0", "00", "000000000", "000000000000000001", "100000000000000000", "999999999999999999",
+      "1234567890123456789", "9999999999999999999", "0000000000000000000", "12345678901234567890",
+      "", "12AB", "1234 5678", "-123456789", "१२३४५६७८९०", "12345678.0"};
+  for (int digits = 1; digits <= 19; ++digits) {  // every length at both ends
+    values.push_back(std::string(size_t(digits), '0'));
+    values.push_back(std::string(size_t(digits), '9'));
+    std::string leading_zero(1, '0');
+    leading_zero.append(size_t(digits - 1), '7');
+    values.push_back(leading_zero);
+  }
+  expect_round_trip<DigitsColumn>(values);
+  DigitsColumn column;
+  for (const std::string& v : values) {
+    column.push_back(v);
+    const uint64_t code = column.code(column.size() - 1);
+    const bool valid = code >= DigitsCodec::from(9) && code < DigitsCodec::from(19);
+    EXPECT_EQ(valid, is_valid_bank_account(v)) << v;
+  }
+  // Distinct texts have distinct codes (the duplicate-account check compares codes).
+  DigitsColumn a, b;
+  a.push_back("000123456789");
+  b.push_back("123456789");
+  EXPECT_NE(a.code(0), b.code(0));
+}
+
+TEST(TablePackedText, LoadedValuesReadBackExactly) {
+  const EmployeeTable t = load(master_csv(
+      {Employee(1).set("bank_account", "000000001234567890").set("pan", "abcde1234f"),
+       Employee(2).set("bank_account", "123456789012345678").set("ifsc", "sbin0abc123"),
+       Employee(3).set("bank_account", "12AB").set("pan", "ABCDE1234").set("ifsc", "SBIN1234567"),
+       Employee(4).set("bank_account", "१२३४५६७८९०").set("pan", "अबकडE1234F"),
+       Employee(5).set("bank_account", "").set("pan", "").set("ifsc", "")}));
+  ASSERT_EQ(t.rows, 5u);
+  EXPECT_EQ(t.bank_account[0], "000000001234567890");
+  EXPECT_EQ(t.pan[0], "ABCDE1234F");
+  EXPECT_EQ(t.bank_account[1], "123456789012345678");
+  EXPECT_EQ(t.ifsc[1], "SBIN0ABC123");
+  EXPECT_EQ(t.bank_account[2], "12AB");
+  EXPECT_EQ(t.pan[2], "ABCDE1234");
+  EXPECT_EQ(t.ifsc[2], "SBIN1234567");
+  EXPECT_EQ(t.bank_account[3], "१२३४५६७८९०");
+  EXPECT_EQ(t.pan[3], "अबकडE1234F");
+  EXPECT_EQ(t.bank_account[4], "");
+  EXPECT_EQ(t.pan[4], "");
+  EXPECT_EQ(t.ifsc[4], "");
+}
+
+// Dictionary codes take 16 bits per row until a dictionary outgrows them; the column then
+// widens to 32 bits, also when chunks are joined.
+TEST(TableDictionaryCodes, WidenPastSixteenBits) {
+  auto value = [](size_t i) {
+    std::string text = std::to_string(i);
+    text.push_back('D');
+    return text;
+  };
+  DictColumn first, second;
+  for (size_t i = 0; i < 40000; ++i) first.push_back(value(i));
+  for (size_t i = 0; i < 40000; ++i) second.push_back(value(40000 + i));
+  second.push_back(value(7));
+  EXPECT_FALSE(first.codes.is_wide());
+  DictColumn joined;
+  joined.append(first);
+  EXPECT_FALSE(joined.codes.is_wide());
+  joined.append(second);
+  EXPECT_TRUE(joined.codes.is_wide());
+  ASSERT_EQ(joined.codes.size(), 80001u);
+  for (size_t i = 0; i < 80000; ++i) ASSERT_EQ(joined[i], value(i)) << i;
+  EXPECT_EQ(joined[80000], value(7));
+  EXPECT_EQ(joined.codes[80000], joined.codes[7]);
+
+  DictColumn pushed;
+  for (size_t i = 0; i < 70000; ++i) pushed.push_back(value(i % 69000));
+  EXPECT_TRUE(pushed.codes.is_wide());
+  for (size_t i = 0; i < 70000; ++i) ASSERT_EQ(pushed[i], value(i % 69000)) << i;
 }
 
 }  // namespace
