@@ -65,19 +65,19 @@ inline int32_t payable_days(const MonthRules& rules, Date joining, Date retireme
   return service > lwp_days ? service - lwp_days : 0;
 }
 
-// rules §2 step 3: the master-data reasons of a readable row whose pay_cell and basic_pay
-// are `cell` and `basic` (the master's, or projected: core/run/row_kernel.h).
+// rules §2 step 3: the master-data reasons of a readable row whose retirement date is
+// `retirement` and whose pay_cell and basic_pay are `cell` and `basic` (the master's, or
+// projected: core/run/row_kernel.h).
 inline uint32_t master_data_reasons(const EmployeeTable& t, const TableIndex& index,
-                                    const MonthRules& rules, size_t r, int64_t cell,
-                                    Money basic) {
+                                    const MonthRules& rules, size_t r, Date retirement,
+                                    int64_t cell, Money basic) {
   uint32_t reasons = 0;
   const uint8_t checks = index.checks[r];
   if (checks & kDuplicateEmployeeId) reasons |= kDuplicateEmployeeIdReason;
   const auto status = EmploymentStatus(t.status[r]);
   if (status != EmploymentStatus::kActive && status != EmploymentStatus::kSuspended) {
     reasons |= kStatusNotPayable;
-  } else if (retirement_date(t.date_of_birth[r], t.date_of_retirement[r],
-                             rules.profile->retirement_age) < rules.first) {
+  } else if (retirement < rules.first) {
     reasons |= kRetiredBeforeMonth;
   }
   if (t.date_of_joining[r] > rules.last) reasons |= kNotJoinedYet;

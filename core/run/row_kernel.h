@@ -43,23 +43,6 @@ inline ProjectedRow project_row(const EmployeeTable& t, const MonthRules& rules,
   return p;
 }
 
-// rules §2 step 4 and §3: what the §4–§6 kernels need of a row that passed step 3.
-inline PayInputs pay_inputs(const EmployeeTable& t, const MonthRules& rules,
-                            const ProjectedRow& p, size_t r) {
-  PayInputs in;
-  in.level = t.pay_level.codes[r];
-  in.cls = t.hra_class[r];
-  in.matrix_basic = rules.level_matrix[in.level][p.cell - 1];
-  in.suspended = EmploymentStatus(t.status[r]) == EmploymentStatus::kSuspended;
-  in.npa_eligible = (t.flags[r] & kNpaEligible) != 0;
-  in.govt_quarters = (t.flags[r] & kGovtQuarters) != 0;
-  in.scheme = PensionScheme(t.pension_scheme[r]);
-  const Date retirement =
-      retirement_date(t.date_of_birth[r], t.date_of_retirement[r], rules.profile->retirement_age);
-  in.payable_days = payable_days(rules, t.date_of_joining[r], retirement, p.lwp_days);
-  return in;
-}
-
 inline DeductionInputs deduction_inputs(const EmployeeTable& t, size_t r) {
   return DeductionInputs{t.gpf_subscription[r],    t.loan_installment[r], t.loan_balance[r],
                          t.income_tax_declared[r], t.fy_gross_to_date[r], t.fy_tds_to_date[r]};
@@ -71,35 +54,70 @@ struct RowDecision {
   int32_t payable_days;
 };
 
+// rules §2 steps 0–3 and §3 for row r: everything a month decides before any money. When
+// `computable`, step 4 (finish_row) decides the rest; otherwise `decision` is final.
+struct RowStart {
+  RowDecision decision;
+  bool computable;
+  ProjectedRow projected;
+};
+
+inline RowStart start_row(const EmployeeTable& t, const TableIndex& index,
+                          const MonthRules& rules, const Projection& projection, size_t r) {
+  RowStart s{{Fate::kMismatch, 0, 0}, false, {}};
+  if (!t.readable[r]) {  // step 0
+    s.decision.reasons = kInvalidRecord;
+    return s;
+  }
+  if ((t.flags[r] & kStopPayment) && !(index.checks[r] & kDuplicateEmployeeId)) {
+    s.decision.fate = Fate::kStopped;  // step 2
+    return s;
+  }
+  s.projected = project_row(t, rules, projection, r);
+  const Date retirement =
+      retirement_date(t.date_of_birth[r], t.date_of_retirement[r], rules.profile->retirement_age);
+  s.decision.reasons = master_data_reasons(t, index, rules, r, retirement, s.projected.cell,
+                                           s.projected.basic);  // step 3
+  if (s.decision.reasons != 0) return s;
+  s.decision.payable_days =
+      payable_days(rules, t.date_of_joining[r], retirement, s.projected.lwp_days);  // §3
+  if (s.decision.payable_days == 0) {
+    s.decision.reasons = kZeroPayableDays;
+    return s;
+  }
+  s.computable = true;
+  return s;
+}
+
+// rules §2 step 4 and §4–§6 for a row that start_row found computable, with pay_cell `cell`
+// and `payable_days`: writes the payslip into slip[0 .. layout.columns) and decides.
+inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
+                              const PayslipLayout& layout, int64_t cell, int32_t payable_days,
+                              size_t r, Money* slip) {
+  PayInputs in;
+  in.level = t.pay_level.codes[r];
+  in.cls = t.hra_class[r];
+  in.matrix_basic = rules.level_matrix[in.level][cell - 1];
+  in.suspended = EmploymentStatus(t.status[r]) == EmploymentStatus::kSuspended;
+  in.npa_eligible = (t.flags[r] & kNpaEligible) != 0;
+  in.govt_quarters = (t.flags[r] & kGovtQuarters) != 0;
+  in.scheme = PensionScheme(t.pension_scheme[r]);
+  in.payable_days = payable_days;
+  compute_earnings(in, t.special_pay[r], rules, layout, slip);
+  compute_deductions(in, deduction_inputs(t, r), rules, layout, slip);
+  const uint32_t reasons = computed_reasons(in, t.gpf_subscription[r], slip[layout.net], rules);
+  return RowDecision{reasons == 0 ? Fate::kPaid : Fate::kMismatch, reasons, payable_days};
+}
+
 // Decides row r and writes its payslip into slip[0 .. layout.columns) (zeros unless the
 // row was computed). REQUIRES: `slip` holds layout.columns amounts.
 inline RowDecision decide_row(const EmployeeTable& t, const TableIndex& index,
                               const MonthRules& rules, const PayslipLayout& layout,
                               const Projection& projection, size_t r, Money* slip) {
   std::fill(slip, slip + layout.columns, 0);
-  RowDecision d{Fate::kMismatch, 0, 0};
-  if (!t.readable[r]) {  // step 0
-    d.reasons = kInvalidRecord;
-    return d;
-  }
-  if ((t.flags[r] & kStopPayment) && !(index.checks[r] & kDuplicateEmployeeId)) {
-    d.fate = Fate::kStopped;  // step 2
-    return d;
-  }
-  const ProjectedRow p = project_row(t, rules, projection, r);
-  d.reasons = master_data_reasons(t, index, rules, r, p.cell, p.basic);  // step 3
-  if (d.reasons != 0) return d;
-  const PayInputs in = pay_inputs(t, rules, p, r);  // step 4
-  d.payable_days = in.payable_days;
-  if (in.payable_days == 0) {
-    d.reasons = kZeroPayableDays;
-    return d;
-  }
-  compute_earnings(in, t.special_pay[r], rules, layout, slip);
-  compute_deductions(in, deduction_inputs(t, r), rules, layout, slip);
-  d.reasons = computed_reasons(in, t.gpf_subscription[r], slip[layout.net], rules);
-  if (d.reasons == 0) d.fate = Fate::kPaid;
-  return d;
+  const RowStart s = start_row(t, index, rules, projection, r);
+  if (!s.computable) return s.decision;
+  return finish_row(t, rules, layout, s.projected.cell, s.decision.payable_days, r, slip);
 }
 
 }  // namespace vetan

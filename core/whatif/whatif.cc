@@ -92,33 +92,87 @@ Grouping group_rows(const EmployeeTable& t, const std::vector<GroupColumn>& by) 
 
 // ---------------------------------------------------------------- one month, one profile
 
+// rules §2 steps 0–3 and §3 for every row of a month (start_row), kept so that every
+// profile with the same matrix shape (levels and cell counts) and retirement age shares it:
+// whatif.md changes touch neither for most scenarios.
+struct MonthStart {
+  MonthRules rules;
+  std::vector<uint8_t> computable;  // 1 iff step 4 decides the row
+  std::vector<uint8_t> payable_days;
+  std::vector<uint32_t> cell;  // the projected pay_cell of computable rows
+};
+
+bool shares_start(const MonthStart& start, const MonthRules& rules) {
+  return start.rules.level_cells == rules.level_cells &&
+         start.rules.profile->retirement_age == rules.profile->retirement_age;
+}
+
+Status month_start(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
+                   Month month, const Projection& projection, MonthStart* out) {
+  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &out->rules); !s.ok()) {
+    return s;
+  }
+  out->computable.resize(t.rows);
+  out->payable_days.resize(t.rows);
+  out->cell.resize(t.rows);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      for (size_t r = range.begin(); r < range.end(); ++r) {
+                        const RowStart s = start_row(t, index, out->rules, projection, r);
+                        out->computable[r] = s.computable;
+                        out->payable_days[r] = uint8_t(s.decision.payable_days);
+                        out->cell[r] = s.computable ? uint32_t(s.projected.cell) : 0;
+                      }
+                    });
+  return Status();
+}
+
 // What a what-if needs of each row's month: PAID or not, gross and employer NPS.
 struct MonthPay {
   std::vector<uint8_t> paid;
   std::vector<Money> gross, employer_nps;
 };
 
-Status pay_of_month(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
-                    Month month, const Projection& projection, MonthPay* out) {
-  MonthRules rules;
-  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &rules); !s.ok()) {
-    return s;
-  }
-  const PayslipLayout layout(profile);
-  out->paid.resize(t.rows);
+// rules §2 step 4 and §4–§6 with `rules` for the rows `start` found computable.
+// REQUIRES: shares_start(start, rules).
+void pay_of_month(const EmployeeTable& t, const MonthRules& rules, const MonthStart& start,
+                  MonthPay* out) {
+  const PayslipLayout layout(*rules.profile);
+  out->paid.assign(t.rows, 0);
   out->gross.resize(t.rows);
   out->employer_nps.resize(t.rows);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
                     [&](const tbb::blocked_range<size_t>& range) {
                       std::vector<Money> slip(layout.columns);  // once per chunk
                       for (size_t r = range.begin(); r < range.end(); ++r) {
-                        const RowDecision d =
-                            decide_row(t, index, rules, layout, projection, r, slip.data());
+                        if (!start.computable[r]) {
+                          out->gross[r] = out->employer_nps[r] = 0;
+                          continue;
+                        }
+                        const RowDecision d = finish_row(t, rules, layout, start.cell[r],
+                                                         start.payable_days[r], r, slip.data());
                         out->paid[r] = d.fate == Fate::kPaid;
                         out->gross[r] = slip[layout.gross];
                         out->employer_nps[r] = slip[layout.employer_nps];
                       }
                     });
+}
+
+// The month's pay with `profile`, sharing *start when the profile allows, else starting
+// the month afresh in *own.
+Status profile_month(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
+                     Month month, const Projection& projection, const MonthStart& start,
+                     MonthStart* own, MonthPay* out) {
+  MonthRules rules;
+  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &rules); !s.ok()) {
+    return s;
+  }
+  if (shares_start(start, rules)) {
+    pay_of_month(t, rules, start, out);
+    return Status();
+  }
+  if (Status s = month_start(t, index, profile, month, projection, own); !s.ok()) return s;
+  pay_of_month(t, own->rules, *own, out);
   return Status();
 }
 
@@ -209,21 +263,25 @@ Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Pro
     first = std::min(first, s.from);
     last = std::max(last, s.to);
   }
-  MonthPay base[2], scen;  // baseline by `increments`, computed once a month for all scenarios
+  // By `increments`: the month's start and baseline pay, computed once for all scenarios.
+  MonthStart start[2], own;
+  MonthPay base[2], scen;
   for (Month m = first; m <= last; ++m) {
     bool computed[2] = {false, false};
     for (size_t s = 0; s < scenarios.size(); ++s) {
       const Scenario& sc = scenarios[s];
       if (m < sc.from || m > sc.to) continue;
       const Projection projection = projection_for(as_of, m, sc.increments);
-      MonthPay& b = base[sc.increments];
-      if (!computed[sc.increments]) {
-        if (Status st = pay_of_month(table, index, baseline, m, projection, &b); !st.ok()) return st;
-        computed[sc.increments] = true;
+      const int k = sc.increments;
+      if (!computed[k]) {
+        Status st = month_start(table, index, baseline, m, projection, &start[k]);
+        if (!st.ok()) return st;
+        pay_of_month(table, start[k].rules, start[k], &base[k]);
+        computed[k] = true;
       }
-      if (Status st = pay_of_month(table, index, sc.profile, m, projection, &scen); !st.ok()) {
-        return st;
-      }
+      Status st = profile_month(table, index, sc.profile, m, projection, start[k], &own, &scen);
+      if (!st.ok()) return st;
+      const MonthPay& b = base[k];
       const CostMatrix costs = month_costs(*groupings[sc.group_by], b, scen);
       WhatIfResult& out = (*results)[s];
       for (Eigen::Index g = 0; g < costs.rows(); ++g) {
