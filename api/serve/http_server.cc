@@ -6,6 +6,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -23,6 +24,12 @@ using tcp = net::ip::tcp;
 namespace {
 
 class Session;
+
+// POST /v1/whatif and /v1/arrears carry scenario lists and whole profiles.
+bool takes_large_body(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/v1/whatif" || path == "/v1/arrears";
+}
 
 struct Shared {
   Service* service;
@@ -66,8 +73,29 @@ class Session : public std::enable_shared_from_this<Session> {
     if (shared_->stopping) return close();
     parser_.emplace();
     parser_->header_limit(uint32_t(shared_->options.header_limit));
-    parser_->body_limit(shared_->options.body_limit);
+    // The parser checks Content-Length against its limit as the header ends, before the
+    // route is known: it gets the larger limit, and on_header applies the route's.
+    body_limit_ = std::max(shared_->options.body_limit, shared_->options.large_body_limit);
+    parser_->body_limit(body_limit_);
     stream_.expires_after(shared_->options.read_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  // The header is in: the route's body limit (POST /v1/whatif and /v1/arrears take large
+  // bodies), then the body.
+  void on_header(beast::error_code ec, size_t bytes) {
+    if (ec && ec != http::error::body_limit) return on_read(ec, bytes);
+    const auto& req = parser_->get();  // complete when the limit was hit, at the header's end
+    const std::string_view target(req.target().data(), req.target().size());
+    if (!(req.method() == http::verb::post && takes_large_body(target))) {
+      body_limit_ = shared_->options.body_limit;
+      if (ec) return on_read(ec, bytes);
+      const auto length = parser_->content_length();
+      if (length && *length > body_limit_) return on_read(http::error::body_limit, bytes);
+      parser_->body_limit(body_limit_);  // a chunked body is counted as it comes
+    }
+    if (ec) return on_read(ec, bytes);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
@@ -79,7 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     if (ec == http::error::body_limit) {
       return send_error(413, "BODY_TOO_LARGE",
-                        "the body is larger than " + std::to_string(shared_->options.body_limit) + " bytes");
+                        "the body is larger than " + std::to_string(body_limit_) + " bytes");
     }
     if (ec == http::error::header_limit) {
       return send_error(431, "HEADERS_TOO_LARGE",
@@ -134,6 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  size_t body_limit_ = 0;
   bool keep_alive_ = false;
   bool busy_ = false;
   unsigned version_ = 11;

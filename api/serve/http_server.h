@@ -1,7 +1,8 @@
 // HttpServer: HTTP/1.1 with keep-alive over Boost.Beast, answering with Service::handle.
 // Hostile input is refused before the service sees it: a header block over
-// `header_limit` bytes gets 431, a body over `body_limit` 413, a malformed request 400, a
-// client slower than `read_timeout` loses its connection.
+// `header_limit` bytes gets 431, a body over `body_limit` 413 (`large_body_limit` for POST
+// /v1/whatif and /v1/arrears, whose bodies hold scenario lists and whole profiles), a
+// malformed request 400, a client slower than `read_timeout` loses its connection.
 //
 // Thread-safety: run() blocks on `threads` I/O threads; stop() may be called from any
 // thread (and SIGTERM/SIGINT call it when handle_signals is set): the listener closes,
@@ -24,6 +25,7 @@ struct HttpOptions {
   int threads = 2;
   size_t header_limit = 8 * 1024;
   size_t body_limit = 64 * 1024;
+  size_t large_body_limit = 1024 * 1024;  // POST /v1/whatif and /v1/arrears (never below body_limit)
   std::chrono::milliseconds read_timeout{10000};
   bool handle_signals = false;
 };

@@ -269,6 +269,18 @@ Reply Service::route_request(const Request& request, Route* route) {
       return get_run(c, parts[2]);
     }
   }
+  if (parts.size() == 2 && noun == "whatif") {
+    *route = Route::kWhatIf;
+    if (method != "POST") return method_not_allowed(method, path);
+    if (Status s = allow_query({"month"}); !s.ok()) return bad(s);
+    return post_whatif(c, request.body);
+  }
+  if (parts.size() == 2 && noun == "arrears") {
+    *route = Route::kArrears;
+    if (method != "POST") return method_not_allowed(method, path);
+    if (Status s = allow_query({"ddo", "treasury", "page_size", "page_token"}); !s.ok()) return bad(s);
+    return post_arrears(c, request.body);
+  }
   return error_reply(404, "NOT_FOUND", "no route " + path);
 }
 

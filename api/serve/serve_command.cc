@@ -17,7 +17,8 @@ namespace {
 const char kServeHelp[] =
     "usage: vetan serve --profile P.json --employees E.csv --data DIR --tokens TOKENS\n"
     "                   [--listen 127.0.0.1:8080] [--io-threads N] [--date YYYY-MM-DD]\n"
-    "                   [--body-limit BYTES] [--header-limit BYTES] [--read-timeout-ms MS]\n"
+    "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
+    "                   [--read-timeout-ms MS]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
@@ -25,6 +26,8 @@ const char kServeHelp[] =
     "\n"
     "  --listen        address and port (port 0: any free port, printed on stdout)\n"
     "  --io-threads    HTTP threads (default 2)\n"
+    "  --body-limit    request body limit (default 65536)\n"
+    "  --large-body-limit  body limit of POST /v1/whatif and /v1/arrears (default 1048576)\n"
     "  --date          stand the service's clock still on this date, 10:00 IST (rehearsals, tests)\n"
     "  --auto-run-seconds  how often to check the auto-run window (default 60)\n";
 
@@ -48,7 +51,7 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 }  // namespace
 
 int serve_command(const Arguments& args) {
-  Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit",
+  Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
                "header-limit", "read-timeout-ms", "auto-run-seconds"},
               {"help"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
@@ -61,14 +64,18 @@ int serve_command(const Arguments& args) {
   if (Status s = serve::parse_listen_address(flags.get("listen", "127.0.0.1:8080"), &http.address, &http.port); !s.ok()) {
     return refuse("serve", s.message());
   }
-  long long threads = 2, body = 64 * 1024, header = 8 * 1024, timeout = 10000, tick = 60;
+  long long threads = 2, body = 64 * 1024, large_body = 1024 * 1024, header = 8 * 1024, timeout = 10000, tick = 60;
   if (!parse_size(flags, "io-threads", 1, 256, &threads)) return refuse("serve", "--io-threads must be 1..256");
   if (!parse_size(flags, "body-limit", 1, 1 << 26, &body)) return refuse("serve", "--body-limit must be 1..2^26");
+  if (!parse_size(flags, "large-body-limit", 1, 1 << 26, &large_body)) {
+    return refuse("serve", "--large-body-limit must be 1..2^26");
+  }
   if (!parse_size(flags, "header-limit", 256, 1 << 20, &header)) return refuse("serve", "--header-limit must be 256..2^20");
   if (!parse_size(flags, "read-timeout-ms", 1, 3600000, &timeout)) return refuse("serve", "--read-timeout-ms must be 1..3600000");
   if (!parse_size(flags, "auto-run-seconds", 1, 86400, &tick)) return refuse("serve", "--auto-run-seconds must be 1..86400");
   http.threads = int(threads);
   http.body_limit = size_t(body);
+  http.large_body_limit = size_t(large_body);
   http.header_limit = size_t(header);
   http.read_timeout = std::chrono::milliseconds(timeout);
   http.handle_signals = true;

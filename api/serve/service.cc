@@ -133,7 +133,8 @@ Status Service::open(const ServiceOptions& options) {
     if (!in) return Status::io_error(options.profile_path + ": cannot read the profile");
     std::ostringstream json;
     json << in.rdbuf();
-    if (Status s = parse_profile(json.str(), &profile_); !s.ok()) {
+    profile_json_ = json.str();
+    if (Status s = parse_profile(profile_json_, &profile_); !s.ok()) {
       return Status::invalid_argument(options.profile_path + ": " + s.message());
     }
   }

@@ -11,6 +11,7 @@
 // Thread-safety: handle() may be called from any number of threads at once.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -145,6 +146,9 @@ class Service {
   Reply list_runs(const Context& c);
   Reply get_run(const Context& c, const std::string& id);
   Reply create_run(const Context& c, const std::string& body);
+  // What-if and arrears (whatif_routes.cc).
+  Reply post_whatif(const Context& c, const std::string& body);
+  Reply post_arrears(const Context& c, const std::string& body);
   Reply render_metrics();
 
   // Helpers.
@@ -165,6 +169,8 @@ class Service {
 
   ServiceOptions options_;
   Profile profile_;
+  std::string profile_json_;  // the profile file's text: what-if changes apply to it
+  std::atomic<int> heavy_requests_{0};  // what-if and arrears computations in flight
   TokenRegistry tokens_;
   AuditStore store_;
   Metrics metrics_;

@@ -8,9 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
+#include <simdjson.h>
+
+#include "api/commands.h"
 #include "api/serve/crypto.h"
 #include "api/serve/http_server.h"
 #include "api/serve/json.h"
@@ -142,6 +146,13 @@ TEST(ServeTokens, FileIsStrictAndTokensHashed) {
 
 // --- every endpoint against every role --------------------------------------------------
 
+// A scenario with no changes from the run's month, and arrears of a DA raised from 60.5% to
+// 70% for the run's month and the next (whatif.md changes on the server's profile).
+const char kNoChange[] =
+    R"({"schema": "vetan.scenario/1", "name": "none", "from": "2026-11", "to": "2026-12", "group_by": [],
+        "changes": []})";
+const char kDaArrears[] = R"({"changes": [{"da": {"from": "2026-01", "percent": 70}}], "from": "2026-11", "to": "2026-12"})";
+
 struct Case {
   const char* method;
   const char* target;
@@ -183,6 +194,10 @@ TEST_F(ServeTest, EveryEndpointAgainstEveryRole) {
       {"GET", "/v1/runs", "", {401, 200, 200, 200, 200, 200, 200}},
       {"GET", "/v1/runs/1", "", {401, 200, 200, 200, 200, 200, 200}},
       {"POST", "/v1/runs", R"({"month": "2026-11", "wait": true})", {401, 403, 403, 403, 403, 403, 201}},
+      {"POST", "/v1/whatif", kNoChange, {401, 403, 403, 200, 403, 403, 200}},
+      {"POST", "/v1/arrears", kDaArrears, {401, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/v1/arrears?ddo=DDO001", kDaArrears, {401, 403, 200, 200, 200, 200, 200}},
+      {"POST", "/v1/arrears?treasury=TR01", kDaArrears, {401, 200, 403, 200, 200, 200, 200}},  // a DDO stays in its DDO
   };
   for (const Case& c : cases) {
     for (int i = 0; i < 7; ++i) {
@@ -404,6 +419,258 @@ TEST(ServeFuzzReplay, RequestBodyParserSurvivesMutatedCorpus) {
   EXPECT_GT(refused, 0u);
 }
 
+// --- what-if and arrears (issue 4 §4, whatif.md) ----------------------------------------
+
+// Rebuilds cost.csv from one scenario of a POST /v1/whatif reply: the same columns, in order.
+std::string cost_csv_of(simdjson::dom::element scenario) {
+  std::string csv = "month";
+  std::vector<std::string> group_by;
+  for (simdjson::dom::element g : scenario["group_by"].get_array()) group_by.emplace_back(std::string_view(g));
+  for (const std::string& g : group_by) csv += "," + g;
+  static const char* const kColumns[] = {"baseline_employees",    "scenario_employees",    "baseline_gross",
+                                         "scenario_gross",        "baseline_employer_nps", "scenario_employer_nps",
+                                         "delta_cost"};
+  for (const char* c : kColumns) csv += std::string(",") + c;
+  csv += "\n";
+  for (simdjson::dom::element line : scenario["lines"].get_array()) {
+    csv += std::string(std::string_view(line["month"]));
+    for (const std::string& g : group_by) csv.append(",").append(std::string_view(line[g]));
+    for (const char* c : kColumns) csv.append(",").append(std::to_string(int64_t(line[c])));
+    csv += "\n";
+  }
+  return csv;
+}
+
+TEST_F(ServeTest, WhatIfNeedsACompletedRunAndRefusesBadScenarios) {
+  EXPECT_EQ(call(kAnalyst, "POST", "/v1/whatif", kNoChange).status, 404);  // no run yet
+  run_month();
+  const size_t before = audit_events();
+  const auto post = [&](const std::string& body) { return call(kAnalyst, "POST", "/v1/whatif", body); };
+  Reply r = post("");
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = post("{");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("not valid JSON"), std::string::npos) << r.body;
+  r = post(R"({"schema": "vetan.scenario/1", "name": "x", "from": "2026-11", "to": "2026-12", "group_by": [],
+               "changes": [{"bonus": {"percent": 5}}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("unknown change 'bonus'"), std::string::npos) << r.body;
+  r = post(R"({"schema": "vetan.scenario/1", "name": "x", "from": "2026-10", "to": "2026-12", "group_by": [], "changes": []})");
+  EXPECT_EQ(r.status, 400) << r.body;  // from before the run's month (the as-of)
+  EXPECT_NE(r.body.find("2026-11"), std::string::npos) << r.body;
+  r = post(R"({"schema": "vetan.scenario/1", "name": "x", "from": "2026-11", "to": "2026-12", "group_by": [],
+               "changes": [{"nps": {"employee_percent": -10, "employer_percent": 14}}]})");
+  EXPECT_EQ(r.status, 422) << r.body;  // the changed profile is not valid
+  EXPECT_NE(r.body.find("RULE_REFUSED"), std::string::npos) << r.body;
+  r = post(R"({"schema": "vetan.scenario/1", "name": "x", "from": "2026-11", "to": "2226-12", "group_by": [], "changes": []})");
+  EXPECT_EQ(r.status, 400) << r.body;  // too many months for one request
+  EXPECT_EQ(call(kAnalyst, "GET", "/v1/whatif").status, 405);
+  EXPECT_EQ(call(kAnalyst, "POST", "/v1/whatif?colour=red", kNoChange).status, 400);
+  EXPECT_EQ(call(kAnalyst, "POST", "/v1/whatif?month=2026-10", kNoChange).status, 404);
+  EXPECT_EQ(audit_events(), before);
+  // No changes: zero deltas everywhere (whatif.md "Must hold").
+  r = post(kNoChange);
+  ASSERT_EQ(r.status, 200) << r.body;
+  simdjson::dom::parser parser;
+  simdjson::dom::element reply = parser.parse(r.body);
+  EXPECT_EQ(std::string_view(reply["as_of"]), "2026-11");
+  simdjson::dom::element scenario = reply["scenarios"].at(0);
+  EXPECT_GT(int64_t(scenario["totals"]["baseline_gross"]), 0);
+  EXPECT_EQ(int64_t(scenario["totals"]["delta_cost"]), 0);
+  EXPECT_EQ(int64_t(scenario["gross_change_in_last_month"]["level"]),
+            int64_t(scenario["gross_change_in_last_month"]["employees_paid_in_both"]));
+  // The baseline of the run's month is the run's gross.
+  const Reply run = call(kAnalyst, "GET", "/v1/runs/1");
+  simdjson::dom::parser run_parser;
+  const int64_t run_gross = run_parser.parse(run.body)["summary"]["gross"];
+  simdjson::dom::element first_line = scenario["lines"].at(0);
+  EXPECT_EQ(std::string_view(first_line["month"]), "2026-11");
+  EXPECT_EQ(int64_t(first_line["baseline_gross"]), run_gross);
+}
+
+TEST_F(ServeTest, WhatIfRepliesWhatTheCliWrites) {
+  run_month();
+  // Two scenarios in one list, as the CLI's scenario file may hold.
+  const std::string mixed = read_text(std::string(VETAN_TEST_DATA_DIR) + "/whatif/mixed.json");
+  const std::string da = R"({"schema": "vetan.scenario/1", "name": "DA 64%", "from": "2026-11", "to": "2027-08",
+      "group_by": ["ddo_code", "pay_level"], "increments": true, "changes": [{"da": {"from": "2026-12", "percent": 64}}]})";
+  const std::string list = "[" + mixed + "," + da + "]";
+  std::ofstream(dir_ / "scenarios.json") << list;
+  const Reply r = call(kAdmin, "POST", "/v1/whatif", list);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Arguments args = {"--profile",  std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json",
+                          "--employees", (dir_ / "employees.csv").string(),
+                          "--as-of",     "2026-11",
+                          "--scenario",  (dir_ / "scenarios.json").string(),
+                          "--out",       (dir_ / "cli").string(),
+                          "--threads",   "2",
+                          "--quiet"};
+  ASSERT_EQ(whatif_command(args), kExitOk);
+  simdjson::dom::parser parser;
+  simdjson::dom::element reply = parser.parse(r.body);
+  simdjson::dom::array scenarios = reply["scenarios"];
+  ASSERT_EQ(scenarios.size(), 2u);
+  int64_t delta_cost = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    const std::string folder = (dir_ / "cli" / ("scenario-0" + std::to_string(i + 1))).string();
+    simdjson::dom::parser summary_parser;
+    simdjson::dom::element summary = summary_parser.load(folder + "/summary.json");
+    simdjson::dom::element scenario = scenarios.at(i);
+    EXPECT_EQ(std::string_view(scenario["name"]), std::string_view(summary["name"]));
+    EXPECT_EQ(std::string_view(scenario["from"]), std::string_view(summary["from"]));
+    EXPECT_EQ(std::string_view(scenario["to"]), std::string_view(summary["to"]));
+    for (const char* c : {"baseline_employees", "scenario_employees", "baseline_gross", "scenario_gross",
+                          "baseline_employer_nps", "scenario_employer_nps", "delta_cost"}) {
+      EXPECT_EQ(int64_t(scenario["totals"][c]), int64_t(summary[c])) << c;
+    }
+    for (const char* c : {"employees_paid_in_both", "gain", "lose", "level", "p10", "p50", "p90"}) {
+      EXPECT_EQ(int64_t(scenario["gross_change_in_last_month"][c]), int64_t(summary["gross_change_in_last_month"][c]))
+          << c;
+    }
+    EXPECT_EQ(cost_csv_of(scenario), read_text(folder + "/cost.csv")) << i;
+    delta_cost += int64_t(scenario["totals"]["delta_cost"]);
+  }
+  EXPECT_NE(delta_cost, 0);  // the scenarios do change pay
+}
+
+// The body of POST /v1/arrears for a revised profile given whole.
+std::string revised_profile_body(const std::string& profile) {
+  return "{\"from\": \"2026-11\", \"to\": \"2026-12\", \"revised_profile\": " + profile + "}";
+}
+
+// Reads a CSV file's lines after its header.
+std::vector<std::string> csv_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_text(path));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+TEST_F(ServeTest, ArrearsRepliesWhatTheCliWritesScopedToTheCaller) {
+  run_month();
+  std::string revised = read_text(std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json");
+  const std::string da = "{ \"from\": \"2026-01\", \"percent\": 60.5 }";
+  ASSERT_NE(revised.find(da), std::string::npos);
+  revised.replace(revised.find(da), da.size(), "{ \"from\": \"2026-01\", \"percent\": 70 }");
+  std::ofstream(dir_ / "revised.json") << revised;
+  const Reply whole = call(kAdmin, "POST", "/v1/arrears", revised_profile_body(revised));
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  // The same revision as a change list on the server's profile gives the same reply.
+  EXPECT_EQ(call(kAdmin, "POST", "/v1/arrears", kDaArrears).body, whole.body);
+  const Arguments args = {"--profile", std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json",
+                          "--revised", (dir_ / "revised.json").string(),
+                          "--employees", (dir_ / "employees.csv").string(),
+                          "--from", "2026-11", "--to", "2026-12", "--out", (dir_ / "cli").string(), "--quiet"};
+  ASSERT_EQ(arrears_command(args), kExitOk);
+
+  // Every line, bill and unmatched row of the CLI's files, in order, for admin.
+  simdjson::dom::parser parser;
+  simdjson::dom::element reply = parser.parse(whole.body);
+  std::vector<std::string> columns;
+  for (simdjson::dom::element c : reply["columns"].get_array()) columns.emplace_back(std::string_view(c));
+  std::vector<std::string> lines, bills, unmatched;
+  for (simdjson::dom::element l : reply["lines"].get_array()) {
+    std::string line = std::string(std::string_view(l["employee_id"])) + "," + std::string(std::string_view(l["month"])) +
+                       "," + std::string(std::string_view(l["ddo_code"])) + "," + std::string(std::string_view(l["bill_id"]));
+    for (const std::string& c : columns) line.append(",").append(std::to_string(int64_t(l[c])));
+    lines.push_back(line);
+  }
+  for (simdjson::dom::element b : reply["bills"].get_array()) {
+    std::string line = std::string(std::string_view(b["bill_id"])) + "," + std::to_string(int64_t(b["employees"]));
+    for (const std::string& c : columns) line.append(",").append(std::to_string(int64_t(b[c])));
+    bills.push_back(line);
+  }
+  for (simdjson::dom::element u : reply["unmatched"].get_array()) {
+    unmatched.push_back(std::string(std::string_view(u["employee_id"])) + "," + std::string(std::string_view(u["month"])) +
+                        "," + std::string(std::string_view(u["drawn_fate"])) + "," +
+                        std::string(std::string_view(u["due_fate"])));
+  }
+  EXPECT_EQ(lines, csv_lines((dir_ / "cli" / "arrears.csv").string()));
+  EXPECT_EQ(bills, csv_lines((dir_ / "cli" / "arrear_bills.csv").string()));
+  EXPECT_EQ(unmatched, csv_lines((dir_ / "cli" / "unmatched.csv").string()));
+  ASSERT_GE(lines.size(), 4u);  // E0001, E0002 and E0005 paid in both months at least
+  EXPECT_GT(int64_t(reply["totals"]["gross"]), 0);
+
+  // A DDO sees its own rows and bills only; a treasury its DDOs'.
+  const auto employees_of = [&](Who who, const std::string& query, const std::string& ddo) {
+    const Reply r = call(who, "POST", "/v1/arrears" + query, kDaArrears);
+    EXPECT_EQ(r.status, 200) << r.body;
+    simdjson::dom::parser p;
+    simdjson::dom::element e = p.parse(r.body);
+    std::set<std::string> ids;
+    for (simdjson::dom::element l : e["lines"].get_array()) {
+      ids.insert(std::string(std::string_view(l["employee_id"])));
+      EXPECT_EQ(std::string_view(l["ddo_code"]), ddo) << r.body;
+    }
+    for (simdjson::dom::element b : e["bills"].get_array()) {
+      EXPECT_NE(std::string_view(b["bill_id"]).find("/" + ddo + "/"), std::string_view::npos) << r.body;
+    }
+    return ids;
+  };
+  EXPECT_EQ(employees_of(kDdo2, "", "DDO002"), std::set<std::string>{"E0005"});
+  EXPECT_EQ(employees_of(kTreasury2, "", "DDO002"), std::set<std::string>{"E0005"});
+  const std::set<std::string> ddo1 = employees_of(kDdo1, "", "DDO001");
+  EXPECT_TRUE(ddo1.count("E0001") && ddo1.count("E0002") && !ddo1.count("E0005"));
+  EXPECT_EQ(employees_of(kTreasury1, "", "DDO001"), ddo1);
+  EXPECT_EQ(employees_of(kAnalyst, "?ddo=DDO002", "DDO002"), std::set<std::string>{"E0005"});
+  EXPECT_EQ(employees_of(kDdo1, "?treasury=TR02", "DDO001"), std::set<std::string>{});
+
+  // Pages of one entry each walk the same lines in the same order.
+  std::vector<std::string> paged;
+  std::string token;
+  for (int page = 0; page < 100; ++page) {
+    const Reply r = call(kAnalyst, "POST", "/v1/arrears?page_size=1" + (token.empty() ? "" : "&page_token=" + token),
+                         kDaArrears);
+    ASSERT_EQ(r.status, 200) << r.body;
+    simdjson::dom::parser p;
+    simdjson::dom::element e = p.parse(r.body);
+    for (simdjson::dom::element l : e["lines"].get_array()) {
+      paged.push_back(std::string(std::string_view(l["employee_id"])) + "," + std::string(std::string_view(l["month"])));
+    }
+    std::string_view next;
+    if (e["next_page_token"].get_string().get(next) != simdjson::SUCCESS) break;
+    token = std::string(next);
+  }
+  ASSERT_EQ(paged.size(), lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(lines[i].rfind(paged[i] + ",", 0), 0u) << i;
+}
+
+TEST_F(ServeTest, ArrearsRefusesBadBodies) {
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/arrears", kDaArrears).status, 404);  // no run of 2026-11 yet
+  run_month();
+  const size_t before = audit_events();
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"", "required"},
+      {"{", "malformed"},
+      {"[]", "object"},
+      {R"({"from": "2026-11", "to": "2026-12"})", "exactly one"},
+      {R"({"from": "2026-11", "to": "2026-12", "changes": [], "revised_profile": {}})", "exactly one"},
+      {R"({"from": "2026-11", "to": "2026-12", "changes": [], "colour": 1})", "unknown field 'colour'"},
+      {R"({"from": "2026-11", "from": "2026-11", "to": "2026-12", "changes": []})", "twice"},
+      {R"({"from": "2026-13", "to": "2026-12", "changes": []})", "'from'"},
+      {R"({"from": "2026-11", "to": "2026-10", "changes": []})", "'to'"},
+      {R"({"from": "2026-11", "to": "2046-10", "changes": []})", "months"},
+      {R"({"from": "2026-11", "to": "2026-12", "changes": {}})", "'changes'"},
+      {R"({"from": "2026-11", "to": "2026-12", "changes": [{"bonus": 1}]})", "unknown change 'bonus'"},
+      {R"({"from": "2026-11", "to": "2026-12", "revised_profile": {"schema": "nope"}})", "revised_profile"},
+  };
+  for (const auto& [body, expected] : bodies) {
+    const Reply r = call(kDdo1, "POST", "/v1/arrears", body);
+    EXPECT_EQ(r.status, 400) << body << ": " << r.body;
+    EXPECT_NE(r.body.find(expected), std::string::npos) << body << ": " << r.body;
+  }
+  // A revision whose profile the rules refuse.
+  Reply r = call(kDdo1, "POST", "/v1/arrears",
+                 R"({"from": "2026-11", "to": "2026-12", "changes": [{"nps": {"employee_percent": -1, "employer_percent": 14}}]})");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/arrears?ddo=DDO002", kDaArrears).status, 403);
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/arrears?page_token=x", kDaArrears).status, 400);
+  EXPECT_EQ(call(kDdo1, "GET", "/v1/arrears").status, 405);
+  EXPECT_EQ(audit_events(), before);
+}
+
 // --- the HTTP layer --------------------------------------------------------------------
 
 std::string http_exchange(uint16_t port, const std::string& request) {
@@ -457,6 +724,44 @@ TEST_F(ServeTest, HttpLimitsKeepAliveAndShutdown) {
 
   server.stop();
   thread.join();  // returns once connections are closed
+}
+
+TEST_F(ServeTest, WhatIfAndArrearsTakeLargerBodiesOverHttp) {
+  run_month();
+  HttpOptions options;
+  options.port = 0;
+  options.body_limit = 1024;
+  options.large_body_limit = 64 * 1024;
+  HttpServer server(service_.get(), options);
+  ASSERT_TRUE(server.listen().ok());
+  std::thread thread([&] { server.run(); });
+  const uint16_t port = server.port();
+  const auto post = [&](const std::string& target, const std::string& body) {
+    return http_exchange(port, "POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kTokens[kAdmin] +
+                                   "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+                                   "\r\n\r\n" + body);
+  };
+  // A whole profile (about 3 KiB) is over the ordinary limit but within this route's.
+  const std::string profile = read_text(std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json");
+  ASSERT_GT(profile.size(), options.body_limit);
+  std::string r = post("/v1/arrears", revised_profile_body(profile));
+  EXPECT_EQ(r.find("HTTP/1.1 200"), 0u) << r;
+  EXPECT_NE(r.find("\"gross\":0"), std::string::npos) << r;  // the same profile: no arrears
+  // A scenario padded with spaces past the ordinary limit.
+  r = post("/v1/whatif?month=2026-11", std::string(kNoChange) + std::string(2000, ' '));
+  EXPECT_EQ(r.find("HTTP/1.1 200"), 0u) << r;
+  EXPECT_NE(r.find("\"as_of\":\"2026-11\""), std::string::npos) << r;
+  // Other routes keep the ordinary limit; these routes their own.
+  r = post("/v1/runs", std::string(2000, ' '));
+  EXPECT_EQ(r.find("HTTP/1.1 413"), 0u) << r;
+  r = http_exchange(port, "PATCH /v1/employees/E0001 HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n");
+  EXPECT_EQ(r.find("HTTP/1.1 413"), 0u) << r;
+  EXPECT_NE(r.find("larger than 1024 bytes"), std::string::npos) << r;
+  r = post("/v1/whatif", std::string(70 * 1024, ' '));
+  EXPECT_EQ(r.find("HTTP/1.1 413"), 0u) << r;
+  EXPECT_NE(r.find(std::to_string(64 * 1024)), std::string::npos) << r;
+  server.stop();
+  thread.join();
 }
 
 }  // namespace
