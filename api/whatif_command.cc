@@ -82,7 +82,8 @@ class Job {
     if (Status s = flags_.require(required); !s.ok()) return finish(refuse(s.message()), exit);
     long long threads = tbb::info::default_concurrency();
     if (flags_.has("threads") && !parse_count(flags_.get("threads"), 1, 4096, &threads)) {
-      return finish(refuse("--threads '" + flags_.get("threads") + "' is not a number of threads"), exit);
+      return finish(refuse("--threads '" + flags_.get("threads") + "' is not a number of threads"),
+                    exit);
     }
     threads_ = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                      size_t(threads));
@@ -121,7 +122,8 @@ class Job {
   Status load_master() {
     ProgressBar bar("loading");
     CsvLoadOptions options;
-    if (bar.enabled()) options.progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
+    if (bar.enabled())
+      options.progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
     if (Status s = load_employees_csv(flags_.get("employees"), &table_, options); !s.ok()) return s;
     index_ = build_table_index(table_);
     return Status();
@@ -149,7 +151,8 @@ class Job {
 Status make_folder(const std::string& folder) {
   std::error_code error;
   std::filesystem::create_directories(folder, error);
-  if (error) return Status::io_error(folder + ": cannot create the folder (" + error.message() + ")");
+  if (error)
+    return Status::io_error(folder + ": cannot create the folder (" + error.message() + ")");
   return Status();
 }
 
@@ -185,7 +188,8 @@ std::string whatif_summary(const Scenario& s, const WhatIfResult& r) {
   std::string json = "{\n  \"name\": " + json_quote(s.name) + ",\n  \"from\": \"" +
                      format_month(s.from) + "\",\n  \"to\": \"" + format_month(s.to) + "\",\n";
   for (int c = 0; c < kCostColumns; ++c) {
-    json += std::string("  \"") + kCostColumnNames[c] + "\": " + std::to_string(r.totals[size_t(c)]) + ",\n";
+    json += std::string("  \"") + kCostColumnNames[c] +
+            "\": " + std::to_string(r.totals[size_t(c)]) + ",\n";
   }
   const GrossChange& g = r.last_month;
   json += "  \"gross_change_in_last_month\": {\"employees_paid_in_both\": " +
@@ -230,7 +234,8 @@ int whatif_command(const Arguments& args) {
   if (Status s = job.load_master(); !s.ok()) return job.refuse(s.message());
   const double load_seconds = job.seconds();
   std::vector<WhatIfResult> results;
-  if (Status s = run_whatif(job.table(), job.index(), baseline, as_of, scenarios, &results); !s.ok()) {
+  if (Status s = run_whatif(job.table(), job.index(), baseline, as_of, scenarios, &results);
+      !s.ok()) {
     return job.refuse(s.message());
   }
   const double compute_seconds = job.seconds() - load_seconds;
@@ -285,7 +290,8 @@ int arrears_command(const Arguments& args) {
   Profile drawn, due;
   std::string drawn_json, due_json;
   Month from = 0, to = 0;
-  if (Status s = job.profile("profile", &drawn, &drawn_json); !s.ok()) return job.refuse(s.message());
+  if (Status s = job.profile("profile", &drawn, &drawn_json); !s.ok())
+    return job.refuse(s.message());
   if (Status s = job.profile("revised", &due, &due_json); !s.ok()) return job.refuse(s.message());
   if (!job.month("from", &from).ok() || !job.month("to", &to).ok() || to < from) {
     return job.refuse("--from and --to must be months YYYY-MM with from <= to");
@@ -333,7 +339,8 @@ int arrears_command(const Arguments& args) {
   std::string unmatched = "employee_id,month,drawn_fate,due_fate\n";
   for (uint32_t r : rows) {
     for (const ArrearsMonth& m : result.months) {
-      if (m.paid_in_both(r) || (Fate(m.drawn_fate[r]) != Fate::kPaid && Fate(m.due_fate[r]) != Fate::kPaid)) {
+      if (m.paid_in_both(r) ||
+          (Fate(m.drawn_fate[r]) != Fate::kPaid && Fate(m.due_fate[r]) != Fate::kPaid)) {
         lines += m.paid_in_both(r);
         continue;
       }
@@ -365,8 +372,8 @@ int arrears_command(const Arguments& args) {
     std::printf("arrears %s..%s: %lld lines, %zu bills, gross arrears Rs %lld\n",
                 format_month(from).c_str(), format_month(to).c_str(), (long long)lines,
                 result.bills.size(), (long long)total_gross);
-    std::printf("  time: load %.2f s, compute %.2f s; files in %s\n", load_seconds,
-                compute_seconds, out.c_str());
+    std::printf("  time: load %.2f s, compute %.2f s; files in %s\n", load_seconds, compute_seconds,
+                out.c_str());
   }
   return kExitOk;
 }

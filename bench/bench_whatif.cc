@@ -70,19 +70,18 @@ void BM_WhatIf(benchmark::State& state) {
   std::stringstream profile_json;
   profile_json << in.rdbuf();
   std::vector<Scenario> scenarios;
-  if (Status s = parse_scenarios(scenario_list(state.range(1)), profile_json.str(), kAsOf,
-                                 &scenarios);
+  if (Status s =
+          parse_scenarios(scenario_list(state.range(1)), profile_json.str(), kAsOf, &scenarios);
       !s.ok()) {
     state.SkipWithError(s.message().c_str());
     return;
   }
-  const size_t threads = state.range(2) > 0 ? size_t(state.range(2))
-                                            : size_t(tbb::info::default_concurrency());
+  const size_t threads =
+      state.range(2) > 0 ? size_t(state.range(2)) : size_t(tbb::info::default_concurrency());
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   for (auto _ : state) {
     std::vector<WhatIfResult> results;
-    Status s = run_whatif(master.table, master.index, bench_profile(), kAsOf, scenarios,
-                          &results);
+    Status s = run_whatif(master.table, master.index, bench_profile(), kAsOf, scenarios, &results);
     if (!s.ok()) state.SkipWithError(s.message().c_str());
     benchmark::DoNotOptimize(results[0].totals);
   }

@@ -26,7 +26,8 @@ std::string scenario_json(std::string_view changes, std::string_view extra = "")
          std::string(changes) + "}";
 }
 
-Status parse(std::string_view json, std::vector<Scenario>* out, std::string_view as_of = "2026-03") {
+Status parse(std::string_view json, std::vector<Scenario>* out,
+             std::string_view as_of = "2026-03") {
   return parse_scenarios(json, mini_profile_json(), month_of(as_of), out);
 }
 
@@ -67,17 +68,23 @@ TEST(Scenario, FitmentRevisesTheMatrixInForceBeforeExactlyRoundingHalfUp) {
   Scenario s = parse_one(
       R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": 1.0025, "round_to": 10}}])");
   ASSERT_EQ(s.profile.pay_matrix.size(), 3u);
-  EXPECT_EQ(cells(s.profile, month_of("2026-07"), "L-1"), (std::vector<Money>{18050, 18550, 19150}));
+  EXPECT_EQ(cells(s.profile, month_of("2026-07"), "L-1"),
+            (std::vector<Money>{18050, 18550, 19150}));
   // 250000 * 2.57 = 642500 with round_to 1000 -> 643000 (half up).
-  s = parse_one(R"([{"pay_matrix_revision": {"from": "2027-02", "fitment_factor": 2.57, "round_to": 1000}}])");
+  s = parse_one(
+      R"([{"pay_matrix_revision": {"from": "2027-02", "fitment_factor": 2.57, "round_to": 1000}}])");
   // The version before 2027-02 is 2027-01, which has no L-17: the revision keeps its levels.
-  EXPECT_EQ(cells(s.profile, month_of("2027-02"), "L-1"), (std::vector<Money>{51000, 52000, 54000}));
-  s = parse_one(R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": 2.57, "round_to": 1000}}])");
+  EXPECT_EQ(cells(s.profile, month_of("2027-02"), "L-1"),
+            (std::vector<Money>{51000, 52000, 54000}));
+  s = parse_one(
+      R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": 2.57, "round_to": 1000}}])");
   EXPECT_EQ(cells(s.profile, month_of("2026-07"), "L-17"), (std::vector<Money>{643000}));
   // An integer factor, and the same from again replaces the version.
-  s = parse_one(R"([{"pay_matrix_revision": {"from": "2027-01", "fitment_factor": 2, "round_to": 1}}])");
+  s = parse_one(
+      R"([{"pay_matrix_revision": {"from": "2027-01", "fitment_factor": 2, "round_to": 1}}])");
   ASSERT_EQ(s.profile.pay_matrix.size(), 2u);
-  EXPECT_EQ(cells(s.profile, month_of("2027-01"), "L-1"), (std::vector<Money>{36000, 37000, 38200}));
+  EXPECT_EQ(cells(s.profile, month_of("2027-01"), "L-1"),
+            (std::vector<Money>{36000, 37000, 38200}));
 }
 
 TEST(Scenario, OtherKeysReplaceTheWholeKey) {
@@ -98,17 +105,24 @@ TEST(Scenario, RefusesWithTheKeyAndTheProblem) {
   const std::vector<Case> cases = {
       {scenario_json(R"([{"bonus": {}}])"), "changes[0]: unknown change 'bonus'"},
       {scenario_json(R"([{"da": {"from": "2026-01"}}])"), "missing key 'changes[0].da.percent'"},
-      {scenario_json(R"([{"da": {"from": "2026-13", "percent": 5}}])"), "changes[0].da.from must be YYYY-MM"},
-      {scenario_json(R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": 1.00001, "round_to": 10}}])"),
+      {scenario_json(R"([{"da": {"from": "2026-13", "percent": 5}}])"),
+       "changes[0].da.from must be YYYY-MM"},
+      {scenario_json(
+           R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": 1.00001, "round_to": 10}}])"),
        "fitment_factor must be positive with at most 4 decimal places"},
-      {scenario_json(R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": -2, "round_to": 10}}])"),
+      {scenario_json(
+           R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": -2, "round_to": 10}}])"),
        "fitment_factor must be positive"},
-      {scenario_json(R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": 2, "round_to": 0}}])"),
+      {scenario_json(
+           R"([{"pay_matrix_revision": {"from": "2026-07", "fitment_factor": 2, "round_to": 0}}])"),
        "round_to must be an integer >= 1"},
-      {scenario_json(R"([{"pay_matrix_revision": {"from": "2015-01", "fitment_factor": 2, "round_to": 1}}])"),
+      {scenario_json(
+           R"([{"pay_matrix_revision": {"from": "2015-01", "fitment_factor": 2, "round_to": 1}}])"),
        "no pay matrix in force before 2015-01"},
-      {scenario_json(R"([{"hra": {"tiers": []}}])"), "not valid: profile: missing key 'hra.minimum'"},
-      {scenario_json(R"([{"da": {"from": "2026-01", "percent": 5}, "npa": {}}])"), "must be an object with one key"},
+      {scenario_json(R"([{"hra": {"tiers": []}}])"),
+       "not valid: profile: missing key 'hra.minimum'"},
+      {scenario_json(R"([{"da": {"from": "2026-01", "percent": 5}, "npa": {}}])"),
+       "must be an object with one key"},
       {scenario_json("{}"), "changes must be a list"},
       {scenario_json("[]", R"(, "increments": 1)"), "increments must be true or false"},
       {scenario_json("[]", R"(, "colour": 1)"), "unknown key 'scenario.colour'"},
@@ -119,7 +133,11 @@ TEST(Scenario, RefusesWithTheKeyAndTheProblem) {
        "need as-of (2026-03) <= from <= to"},
       {R"({"schema": "vetan.scenario/1", "name": "s", "from": "2026-03", "to": "2026-04", "group_by": ["grade"], "changes": []})",
        "group_by must list some of"},
-      {std::string("[").append(scenario_json("[]")).append(",").append(scenario_json(R"([{"npa": 1}])")).append("]"),
+      {std::string("[")
+           .append(scenario_json("[]"))
+           .append(",")
+           .append(scenario_json(R"([{"npa": 1}])"))
+           .append("]"),
        "scenario[1]: the changes give a profile that is not valid: profile: npa must be an object"},
   };
   for (const Case& c : cases) {
@@ -155,17 +173,19 @@ TEST(Projection, RaisesTheCellOnJulyAndRefixesBasicFromTheMatrix) {
   ASSERT_TRUE(run->ok());
   MonthResult r;
   ASSERT_TRUE(run_month(run->table, run->index, run->profile, month_of("2026-08"), &r,
-                        projection_for(month_of("2026-03"), month_of("2026-08"), true)).ok());
+                        projection_for(month_of("2026-03"), month_of("2026-08"), true))
+                  .ok());
   EXPECT_EQ(r.fate_of(0), Fate::kPaid);
   EXPECT_EQ(r.amount(PayslipLayout::kBasic, 0), 53600);
   EXPECT_EQ(r.amount(PayslipLayout::kBasic, 1), 52000);  // cell 6 after one July
-  EXPECT_EQ(r.payable_days[1], 31);                     // lwp_days is 0 after the master's month
-  EXPECT_EQ(r.fate_of(2), Fate::kPaid);                 // basic re-fixed from the matrix
+  EXPECT_EQ(r.payable_days[1], 31);                      // lwp_days is 0 after the master's month
+  EXPECT_EQ(r.fate_of(2), Fate::kPaid);                  // basic re-fixed from the matrix
   EXPECT_EQ(r.fate_of(3), Fate::kMismatch);
   EXPECT_EQ(r.reasons[3], uint32_t(kInvalidPayCell));
   // In the master's own month the projection keeps lwp_days.
   ASSERT_TRUE(run_month(run->table, run->index, run->profile, month_of("2026-03"), &r,
-                        projection_for(month_of("2026-03"), month_of("2026-03"), true)).ok());
+                        projection_for(month_of("2026-03"), month_of("2026-03"), true))
+                  .ok());
   EXPECT_EQ(r.payable_days[1], 28);
 }
 
@@ -240,8 +260,8 @@ TEST_F(WhatIf, BaselineAndScenarioEqualTheMonthlyRunOnTheProjectedMaster) {
     EXPECT_EQ(sum[kScenarioEmployees], scen.summary.paid) << format_month(m);
     EXPECT_EQ(sum[kScenarioGross], scen.summary.gross) << format_month(m);
     EXPECT_EQ(sum[kScenarioEmployerNps], scen.summary.employer_nps) << format_month(m);
-    EXPECT_EQ(sum[kDeltaCost], scen.summary.gross + scen.summary.employer_nps -
-                                   base.summary.gross - base.summary.employer_nps);
+    EXPECT_EQ(sum[kDeltaCost], scen.summary.gross + scen.summary.employer_nps - base.summary.gross -
+                                   base.summary.employer_nps);
     if (m >= month_of("2026-07")) {
       EXPECT_GT(sum[kDeltaCost], 0) << format_month(m);
     }
@@ -280,7 +300,8 @@ TEST_F(WhatIf, ArrearsAreTheDifferenceOfTwoRuns) {
   const Profile& due = s[0].profile;
   ArrearsResult a;
   ASSERT_TRUE(run_arrears(run_->table, run_->index, run_->profile, due, month_of("2026-06"),
-                          month_of("2026-08"), &a).ok());
+                          month_of("2026-08"), &a)
+                  .ok());
   ASSERT_EQ(a.months.size(), 3u);
   const size_t gross = a.columns.size() - 2;
   EXPECT_EQ(a.columns[gross], "gross");
@@ -298,7 +319,8 @@ TEST_F(WhatIf, ArrearsAreTheDifferenceOfTwoRuns) {
       if (!a.months[i].paid_in_both(r)) continue;
       ++paid_in_both;
       const Money* d = a.deltas(i, r);
-      EXPECT_EQ(d[PayslipLayout::kDa], owed.amount(PayslipLayout::kDa, r) - drawn.amount(PayslipLayout::kDa, r));
+      EXPECT_EQ(d[PayslipLayout::kDa],
+                owed.amount(PayslipLayout::kDa, r) - drawn.amount(PayslipLayout::kDa, r));
       EXPECT_EQ(d[gross], owed.amount(owed.layout.gross, r) - drawn.amount(drawn.layout.gross, r));
       delta_gross += d[gross];
     }

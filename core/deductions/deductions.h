@@ -19,18 +19,40 @@ struct DeductionInputs {
   Money fy_tds_to_date;
 };
 
+// How compute_deductions treats income tax.
+enum class TaxMode {
+  kExact,         // always computed (payslips)
+  // Computed only when it could make net negative (rules §2 step 4): otherwise 0, so that
+  // income_tax, total_deductions and net are not the payslip's, but whether net < 0 is.
+  // For what-if and arrears, which report earnings and fates only.
+  kWhenDecisive,
+};
+
+// False when income tax cannot make net negative: when even an upper bound of it fits in
+// `room` (net without tax). The bound: annual tax <= (projected + 5) * tax_rate_bound / 10^4
+// + 16 (rules §6: taxable <= projected + 5; slab tax after rebate <= taxable * highest rate;
+// surcharge and cess at most their highest rates; rnd10 adds at most 5), and
+// ceil(x / R) <= room iff x <= room * R.
+inline bool tax_could_decide(const MonthRules& rules, const DeductionInputs& d, Money gross,
+                             Money room) {
+  if (room < d.income_tax_declared) return true;
+  const Money projected = d.fy_gross_to_date + gross * rules.months_left;
+  if (projected > 1000000000000LL) return true;  // keeps the product below 2^63
+  const Money annual = (projected + 5) * rules.tax_rate_bound / kHundredPercent + 16;
+  return annual - d.fy_tds_to_date > room * rules.months_left;
+}
+
 // rules §5: writes the deductions, total_deductions, net and employer_nps into `slip`
 // (which already holds the paid earnings and gross). REQUIRES: payable days > 0.
 inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
-                               const MonthRules& rules, const PayslipLayout& layout, Money* slip) {
+                               const MonthRules& rules, const PayslipLayout& layout, Money* slip,
+                               TaxMode mode = TaxMode::kExact) {
   const Profile& p = *rules.profile;
   const Money gross = slip[layout.gross];
   const Money nps_base = slip[PayslipLayout::kBasic] + slip[PayslipLayout::kNpa] + slip[PayslipLayout::kDa];
   const bool nps = in.scheme == PensionScheme::kNps;
   slip[layout.gpf] = in.scheme == PensionScheme::kGpf && !in.suspended ? d.gpf_subscription : 0;
   slip[layout.nps] = nps ? rnd_percent(nps_base, p.nps_employee_percent) : 0;
-  slip[layout.income_tax] =                                                   // rules §6
-      income_tax(rules, gross, d.fy_gross_to_date, d.fy_tds_to_date, d.income_tax_declared);
   const size_t levels = rules.levels();
   for (size_t k = 0; k < p.deductions.size(); ++k) {
     const Deduction& deduction = p.deductions[k];
@@ -49,8 +71,14 @@ inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
   }
   slip[layout.licence_fee] = in.govt_quarters ? rules.licence_fee[in.level] : 0;
   slip[layout.loan] = std::min(d.loan_installment, d.loan_balance);
+  slip[layout.income_tax] = 0;
   Money total = 0;
   for (size_t c = layout.gpf; c <= layout.loan; ++c) total += slip[c];
+  if (mode == TaxMode::kExact || tax_could_decide(rules, d, gross, gross - total)) {
+    slip[layout.income_tax] =                                                 // rules §6
+        income_tax(rules, gross, d.fy_gross_to_date, d.fy_tds_to_date, d.income_tax_declared);
+    total += slip[layout.income_tax];
+  }
   slip[layout.total_deductions] = total;
   slip[layout.net] = gross - total;
   slip[layout.employer_nps] = nps ? rnd_percent(nps_base, p.nps_employer_percent) : 0;

@@ -51,10 +51,12 @@ inline Money compute_earnings(const PayInputs& in, Money special_pay, const Mont
         rules.allowance_full[(a * levels + in.level) * kHraClasses + size_t(in.cls)];
   }
   slip[layout.special_pay] = special_pay;
-  // Paid amount of each component: rnd(full * P / D).
+  // Paid amount of each component: rnd(full * P / D), which is the full amount when P = D
+  // (most rows: no division then).
   Money gross = 0;
+  const bool whole_month = in.payable_days == rules.days;
   for (size_t c = 0; c <= layout.special_pay; ++c) {
-    slip[c] = rnd_ratio(slip[c] * in.payable_days, rules.days);
+    if (!whole_month) slip[c] = rnd_ratio(slip[c] * in.payable_days, rules.days);
     gross += slip[c];
   }
   slip[layout.gross] = gross;

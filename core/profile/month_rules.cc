@@ -1,5 +1,7 @@
 #include "core/profile/month_rules.h"
 
+#include <algorithm>
+
 #include "core/table/employee_table.h"
 #include "core/tax/income_tax.h"
 
@@ -51,6 +53,14 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
   for (const SurchargeTier& tier : r.tax->surcharge) {
     r.surcharge_cap.push_back(tax_with_surcharge(*r.tax, tier.above, nullptr));
   }
+  // An upper bound of the annual tax rate, in basis points rounded up: the highest slab
+  // rate with the highest surcharge and the cess (TaxMode::kWhenDecisive).
+  BasisPoints slab = 0, surcharge = 0;
+  for (const TaxSlab& t : r.tax->slabs) slab = std::max(slab, t.percent);
+  for (const SurchargeTier& t : r.tax->surcharge) surcharge = std::max(surcharge, t.percent);
+  const Int128 rate = Int128(slab) * (kHundredPercent + surcharge) * (kHundredPercent + r.tax->cess_percent);
+  r.tax_rate_bound = int64_t((rate + Int128(kHundredPercent) * kHundredPercent - 1) /
+                             (Int128(kHundredPercent) * kHundredPercent));
 
   const size_t n = levels.size();
   r.level_cells.assign(n, -1);

@@ -36,6 +36,7 @@ struct MonthRules {
 
   const IncomeTaxYear* tax = nullptr;
   std::vector<Int128> surcharge_cap;  // per surcharge tier: T(above), scaled (rules §6 step 5)
+  BasisPoints tax_rate_bound = 0;  // annual tax <= income * this / 10^4 + rounding (see deductions.h)
 
   size_t levels() const { return level_cells.size(); }
 };

@@ -16,8 +16,8 @@ namespace vetan {
 // whatif.md "Projection": the master as of a later month. Inactive: the master as it is.
 struct Projection {
   bool active = false;
-  bool zero_lwp = false;   // the month is not the master's own month: lwp_days = 0
-  int32_t steps = 0;       // increments: 1 Julys after the master's month, up to this month
+  bool zero_lwp = false;  // the month is not the master's own month: lwp_days = 0
+  int32_t steps = 0;      // increments: 1 Julys after the master's month, up to this month
 };
 
 // One row's pay inputs after projection: pay_cell, basic_pay and lwp_days.
@@ -62,8 +62,8 @@ struct RowStart {
   ProjectedRow projected;
 };
 
-inline RowStart start_row(const EmployeeTable& t, const TableIndex& index,
-                          const MonthRules& rules, const Projection& projection, size_t r) {
+inline RowStart start_row(const EmployeeTable& t, const TableIndex& index, const MonthRules& rules,
+                          const Projection& projection, size_t r) {
   RowStart s{{Fate::kMismatch, 0, 0}, false, {}};
   if (!t.readable[r]) {  // step 0
     s.decision.reasons = kInvalidRecord;
@@ -90,10 +90,11 @@ inline RowStart start_row(const EmployeeTable& t, const TableIndex& index,
 }
 
 // rules §2 step 4 and §4–§6 for a row that start_row found computable, with pay_cell `cell`
-// and `payable_days`: writes the payslip into slip[0 .. layout.columns) and decides.
+// and `payable_days`: writes the payslip into slip[0 .. layout.columns) and decides. With
+// TaxMode::kWhenDecisive only the fate and the earnings are the payslip's (deductions.h).
 inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
                               const PayslipLayout& layout, int64_t cell, int32_t payable_days,
-                              size_t r, Money* slip) {
+                              size_t r, Money* slip, TaxMode mode = TaxMode::kExact) {
   PayInputs in;
   in.level = t.pay_level.codes[r];
   in.cls = t.hra_class[r];
@@ -104,7 +105,7 @@ inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
   in.scheme = PensionScheme(t.pension_scheme[r]);
   in.payable_days = payable_days;
   compute_earnings(in, t.special_pay[r], rules, layout, slip);
-  compute_deductions(in, deduction_inputs(t, r), rules, layout, slip);
+  compute_deductions(in, deduction_inputs(t, r), rules, layout, slip, mode);
   const uint32_t reasons = computed_reasons(in, t.gpf_subscription[r], slip[layout.net], rules);
   return RowDecision{reasons == 0 ? Fate::kPaid : Fate::kMismatch, reasons, payable_days};
 }
@@ -113,11 +114,12 @@ inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
 // row was computed). REQUIRES: `slip` holds layout.columns amounts.
 inline RowDecision decide_row(const EmployeeTable& t, const TableIndex& index,
                               const MonthRules& rules, const PayslipLayout& layout,
-                              const Projection& projection, size_t r, Money* slip) {
+                              const Projection& projection, size_t r, Money* slip,
+                              TaxMode mode = TaxMode::kExact) {
   std::fill(slip, slip + layout.columns, 0);
   const RowStart s = start_row(t, index, rules, projection, r);
   if (!s.computable) return s.decision;
-  return finish_row(t, rules, layout, s.projected.cell, s.decision.payable_days, r, slip);
+  return finish_row(t, rules, layout, s.projected.cell, s.decision.payable_days, r, slip, mode);
 }
 
 }  // namespace vetan

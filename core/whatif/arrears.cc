@@ -65,8 +65,11 @@ Status run_arrears(const EmployeeTable& t, const TableIndex& index, const Profil
         [&](const tbb::blocked_range<size_t>& range) {
           std::vector<Money> a(drawn_layout.columns), b(due_layout.columns);  // once per chunk
           for (size_t r = range.begin(); r < range.end(); ++r) {
-            const RowDecision x = decide_row(t, index, drawn_rules, drawn_layout, projection, r, a.data());
-            const RowDecision y = decide_row(t, index, due_rules, due_layout, projection, r, b.data());
+            // Only fates and earnings are reported: income tax only when it decides a fate.
+            const RowDecision x = decide_row(t, index, drawn_rules, drawn_layout, projection, r,
+                                             a.data(), TaxMode::kWhenDecisive);
+            const RowDecision y = decide_row(t, index, due_rules, due_layout, projection, r,
+                                             b.data(), TaxMode::kWhenDecisive);
             month.drawn_fate[r] = uint8_t(x.fate);
             month.due_fate[r] = uint8_t(y.fate);
             if (!month.paid_in_both(r)) continue;

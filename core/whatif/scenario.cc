@@ -19,10 +19,12 @@ class ProfileText {
     simdjson::dom::parser parser;
     simdjson::padded_string padded(json);
     element root;
-    if (parser.parse(padded).get(root) != simdjson::SUCCESS || root.type() != element_type::OBJECT) {
+    if (parser.parse(padded).get(root) != simdjson::SUCCESS ||
+        root.type() != element_type::OBJECT) {
       return Status::invalid_argument("profile: not a JSON object");
     }
-    for (auto [key, value] : object_of(root)) keys_.emplace_back(std::string(key), simdjson::minify(value));
+    for (auto [key, value] : object_of(root))
+      keys_.emplace_back(std::string(key), simdjson::minify(value));
     return Status();
   }
 
@@ -96,14 +98,15 @@ std::string with_entry(std::vector<DatedEntry> entries, DatedEntry added) {
 // whatif.md `pay_matrix_revision`: a new matrix version from `from`, each cell of the
 // version in force the month before multiplied by factor / 10^4 and rounded half up to a
 // multiple of `step`, exactly.
-bool revise_matrix(JsonReader& r, const std::string& where, std::string_view from,
-                   int64_t factor, int64_t step, ProfileText* profile) {
+bool revise_matrix(JsonReader& r, const std::string& where, std::string_view from, int64_t factor,
+                   int64_t step, ProfileText* profile) {
   std::vector<DatedEntry> versions = dated_entries(profile->get("pay_matrix"));
   const DatedEntry* base = nullptr;
   for (const DatedEntry& v : versions) {
     if (v.from < from) base = &v;
   }
-  if (base == nullptr) return r.fail(where + ": no pay matrix in force before " + std::string(from));
+  if (base == nullptr)
+    return r.fail(where + ": no pay matrix in force before " + std::string(from));
   simdjson::dom::parser parser;
   simdjson::padded_string padded(base->json);
   element matrix = parser.parse(padded).value_unsafe();
@@ -150,10 +153,13 @@ bool fitment_factor(JsonReader& r, element e, const std::string& where, int64_t*
   char text[64];
   switch (parse_scaled_decimal(shortest_text(e.get_double().value_unsafe(), text), 4, kMaxFactor,
                                out)) {
-    case DecimalError::kNone: return *out > 0 || r.fail(problem);
-    case DecimalError::kTooLarge: return r.fail(where + " is too large");
+    case DecimalError::kNone:
+      return *out > 0 || r.fail(problem);
+    case DecimalError::kTooLarge:
+      return r.fail(where + " is too large");
     case DecimalError::kNegative:
-    case DecimalError::kTooManyPlaces: return r.fail(problem);
+    case DecimalError::kTooManyPlaces:
+      return r.fail(problem);
   }
   return false;
 }
@@ -211,16 +217,17 @@ bool group_by(JsonReader& r, element e, std::vector<GroupColumn>* out) {
       }
     }
     if (found < 0) {
-      return r.fail("group_by must list some of department, treasury_code, ddo_code, "
-                    "pay_level, fund_type, budget_head");
+      return r.fail(
+          "group_by must list some of department, treasury_code, ddo_code, "
+          "pay_level, fund_type, budget_head");
     }
     out->push_back(GroupColumn(found));
   }
   return true;
 }
 
-Status read_scenario(element e, const std::string& prefix, const ProfileText& baseline,
-                     Month as_of, Scenario* s) {
+Status read_scenario(element e, const std::string& prefix, const ProfileText& baseline, Month as_of,
+                     Scenario* s) {
   Status status;
   JsonReader r(&status, prefix);
   std::vector<element> f;
@@ -249,8 +256,8 @@ Status read_scenario(element e, const std::string& prefix, const ProfileText& ba
   ProfileText changed = baseline;
   if (!apply_changes(r, f[5], &changed)) return status;
   if (Status p = parse_profile(changed.json(), &s->profile); !p.ok()) {
-    return Status::invalid_argument(prefix + ": the changes give a profile that is not valid: " +
-                                    p.message());
+    return Status::invalid_argument(
+        prefix + ": the changes give a profile that is not valid: " + p.message());
   }
   return Status();
 }

@@ -18,7 +18,12 @@ namespace vetan {
 
 // The columns a cost table may be grouped by (whatif.md).
 enum class GroupColumn : uint8_t {
-  kDepartment, kTreasuryCode, kDdoCode, kPayLevel, kFundType, kBudgetHead
+  kDepartment,
+  kTreasuryCode,
+  kDdoCode,
+  kPayLevel,
+  kFundType,
+  kBudgetHead
 };
 inline constexpr int kGroupColumnCount = 6;
 inline constexpr const char* kGroupColumnNames[kGroupColumnCount] = {

@@ -1,10 +1,11 @@
 #include "core/whatif/whatif.h"
 
-#include <Eigen/Core>
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -22,24 +23,36 @@ constexpr uint32_t kNoGroup = UINT32_MAX;
 
 uint32_t group_code(const EmployeeTable& t, GroupColumn c, size_t r) {
   switch (c) {
-    case GroupColumn::kDepartment: return t.department.codes[r];
-    case GroupColumn::kTreasuryCode: return t.treasury_code.codes[r];
-    case GroupColumn::kDdoCode: return t.ddo_code.codes[r];
-    case GroupColumn::kPayLevel: return t.pay_level.codes[r];
-    case GroupColumn::kFundType: return t.fund_type[r];
-    case GroupColumn::kBudgetHead: return t.budget_head.codes[r];
+    case GroupColumn::kDepartment:
+      return t.department.codes[r];
+    case GroupColumn::kTreasuryCode:
+      return t.treasury_code.codes[r];
+    case GroupColumn::kDdoCode:
+      return t.ddo_code.codes[r];
+    case GroupColumn::kPayLevel:
+      return t.pay_level.codes[r];
+    case GroupColumn::kFundType:
+      return t.fund_type[r];
+    case GroupColumn::kBudgetHead:
+      return t.budget_head.codes[r];
   }
   return 0;
 }
 
 std::string_view group_text(const EmployeeTable& t, GroupColumn c, uint32_t code) {
   switch (c) {
-    case GroupColumn::kDepartment: return t.department.dictionary.value(code);
-    case GroupColumn::kTreasuryCode: return t.treasury_code.dictionary.value(code);
-    case GroupColumn::kDdoCode: return t.ddo_code.dictionary.value(code);
-    case GroupColumn::kPayLevel: return t.pay_level.dictionary.value(code);
-    case GroupColumn::kFundType: return FundType(code) == FundType::kSf ? "SF" : "CA";
-    case GroupColumn::kBudgetHead: return t.budget_head.dictionary.value(code);
+    case GroupColumn::kDepartment:
+      return t.department.dictionary.value(code);
+    case GroupColumn::kTreasuryCode:
+      return t.treasury_code.dictionary.value(code);
+    case GroupColumn::kDdoCode:
+      return t.ddo_code.dictionary.value(code);
+    case GroupColumn::kPayLevel:
+      return t.pay_level.dictionary.value(code);
+    case GroupColumn::kFundType:
+      return FundType(code) == FundType::kSf ? "SF" : "CA";
+    case GroupColumn::kBudgetHead:
+      return t.budget_head.dictionary.value(code);
   }
   return "";
 }
@@ -109,7 +122,8 @@ bool shares_start(const MonthStart& start, const MonthRules& rules) {
 
 Status month_start(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
                    Month month, const Projection& projection, MonthStart* out) {
-  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &out->rules); !s.ok()) {
+  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &out->rules);
+      !s.ok()) {
     return s;
   }
   out->computable.resize(t.rows);
@@ -149,8 +163,9 @@ void pay_of_month(const EmployeeTable& t, const MonthRules& rules, const MonthSt
                           out->gross[r] = out->employer_nps[r] = 0;
                           continue;
                         }
-                        const RowDecision d = finish_row(t, rules, layout, start.cell[r],
-                                                         start.payable_days[r], r, slip.data());
+                        const RowDecision d =
+                            finish_row(t, rules, layout, start.cell[r], start.payable_days[r], r,
+                                       slip.data(), TaxMode::kWhenDecisive);
                         out->paid[r] = d.fate == Fate::kPaid;
                         out->gross[r] = slip[layout.gross];
                         out->employer_nps[r] = slip[layout.employer_nps];
@@ -158,54 +173,97 @@ void pay_of_month(const EmployeeTable& t, const MonthRules& rules, const MonthSt
                     });
 }
 
-// The month's pay with `profile`, sharing *start when the profile allows, else starting
-// the month afresh in *own.
-Status profile_month(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
-                     Month month, const Projection& projection, const MonthStart& start,
-                     MonthStart* own, MonthPay* out) {
-  MonthRules rules;
-  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &rules); !s.ok()) {
-    return s;
-  }
-  if (shares_start(start, rules)) {
-    pay_of_month(t, rules, start, out);
-    return Status();
-  }
-  if (Status s = month_start(t, index, profile, month, projection, own); !s.ok()) return s;
-  pay_of_month(t, own->rules, *own, out);
-  return Status();
-}
-
 // Per group, the six sums of cost.csv for one month: an integer matrix, one row per group,
 // filled chunk by chunk and added up (integer sums: the same whatever the thread count).
 using CostMatrix = Eigen::Matrix<int64_t, Eigen::Dynamic, 6, Eigen::RowMajor>;
 
-CostMatrix month_costs(const Grouping& g, const MonthPay& base, const MonthPay& scen) {
-  const size_t groups = g.labels.size();
-  return tbb::parallel_reduce(
-      tbb::blocked_range<size_t>(0, g.group_of_row.size(), kRowsPerChunk),
-      CostMatrix(CostMatrix::Zero(Eigen::Index(groups), 6)),
-      [&](const tbb::blocked_range<size_t>& range, CostMatrix acc) {
-        for (size_t r = range.begin(); r < range.end(); ++r) {
-          const uint32_t group = g.group_of_row[r];
-          if (group == kNoGroup) continue;
-          if (base.paid[r]) {
-            acc(group, kBaselineEmployees) += 1;
-            acc(group, kBaselineGross) += base.gross[r];
-            acc(group, kBaselineEmployerNps) += base.employer_nps[r];
+// One scenario's month: its rules, the start it shares (or its own), its grouping.
+struct MonthTask {
+  size_t scenario;
+  int variant;  // increments: which baseline it compares with
+  MonthRules rules;
+  PayslipLayout layout;
+  const MonthStart* start;
+  std::unique_ptr<MonthStart> own_start;  // when the scenario changes the matrix shape
+  const Grouping* grouping;
+};
+
+// Adds one row's pay to a cost matrix, on the baseline side or the scenario's.
+inline void add_pay(CostMatrix& acc, uint32_t group, bool scenario, bool paid, Money gross,
+                    Money employer_nps) {
+  if (!paid) return;
+  acc(group, kBaselineEmployees + scenario) += 1;
+  acc(group, kBaselineGross + scenario) += gross;
+  acc(group, kBaselineEmployerNps + scenario) += employer_nps;
+}
+
+// Every task of a month in one pass over row chunks: a chunk's rows are read once and
+// evaluated for the baseline and then for every scenario while they are in cache.
+std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* starts,
+                                    const bool* variants, const std::vector<MonthTask>& tasks,
+                                    MonthPay* keep) {
+  auto zero = [&] {
+    std::vector<CostMatrix> m;
+    for (const MonthTask& task : tasks) {
+      m.push_back(CostMatrix::Zero(Eigen::Index(task.grouping->labels.size()), 6));
+    }
+    return m;
+  };
+  tbb::enumerable_thread_specific<std::vector<CostMatrix>> locals(zero);
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
+      [&](const tbb::blocked_range<size_t>& range) {
+        std::vector<CostMatrix>& acc = locals.local();
+        const size_t n = range.size(), begin = range.begin();
+        std::vector<uint8_t> paid[2];
+        std::vector<Money> gross[2], nps[2], slip;
+        for (int k = 0; k < 2; ++k) {
+          if (!variants[k]) continue;
+          const MonthStart& start = starts[k];
+          const PayslipLayout layout(*start.rules.profile);
+          slip.resize(layout.columns);
+          paid[k].assign(n, 0);
+          gross[k].assign(n, 0);
+          nps[k].assign(n, 0);
+          for (size_t i = 0; i < n; ++i) {
+            const size_t r = begin + i;
+            if (!start.computable[r]) continue;
+            paid[k][i] = finish_row(t, start.rules, layout, start.cell[r], start.payable_days[r], r,
+                                    slip.data(), TaxMode::kWhenDecisive)
+                             .fate == Fate::kPaid;
+            gross[k][i] = slip[layout.gross];
+            nps[k][i] = slip[layout.employer_nps];
           }
-          if (scen.paid[r]) {
-            acc(group, kScenarioEmployees) += 1;
-            acc(group, kScenarioGross) += scen.gross[r];
-            acc(group, kScenarioEmployerNps) += scen.employer_nps[r];
+          if (!keep[k].paid.empty()) {
+            std::copy(paid[k].begin(), paid[k].end(), keep[k].paid.begin() + std::ptrdiff_t(begin));
+            std::copy(gross[k].begin(), gross[k].end(),
+                      keep[k].gross.begin() + std::ptrdiff_t(begin));
           }
         }
-        return acc;
-      },
-      [](CostMatrix a, const CostMatrix& b) {
-        a += b;
-        return a;
+        for (size_t j = 0; j < tasks.size(); ++j) {
+          const MonthTask& task = tasks[j];
+          const MonthStart& start = *task.start;
+          const int k = task.variant;
+          slip.resize(task.layout.columns);
+          for (size_t i = 0; i < n; ++i) {
+            const size_t r = begin + i;
+            const uint32_t group = task.grouping->group_of_row[r];
+            if (group == kNoGroup) continue;
+            add_pay(acc[j], group, false, paid[k][i], gross[k][i], nps[k][i]);
+            if (!start.computable[r]) continue;
+            const RowDecision d =
+                finish_row(t, task.rules, task.layout, start.cell[r], start.payable_days[r], r,
+                           slip.data(), TaxMode::kWhenDecisive);
+            add_pay(acc[j], group, true, d.fate == Fate::kPaid, slip[task.layout.gross],
+                    slip[task.layout.employer_nps]);
+          }
+        }
       });
+  std::vector<CostMatrix> costs = zero();
+  for (const std::vector<CostMatrix>& local : locals) {
+    for (size_t j = 0; j < costs.size(); ++j) costs[j] += local[j];
+  }
+  return costs;
 }
 
 GrossChange gross_change(const MonthPay& base, const MonthPay& scen) {
@@ -263,38 +321,62 @@ Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Pro
     first = std::min(first, s.from);
     last = std::max(last, s.to);
   }
-  // By `increments`: the month's start and baseline pay, computed once for all scenarios.
-  MonthStart start[2], own;
-  MonthPay base[2], scen;
+  // By `increments`: the month's start, computed once for all scenarios; the baseline's pay
+  // kept for the month that ends a scenario's horizon (its gross change).
+  MonthStart start[2];
+  MonthPay keep[2], scen;
   for (Month m = first; m <= last; ++m) {
-    bool computed[2] = {false, false};
+    bool variants[2] = {false, false}, ending[2] = {false, false};
+    for (const Scenario& sc : scenarios) {
+      if (m < sc.from || m > sc.to) continue;
+      variants[sc.increments] = true;
+      ending[sc.increments] = ending[sc.increments] || m == sc.to;
+    }
+    for (int k = 0; k < 2; ++k) {
+      if (!variants[k]) continue;
+      Status st = month_start(table, index, baseline, m, projection_for(as_of, m, k), &start[k]);
+      if (!st.ok()) return st;
+      keep[k].paid.assign(ending[k] ? table.rows : 0, 0);
+      keep[k].gross.assign(ending[k] ? table.rows : 0, 0);
+    }
+    std::vector<MonthTask> tasks;
     for (size_t s = 0; s < scenarios.size(); ++s) {
       const Scenario& sc = scenarios[s];
       if (m < sc.from || m > sc.to) continue;
-      const Projection projection = projection_for(as_of, m, sc.increments);
-      const int k = sc.increments;
-      if (!computed[k]) {
-        Status st = month_start(table, index, baseline, m, projection, &start[k]);
-        if (!st.ok()) return st;
-        pay_of_month(table, start[k].rules, start[k], &base[k]);
-        computed[k] = true;
-      }
-      Status st = profile_month(table, index, sc.profile, m, projection, start[k], &own, &scen);
+      MonthTask& task = tasks.emplace_back();
+      task.scenario = s;
+      task.variant = sc.increments;
+      task.grouping = groupings[sc.group_by].get();
+      task.layout = PayslipLayout(sc.profile);
+      Status st = resolve_month_rules(sc.profile, m, table.pay_level.dictionary, &task.rules);
       if (!st.ok()) return st;
-      const MonthPay& b = base[k];
-      const CostMatrix costs = month_costs(*groupings[sc.group_by], b, scen);
-      WhatIfResult& out = (*results)[s];
-      for (Eigen::Index g = 0; g < costs.rows(); ++g) {
-        if (costs(g, kBaselineEmployees) == 0 && costs(g, kScenarioEmployees) == 0) continue;
+      task.start = &start[task.variant];
+      if (!shares_start(start[task.variant], task.rules)) {
+        task.own_start = std::make_unique<MonthStart>();
+        st = month_start(table, index, sc.profile, m, projection_for(as_of, m, sc.increments),
+                         task.own_start.get());
+        if (!st.ok()) return st;
+        task.start = task.own_start.get();
+      }
+    }
+    const std::vector<CostMatrix> costs = month_costs(table, start, variants, tasks, keep);
+    for (size_t j = 0; j < tasks.size(); ++j) {
+      const MonthTask& task = tasks[j];
+      WhatIfResult& out = (*results)[task.scenario];
+      for (Eigen::Index g = 0; g < costs[j].rows(); ++g) {
+        if (costs[j](g, kBaselineEmployees) == 0 && costs[j](g, kScenarioEmployees) == 0) continue;
         CostLine line{m, uint32_t(g), {}};
-        for (int c = 0; c < 6; ++c) line.amounts[size_t(c)] = costs(g, c);
+        for (int c = 0; c < 6; ++c) line.amounts[size_t(c)] = costs[j](g, c);
         line.amounts[kDeltaCost] =
             (line.amounts[kScenarioGross] + line.amounts[kScenarioEmployerNps]) -
             (line.amounts[kBaselineGross] + line.amounts[kBaselineEmployerNps]);
         for (int c = 0; c < kCostColumns; ++c) out.totals[size_t(c)] += line.amounts[size_t(c)];
         out.lines.push_back(line);
       }
-      if (m == sc.to) out.last_month = gross_change(b, scen);
+      if (m == scenarios[task.scenario].to) {
+        pay_of_month(table, task.rules, *task.start, &scen);
+        out.last_month = gross_change(keep[task.variant], scen);
+      }
     }
   }
   return Status();

@@ -21,8 +21,13 @@ namespace vetan {
 
 // The amount columns of cost.csv, in its order.
 enum CostColumn {
-  kBaselineEmployees, kScenarioEmployees, kBaselineGross, kScenarioGross,
-  kBaselineEmployerNps, kScenarioEmployerNps, kDeltaCost,
+  kBaselineEmployees,
+  kScenarioEmployees,
+  kBaselineGross,
+  kScenarioGross,
+  kBaselineEmployerNps,
+  kScenarioEmployerNps,
+  kDeltaCost,
 };
 inline constexpr int kCostColumns = 7;
 inline constexpr const char* kCostColumnNames[kCostColumns] = {
@@ -46,8 +51,8 @@ struct GrossChange {
 
 struct WhatIfResult {
   std::vector<std::vector<std::string>> group_labels;  // by group: one text per group_by column
-  std::vector<CostLine> lines;  // sorted by month, then group labels (bytes)
-  CostAmounts totals{};         // over all lines
+  std::vector<CostLine> lines;                         // sorted by month, then group labels (bytes)
+  CostAmounts totals{};                                // over all lines
   GrossChange last_month;
 };
 
