@@ -186,6 +186,12 @@ Reply Service::route_request(const Request& request, Route* route) {
       if (Status s = allow_query({"after", "limit"}); !s.ok()) return bad(s);
       return employee_audit(c, id);
     }
+    if (parts.size() == 4 && verb == "other-salary") {
+      *route = Route::kOtherSalary;
+      if (method != "POST") return method_not_allowed(method, path);
+      if (Status s = allow_query({}); !s.ok()) return bad(s);
+      return file_other_salary(c, id, request.body);
+    }
     if (parts.size() == 4 && verb == "proposals") {
       *route = Route::kProposalCreate;
       if (method != "POST") return method_not_allowed(method, path);

@@ -276,6 +276,8 @@ Status Service::apply(const AuditEvent& e, bool replaying) {
     it->second.state = std::string(text);
     it->second.reason = root["reason"].get_string().get(text) ? std::string() : std::string(text);
     it->second.updated_at = e.at;
+  } else if (a == "other_salary.file") {
+    return apply_other_salary(e);
   } else if (a == "run.start") {
     simdjson::dom::parser parser;
     simdjson::dom::element root;

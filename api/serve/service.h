@@ -149,6 +149,9 @@ class Service {
   // What-if and arrears (whatif_routes.cc).
   Reply post_whatif(const Context& c, const std::string& body);
   Reply post_arrears(const Context& c, const std::string& body);
+  // Other salary requests (other_salary.cc).
+  Reply file_other_salary(const Context& c, const std::string& id, const std::string& body);
+  Status apply_other_salary(const AuditEvent& event);
   Reply render_metrics();
 
   // Helpers.

@@ -197,6 +197,7 @@ TEST_F(ServeTest, EveryEndpointAgainstEveryRole) {
       {"POST", "/v1/whatif", kNoChange, {401, 403, 403, 200, 403, 403, 200}},
       {"POST", "/v1/arrears", kDaArrears, {401, 200, 200, 200, 200, 200, 200}},
       {"POST", "/v1/arrears?ddo=DDO001", kDaArrears, {401, 403, 200, 200, 200, 200, 200}},
+      {"POST", "/v1/employees/E0001/other-salary", R"({"month": "2026-11"})", {401, 403, 403, 403, 403, 409, 409}},
       {"POST", "/v1/arrears?treasury=TR01", kDaArrears, {401, 200, 403, 200, 200, 200, 200}},  // a DDO stays in its DDO
   };
   for (const Case& c : cases) {
@@ -669,6 +670,66 @@ TEST_F(ServeTest, ArrearsRefusesBadBodies) {
   EXPECT_EQ(call(kDdo1, "POST", "/v1/arrears?page_token=x", kDaArrears).status, 400);
   EXPECT_EQ(call(kDdo1, "GET", "/v1/arrears").status, 405);
   EXPECT_EQ(audit_events(), before);
+}
+
+// Issue 3 §3: pay withheld in a past month, filed from day 23 after the release, paid as a
+// separate bill that follows the bill cycle and survives a restart.
+TEST_F(ServeTest, OtherSalaryForAWithheldMonthIsASeparateBill) {
+  run_month();
+  simdjson::dom::parser parser;
+  const Reply paid = call(kDdo1, "GET", "/v1/employees/E0001/payslips/2026-11");
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  const int64_t gross = parser.parse(paid.body)["amounts"]["gross"];
+  const int64_t net = parser.parse(paid.body)["amounts"]["net"];
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0001/stop", R"({"reason": "inquiry"})").status, 200);
+  run_month();  // November withheld
+  ASSERT_EQ(call(kDdo1, "GET", "/v1/employees/E0001/payslips/2026-11").status, 404);
+
+  const std::string request = R"({"month": "2026-11", "reason": "inquiry closed"})";
+  const auto file = [&](Who who, const std::string& id, const std::string& body) {
+    return call(who, "POST", "/v1/employees/" + id + "/other-salary", body);
+  };
+  clock_.set_date(days_from_civil(2026, 12, 22));
+  EXPECT_EQ(file(kDdo1, "E0001", request).status, 409);  // before other_salary_from
+  clock_.set_date(days_from_civil(2026, 12, 23));
+  const size_t before = audit_events();
+  Reply r = file(kDdo1, "E0001", request);
+  EXPECT_EQ(r.status, 409) << r.body;  // still stopped
+  EXPECT_NE(r.body.find("release"), std::string::npos) << r.body;
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0001/release").status, 200);
+  const size_t released = audit_events();
+  EXPECT_EQ(released, before + 1);
+  EXPECT_EQ(file(kNone, "E0001", request).status, 401);
+  for (Who who : {kDdo2, kTreasury1, kTreasury2, kAnalyst}) EXPECT_EQ(file(who, "E0001", request).status, 403) << who;
+  EXPECT_EQ(file(kDdo1, "E0002", request).status, 409);  // paid in November
+  EXPECT_EQ(file(kDdo1, "E0001", R"({"month": "2026-12"})").status, 409);  // not a past month
+  EXPECT_EQ(file(kDdo1, "E0001", R"({"month": "2026-10"})").status, 409);  // no run of October
+  EXPECT_EQ(file(kDdo1, "E0001", R"({"month": "Nov"})").status, 400);
+  EXPECT_EQ(file(kDdo1, "E0001", R"({"month": "2026-11", "amount": 5})").status, 400);
+  EXPECT_EQ(audit_events(), released);
+
+  r = file(kDdo1, "E0001", request);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string bill = "/v1/bills/2026-11/OS/DDO001/E0001";
+  EXPECT_EQ(file(kAdmin, "E0001", request).status, 409);  // filed once
+  r = call(kTreasury1, "GET", bill);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(int64_t(parser.parse(r.body)["gross"]), gross);  // the month's pay, withheld then
+  EXPECT_EQ(int64_t(parser.parse(r.body)["net"]), net);
+  EXPECT_EQ(std::string_view(parser.parse(r.body)["state"]), "GENERATED");
+  EXPECT_EQ(call(kDdo2, "GET", bill).status, 403);
+  EXPECT_NE(call(kDdo1, "GET", "/v1/bills?month=2026-11").body.find("2026-11/OS/DDO001/E0001"), std::string::npos);
+  EXPECT_NE(call(kDdo1, "GET", "/v1/employees/E0001/audit").body.find("other_salary.file"), std::string::npos);
+  ASSERT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}").status,
+            200);
+  // Durable: a restart rebuilds the bill and its state; the next run leaves it alone.
+  const std::string bills_before = call(kAdmin, "GET", "/v1/bills").body;
+  service_.reset();
+  open();
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/bills").body, bills_before);
+  EXPECT_EQ(call(kTreasury1, "POST", bill + "/pass").status, 200);
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/runs", R"({"month": "2026-11", "wait": true})").status, 201);
+  EXPECT_NE(call(kAdmin, "GET", bill).body.find("\"PASSED\""), std::string::npos);
 }
 
 // --- the HTTP layer --------------------------------------------------------------------
