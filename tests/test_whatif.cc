@@ -189,6 +189,28 @@ TEST(Projection, RaisesTheCellOnJulyAndRefixesBasicFromTheMatrix) {
   EXPECT_EQ(r.payable_days[1], 28);
 }
 
+TEST(Projection, IncomeTaxStillDecidesNegativeNetWhenOnlyFatesAreNeeded) {
+  // March (R = 1): a large income so far with no TDS yet makes the month's TDS exceed gross.
+  std::vector<Employee> rows;
+  rows.push_back(Employee(1));
+  rows.push_back(Employee(2).set("fy_gross_to_date", "9000000"));
+  rows.push_back(Employee(3).set("income_tax_declared", "200000"));
+  rows.push_back(Employee(4).set("fy_gross_to_date", "9000000").set("fy_tds_to_date", "2600000"));
+  auto run = test::run_rows(mini_profile_json(), "2026-03", rows);
+  ASSERT_TRUE(run->ok());
+  EXPECT_EQ(run->reasons(1), "NEGATIVE_NET");
+  EXPECT_EQ(run->reasons(2), "NEGATIVE_NET");
+  EXPECT_EQ(run->fate(3), Fate::kPaid);
+  std::vector<Scenario> s;
+  ASSERT_TRUE(parse(scenario_json("[]"), &s).ok());
+  s[0].to = s[0].from;
+  std::vector<WhatIfResult> r;
+  ASSERT_TRUE(run_whatif(run->table, run->index, run->profile, month_of("2026-03"), s, &r).ok());
+  ASSERT_EQ(r[0].lines.size(), 1u);
+  EXPECT_EQ(r[0].lines[0].amounts[kBaselineEmployees], 2);
+  EXPECT_EQ(r[0].lines[0].amounts[kBaselineGross], run->result.summary.gross);
+}
+
 // ---------------------------------------------------------------- whatif and arrears
 
 class WhatIf : public ::testing::Test {
