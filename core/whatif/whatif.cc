@@ -141,34 +141,32 @@ Status month_start(const EmployeeTable& t, const TableIndex& index, const Profil
   return Status();
 }
 
-// What a what-if needs of each row's month: PAID or not, gross and employer NPS.
-struct MonthPay {
-  std::vector<uint8_t> paid;
-  std::vector<Money> gross, employer_nps;
+// What a what-if needs of a row's month: PAID or not, gross and employer NPS.
+struct RowPay {
+  bool paid = false;
+  Money gross = 0, employer_nps = 0;
 };
 
-// rules §2 step 4 and §4–§6 with `rules` for the rows `start` found computable.
-// REQUIRES: shares_start(start, rules).
+// rules §2 step 4 and §4–§6 with `rules` for row r, which `start` decided up to step 3.
+// REQUIRES: shares_start(start, rules); `slip` holds the layout's columns.
+inline RowPay row_pay(const EmployeeTable& t, const MonthRules& rules, const PayslipLayout& layout,
+                      const MonthStart& start, size_t r, Money* slip) {
+  if (!start.computable[r]) return RowPay();
+  const RowDecision d = finish_row(t, rules, layout, start.cell[r], start.payable_days[r], r, slip,
+                                   TaxMode::kWhenDecisive);
+  return RowPay{d.fate == Fate::kPaid, slip[layout.gross], slip[layout.employer_nps]};
+}
+
+// Every row's pay for a month (for the gross change of a horizon's last month).
 void pay_of_month(const EmployeeTable& t, const MonthRules& rules, const MonthStart& start,
-                  MonthPay* out) {
+                  std::vector<RowPay>* out) {
   const PayslipLayout layout(*rules.profile);
-  out->paid.assign(t.rows, 0);
-  out->gross.resize(t.rows);
-  out->employer_nps.resize(t.rows);
+  out->resize(t.rows);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
                     [&](const tbb::blocked_range<size_t>& range) {
                       std::vector<Money> slip(layout.columns);  // once per chunk
                       for (size_t r = range.begin(); r < range.end(); ++r) {
-                        if (!start.computable[r]) {
-                          out->gross[r] = out->employer_nps[r] = 0;
-                          continue;
-                        }
-                        const RowDecision d =
-                            finish_row(t, rules, layout, start.cell[r], start.payable_days[r], r,
-                                       slip.data(), TaxMode::kWhenDecisive);
-                        out->paid[r] = d.fate == Fate::kPaid;
-                        out->gross[r] = slip[layout.gross];
-                        out->employer_nps[r] = slip[layout.employer_nps];
+                        (*out)[r] = row_pay(t, rules, layout, start, r, slip.data());
                       }
                     });
 }
@@ -189,19 +187,18 @@ struct MonthTask {
 };
 
 // Adds one row's pay to a cost matrix, on the baseline side or the scenario's.
-inline void add_pay(CostMatrix& acc, uint32_t group, bool scenario, bool paid, Money gross,
-                    Money employer_nps) {
-  if (!paid) return;
+inline void add_pay(CostMatrix& acc, uint32_t group, bool scenario, const RowPay& pay) {
+  if (!pay.paid) return;
   acc(group, kBaselineEmployees + scenario) += 1;
-  acc(group, kBaselineGross + scenario) += gross;
-  acc(group, kBaselineEmployerNps + scenario) += employer_nps;
+  acc(group, kBaselineGross + scenario) += pay.gross;
+  acc(group, kBaselineEmployerNps + scenario) += pay.employer_nps;
 }
 
 // Every task of a month in one pass over row chunks: a chunk's rows are read once and
 // evaluated for the baseline and then for every scenario while they are in cache.
 std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* starts,
                                     const bool* variants, const std::vector<MonthTask>& tasks,
-                                    MonthPay* keep) {
+                                    std::vector<RowPay>* keep) {
   auto zero = [&] {
     std::vector<CostMatrix> m;
     for (const MonthTask& task : tasks) {
@@ -210,55 +207,37 @@ std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* st
     return m;
   };
   tbb::enumerable_thread_specific<std::vector<CostMatrix>> locals(zero);
-  tbb::parallel_for(
-      tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
-      [&](const tbb::blocked_range<size_t>& range) {
-        std::vector<CostMatrix>& acc = locals.local();
-        const size_t n = range.size(), begin = range.begin();
-        std::vector<uint8_t> paid[2];
-        std::vector<Money> gross[2], nps[2], slip;
-        for (int k = 0; k < 2; ++k) {
-          if (!variants[k]) continue;
-          const MonthStart& start = starts[k];
-          const PayslipLayout layout(*start.rules.profile);
-          slip.resize(layout.columns);
-          paid[k].assign(n, 0);
-          gross[k].assign(n, 0);
-          nps[k].assign(n, 0);
-          for (size_t i = 0; i < n; ++i) {
-            const size_t r = begin + i;
-            if (!start.computable[r]) continue;
-            paid[k][i] = finish_row(t, start.rules, layout, start.cell[r], start.payable_days[r], r,
-                                    slip.data(), TaxMode::kWhenDecisive)
-                             .fate == Fate::kPaid;
-            gross[k][i] = slip[layout.gross];
-            nps[k][i] = slip[layout.employer_nps];
-          }
-          if (!keep[k].paid.empty()) {
-            std::copy(paid[k].begin(), paid[k].end(), keep[k].paid.begin() + std::ptrdiff_t(begin));
-            std::copy(gross[k].begin(), gross[k].end(),
-                      keep[k].gross.begin() + std::ptrdiff_t(begin));
-          }
-        }
-        for (size_t j = 0; j < tasks.size(); ++j) {
-          const MonthTask& task = tasks[j];
-          const MonthStart& start = *task.start;
-          const int k = task.variant;
-          slip.resize(task.layout.columns);
-          for (size_t i = 0; i < n; ++i) {
-            const size_t r = begin + i;
-            const uint32_t group = task.grouping->group_of_row[r];
-            if (group == kNoGroup) continue;
-            add_pay(acc[j], group, false, paid[k][i], gross[k][i], nps[k][i]);
-            if (!start.computable[r]) continue;
-            const RowDecision d =
-                finish_row(t, task.rules, task.layout, start.cell[r], start.payable_days[r], r,
-                           slip.data(), TaxMode::kWhenDecisive);
-            add_pay(acc[j], group, true, d.fate == Fate::kPaid, slip[task.layout.gross],
-                    slip[task.layout.employer_nps]);
-          }
-        }
-      });
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      std::vector<CostMatrix>& acc = locals.local();
+                      const size_t n = range.size(), begin = range.begin();
+                      std::vector<RowPay> base[2];
+                      std::vector<Money> slip;
+                      for (int k = 0; k < 2; ++k) {
+                        if (!variants[k]) continue;
+                        const PayslipLayout layout(*starts[k].rules.profile);
+                        slip.resize(layout.columns);
+                        base[k].resize(n);
+                        for (size_t i = 0; i < n; ++i) {
+                          base[k][i] = row_pay(t, starts[k].rules, layout, starts[k], begin + i,
+                                               slip.data());
+                        }
+                        if (!keep[k].empty())
+                          std::copy(base[k].begin(), base[k].end(), &keep[k][begin]);
+                      }
+                      for (size_t j = 0; j < tasks.size(); ++j) {
+                        const MonthTask& task = tasks[j];
+                        slip.resize(task.layout.columns);
+                        for (size_t i = 0; i < n; ++i) {
+                          const size_t r = begin + i;
+                          const uint32_t group = task.grouping->group_of_row[r];
+                          if (group == kNoGroup) continue;
+                          add_pay(acc[j], group, false, base[task.variant][i]);
+                          add_pay(acc[j], group, true,
+                                  row_pay(t, task.rules, task.layout, *task.start, r, slip.data()));
+                        }
+                      }
+                    });
   std::vector<CostMatrix> costs = zero();
   for (const std::vector<CostMatrix>& local : locals) {
     for (size_t j = 0; j < costs.size(); ++j) costs[j] += local[j];
@@ -266,10 +245,10 @@ std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* st
   return costs;
 }
 
-GrossChange gross_change(const MonthPay& base, const MonthPay& scen) {
+GrossChange gross_change(const std::vector<RowPay>& base, const std::vector<RowPay>& scen) {
   std::vector<Money> deltas;
-  for (size_t r = 0; r < base.paid.size(); ++r) {
-    if (base.paid[r] && scen.paid[r]) deltas.push_back(scen.gross[r] - base.gross[r]);
+  for (size_t r = 0; r < base.size(); ++r) {
+    if (base[r].paid && scen[r].paid) deltas.push_back(scen[r].gross - base[r].gross);
   }
   GrossChange c;
   c.employees = int64_t(deltas.size());
@@ -324,7 +303,7 @@ Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Pro
   // By `increments`: the month's start, computed once for all scenarios; the baseline's pay
   // kept for the month that ends a scenario's horizon (its gross change).
   MonthStart start[2];
-  MonthPay keep[2], scen;
+  std::vector<RowPay> keep[2], scen;
   for (Month m = first; m <= last; ++m) {
     bool variants[2] = {false, false}, ending[2] = {false, false};
     for (const Scenario& sc : scenarios) {
@@ -336,8 +315,7 @@ Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Pro
       if (!variants[k]) continue;
       Status st = month_start(table, index, baseline, m, projection_for(as_of, m, k), &start[k]);
       if (!st.ok()) return st;
-      keep[k].paid.assign(ending[k] ? table.rows : 0, 0);
-      keep[k].gross.assign(ending[k] ? table.rows : 0, 0);
+      keep[k].assign(ending[k] ? table.rows : 0, RowPay());
     }
     std::vector<MonthTask> tasks;
     for (size_t s = 0; s < scenarios.size(); ++s) {
