@@ -211,6 +211,42 @@ TEST(Projection, IncomeTaxStillDecidesNegativeNetWhenOnlyFatesAreNeeded) {
   EXPECT_EQ(r[0].lines[0].amounts[kBaselineGross], run->result.summary.gross);
 }
 
+TEST(Projection, AScenarioThatChangesTheMatrixShapeStartsItsMonthsAfresh) {
+  // The mini profile's 2027-01 matrix has no L-17; a revision from 2027-01 replaces it with
+  // the 2016 matrix scaled, which has: an L-17 row is then paid in the scenario only.
+  std::vector<Employee> rows;
+  rows.push_back(Employee(1));
+  rows.push_back(
+      Employee(2).set("pay_level", "L-17").set("pay_cell", "1").set("basic_pay", "250000"));
+  auto run = test::run_rows(mini_profile_json(), "2026-12", rows);
+  ASSERT_TRUE(run->ok());
+  std::vector<Scenario> s;
+  const Status parsed = parse_scenarios(
+      R"({"schema": "vetan.scenario/1", "name": "s", "from": "2026-12", "to": "2027-01",
+          "group_by": ["pay_level"], "changes": [{"pay_matrix_revision":
+          {"from": "2027-01", "fitment_factor": 1.1, "round_to": 100}}]})",
+      mini_profile_json(), month_of("2026-12"), &s);
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  std::vector<WhatIfResult> r;
+  ASSERT_TRUE(run_whatif(run->table, run->index, run->profile, month_of("2026-12"), s, &r).ok());
+  ASSERT_EQ(r[0].group_labels.size(), 2u);  // L-17, L-7 in byte order
+  EXPECT_EQ(r[0].group_labels[0], std::vector<std::string>{"L-17"});
+  // Each month has a line per level; in 2027-01 the L-17 row is paid in the scenario only.
+  ASSERT_EQ(r[0].lines.size(), 4u);
+  EXPECT_EQ(r[0].lines[0].amounts[kBaselineEmployees], 1);
+  const CostLine& l17 = r[0].lines[2];
+  EXPECT_EQ(l17.month, month_of("2027-01"));
+  EXPECT_EQ(l17.group, 0u);
+  EXPECT_EQ(l17.amounts[kBaselineEmployees], 0);
+  EXPECT_EQ(l17.amounts[kScenarioEmployees], 1);
+  MonthResult scen;
+  ASSERT_TRUE(run_month(run->table, run->index, s[0].profile, month_of("2027-01"), &scen,
+                        projection_for(month_of("2026-12"), month_of("2027-01"), false))
+                  .ok());
+  EXPECT_EQ(l17.amounts[kScenarioGross], scen.amount(scen.layout.gross, 1));
+  EXPECT_EQ(scen.amount(PayslipLayout::kBasic, 1), 275000);
+}
+
 // ---------------------------------------------------------------- whatif and arrears
 
 class WhatIf : public ::testing::Test {
