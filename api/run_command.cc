@@ -141,7 +141,8 @@ int run_command(const Arguments& args) {
     CsvLoadOptions options;
     if (bar.enabled()) options.progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
     std::error_code error;
-    release = std::filesystem::file_size(flags.get("employees"), error) >= kReleaseMemoryFromBytes;
+    const uintmax_t bytes = std::filesystem::file_size(flags.get("employees"), error);
+    release = !error && bytes >= kReleaseMemoryFromBytes;
     if (release) options.release_memory = release_free_memory;
     if (Status s = load_employees_csv(flags.get("employees"), &table, options); !s.ok()) {
       return refuse(s.message());

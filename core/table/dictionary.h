@@ -5,10 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/table/code_column.h"
@@ -21,19 +21,33 @@ class Dictionary {
 
   // Returns the code of `value`, adding it if it is new.
   Code add(std::string_view value) {
-    auto it = index_.find(value);
-    if (it != index_.end()) return it->second;
+    if (slots_.empty()) rehash(16);
+    const uint32_t h = hash(value);
+    size_t slot = h & (slots_.size() - 1);
+    for (; slots_[slot] != kEmptySlot; slot = (slot + 1) & (slots_.size() - 1)) {
+      const Code code = slots_[slot];
+      if (hashes_[code] == h && values_[code] == value) return code;
+    }
+    const Code code = static_cast<Code>(values_.size());
     values_.emplace_back(value);
-    const Code code = static_cast<Code>(values_.size() - 1);
-    index_.emplace(std::string_view(values_.back()), code);
+    hashes_.push_back(h);
+    slots_[slot] = code;
+    if (2 * values_.size() > slots_.size()) rehash(2 * slots_.size());  // load <= 1/2
     return code;
   }
   // Returns true and sets *code iff `value` is in the dictionary.
   bool find(std::string_view value, Code* code) const {
-    auto it = index_.find(value);
-    if (it == index_.end()) return false;
-    *code = it->second;
-    return true;
+    if (slots_.empty()) return false;
+    const uint32_t h = hash(value);
+    for (size_t slot = h & (slots_.size() - 1); slots_[slot] != kEmptySlot;
+         slot = (slot + 1) & (slots_.size() - 1)) {
+      const Code c = slots_[slot];
+      if (hashes_[c] == h && values_[c] == value) {
+        *code = c;
+        return true;
+      }
+    }
+    return false;
   }
   std::string_view value(Code code) const { return values_[code]; }
   size_t size() const { return values_.size(); }
@@ -42,8 +56,38 @@ class Dictionary {
   std::vector<uint32_t> byte_order_ranks() const;
 
  private:
+  static constexpr Code kEmptySlot = UINT32_MAX;
+
+  // FNV-1a over 8-byte words, then a final mix: short codes (DDO, treasury, pay level)
+  // hash in a few instructions.
+  static uint32_t hash(std::string_view s) {
+    uint64_t h = 0xcbf29ce484222325ull ^ s.size();
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      h = (h ^ word) * 0x100000001b3ull;
+    }
+    uint64_t tail = 0;
+    if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);
+    h = (h ^ tail) * 0x100000001b3ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return uint32_t(h);
+  }
+  void rehash(size_t slots) {
+    slots_.assign(slots, kEmptySlot);
+    for (Code code = 0; code < values_.size(); ++code) {
+      size_t slot = hashes_[code] & (slots - 1);
+      while (slots_[slot] != kEmptySlot) slot = (slot + 1) & (slots - 1);
+      slots_[slot] = code;
+    }
+  }
+
   std::deque<std::string> values_;  // a deque never moves its elements: views stay valid
-  std::unordered_map<std::string_view, Code> index_;
+  std::vector<uint32_t> hashes_;    // by code
+  std::vector<Code> slots_;         // open addressing, linear probing; size a power of 2
 };
 
 // A column of dictionary codes (16 bits per row while the dictionary is small).
