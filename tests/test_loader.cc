@@ -542,6 +542,27 @@ TEST(LoaderRules8, ChunkingDoesNotChangeTheTable) {
 }
 
 
+// A memory-mapped file gives back each chunk's pages once parsed; a chunk parsed again
+// (its guessed start fell inside a quoted field) reads them from the file again.
+TEST(LoaderRules8, MappedFileChunksEqualTheString) {
+  const std::string csv = tricky_master(2000);
+  const std::string dir = test::make_temp_dir("loader-chunks");
+  test::write_text(dir + "/employees.csv", csv);
+  const EmployeeTable reference = load(csv);
+  for (size_t chunk : {size_t(4096), size_t(10000), size_t(65536)}) {
+    SCOPED_TRACE("chunk_bytes " + std::to_string(chunk));
+    CsvLoadOptions options;
+    options.chunk_bytes = chunk;
+    size_t released = 0;
+    options.release_memory = [&released] { ++released; };
+    EmployeeTable from_file;
+    ASSERT_TRUE(load_employees_csv(dir + "/employees.csv", &from_file, options).ok());
+    test::expect_tables_equal(from_file, reference);
+    EXPECT_GT(released, 0u);
+  }
+  test::remove_tree(dir);
+}
+
 // The table's packed text columns (PAN, IFSC, bank_account) read back every value exactly
 // as loaded; a value of the column's shape is packed, any other goes to the side list.
 template <typename Column>
