@@ -97,6 +97,9 @@ struct EmployeeTable {
   static Status concatenate(std::vector<EmployeeTable>* parts, EmployeeTable* table,
                             const std::function<void()>& column_done = {});
 
+  // Makes room for `scale` times the rows (and text bytes) held now in every column.
+  void reserve(double scale);
+
   // Heap bytes held by the columns (capacity, not size).
   size_t memory_bytes() const;
 

@@ -199,6 +199,28 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
   return Status();
 }
 
+void EmployeeTable::reserve(double scale) {
+  const size_t n = size_t(double(rows) * scale) + 1;
+  for (StringColumn* c : {&employee_id, &name, &gpf_account, &pran}) {
+    c->reserve(n, size_t(double(c->byte_size()) * scale) + 1);
+  }
+  pan.reserve(n);
+  ifsc.reserve(n);
+  bank_account.reserve(n);
+  for (auto* c : {&readable, &status, &fund_type, &pension_scheme, &hra_class, &flags, &lwp_days}) {
+    c->reserve(n);
+  }
+  for (auto* c : {&date_of_birth, &date_of_joining, &date_of_retirement}) c->reserve(n);
+  for (auto* c : {&treasury_code, &ddo_code, &bill_group, &department, &budget_head, &pay_level,
+                  &stop_reason}) {
+    c->codes.reserve(n);
+  }
+  for (auto* c : {&pay_cell, &basic_pay, &gpf_subscription, &special_pay, &loan_installment,
+                  &loan_balance, &income_tax_declared, &fy_gross_to_date, &fy_tds_to_date}) {
+    c->reserve(n);
+  }
+}
+
 template <typename T>
 static size_t bytes_of(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
