@@ -17,7 +17,7 @@ namespace vetan {
 struct Projection {
   bool active = false;
   bool zero_lwp = false;  // the month is not the master's own month: lwp_days = 0
-  int32_t steps = 0;      // increments: 1 Julys after the master's month, up to this month
+  int32_t steps = 0;      // increments: the 1 Julys after the master's month, up to this one
 };
 
 // One row's pay inputs after projection: pay_cell, basic_pay and lwp_days.
