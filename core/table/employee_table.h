@@ -2,7 +2,8 @@
 // the master file in file order; row r has line r + 1 (rules §1). Low-cardinality text is
 // dictionary-encoded (16-bit codes while a dictionary is small), near-unique text lives in
 // byte arenas, or packed into 64 bits when it has a fixed shape (PAN, IFSC, account
-// numbers; odd values kept exactly beside), numbers and enumerations in plain vectors. Loaders (CSV, later NDJSON and PostgreSQL) fill it; core only reads it.
+// numbers; odd values kept exactly beside), numbers and enumerations in plain vectors.
+// Loaders (CSV, later NDJSON and PostgreSQL) fill it; core only reads it.
 //
 // A row is either readable (every column holds its parsed value, formats.md) or not
 // (rules §2 step 0): then only employee_id and ddo_code hold the trimmed raw fields (empty

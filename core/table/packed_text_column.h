@@ -29,7 +29,8 @@ class TextValue {
   static constexpr size_t kInlineBytes = 24;
 
   TextValue() = default;
-  explicit TextValue(std::string_view external) : external_(external.data()), size_(external.size()) {}
+  explicit TextValue(std::string_view external)
+      : external_(external.data()), size_(external.size()) {}
 
   std::string_view view() const {
     return std::string_view(external_ != nullptr ? external_ : inline_, size_);

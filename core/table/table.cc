@@ -43,7 +43,9 @@ void CodeColumn::append_recoded(const CodeColumn& other, const std::vector<Code>
     const size_t base = narrow_codes_.size();
     narrow_codes_.resize(base + n);
     if (other.wide_) {
-      for (size_t i = 0; i < n; ++i) narrow_codes_[base + i] = uint16_t(recode[other.wide_codes_[i]]);
+      for (size_t i = 0; i < n; ++i) {
+        narrow_codes_[base + i] = uint16_t(recode[other.wide_codes_[i]]);
+      }
     } else {
       for (size_t i = 0; i < n; ++i) {
         narrow_codes_[base + i] = uint16_t(recode[other.narrow_codes_[i]]);
