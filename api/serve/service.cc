@@ -405,8 +405,26 @@ std::shared_ptr<const RunView> Service::latest_view() const {
   return views_.empty() ? nullptr : views_.rbegin()->second;
 }
 
-namespace {
 Reply forbidden(const std::string& what) { return error_reply(403, "FORBIDDEN", what); }
+
+std::optional<Reply> Service::narrow_to_scope(const Context& c, const std::string& verb,
+                                              std::string* ddo, std::string* treasury) {
+  if (c.who->role == Role::kDdo) {
+    if (!ddo->empty() && *ddo != c.who->scope) {
+      return forbidden(c.who->label() + " may not " + verb + " DDO '" + *ddo + "'");
+    }
+    *ddo = c.who->scope;
+  }
+  if (c.who->role == Role::kTreasury) {
+    if (!treasury->empty() && *treasury != c.who->scope) {
+      return forbidden(c.who->label() + " may not " + verb + " treasury '" + *treasury + "'");
+    }
+    *treasury = c.who->scope;
+  }
+  return std::nullopt;
+}
+
+namespace {
 Reply window_closed(const char* what, int first, int last, int day) {
   return error_reply(409, "OUTSIDE_WINDOW",
                      std::string(what) + " is open on days " + std::to_string(first) + "–" +
@@ -774,7 +792,6 @@ std::string Service::bill_json(const BillState& b, const RunView* v) const {
   return w.take();
 }
 
-namespace {
 Status page_size_of(const std::string& text, size_t* size) {
   *size = 100;
   if (text.empty()) return Status();
@@ -785,21 +802,11 @@ Status page_size_of(const std::string& text, size_t* size) {
   *size = size_t(std::stoi(text));
   return Status();
 }
-}  // namespace
 
 Reply Service::list_bills(const Context& c) {
   std::string ddo = c.param("ddo"), treasury = c.param("treasury");
   const std::string month = c.param("month"), state = c.param("state"), token = c.param("page_token");
-  if (c.who->role == Role::kDdo) {
-    if (!ddo.empty() && ddo != c.who->scope) return forbidden(c.who->label() + " may not list bills of DDO '" + ddo + "'");
-    ddo = c.who->scope;
-  }
-  if (c.who->role == Role::kTreasury) {
-    if (!treasury.empty() && treasury != c.who->scope) {
-      return forbidden(c.who->label() + " may not list bills of treasury '" + treasury + "'");
-    }
-    treasury = c.who->scope;
-  }
+  if (auto refused = narrow_to_scope(c, "list bills of", &ddo, &treasury)) return *refused;
   size_t page_size;
   if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
   std::lock_guard lock(state_mutex_);
@@ -914,16 +921,7 @@ Reply Service::bill_action(const Context& c, const std::string& bill_id, const s
 Reply Service::report(const Context& c, bool mismatches) {
   std::string ddo = c.param("ddo"), treasury = c.param("treasury");
   const std::string month_text = c.param("month"), reason = c.param("reason"), token = c.param("page_token");
-  if (c.who->role == Role::kDdo) {
-    if (!ddo.empty() && ddo != c.who->scope) return forbidden(c.who->label() + " may not read DDO '" + ddo + "'");
-    ddo = c.who->scope;
-  }
-  if (c.who->role == Role::kTreasury) {
-    if (!treasury.empty() && treasury != c.who->scope) {
-      return forbidden(c.who->label() + " may not read treasury '" + treasury + "'");
-    }
-    treasury = c.who->scope;
-  }
+  if (auto refused = narrow_to_scope(c, "read", &ddo, &treasury)) return *refused;
   size_t page_size;
   if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
   uint32_t reason_bit = 0;

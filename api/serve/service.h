@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +51,10 @@ struct Reply {
 
 // {"error": {"code": …, "message": …}} with `status`.
 Reply error_reply(int status, std::string_view code, std::string_view message);
+// 403 FORBIDDEN naming what was refused.
+Reply forbidden(const std::string& what);
+// The query's page_size: 1..1000, 100 when absent.
+Status page_size_of(const std::string& text, size_t* size);
 
 struct ServiceOptions {
   std::string profile_path;
@@ -124,6 +129,12 @@ class Service {
     std::string summary;  // JSON, once completed
     std::string error;
   };
+
+  // Narrows the ?ddo= and ?treasury= filters to the caller's scope: a DDO reads its own
+  // office, a treasury its own DDOs. Returns a 403 when a filter names another office
+  // ("<who> may not <verb> DDO 'X'"), else nothing.
+  static std::optional<Reply> narrow_to_scope(const Context& c, const std::string& verb,
+                                              std::string* ddo, std::string* treasury);
 
   // Routing (router.cc).
   Reply route_request(const Request& request, Route* route);

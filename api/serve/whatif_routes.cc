@@ -21,7 +21,6 @@ constexpr int64_t kMaxArrearsMonths = 120;
 // master, so a second one waits for nothing but is refused, and reads keep their threads.
 constexpr int kMaxHeavyRequests = 1;
 
-Reply forbidden(const std::string& what) { return error_reply(403, "FORBIDDEN", what); }
 Reply bad_request(const std::string& what) { return error_reply(400, "INVALID_ARGUMENT", what); }
 Reply refused(const std::string& what) { return error_reply(422, "RULE_REFUSED", what); }
 
@@ -53,17 +52,6 @@ class HeavySlot {
 
 Reply busy() {
   return error_reply(429, "BUSY", "another what-if or arrears computation is running; try again when it completes");
-}
-
-Status page_size_of(const std::string& text, size_t* size) {
-  *size = 100;
-  if (text.empty()) return Status();
-  if (text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1 ||
-      std::stoi(text) > 1000) {
-    return Status::invalid_argument("query 'page_size' must be 1..1000");
-  }
-  *size = size_t(std::stoi(text));
-  return Status();
 }
 
 void write_amounts(JsonWriter* w, const CostAmounts& amounts) {
@@ -192,16 +180,7 @@ Reply Service::post_whatif(const Context& c, const std::string& body) {
 
 Reply Service::post_arrears(const Context& c, const std::string& body) {
   std::string ddo = c.param("ddo"), treasury = c.param("treasury");
-  if (c.who->role == Role::kDdo) {
-    if (!ddo.empty() && ddo != c.who->scope) return forbidden(c.who->label() + " may not read arrears of DDO '" + ddo + "'");
-    ddo = c.who->scope;
-  }
-  if (c.who->role == Role::kTreasury) {
-    if (!treasury.empty() && treasury != c.who->scope) {
-      return forbidden(c.who->label() + " may not read arrears of treasury '" + treasury + "'");
-    }
-    treasury = c.who->scope;
-  }
+  if (auto refused = narrow_to_scope(c, "read arrears of", &ddo, &treasury)) return *refused;
   size_t page_size;
   if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s.message());
   const std::string token = c.param("page_token");
