@@ -355,6 +355,16 @@ Status Service::apply(const AuditEvent& e, bool replaying) {
   return Status();
 }
 
+std::optional<Reply> Service::readable_row(const Context& c, const std::string& id,
+                                           size_t* row) const {
+  Reply error;
+  if (!find_row(id, row, &error).ok()) return error;
+  if (!may_read_row(c, *row)) {
+    return error_reply(403, "FORBIDDEN", c.who->label() + " may not read employee '" + id + "'");
+  }
+  return std::nullopt;
+}
+
 Status Service::find_row(const std::string& id, size_t* row, Reply* error) const {
   auto range = std::equal_range(rows_by_id_.begin(), rows_by_id_.end(), id,
                                 [&](const auto& a, const auto& b) {
@@ -435,9 +445,7 @@ Reply window_closed(const char* what, int first, int last, int day) {
 Reply Service::get_employee(const Context& c, const std::string& id) {
   std::lock_guard lock(state_mutex_);
   size_t row;
-  Reply error;
-  if (!find_row(id, &row, &error).ok()) return error;
-  if (!may_read_row(c, row)) return forbidden(c.who->label() + " may not read employee '" + id + "'");
+  if (auto refused = readable_row(c, id, &row)) return *refused;
   const std::vector<std::string> fields = master_.fields(row);
   JsonWriter w;
   w.begin_object().field("employee_id", id).field("line", int64_t(row + 1));
@@ -590,9 +598,7 @@ Reply Service::employee_audit(const Context& c, const std::string& id) {
   {
     std::lock_guard lock(state_mutex_);
     size_t row;
-    Reply error;
-    if (!find_row(id, &row, &error).ok()) return error;
-    if (!may_read_row(c, row)) return forbidden(c.who->label() + " may not read employee '" + id + "'");
+    if (auto refused = readable_row(c, id, &row)) return *refused;
   }
   return audit_list(c, "employee:" + id);
 }
@@ -605,9 +611,7 @@ Reply Service::get_payslip(const Context& c, const std::string& id, const std::s
   size_t row;
   {
     std::lock_guard lock(state_mutex_);
-    Reply error;
-    if (!find_row(id, &row, &error).ok()) return error;
-    if (!may_read_row(c, row)) return forbidden(c.who->label() + " may not read employee '" + id + "'");
+    if (auto refused = readable_row(c, id, &row)) return *refused;
   }
   const auto v = view(month);
   if (!v) return error_reply(404, "NOT_FOUND", "no completed run for " + month_text);

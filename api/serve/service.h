@@ -168,6 +168,9 @@ class Service {
   // Helpers.
   Status find_row(const std::string& id, size_t* row, Reply* error) const;
   bool may_read_row(const Context& c, size_t row) const;
+  // The row of employee `id` if the caller may read it; else the 404 or 403 reply.
+  // REQUIRES: state_mutex_ held.
+  std::optional<Reply> readable_row(const Context& c, const std::string& id, size_t* row) const;
   bool may_act_on_row(const Context& c, size_t row) const;
   Reply audit_list(const Context& c, const std::string& entity);
   Status append_and_apply(AuditEvent* event);
