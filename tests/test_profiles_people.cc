@@ -44,16 +44,34 @@ std::map<std::string, std::string> parse_amounts(const HandSlip& slip) {
   return amounts;
 }
 
-// Runs profiles/<profile>.json on tests/data/people/<profile>.csv for `month` and expects
-// every row PAID, with each payslip column (payable_days .. employer_nps) as worked by hand.
+// A row the profile's rules must refuse: its id and its reasons joined with ';' (rules §2).
+struct Refused {
+  std::string employee_id;
+  std::string reasons;
+};
+
+// Runs profiles/<profile>.json on tests/data/people/<profile>.csv for `month` and expects the
+// first rows PAID, with each payslip column (payable_days .. employer_nps) as `slips` worked
+// by hand, and the remaining rows MISMATCH as `refused` says.
 void expect_hand_worked(const std::string& profile, std::string_view month,
-                        const std::vector<HandSlip>& slips) {
+                        const std::vector<HandSlip>& slips,
+                        const std::vector<Refused>& refused = {}) {
   const std::string json = test::read_text(test::source_dir() + "/profiles/" + profile + ".json");
   const std::string csv = test::read_text(test::test_data_dir() + "/people/" + profile + ".csv");
   auto run = test::run_csv(json, month, csv);
   ASSERT_TRUE(run->ok()) << run->load_status.message() << " / " << run->run_status.message();
   for (size_t row = 0; row < slips.size(); ++row)
     EXPECT_EQ(run->fate(row), Fate::kPaid) << slips[row].employee_id << ": " << run->reasons(row);
+  for (size_t i = 0; i < refused.size(); ++i) {
+    const size_t row = slips.size() + i;
+    EXPECT_EQ(run->fate(row), Fate::kMismatch) << refused[i].employee_id;
+    EXPECT_EQ(run->reasons(row), refused[i].reasons) << refused[i].employee_id;
+  }
+  const test::CsvFile mismatches =
+      test::parse_csv_text(test::run_output_files(*run).at("mismatches.csv"));
+  ASSERT_EQ(mismatches.rows.size(), refused.size());
+  for (size_t i = 0; i < refused.size(); ++i)
+    EXPECT_EQ(mismatches.rows[i][mismatches.column("employee_id")], refused[i].employee_id);
 
   const test::CsvFile payslips =
       test::parse_csv_text(test::run_output_files(*run).at("payslips.csv"));
@@ -156,7 +174,9 @@ TEST(ProfilesPeople, CentralSevenCpcNovember2026) {
           {"C07",
            "payable_days=30 basic=24500 da=14700 hra=2450 ta=2880 gross=44530 nps=3920 cgegis=30 "
            "total_deductions=3950 net=40580 employer_nps=5488"},
-      });
+      },
+      // C08 as C02 but subscribing 1,229: one rupee under ceil(20,500 x 6%) = 1,230.
+      {{"C08", "GPF_BELOW_MINIMUM"}});
 }
 
 // Government of Rajasthan, November 2026: DA 58% (no order for 2026-01 found), HRA 20% (X =
@@ -218,7 +238,15 @@ TEST(ProfilesPeople, RajasthanNovember2026) {
           {"R07",
            "payable_days=30 basic=22700 da=13166 hra=4540 cca=320 gross=40726 gpf=1450 si=1200 "
            "rghs=440 total_deductions=3090 net=37636"},
-      });
+          // R08 Clerk in Jaipur (X), L-1 cell 10 = 23,100, exactly the CCA and GPF limit:
+          // CCA "up to 23,100" -> 620 (not 1,000); da 13,398; hra 4,620; gross 41,738.
+          // GPF (basis 22,400) 1,450; SI 22,001-28,500: 1,200; RGHS 440; tax 0; net 38,648.
+          {"R08",
+           "payable_days=30 basic=23100 da=13398 hra=4620 cca=620 gross=41738 gpf=1450 si=1200 "
+           "rghs=440 total_deductions=3090 net=38648"},
+      },
+      // R09 as R01 but depositing 1,449, one rupee under the slab of 19,300 (1,450).
+      {{"R09", "GPF_BELOW_MINIMUM"}});
 }
 
 // Government of Jammu and Kashmir, November 2026: DA 58% (order of 28.10.2025), HRA
@@ -325,7 +353,9 @@ TEST(ProfilesPeople, HaryanaNovember2026) {
           // H06 Clerk in Sirsa (Z), suspended, L-4 cell 7 = 30,500. basic 15,250;
           // da 8,845; hra max(3,050, 1,800) = 3,050; gross 27,145; no GPF; net 27,145.
           {"H06", "payable_days=30 basic=15250 da=8845 hra=3050 gross=27145 net=27145"},
-      });
+      },
+      // H07 as H01 but subscribing 1,300, under ceil(17,400 x 8%) = 1,392 (6% would be 1,044).
+      {{"H07", "GPF_BELOW_MINIMUM"}});
 }
 
 }  // namespace
