@@ -168,8 +168,8 @@ TEST(Rules2026Tax, MonthsOfServiceLeftSpreadTheTax) {
   const Profile profile = test::parse_valid_profile(mini_profile_json());
   const MonthRules rules = test::rules_for(profile, "2026-06");
   EXPECT_EQ(rules.months_left, 10);
-  EXPECT_EQ(income_tax(rules, 150000, 7, 300000, 0, 0), 10586);
-  EXPECT_EQ(income_tax(rules, 150000, 10, 300000, 0, 0), 15080);
+  EXPECT_EQ(income_tax(rules, 150000, TaxInputs{7, 300000, 0, 0, false, 0}), 10586);
+  EXPECT_EQ(income_tax(rules, 150000, TaxInputs{10, 300000, 0, 0, false, 0}), 15080);
 }
 
 // The same through a run: a row retiring in December 2026 is taxed over 7 months in June,
@@ -186,9 +186,9 @@ TEST(Rules2026Tax, RunCountsTheMonthsToRetirement) {
   const MonthRules rules = test::rules_for(run->profile, "2026-06");
   const Money gross = run->amount(2, "gross");
   ASSERT_EQ(run->amount(0, "gross"), gross);
-  EXPECT_EQ(run->amount(0, "income_tax"), income_tax(rules, gross, 7, 600000, 0, 0));
-  EXPECT_EQ(run->amount(1, "income_tax"), income_tax(rules, gross, 1, 600000, 0, 0));
-  EXPECT_EQ(run->amount(2, "income_tax"), income_tax(rules, gross, 10, 600000, 0, 0));
+  EXPECT_EQ(run->amount(0, "income_tax"), income_tax(rules, gross, TaxInputs{7, 600000, 0, 0, false, 0}));
+  EXPECT_EQ(run->amount(1, "income_tax"), income_tax(rules, gross, TaxInputs{1, 600000, 0, 0, false, 0}));
+  EXPECT_EQ(run->amount(2, "income_tax"), income_tax(rules, gross, TaxInputs{10, 600000, 0, 0, false, 0}));
   EXPECT_NE(run->amount(0, "income_tax"), run->amount(2, "income_tax"));
 }
 
@@ -302,5 +302,54 @@ TEST(Rules2026Profile, BadValuesAreRefusedNamingTheKey) {
   }
 }
 
+// rules §6, the old regime (docs/rules.md): FY 2026-27 with the old regime's figures
+// (standard deduction 50,000; 0 / 5 / 20 / 30% at 2.5, 5 and 10 lakh; 87A up to 12,500 for
+// income up to 5 lakh, no marginal relief; cess 4%). March (R = 1), 9,00,000 drawn so far,
+// gross 1,00,000:
+// - OLD with 1,50,000 of Chapter VI-A: projected 10,00,000; taxable 10,00,000 - 50,000 -
+//   1,50,000 = 8,00,000; slabs 12,500 + 3,00,000 x 20% = 72,500; cess 2,900: 75,400.
+// - OLD with 4,50,000 of Chapter VI-A: taxable 5,00,000: slab 12,500, rebate 12,500: 0.
+// - OLD with 4,49,990: taxable 5,00,010 (above 5 lakh: no rebate, no relief): 12,500 + 2 =
+//   12,502; cess 500.08: 13,002.08 -> 13,000.
+// - NEW (the entry's own figures): taxable 10,00,000 - 75,000 = 9,25,000 <= 12 lakh: 0.
+TEST(Rules2026Tax, OldRegimeWithChapterViaDeductions) {
+  const std::string old_regime =
+      ", \"old_regime\": { \"standard_deduction\": 50000, \"slabs\": [ { \"up_to\": 250000, "
+      "\"percent\": 0 }, { \"up_to\": 500000, \"percent\": 5 }, { \"up_to\": 1000000, "
+      "\"percent\": 20 }, { \"up_to\": null, \"percent\": 30 } ], \"rebate_limit\": 500000, "
+      "\"rebate_max\": 12500, \"surcharge\": [ { \"above\": 5000000, \"percent\": 10 }, "
+      "{ \"above\": 10000000, \"percent\": 15 }, { \"above\": 20000000, \"percent\": 25 }, "
+      "{ \"above\": 50000000, \"percent\": 37 } ], \"cess_percent\": 4 } }";
+  std::string json = mini_profile_json();
+  const std::string fy = "{ \"from\": \"2026-04\", \"standard_deduction\": 75000,";
+  const size_t at = json.find(fy);
+  ASSERT_NE(at, std::string::npos);
+  const size_t end = json.find("\"cess_percent\": 4 }", at);
+  json.replace(end, std::string("\"cess_percent\": 4 }").size(), "\"cess_percent\": 4" + old_regime);
+  const Profile profile = test::parse_valid_profile(json);
+  ASSERT_TRUE(profile.income_tax[2].has_old_regime);
+  const MonthRules rules = test::rules_for(profile, "2027-03");
+  EXPECT_EQ(income_tax(rules, 100000, TaxInputs{1, 900000, 0, 0, true, 150000}), 75400);
+  EXPECT_EQ(income_tax(rules, 100000, TaxInputs{1, 900000, 0, 0, true, 450000}), 0);
+  EXPECT_EQ(income_tax(rules, 100000, TaxInputs{1, 900000, 0, 0, true, 449990}), 13000);
+  EXPECT_EQ(income_tax(rules, 100000, TaxInputs{1, 900000, 0, 0, false, 150000}), 0);
+  // A master choosing OLD in a year without old_regime cannot be run: its tax would be wrong.
+  std::vector<std::string> columns = test::all_columns();
+  columns.push_back("tax_regime");
+  EmployeeTable table;
+  CsvLoadOptions options;
+  options.deduction_codes = deduction_codes(profile);
+  ASSERT_TRUE(parse_employees_csv(test::master_csv({Employee(1), Employee(2).set("tax_regime", "OLD")},
+                                                   columns),
+                                  "employees.csv", &table, options)
+                  .ok());
+  MonthRules month;
+  EXPECT_TRUE(resolve_month_rules(profile, test::month_of("2027-03"), table, &month).ok());
+  const Status refused = resolve_month_rules(profile, test::month_of("2026-03"), table, &month);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.message(),
+            "profile: the income_tax entry for the financial year from 2025-04 has no old_regime, "
+            "but 1 rows of the master choose tax_regime OLD (the first on line 2)");
+}
 }  // namespace
 }  // namespace vetan

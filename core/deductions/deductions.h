@@ -17,6 +17,8 @@ struct DeductionInputs {
   Money income_tax_declared;
   Money fy_gross_to_date;
   Money fy_tds_to_date;
+  bool old_regime = false;  // rules §6: tax_regime OLD
+  Money chapter_via_deductions = 0;
 };
 
 // How compute_deductions treats income tax.
@@ -76,9 +78,10 @@ inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
   Money total = 0;
   for (size_t c = layout.gpf; c <= layout.loan; ++c) total += slip[c];
   if (mode == TaxMode::kExact || tax_could_decide(rules, d, gross, gross - total, in.months_left)) {
-    slip[layout.income_tax] =                                                 // rules §6
-        income_tax(rules, gross, in.months_left, d.fy_gross_to_date, d.fy_tds_to_date,
-                   d.income_tax_declared);
+    slip[layout.income_tax] = income_tax(                                      // rules §6
+        rules, gross,
+        TaxInputs{in.months_left, d.fy_gross_to_date, d.fy_tds_to_date, d.income_tax_declared,
+                  d.old_regime, d.chapter_via_deductions});
     total += slip[layout.income_tax];
   }
   slip[layout.total_deductions] = total;

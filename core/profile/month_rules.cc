@@ -54,14 +54,24 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
   for (const SurchargeTier& tier : r.tax->surcharge) {
     r.surcharge_cap.push_back(tax_with_surcharge(*r.tax, tier.above, nullptr));
   }
+  if (r.tax->has_old_regime) {
+    for (const SurchargeTier& tier : r.tax->old_regime.surcharge) {
+      r.old_surcharge_cap.push_back(tax_with_surcharge(r.tax->old_regime, tier.above, nullptr));
+    }
+  }
   // An upper bound of the annual tax rate, in basis points rounded up: the highest slab
-  // rate with the highest surcharge and the cess (TaxMode::kWhenDecisive).
-  BasisPoints slab = 0, surcharge = 0;
-  for (const TaxSlab& t : r.tax->slabs) slab = std::max(slab, t.percent);
-  for (const SurchargeTier& t : r.tax->surcharge) surcharge = std::max(surcharge, t.percent);
-  const Int128 rate = Int128(slab) * (kHundredPercent + surcharge) * (kHundredPercent + r.tax->cess_percent);
-  r.tax_rate_bound = int64_t((rate + Int128(kHundredPercent) * kHundredPercent - 1) /
-                             (Int128(kHundredPercent) * kHundredPercent));
+  // rate with the highest surcharge and the cess, of either regime (TaxMode::kWhenDecisive).
+  auto rate_bound = [](const TaxRegime& regime) {
+    BasisPoints slab = 0, surcharge = 0;
+    for (const TaxSlab& t : regime.slabs) slab = std::max(slab, t.percent);
+    for (const SurchargeTier& t : regime.surcharge) surcharge = std::max(surcharge, t.percent);
+    const Int128 rate =
+        Int128(slab) * (kHundredPercent + surcharge) * (kHundredPercent + regime.cess_percent);
+    return int64_t((rate + Int128(kHundredPercent) * kHundredPercent - 1) /
+                   (Int128(kHundredPercent) * kHundredPercent));
+  };
+  r.tax_rate_bound = rate_bound(*r.tax);
+  if (r.tax->has_old_regime) r.tax_rate_bound = std::max(r.tax_rate_bound, rate_bound(r.tax->old_regime));
 
   const size_t n = levels.size();
   r.level_cells.assign(n, -1);
@@ -139,6 +149,19 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
     }
   }
   *rules = std::move(r);
+  return Status();
+}
+
+Status resolve_month_rules(const Profile& profile, Month month, const EmployeeTable& table,
+                           MonthRules* rules) {
+  MonthRules resolved;
+  if (Status s = resolve_month_rules(profile, month, table.pay_level.dictionary,
+                                     table.exempt_deductions.dictionary, &resolved);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = check_tax_regimes(table, resolved); !s.ok()) return s;
+  *rules = std::move(resolved);
   return Status();
 }
 

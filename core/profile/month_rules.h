@@ -59,6 +59,7 @@ struct MonthRules {
 
   const IncomeTaxYear* tax = nullptr;
   std::vector<Int128> surcharge_cap;  // per surcharge tier: T(above), scaled (rules §6 step 5)
+  std::vector<Int128> old_surcharge_cap;  // the same for the old regime, when the year has one
   BasisPoints tax_rate_bound = 0;  // annual tax <= income * this / 10^4 + rounding (see deductions.h)
 
   size_t levels() const { return level_cells.size(); }
@@ -71,5 +72,13 @@ struct MonthRules {
 // financial year. REQUIRES: `profile` outlives the result.
 Status resolve_month_rules(const Profile& profile, Month month, const Dictionary& levels,
                            const Dictionary& exempt_sets, MonthRules* rules);
+
+struct EmployeeTable;
+
+// Resolves `profile` for `month` against `table`'s dictionaries, and checks what the month's
+// rules need of its rows (rules §6: an OLD tax regime row needs the year's old_regime).
+// What every run, what-if and arrears month uses. REQUIRES: `profile` outlives the result.
+Status resolve_month_rules(const Profile& profile, Month month, const EmployeeTable& table,
+                           MonthRules* rules);
 
 }  // namespace vetan

@@ -21,6 +21,38 @@ std::string at(const std::string& where, size_t i) {
   return where + "[" + std::to_string(i) + "]";
 }
 
+// rules §6: one regime's standard_deduction, slabs, rebate_limit, surcharge and cess_percent
+// (in that order in `f`), at `w`.
+bool read_tax_regime(ProfileReader& r, const std::string& w, std::array<element, 5> f,
+                     TaxRegime* regime) {
+  if (!r.integer(f[0], w + ".standard_deduction", 0, &regime->standard_deduction) ||
+      !r.integer(f[2], w + ".rebate_limit", 0, &regime->rebate_limit)) {
+    return false;
+  }
+  std::vector<std::pair<Money, int64_t>> slabs;
+  if (!r.up_to_bands(f[1], w + ".slabs", "percent", true, &slabs)) return false;
+  for (auto [up_to, pct] : slabs) regime->slabs.push_back(TaxSlab{up_to, pct});
+  simdjson::dom::array tiers;
+  if (!r.list(f[3], w + ".surcharge", false, &tiers)) return false;
+  size_t j = 0;
+  for (element t : tiers) {
+    const std::string wt = at(w + ".surcharge", j);
+    std::vector<element> tf;
+    SurchargeTier tier{};
+    if (!r.object(t, wt, {"above", "percent"}, {}, &tf) ||
+        !r.integer(tf[0], wt + ".above", 0, &tier.above) ||
+        !r.percent(tf[1], wt + ".percent", &tier.percent)) {
+      return false;
+    }
+    if (!regime->surcharge.empty() && tier.above <= regime->surcharge.back().above) {
+      return r.fail(w + ".surcharge must be sorted by above");
+    }
+    regime->surcharge.push_back(tier);
+    ++j;
+  }
+  return r.percent(f[4], w + ".cess_percent", &regime->cess_percent);
+}
+
 bool read_profile(element root, ProfileReader& r, Profile* p) {
   std::vector<element> f;
   std::vector<bool> present;
@@ -279,41 +311,30 @@ bool read_profile(element root, ProfileReader& r, Profile* p) {
   for (element v : a) {
     const std::string w = at("income_tax", i);
     std::vector<element> g;
-    IncomeTaxYear year{};
+    std::vector<bool> present;
+    IncomeTaxYear year;
     year.from = froms[i];
     if (!r.object(v, w,
                   {"from", "standard_deduction", "slabs", "rebate_limit", "surcharge",
                    "cess_percent"},
-                  {}, &g)) {
+                  {"old_regime"}, &g, &present)) {
       return false;
     }
     if (month_number(year.from) != 4) return r.fail(w + ".from must be an April");
-    if (!r.integer(g[1], w + ".standard_deduction", 0, &year.standard_deduction) ||
-        !r.integer(g[3], w + ".rebate_limit", 0, &year.rebate_limit)) {
-      return false;
-    }
-    std::vector<std::pair<Money, int64_t>> slabs;
-    if (!r.up_to_bands(g[2], w + ".slabs", "percent", true, &slabs)) return false;
-    for (auto [up_to, pct] : slabs) year.slabs.push_back(TaxSlab{up_to, pct});
-    simdjson::dom::array tiers;
-    if (!r.list(g[4], w + ".surcharge", false, &tiers)) return false;
-    size_t j = 0;
-    for (element t : tiers) {
-      const std::string wt = at(w + ".surcharge", j);
-      std::vector<element> tf;
-      SurchargeTier tier{};
-      if (!r.object(t, wt, {"above", "percent"}, {}, &tf) ||
-          !r.integer(tf[0], wt + ".above", 0, &tier.above) ||
-          !r.percent(tf[1], wt + ".percent", &tier.percent)) {
+    if (!read_tax_regime(r, w, {g[1], g[2], g[3], g[4], g[5]}, &year)) return false;
+    if (present[6]) {  // rules §6, the old regime (docs/rules.md)
+      const std::string wo = w + ".old_regime";
+      std::vector<element> o;
+      if (!r.object(g[6], wo,
+                    {"standard_deduction", "slabs", "rebate_limit", "rebate_max", "surcharge",
+                     "cess_percent"},
+                    {}, &o) ||
+          !read_tax_regime(r, wo, {o[0], o[1], o[2], o[4], o[5]}, &year.old_regime) ||
+          !r.integer(o[3], wo + ".rebate_max", 0, &year.old_regime.rebate_max)) {
         return false;
       }
-      if (!year.surcharge.empty() && tier.above <= year.surcharge.back().above) {
-        return r.fail(w + ".surcharge must be sorted by above");
-      }
-      year.surcharge.push_back(tier);
-      ++j;
+      year.has_old_regime = true;
     }
-    if (!r.percent(g[5], w + ".cess_percent", &year.cess_percent)) return false;
     p->income_tax.push_back(std::move(year));
     ++i;
   }
@@ -476,6 +497,10 @@ Status validate_profile(const Profile& p) {
     if (month_number(y.from) != 4) return fail("every income_tax from must be an April");
     if (y.slabs.empty() || y.slabs.back().up_to != kNoLimit) {
       return fail("income_tax slabs must end with up_to: null");
+    }
+    if (y.has_old_regime &&
+        (y.old_regime.slabs.empty() || y.old_regime.slabs.back().up_to != kNoLimit)) {
+      return fail("income_tax old_regime slabs must end with up_to: null");
     }
   }
   return Status();

@@ -95,13 +95,26 @@ struct SurchargeTier {
   BasisPoints percent;
 };
 
-struct IncomeTaxYear {
-  Month from;  // an April: the financial year's start
-  Money standard_deduction;
+// rules §6: one tax regime's figures for a financial year.
+struct TaxRegime {
+  Money standard_deduction = 0;
   std::vector<TaxSlab> slabs;
-  Money rebate_limit;
+  Money rebate_limit = 0;
+  // Section 87A. kNoLimit (the new regime's): no tax up to rebate_limit, and above it at most
+  // taxable - rebate_limit (marginal relief). An amount (the old regime's, 12,500): up to
+  // rebate_limit the tax less at most this much, and no rebate above.
+  Money rebate_max = kNoLimit;
   std::vector<SurchargeTier> surcharge;
-  BasisPoints cess_percent;
+  BasisPoints cess_percent = 0;
+};
+
+// A financial year's income tax: the new regime of section 115BAC (the default; its figures
+// are the entry's own) and, when the profile gives them (`old_regime`), the old regime's
+// for rows whose tax_regime is OLD.
+struct IncomeTaxYear : TaxRegime {
+  Month from;  // an April: the financial year's start
+  bool has_old_regime = false;
+  TaxRegime old_regime;
 };
 
 struct Calendar {

@@ -31,8 +31,7 @@ void compute_rows(const EmployeeTable& t, const TableIndex& index, const Project
 Status run_month(const EmployeeTable& table, const TableIndex& index, const Profile& profile,
                  Month month, MonthResult* result, const Projection& projection) {
   MonthResult& out = *result;
-  Status status = resolve_month_rules(profile, month, table.pay_level.dictionary,
-                                      table.exempt_deductions.dictionary, &out.rules);
+  Status status = resolve_month_rules(profile, month, table, &out.rules);
   if (!status.ok()) return status;
   out.layout = PayslipLayout(profile);
   out.rows = table.rows;

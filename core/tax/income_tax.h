@@ -7,21 +7,36 @@
 
 #include "core/common/money.h"
 #include "core/profile/month_rules.h"
+#include "core/common/status.h"
 #include "core/profile/profile.h"
+#include "core/table/employee_table.h"
 
 namespace vetan {
 
 inline constexpr Int128 kTaxScale = Int128(1000000000000LL);
 
-// rules §6 steps 3–5: tax after rebate and marginal relief, plus surcharge with marginal
-// relief, for an annual `taxable` income; scaled by kTaxScale. `caps[i]` must be this
-// function's value at year.surcharge[i].above (resolve_month_rules precomputes them);
-// pass nullptr to compute them recursively.
-Int128 tax_with_surcharge(const IncomeTaxYear& year, Money taxable, const Int128* caps);
+// rules §6 steps 3–5: tax after rebate (and marginal relief in the new regime), plus
+// surcharge with marginal relief, for an annual `taxable` income under `regime`; scaled by
+// kTaxScale. `caps[i]` must be this function's value at regime.surcharge[i].above
+// (resolve_month_rules precomputes them); pass nullptr to compute them recursively.
+Int128 tax_with_surcharge(const TaxRegime& regime, Money taxable, const Int128* caps);
 
-// rules §6 steps 1–9: the month's income_tax deduction, for a row with `months_left`
-// months of pay left in the FY (R = min(13 - k, S), at least 1).
-Money income_tax(const MonthRules& rules, Money gross, int32_t months_left,
-                 Money fy_gross_to_date, Money fy_tds_to_date, Money income_tax_declared);
+// What rules §6 reads of a row beyond its gross.
+struct TaxInputs {
+  int32_t months_left;  // R = min(13 - k, S), at least 1
+  Money fy_gross_to_date;
+  Money fy_tds_to_date;
+  Money income_tax_declared;
+  bool old_regime;  // tax_regime OLD: the FY's old_regime (REQUIRES: the year has one)
+  Money chapter_via_deductions;  // old regime only: deducted from the taxable income
+};
+
+// rules §6 steps 1–9: the month's income_tax deduction.
+Money income_tax(const MonthRules& rules, Money gross, const TaxInputs& in);
+
+// rules §6: fails (a profile error, the run cannot start) when a readable row of `table`
+// chooses tax_regime OLD and the month's income-tax year gives no old_regime: its tax would
+// otherwise be silently wrong. The message names the financial year and the first such line.
+Status check_tax_regimes(const EmployeeTable& table, const MonthRules& rules);
 
 }  // namespace vetan

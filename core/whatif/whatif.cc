@@ -123,8 +123,7 @@ bool shares_start(const MonthStart& start, const MonthRules& rules) {
 
 Status month_start(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
                    Month month, const Projection& projection, MonthStart* out) {
-  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary,
-                                     t.exempt_deductions.dictionary, &out->rules);
+  if (Status s = resolve_month_rules(profile, month, t, &out->rules);
       !s.ok()) {
     return s;
   }
@@ -330,8 +329,7 @@ Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Pro
       task.variant = sc.increments;
       task.grouping = groupings[sc.group_by].get();
       task.layout = PayslipLayout(sc.profile);
-      Status st = resolve_month_rules(sc.profile, m, table.pay_level.dictionary,
-                                   table.exempt_deductions.dictionary, &task.rules);
+      Status st = resolve_month_rules(sc.profile, m, table, &task.rules);
       if (!st.ok()) return st;
       task.start = &start[task.variant];
       if (!shares_start(start[task.variant], task.rules)) {
