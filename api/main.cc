@@ -22,13 +22,14 @@ const char kUsage[] =
     "commands:\n"
     "  run        compute a month: payslips, bills, mismatch report, stopped list\n"
     "  generate   write a realistic synthetic employee master (CSV)\n"
-    "  whatif     cost pay revisions month by month against the baseline (whatif.md)\n"
-    "  arrears    arrears per employee and bill between two profiles (whatif.md)\n"
+    "  whatif     cost pay revisions month by month against the baseline (docs/whatif.md)\n"
+    "  arrears    arrears per employee and bill between two profiles (docs/whatif.md)\n"
     "  profile    show what a profile puts in force for a month, or check a profile\n"
     "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
     "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
-    "Run 'vetan <command> --help' for a command's flags.\n"
+    "Run 'vetan <command> --help' for a command's flags. Documentation: docs/README.md\n"
+    "(the master's columns, the files written, mismatch reasons, profiles, the rules).\n"
     "Exit codes: 0 done, 1 failed while running, 2 refused (bad input; one line on stderr).\n";
 
 }  // namespace

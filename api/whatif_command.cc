@@ -32,10 +32,10 @@ const char kWhatIfHelp[] =
     "(totals, and how gross pay changes in the last month: employees who gain, lose or stay\n"
     "level, 10th/50th/90th percentiles). Files: docs/outputs.md.\n"
     "\n"
-    "  --profile    the baseline profile (profile.md)\n"
-    "  --employees  the employee master (formats.md), describing the month --as-of\n"
+    "  --profile    the baseline profile (docs/profile.md)\n"
+    "  --employees  the employee master (docs/input.md), describing the month --as-of\n"
     "  --as-of      the month the master describes\n"
-    "  --scenario   a scenario (whatif.md), or a JSON list of scenarios; may be repeated.\n"
+    "  --scenario   a scenario (docs/whatif.md), or a JSON list of scenarios; may be repeated.\n"
     "               With one scenario DIR holds its files; with several, DIR/scenario-NN/\n"
     "               holds each one's and DIR/scenarios.csv compares their totals. The\n"
     "               master is read once and each month's baseline computed once for all.\n"
@@ -44,7 +44,8 @@ const char kWhatIfHelp[] =
     "  --quiet      print no summary\n"
     "\n"
     "Exit 0 when done; exit 2 with one line on stderr when it cannot start (a file\n"
-    "unreadable, a profile or scenario invalid, a header lacking a required column).\n";
+    "unreadable, a profile or scenario invalid, a header lacking a required column).\n"
+    "Documentation: docs/whatif.md (scenarios, projection), docs/outputs.md (files).\n";
 
 const char kArrearsHelp[] =
     "usage: vetan arrears --profile OLD.json --revised NEW.json --employees EMPLOYEES.csv\n"
@@ -57,13 +58,14 @@ const char kArrearsHelp[] =
     "\n"
     "  --profile    the profile that was applied\n"
     "  --revised    the revised profile (same allowances)\n"
-    "  --employees  the employee master (formats.md) of the month --from\n"
+    "  --employees  the employee master (docs/input.md) of the month --from\n"
     "  --from, --to the period, inclusive\n"
     "  --out        the output folder (created if needed)\n"
     "  --threads    worker threads (default: all cores); results never depend on it\n"
     "  --quiet      print no summary\n"
     "\n"
-    "Exit 0 when done; exit 2 with one line on stderr when it cannot start.\n";
+    "Exit 0 when done; exit 2 with one line on stderr when it cannot start.\n"
+    "Documentation: docs/whatif.md (arrears), docs/outputs.md (files).\n";
 
 void append_number(std::string* out, int64_t value) { out->append(std::to_string(value)); }
 
