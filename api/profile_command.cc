@@ -143,12 +143,12 @@ std::string level_table(const LevelTable& table, const PayMatrix& matrix) {
   return out;
 }
 
-// Amount slabs (profile.md up_to bands): "up to 15,000: ₹0; above: ₹200".
-std::string slabs(const std::vector<GrossBand>& bands) {
+// Amount slabs (profile.md up_to bands): "up to ₹15,000: ₹0; above: ₹200".
+std::string slabs(const std::vector<AmountBand>& bands) {
   std::string out;
-  for (const GrossBand& b : bands) {
+  for (const AmountBand& b : bands) {
     out += out.empty() ? "" : "; ";
-    out += (b.up_to == kNoLimit ? std::string("above") : "up to " + rupees(b.up_to)) + ": ₹" +
+    out += (b.up_to == kNoLimit ? std::string("above") : "up to ₹" + rupees(b.up_to)) + ": ₹" +
            rupees(b.amount);
   }
   return out;
@@ -200,7 +200,7 @@ std::string payable_months(const Profile& p) {
   Month open = -1;
   for (Month m = first; m <= last + 1; ++m) {
     MonthRules rules;
-    const bool ok = m <= last && resolve_month_rules(p, m, Dictionary(), &rules).ok();
+    const bool ok = m <= last && resolve_month_rules(p, m, Dictionary(), Dictionary(), &rules).ok();
     if (ok && open < 0) open = m;
     if (!ok && open >= 0) {
       out += (out.empty() ? "" : ", ") + format_month(open) + ".." + format_month(m - 1);
@@ -217,7 +217,7 @@ int check(const Arguments& args) {
   const Profile& p = request.profile;
   if (request.has_month) {
     MonthRules rules;
-    if (Status s = resolve_month_rules(p, request.month, Dictionary(), &rules); !s.ok()) {
+    if (Status s = resolve_month_rules(p, request.month, Dictionary(), Dictionary(), &rules); !s.ok()) {
       return refuse("check", request.path + ": " + s.message());
     }
   }
@@ -243,7 +243,7 @@ int show(const Arguments& args) {
     for (const std::string& level : p.pay_matrix[size_t(matrix_index)].levels) levels.add(level);
   }
   MonthRules rules;
-  if (Status s = resolve_month_rules(p, month, levels, &rules); !s.ok()) {
+  if (Status s = resolve_month_rules(p, month, levels, Dictionary(), &rules); !s.ok()) {
     return refuse("show", request.path + ": " + s.message());
   }
   const PayMatrix& matrix = p.pay_matrix[size_t(matrix_index)];
@@ -287,14 +287,20 @@ int show(const Arguments& args) {
 
   std::printf("allowances   %s\n", p.allowances.empty() ? "none" : "(payslip order; full-month amounts by allowance class)");
   for (const Allowance& a : p.allowances) {
-    std::printf("  %s%s\n", a.code.c_str(),
-                a.da_applies ? (" (DA applies: " + percent(rules.da) + " on the amount)").c_str() : "");
+    std::string head = a.code;
+    if (a.da_applies) head += " (DA applies: " + percent(rules.da) + " on the amount)";
+    if (!a.when_exempt_from.empty()) {
+      head += " (only to rows whose exempt_deductions holds " + a.when_exempt_from + ")";
+    }
+    print_wrapped(head, "  ", "    ");
     for (const AllowanceBand& b : a.bands) {
       ClassAmounts with_da = b.amount;
       if (a.da_applies) {
         for (Money& x : with_da) x += rnd_percent(x, rules.da);
       }
-      print_wrapped(level_runs(b.levels, matrix) + ": " + by_class(b.amount) +
+      print_wrapped(level_runs(b.levels, matrix) +
+                        (b.min_basic > 0 ? " from a basic of ₹" + rupees(b.min_basic) : "") + ": " +
+                        by_class(b.amount) +
                         (a.da_applies ? "; with DA " + by_class(with_da) : ""),
                     "    ", "      ");
     }
@@ -302,21 +308,54 @@ int show(const Arguments& args) {
 
   std::printf("deductions   %s\n", p.deductions.empty() ? "none" : "(payslip order)");
   for (const Deduction& d : p.deductions) {
-    if (d.by_gross) {
-      print_wrapped(d.code + " by paid gross: " + slabs(d.bands), "  ", "    ");
-    } else {
-      print_wrapped(d.code + " by level: " + level_table(d.by_level, matrix), "  ", "    ");
+    switch (d.basis) {
+      case DeductionBasis::kByLevel:
+        print_wrapped(d.code + " by level: " + level_table(d.by_level, matrix), "  ", "    ");
+        break;
+      case DeductionBasis::kByGross:
+        print_wrapped(d.code + " by paid gross: " + slabs(d.bands), "  ", "    ");
+        break;
+      case DeductionBasis::kByBasic:
+        print_wrapped(d.code + " by full-month matrix basic: " + slabs(d.bands), "  ", "    ");
+        break;
     }
   }
-
-  if (p.gpf_minimum_by_level) {
-    print_wrapped("minimum subscription by level: " + level_table(p.gpf_minimum_table, matrix),
-                  "GPF          ", "             ");
-  } else {
-    std::printf("GPF          minimum subscription %s of basic, rounded up to a rupee\n",
-                percent(p.gpf_minimum_percent).c_str());
+  if (!p.deductions.empty()) {
+    std::printf("             (none for a row whose exempt_deductions names the code)\n");
   }
-  std::printf("             at most the full-month basic; none while suspended\n");
+
+  const std::string basis = " (on gpf_basis_pay when given, else the basic)";
+  switch (p.gpf_minimum_rule) {
+    case GpfMinimumRule::kPercentOfBasic:
+      print_wrapped("minimum subscription " + percent(p.gpf_minimum_percent) +
+                        " of pay, rounded up to a rupee" + basis,
+                    "GPF          ", "             ");
+      break;
+    case GpfMinimumRule::kByLevel:
+      print_wrapped("minimum subscription by level: " + level_table(p.gpf_minimum_table, matrix),
+                    "GPF          ", "             ");
+      break;
+    case GpfMinimumRule::kByBasic:
+      print_wrapped("minimum subscription by pay" + basis + ": " + slabs(p.gpf_minimum_bands),
+                    "GPF          ", "             ");
+      break;
+  }
+  print_wrapped(std::string("at most the full-month basic; none while suspended") +
+                    (p.gpf_no_subscription_last_months > 0
+                         ? ", nor in the last " + std::to_string(p.gpf_no_subscription_last_months) +
+                               " months of service"
+                         : ""),
+                "             ", "             ");
+  const int interest = in_force(p.gpf_interest, month);
+  if (interest >= 0) {
+    print_wrapped("interest " + percent(p.gpf_interest[size_t(interest)].percent) +
+                      " a year (rate from " + format_month(p.gpf_interest[size_t(interest)].from) +
+                      "); a month's subscription is credited " +
+                      (p.gpf_salary_credited_next_month ? "the next month" : "the same month"),
+                  "             ", "             ");
+  } else {
+    std::printf("             no interest rate in force (vetan gpf refuses the month)\n");
+  }
   std::printf("NPS          employee %s, employer %s of paid basic + NPA + DA\n",
               percent(p.nps_employee_percent).c_str(), percent(p.nps_employer_percent).c_str());
   print_wrapped("with government quarters, by level: " +

@@ -68,8 +68,12 @@ def refused(binary, args, must_name, label):
 
 def main():
     binary, source = sys.argv[1], sys.argv[2]
+    # The shipped profiles, the documentation's example, and the conformance cases of the
+    # rules of 2026-12-02 (allowance floors, when_exempt_from, by_basic, GPF keys).
     profiles = sorted(glob.glob(os.path.join(source, "profiles", "*.json")) +
-                      glob.glob(os.path.join(source, "docs", "examples", "*profile*.json")))
+                      glob.glob(os.path.join(source, "docs", "examples", "*profile*.json")) +
+                      glob.glob(os.path.join(source, "tests", "conformance-kit", "cases-pending", "*",
+                                             "profile.json")))
     check(len(profiles) >= 2, f"profiles found: {profiles}")
     for path in profiles:
         code, out, err = vetan(binary, "profile", "check", path)
@@ -99,8 +103,35 @@ def main():
                   f"show {path} {month}: HRA tier {tier}")
             for a in p["allowances"]:
                 check(f"\n  {a['code']}" in out, f"show {path} {month}: allowance {a['code']}")
+            flat = " ".join(out.split())  # wrapped lines joined
+            for a in p["allowances"]:
+                for b in a["bands"]:
+                    if b.get("min_basic"):
+                        check(f"from a basic of ₹{rupees(b['min_basic'])}:" in flat,
+                              f"show {path} {month}: {a['code']} band from {b['min_basic']}")
+                if a.get("when_exempt_from"):
+                    check(f"{a['code']} (only to rows whose exempt_deductions holds "
+                          f"{a['when_exempt_from']})" in flat, f"show {path} {month}: {a['code']} exempt")
             for d in p["deductions"]:
-                check(f"\n  {d['code']} by " in out, f"show {path} {month}: deduction {d['code']}")
+                kind = ("by level" if "by_level" in d else "by paid gross" if "by_gross" in d
+                        else "by full-month matrix basic")
+                check(f"\n  {d['code']} {kind}: " in out, f"show {path} {month}: deduction {d['code']}")
+                for band in d.get("by_gross", d.get("by_basic", [])):
+                    text = (f"up to ₹{rupees(band['up_to'])}: ₹{rupees(band['amount'])}"
+                            if band["up_to"] is not None else f"above: ₹{rupees(band['amount'])}")
+                    check(text in flat, f"show {path} {month}: {d['code']} band {band}")
+            gpf = p.get("gpf", {})
+            if gpf.get("no_subscription_last_months"):
+                check(f"nor in the last {gpf['no_subscription_last_months']} months of service" in flat,
+                      f"show {path} {month}: GPF last months")
+            rate = in_force(gpf.get("interest", []), month)
+            if rate:
+                check(f"interest {pct(rate['percent'])} a year (rate from {rate['from']})" in flat,
+                      f"show {path} {month}: GPF interest {rate}")
+            for band in gpf.get("minimum_by_basic", []):
+                text = (f"up to ₹{rupees(band['up_to'])}: ₹{rupees(band['amount'])}"
+                        if band["up_to"] is not None else f"above: ₹{rupees(band['amount'])}")
+                check(text in flat, f"show {path} {month}: GPF minimum band {band}")
             check(f"employee {pct(p['nps']['employee_percent'])}, employer "
                   f"{pct(p['nps']['employer_percent'])}" in out, f"show {path} {month}: NPS")
             fy = int(month[:4]) - (1 if month[5:] < "04" else 0)
