@@ -143,7 +143,7 @@ def main():
                                   ["line 1, column 12", "separated by ';'", "comma"]),
                 "tabs.csv": (text.replace(",", "\t").encode(), ["line 1", "separated by tabs"]),
                 "upper.csv": (text.replace(text.split("\n")[0], text.split("\n")[0].upper(), 1).encode(),
-                              ["employee_id"]),
+                              ["'EMPLOYEE_ID'", "did you mean 'employee_id'?"]),
             }
             scen = os.path.join(tmp, "scenario.json")
             with open(scen, "w", encoding="utf-8") as f:

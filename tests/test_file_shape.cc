@@ -199,14 +199,16 @@ TEST(FileShape, CommasInsideQuotesAndStraySemicolonsAreNotSeparators) {
 }
 
 TEST(FileShape, UpperCaseHeaderIsNamed) {
-  // An upper-case header (the loader's header check): the message names the column.
+  // An upper-case header (the loader's near-miss check, formats.md): the message names the
+  // column as written and the one meant.
   std::string data = sample();
   const size_t end = data.find('\n');
   for (size_t i = 0; i < end; ++i) data[i] = char(std::toupper(static_cast<unsigned char>(data[i])));
   EmployeeTable table;
   const Status s = parse_employees_csv(data, kName, &table);
   ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), AllOf(StartsWith("employees.csv"), HasSubstr("employee_id")));
+  EXPECT_THAT(s.message(), AllOf(StartsWith("employees.csv"), HasSubstr("'EMPLOYEE_ID'"),
+                                 HasSubstr("did you mean 'employee_id'?")));
 }
 
 }  // namespace
