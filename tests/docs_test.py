@@ -19,17 +19,10 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
-FAILURES = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what)
+from cli_support import check, finish, vetan
 
 
 def read(path):
@@ -52,11 +45,6 @@ def in_code(markdown, word):
     prose = re.sub(r"```.*?```", "", markdown, flags=re.S)  # fenced blocks are not spans
     return any(re.search(r"\b" + re.escape(word) + r"\b", span)
                for span in re.findall(r"`([^`]+)`", prose))
-
-
-def vetan(binary, *args):
-    p = subprocess.run([binary, *args], capture_output=True, timeout=120)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
 def check_links(source):
@@ -194,8 +182,7 @@ def main():
     check_in_step(source)
     check_examples(binary, source)
     check_help(binary)
-    print("FAILED" if FAILURES else "all checks hold")
-    return 1 if FAILURES else 0
+    return finish("all checks hold")
 
 
 if __name__ == "__main__":

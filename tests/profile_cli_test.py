@@ -9,22 +9,10 @@ usage: profile_cli_test.py VETAN SOURCE_DIR      (exit 0 when every case holds)
 import glob
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
-FAILURES = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what)
-
-
-def vetan(binary, *args):
-    p = subprocess.run([binary, *args], capture_output=True, timeout=60)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+from cli_support import check, finish, vetan
 
 
 def in_force(entries, month):
@@ -199,8 +187,7 @@ def main():
         check(code == 0 and "profile show" in out and "docs/" in out, "profile --help")
         code, out, _ = vetan(binary, "--help")
         check(code == 0 and "profile" in out, "vetan --help lists profile")
-    print("FAILED" if FAILURES else "all cases hold")
-    return 1 if FAILURES else 0
+    return finish("all cases hold")
 
 
 if __name__ == "__main__":

@@ -8,22 +8,10 @@ usage: whatif_cli_test.py VETAN DATA_DIR      (exit 0 when every case holds)
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
-FAILURES = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what)
-
-
-def vetan(binary, *args):
-    p = subprocess.run([binary, *args], capture_output=True, timeout=300)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+from cli_support import check, finish, vetan
 
 
 def scenario(tmp, file_name, **fields):
@@ -128,8 +116,7 @@ def main():
         check(code == 0 and "--scenario" in stdout, "whatif --help")
         code, stdout, _ = vetan(binary, "arrears", "--help")
         check(code == 0 and "--revised" in stdout, "arrears --help")
-    print("FAILED" if FAILURES else "all cases hold")
-    return 1 if FAILURES else 0
+    return finish("all cases hold")
 
 
 if __name__ == "__main__":
