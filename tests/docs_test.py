@@ -12,7 +12,10 @@
   example is valid;
 - every command's --help points at docs/ and at nothing outside the repository.
 
-usage: docs_test.py VETAN SOURCE_DIR      (exit 0 when every check holds)
+- when the project's normative spec is at hand (SPEC_DIR), every column, section, reason,
+  profile key and scenario change it names is in docs/ too.
+
+usage: docs_test.py VETAN SOURCE_DIR [SPEC_DIR]      (exit 0 when every check holds)
 """
 import csv
 import glob
@@ -116,6 +119,30 @@ def check_in_step(source):
             check(in_code(outputs, column), f"docs/outputs.md does not document column {column!r}")
 
 
+def check_spec(spec):
+    """The project's normative spec, when this checkout has it beside (VETAN_SHARED_DIR/spec):
+    every column, reason, section, profile key and scenario change it names is in docs/."""
+    docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs")
+    page = lambda name: read(os.path.join(docs, name))
+    formats = read(os.path.join(spec, "formats.md"))
+    for c in re.findall(r"^\| `(\w+)` \| (?:yes|no) \|", formats, re.M):
+        check(f"| `{c}` |" in page("input.md"), f"spec formats.md column {c!r} is not in docs/input.md")
+    rules = read(os.path.join(spec, "rules.md"))
+    for number in re.findall(r"^#+ (\d+(?:\.\d+)?)[. ]", rules, re.M):
+        check(re.search(r"^#+ " + re.escape(number) + r"[. ]", page("rules.md"), re.M) is not None,
+              f"spec rules.md section {number} is not a section of docs/rules.md")
+    for code in set(re.findall(r"`([A-Z]+(?:_[A-Z]+)+)`", rules)):
+        check(f"`{code}`" in page("rules.md") or code in page("rules.md"),
+              f"spec rules.md names {code}, docs/rules.md does not")
+    profile = read(os.path.join(spec, "profile.md"))
+    for key in set(re.findall(r'"(\w+)":', profile)):
+        if not key.startswith(("L", "X", "Y", "Z")) or len(key) > 3:
+            check(in_code(page("profile.md"), key), f"spec profile.md key {key!r} is not in docs/profile.md")
+    whatif = read(os.path.join(spec, "whatif.md"))
+    for key in set(re.findall(r'\{ "(\w+)":', whatif)):
+        check(in_code(page("whatif.md"), key), f"spec whatif.md change {key!r} is not in docs/whatif.md")
+
+
 def check_examples(binary, source):
     examples = os.path.join(source, "docs", "examples")
     profile = os.path.join(examples, "profile.json")
@@ -178,6 +205,11 @@ def check_help(binary):
 
 def main():
     binary, source = sys.argv[1], sys.argv[2]
+    spec = sys.argv[3] if len(sys.argv) > 3 else ""
+    if spec and os.path.exists(os.path.join(spec, "rules.md")):
+        check_spec(spec)
+    else:
+        print("the normative spec is not beside this checkout: docs are checked against the sources only")
     check_links(source)
     check_in_step(source)
     check_examples(binary, source)
