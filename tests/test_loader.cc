@@ -17,6 +17,8 @@ using test::master_record;
 using ::testing::HasSubstr;
 
 const std::string kName = "employees.csv";
+// The flags of formats.md's boolean columns.
+constexpr uint8_t kBooleanFlags = kGovtQuarters | kNpaEligible | kStopPayment;
 
 EmployeeTable load(std::string_view csv, const CsvLoadOptions& options = {}) {
   EmployeeTable table;
@@ -82,7 +84,7 @@ TEST(LoaderFormats, ReadsEveryColumn) {
   EXPECT_EQ(t.gpf_subscription[0], 2500);
   EXPECT_EQ(t.pran[0], "");
   EXPECT_EQ(t.hra_class[0], uint8_t(HraClass::kZ));
-  EXPECT_EQ(t.flags[0], uint8_t(kNpaEligible));
+  EXPECT_EQ(t.flags[0] & kBooleanFlags, uint8_t(kNpaEligible));
   EXPECT_EQ(t.special_pay[0], 500);
   EXPECT_EQ(t.lwp_days[0], 2);
   EXPECT_EQ(t.loan_installment[0], 1000);
@@ -225,9 +227,9 @@ TEST(LoaderFormats, EnumerationsPanAndIfscAreCaseInsensitive) {
   EXPECT_EQ(t.fund_type[0], uint8_t(FundType::kCa));
   EXPECT_EQ(t.pan[0], "ABCDE1234F");
   EXPECT_EQ(t.ifsc[0], "SBIN0ABC123");
-  EXPECT_EQ(t.flags[0], uint8_t(kGovtQuarters | kNpaEligible));
+  EXPECT_EQ(t.flags[0] & kBooleanFlags, uint8_t(kGovtQuarters | kNpaEligible));
   EXPECT_EQ(t.status[1], uint8_t(EmploymentStatus::kVrs));
-  EXPECT_EQ(t.flags[1], uint8_t(kGovtQuarters | kStopPayment));
+  EXPECT_EQ(t.flags[1] & kBooleanFlags, uint8_t(kGovtQuarters | kStopPayment));
 }
 
 // formats.md: pan and ifsc are upper-cased on reading, as the oracle does (Python's
@@ -268,7 +270,7 @@ TEST(LoaderFormats, EmptyOptionalFieldsTakeTheirDefaults) {
   EXPECT_EQ(t.date_of_retirement[0], kNoDate);
   EXPECT_EQ(t.fund_type[0], uint8_t(FundType::kSf));
   EXPECT_EQ(t.gpf_subscription[0], 0);
-  EXPECT_EQ(t.flags[0], 0);
+  EXPECT_EQ(t.flags[0] & kBooleanFlags, 0);
   EXPECT_EQ(t.lwp_days[0], 0);
   EXPECT_EQ(t.bank_account[0], "");  // empty: a mismatch later, not an unreadable row
 }
@@ -685,5 +687,64 @@ TEST(TableDictionaryCodes, WidenPastSixteenBits) {
   for (size_t i = 0; i < 70000; ++i) ASSERT_EQ(pushed[i], value(i % 69000)) << i;
 }
 
+// Narrow integer columns keep every value exactly: what does not fit the narrow type (or
+// is not a multiple of the scale) goes to the side list.
+TEST(LoaderColumns, PackedIntegersRoundTripEveryEdgeValue) {
+  const std::vector<int64_t> values = {0,      1,       99,      100,     150,   254,
+                                       255,    256,     6553400, 6553500, 65535, 6553600,
+                                       4294967294LL, 4294967295LL, 999999999999LL};
+  SmallIntColumn small;
+  HundredsColumn hundreds;
+  IntColumn wide;
+  for (int64_t v : values) {
+    small.push_back(v);
+    hundreds.push_back(v);
+    wide.push_back(v);
+  }
+  HundredsColumn joined;
+  joined.append(hundreds);
+  joined.append(hundreds);
+  for (size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(small[i], values[i]) << i;
+    EXPECT_EQ(hundreds[i], values[i]) << i;
+    EXPECT_EQ(wide[i], values[i]) << i;
+    EXPECT_EQ(joined[i + values.size()], values[i]) << i;
+  }
+  // Matrix amounts take two bytes a row (no side list) when they are multiples of 100.
+  HundredsColumn matrix;
+  for (int64_t v = 0; v < 100000; v += 100) matrix.push_back(v * 20);
+  EXPECT_LE(matrix.memory_bytes(), 1000 * sizeof(uint16_t) + 64);
+}
+
+// The columns of the repository's formats (docs/): tax_regime (NEW/OLD), the Chapter VI-A
+// deductions, increment_month (07/01); allowance_class and gpf_basis_pay in the flags.
+TEST(LoaderColumns, RegimeIncrementMonthAndAllowanceClassFlags) {
+  std::vector<std::string> columns = test::all_columns();
+  columns.insert(columns.end(), {"tax_regime", "chapter_via_deductions", "increment_month"});
+  const EmployeeTable t = load(master_csv(
+      {Employee(1).set("allowance_class", "x").set("tax_regime", "old")
+           .set("chapter_via_deductions", "150000").set("increment_month", "01"),
+       Employee(2),
+       Employee(3).set("hra_class", "Y").set("gpf_basis_pay", "0").set("tax_regime", "NEW")
+           .set("increment_month", "07"),
+       Employee(4).set("tax_regime", "OLDER").set("increment_month", "1")},
+      columns));
+  ASSERT_EQ(t.rows, 4u);
+  EXPECT_EQ(allowance_class_of(t.flags[0]), int(HraClass::kX));
+  EXPECT_EQ(allowance_class_of(t.flags[1]), int(HraClass::kZ));  // hra_class when empty
+  EXPECT_EQ(allowance_class_of(t.flags[2]), int(HraClass::kY));
+  EXPECT_TRUE(t.flags[0] & kOldTaxRegime);
+  EXPECT_TRUE(t.flags[0] & kJanuaryIncrement);
+  EXPECT_EQ(t.chapter_via_deductions[0], 150000);
+  EXPECT_FALSE(t.flags[1] & (kOldTaxRegime | kJanuaryIncrement | kGpfBasisGiven));
+  EXPECT_EQ(t.chapter_via_deductions[1], 0);
+  EXPECT_FALSE(t.flags[2] & (kOldTaxRegime | kJanuaryIncrement));
+  EXPECT_TRUE(t.flags[2] & kGpfBasisGiven);  // given as 0: the GPF minimum is on 0
+  EXPECT_EQ(t.gpf_basis_of(2, 53600), 0);
+  EXPECT_EQ(t.gpf_basis_of(1, 53600), 53600);
+  EXPECT_FALSE(t.is_readable(3));
+  EXPECT_EQ(problem_of(t, 3),
+            "tax_regime: 'OLDER' is not one of NEW/OLD; increment_month: '1' is not one of 07/01");
+}
 }  // namespace
 }  // namespace vetan

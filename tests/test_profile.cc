@@ -33,7 +33,8 @@ TEST(ProfileFormat, ValidProfilesParse) {
   EXPECT_EQ(p.deductions[2].bands.back().up_to, kNoLimit);
   EXPECT_EQ(p.income_tax[0].slabs.back().up_to, kNoLimit);
   // The project's own profiles are valid too.
-  for (const char* name : {"central-7cpc.json", "rajasthan.json"}) {
+  for (const char* name :
+       {"central-7cpc.json", "rajasthan.json", "jammu-kashmir.json", "haryana.json"}) {
     const std::string path = test::source_dir() + "/profiles/" + name;
     if (!std::filesystem::exists(path)) continue;
     const Status s = profile_status(test::read_text(path));

@@ -161,6 +161,9 @@ Employee::Employee(int n) {
              {"allowance_class", ""},
              {"gpf_basis_pay", ""},
              {"exempt_deductions", ""},
+             {"tax_regime", ""},  // not in all_columns(): name them to write them
+             {"chapter_via_deductions", ""},
+             {"increment_month", ""},
              {"bank_account", account},
              {"ifsc", "SBIN0001234"},
              {"pan", "ABCDE1234F"}};
@@ -533,6 +536,7 @@ void expect_tables_equal(const EmployeeTable& a, const EmployeeTable& b) {
   dict(a.budget_head, b.budget_head, "budget_head");
   dict(a.pay_level, b.pay_level, "pay_level");
   dict(a.stop_reason, b.stop_reason, "stop_reason");
+  dict(a.exempt_deductions, b.exempt_deductions, "exempt_deductions");
   auto numbers = [&](const auto& x, const auto& y, const char* name) {
     ASSERT_EQ(x.size(), a.rows) << name;
     ASSERT_EQ(y.size(), b.rows) << name;
@@ -548,6 +552,8 @@ void expect_tables_equal(const EmployeeTable& a, const EmployeeTable& b) {
   numbers(a.income_tax_declared, b.income_tax_declared, "income_tax_declared");
   numbers(a.fy_gross_to_date, b.fy_gross_to_date, "fy_gross_to_date");
   numbers(a.fy_tds_to_date, b.fy_tds_to_date, "fy_tds_to_date");
+  numbers(a.gpf_basis_pay, b.gpf_basis_pay, "gpf_basis_pay");
+  numbers(a.chapter_via_deductions, b.chapter_via_deductions, "chapter_via_deductions");
 }
 
 }  // namespace vetan::test

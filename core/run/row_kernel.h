@@ -111,7 +111,7 @@ inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
   PayInputs in;
   in.level = t.pay_level.codes[r];
   in.cls = t.hra_class[r];
-  in.allowance_cls = t.allowance_class[r];
+  in.allowance_cls = allowance_class_of(t.flags[r]);
   in.matrix_basic = rules.level_matrix[in.level][row.cell - 1];
   in.suspended = EmploymentStatus(t.status[r]) == EmploymentStatus::kSuspended;
   in.npa_eligible = (t.flags[r] & kNpaEligible) != 0;

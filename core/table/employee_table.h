@@ -34,12 +34,20 @@ enum class HraClass : uint8_t { kX, kY, kZ };
 
 inline constexpr int kHraClasses = 3;
 
-// Bits of EmployeeTable::flags (the boolean columns of formats.md).
+// Bits of EmployeeTable::flags: the boolean columns of formats.md, what two-valued columns
+// say, and the allowance class (two bits).
 enum RowFlag : uint8_t {
   kGovtQuarters = 1 << 0,
   kNpaEligible = 1 << 1,
   kStopPayment = 1 << 2,
+  kGpfBasisGiven = 1 << 3,     // gpf_basis_pay is given (rules §5.1)
+  kOldTaxRegime = 1 << 4,      // tax_regime OLD (rules §6)
+  kJanuaryIncrement = 1 << 5,  // increment_month 01 (else July)
 };
+inline constexpr int kAllowanceClassShift = 6;  // flags bits 6-7: the allowance class
+
+// The row's HraClass for allowances (rules §4): allowance_class, or hra_class when empty.
+inline int allowance_class_of(uint8_t flags) { return flags >> kAllowanceClassShift; }
 
 // Why a row could not be read: one text naming every offending column.
 struct RowProblem {
@@ -69,8 +77,7 @@ struct EmployeeTable {
   std::vector<uint8_t> fund_type;       // FundType
   std::vector<uint8_t> pension_scheme;  // PensionScheme
   std::vector<uint8_t> hra_class;       // HraClass
-  std::vector<uint8_t> allowance_class; // HraClass for allowances (rules §4); hra_class when not given
-  std::vector<uint8_t> flags;           // RowFlag bits
+  std::vector<uint8_t> flags;           // RowFlag bits and the allowance class
   std::vector<uint8_t> lwp_days;        // 0..31
 
   DictColumn treasury_code;
@@ -85,8 +92,8 @@ struct EmployeeTable {
   // codes it was told are the profile's (CsvLoadOptions::deduction_codes).
   DictColumn exempt_deductions;
 
-  IntColumn pay_cell;
-  IntColumn basic_pay;
+  SmallIntColumn pay_cell;
+  HundredsColumn basic_pay;
   IntColumn gpf_subscription;
   IntColumn special_pay;
   IntColumn loan_installment;
@@ -94,9 +101,11 @@ struct EmployeeTable {
   IntColumn income_tax_declared;
   IntColumn fy_gross_to_date;
   IntColumn fy_tds_to_date;
-  // rules §5.1: gpf_basis_pay + 1, or 0 when the row does not give it (read it with
+  // rules §5.1: gpf_basis_pay when the kGpfBasisGiven flag is set, else 0 (read it with
   // gpf_basis_of()).
-  IntColumn gpf_basis_pay;
+  HundredsColumn gpf_basis_pay;
+  // rules §6 (old regime): the Chapter VI-A deductions the DDO accepted for the year.
+  HundredsColumn chapter_via_deductions;
 
   // Joins `parts` (emptied on the way) into *table in order, so that chunks loaded in
   // parallel become one table in file order; column by column, releasing each part's
@@ -117,8 +126,7 @@ struct EmployeeTable {
   // rules §5.1 E: the row's gpf_basis_pay when given, else `basic` (the full-month,
   // unsuspended matrix basic).
   Money gpf_basis_of(size_t row, Money basic) const {
-    const int64_t stored = gpf_basis_pay[row];
-    return stored != 0 ? stored - 1 : basic;
+    return (flags[row] & kGpfBasisGiven) ? gpf_basis_pay[row] : basic;
   }
 };
 

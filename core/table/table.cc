@@ -96,13 +96,15 @@ void join_column(std::vector<EmployeeTable>* parts, StringColumn EmployeeTable::
   }
 }
 
-void join_column(std::vector<EmployeeTable>* parts, IntColumn EmployeeTable::*member,
-                 EmployeeTable* out, size_t rows) {
-  IntColumn& to = out->*member;
+template <typename Narrow, int64_t kScale>
+void join_column(std::vector<EmployeeTable>* parts,
+                 PackedIntColumn<Narrow, kScale> EmployeeTable::*member, EmployeeTable* out,
+                 size_t rows) {
+  PackedIntColumn<Narrow, kScale>& to = out->*member;
   to.reserve(rows);
   for (EmployeeTable& part : *parts) {
     to.append(part.*member);
-    part.*member = IntColumn();
+    part.*member = PackedIntColumn<Narrow, kScale>();
   }
 }
 
@@ -177,7 +179,7 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
   join_column(parts, &T::bank_account, &out, rows);
   done();
   for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme, &T::hra_class,
-                      &T::allowance_class, &T::flags, &T::lwp_days}) {
+                      &T::flags, &T::lwp_days}) {
     join_column(parts, member, &out, rows);
   }
   done();
@@ -190,9 +192,14 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
     join_column(parts, member, &out, rows);
     done();
   }
-  for (auto member : {&T::pay_cell, &T::basic_pay, &T::gpf_subscription, &T::special_pay,
-                      &T::loan_installment, &T::loan_balance, &T::income_tax_declared,
-                      &T::fy_gross_to_date, &T::fy_tds_to_date, &T::gpf_basis_pay}) {
+  for (auto member : {&T::gpf_subscription, &T::special_pay, &T::loan_installment,
+                      &T::loan_balance, &T::income_tax_declared, &T::fy_gross_to_date,
+                      &T::fy_tds_to_date}) {
+    join_column(parts, member, &out, rows);
+    done();
+  }
+  join_column(parts, &T::pay_cell, &out, rows);
+  for (auto member : {&T::basic_pay, &T::gpf_basis_pay, &T::chapter_via_deductions}) {
     join_column(parts, member, &out, rows);
     done();
   }
@@ -209,8 +216,7 @@ void EmployeeTable::reserve(double scale) {
   pan.reserve(n);
   ifsc.reserve(n);
   bank_account.reserve(n);
-  for (auto* c : {&readable, &status, &fund_type, &pension_scheme, &hra_class, &allowance_class, &flags,
-                  &lwp_days}) {
+  for (auto* c : {&readable, &status, &fund_type, &pension_scheme, &hra_class, &flags, &lwp_days}) {
     c->reserve(n);
   }
   for (auto* c : {&date_of_birth, &date_of_joining, &date_of_retirement}) c->reserve(n);
@@ -218,18 +224,22 @@ void EmployeeTable::reserve(double scale) {
                   &stop_reason, &exempt_deductions}) {
     c->codes.reserve(n);
   }
-  for (auto* c : {&pay_cell, &basic_pay, &gpf_subscription, &special_pay, &loan_installment,
-                  &loan_balance, &income_tax_declared, &fy_gross_to_date, &fy_tds_to_date,
-                  &gpf_basis_pay}) {
+  for (auto* c : {&gpf_subscription, &special_pay, &loan_installment, &loan_balance,
+                  &income_tax_declared, &fy_gross_to_date, &fy_tds_to_date}) {
     c->reserve(n);
   }
+  pay_cell.reserve(n);
+  for (auto* c : {&basic_pay, &gpf_basis_pay, &chapter_via_deductions}) c->reserve(n);
 }
 
 template <typename T>
 static size_t bytes_of(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
 }
-static size_t bytes_of(const IntColumn& c) { return c.memory_bytes(); }
+template <typename Narrow, int64_t kScale>
+static size_t bytes_of(const PackedIntColumn<Narrow, kScale>& c) {
+  return c.memory_bytes();
+}
 template <typename Codec>
 static size_t bytes_of(const PackedTextColumn<Codec>& c) {
   return c.memory_bytes();
@@ -252,8 +262,8 @@ size_t EmployeeTable::memory_bytes() const {
              bytes_of(pay_cell) + bytes_of(basic_pay) + bytes_of(gpf_subscription) +
              bytes_of(special_pay) + bytes_of(loan_installment) + bytes_of(loan_balance) +
              bytes_of(income_tax_declared) + bytes_of(fy_gross_to_date) +
-             bytes_of(fy_tds_to_date) + bytes_of(allowance_class) + bytes_of(exempt_deductions) +
-             bytes_of(gpf_basis_pay);
+             bytes_of(fy_tds_to_date) + bytes_of(exempt_deductions) + bytes_of(gpf_basis_pay) +
+             bytes_of(chapter_via_deductions);
   for (const RowProblem& p : problems) n += sizeof p + p.text.capacity();
   return n;
 }

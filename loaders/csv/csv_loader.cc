@@ -27,7 +27,8 @@ enum Column : int {
   kDateOfRetirement, kDepartment, kBudgetHead, kFundType, kGpfAccount, kGpfSubscription, kPran,
   kGovtQuarters, kNpaEligible, kSpecialPay, kLwpDays, kLoanInstallment, kLoanBalance,
   kIncomeTaxDeclared, kFyGrossToDate, kFyTdsToDate, kStopPayment, kStopReason,
-  kAllowanceClass, kGpfBasisPay, kExemptDeductions,
+  kAllowanceClass, kGpfBasisPay, kExemptDeductions, kTaxRegime, kChapterViaDeductions,
+  kIncrementMonth,
   kColumnCount
 };
 
@@ -56,6 +57,8 @@ const char* const kStatusValues[] = {"ACTIVE", "SUSPENDED", "RETIRED", "DECEASED
 const char* const kFundValues[] = {"SF", "CA", nullptr};
 const char* const kSchemeValues[] = {"GPF", "NPS", nullptr};
 const char* const kClassValues[] = {"X", "Y", "Z", nullptr};
+const char* const kRegimeValues[] = {"NEW", "OLD", nullptr};
+const char* const kIncrementValues[] = {"07", "01", nullptr};
 
 const ColumnSpec kColumns[kColumnCount] = {
     {"employee_id", Kind::kRequiredText, false, "", nullptr},
@@ -95,6 +98,9 @@ const ColumnSpec kColumns[kColumnCount] = {
     {"allowance_class", Kind::kOptionalEnum, true, "", kClassValues},
     {"gpf_basis_pay", Kind::kOptionalInteger, false, "", nullptr},
     {"exempt_deductions", Kind::kDeductionCodes, true, "", nullptr},
+    {"tax_regime", Kind::kEnum, true, "NEW", kRegimeValues},
+    {"chapter_via_deductions", Kind::kInteger, false, "0", nullptr},
+    {"increment_month", Kind::kEnum, false, "07", kIncrementValues},
 };
 
 // Where each column of formats.md stands in the file (-1: absent).
@@ -309,11 +315,15 @@ class ChunkParser {
     t->fund_type.push_back(uint8_t(v.number[kFundType]));
     t->pension_scheme.push_back(uint8_t(v.number[kPensionScheme]));
     t->hra_class.push_back(uint8_t(v.number[kHraClass]));
-    t->allowance_class.push_back(
-        uint8_t(v.number[kAllowanceClass] >= 0 ? v.number[kAllowanceClass] : v.number[kHraClass]));
+    const int64_t allowance_class =
+        v.number[kAllowanceClass] >= 0 ? v.number[kAllowanceClass] : v.number[kHraClass];
     t->flags.push_back(uint8_t((v.number[kGovtQuarters] ? RowFlag::kGovtQuarters : 0) |
                                (v.number[kNpaEligible] ? RowFlag::kNpaEligible : 0) |
-                               (v.number[kStopPayment] ? RowFlag::kStopPayment : 0)));
+                               (v.number[kStopPayment] ? RowFlag::kStopPayment : 0) |
+                               (v.number[kGpfBasisPay] >= 0 ? RowFlag::kGpfBasisGiven : 0) |
+                               (v.number[kTaxRegime] == 1 ? RowFlag::kOldTaxRegime : 0) |
+                               (v.number[kIncrementMonth] == 1 ? RowFlag::kJanuaryIncrement : 0) |
+                               (allowance_class << kAllowanceClassShift)));
     t->lwp_days.push_back(uint8_t(v.number[kLwpDays]));
     push_code(&t->treasury_code, v.text[kTreasuryCode], 0);
     push_code(&t->ddo_code, v.text[kDdoCode], 1);
@@ -332,7 +342,8 @@ class ChunkParser {
     t->income_tax_declared.push_back(v.number[kIncomeTaxDeclared]);
     t->fy_gross_to_date.push_back(v.number[kFyGrossToDate]);
     t->fy_tds_to_date.push_back(v.number[kFyTdsToDate]);
-    t->gpf_basis_pay.push_back(v.number[kGpfBasisPay] + 1);
+    t->gpf_basis_pay.push_back(std::max<int64_t>(0, v.number[kGpfBasisPay]));
+    t->chapter_via_deductions.push_back(v.number[kChapterViaDeductions]);
     ++t->rows;
   }
 
