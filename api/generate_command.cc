@@ -1,4 +1,4 @@
-// vetan generate: a realistic synthetic employee master (formats.md CSV).
+// vetan generate: a realistic synthetic employee master (CSV, docs/input.md).
 #include <fcntl.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -25,17 +25,17 @@ const char kGenerateHelp[] =
     "usage: vetan generate --profile PROFILE.json --rows N --month YYYY-MM\n"
     "                      [--seed S] [--faults RATE] [--out FILE] [--threads N]\n"
     "\n"
-    "Writes a realistic synthetic employee master (formats.md CSV) for the month: pay levels,\n"
-    "cells and basic pay from the profile's matrix in force, GPF subscriptions at or above the\n"
-    "minimum, financial-year figures in step with each row's pay. The same flags give the\n"
-    "same bytes whatever the number of threads.\n"
+    "Writes a realistic synthetic employee master (CSV; its columns in docs/input.md) for the\n"
+    "month: pay levels, cells and basic pay from the profile's matrix in force, GPF\n"
+    "subscriptions at or above the minimum, financial-year figures in step with each row's\n"
+    "pay. The same flags give the same bytes whatever the number of threads.\n"
     "\n"
-    "  --profile  the state's rules as JSON (profile.md)\n"
+    "  --profile  the state's rules as JSON (docs/profile.md)\n"
     "  --rows     how many employees, 1 to 100000000\n"
     "  --month    the month the master is for, YYYY-MM\n"
     "  --seed     the random seed, a whole number (default 1)\n"
     "  --faults   the share of rows, 0 to 1, that carry one planted problem (every mismatch\n"
-    "             reason of rules.md and unreadable rows; default 0)\n"
+    "             reason of docs/mismatches.md and unreadable rows; default 0)\n"
     "  --out      the file to write (default: standard output); written whole or not at all\n"
     "  --threads  worker threads (default: all cores); the output never depends on it\n"
     "\n"

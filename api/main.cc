@@ -22,12 +22,14 @@ const char kUsage[] =
     "commands:\n"
     "  run        compute a month: payslips, bills, mismatch report, stopped list\n"
     "  generate   write a realistic synthetic employee master (CSV)\n"
-    "  whatif     cost pay revisions month by month against the baseline (whatif.md)\n"
-    "  arrears    arrears per employee and bill between two profiles (whatif.md)\n"
+    "  whatif     cost pay revisions month by month against the baseline (docs/whatif.md)\n"
+    "  arrears    arrears per employee and bill between two profiles (docs/whatif.md)\n"
+    "  profile    show what a profile puts in force for a month, or check a profile\n"
     "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
     "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
-    "Run 'vetan <command> --help' for a command's flags.\n"
+    "Run 'vetan <command> --help' for a command's flags. Documentation: docs/README.md\n"
+    "(the master's columns, the files written, mismatch reasons, profiles, the rules).\n"
     "Exit codes: 0 done, 1 failed while running, 2 refused (bad input; one line on stderr).\n";
 
 }  // namespace
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "tokens") return vetan::tokens_command(args);
   if (command == "whatif") return vetan::whatif_command(args);
   if (command == "arrears") return vetan::arrears_command(args);
+  if (command == "profile") return vetan::profile_command(args);
   std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
   return vetan::kExitRefused;
 }

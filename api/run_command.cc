@@ -16,6 +16,7 @@
 #include "api/flags.h"
 #include "api/output_writer.h"
 #include "api/progress.h"
+#include "api/rupees.h"
 #include "core/profile/month_rules.h"
 #include "core/profile/profile.h"
 #include "core/run/month_run.h"
@@ -47,11 +48,12 @@ const char kRunHelp[] =
     "usage: vetan run --profile PROFILE.json --employees EMPLOYEES.csv --month YYYY-MM --out DIR\n"
     "                 [--threads N] [--quiet]\n"
     "\n"
-    "Computes one month for every row of the master (rules.md) and writes payslips.csv,\n"
-    "bills.csv, bill_heads.csv, mismatches.csv, stopped.csv and summary.json into DIR.\n"
+    "Computes one month for every row of the master (docs/rules.md) and writes payslips.csv,\n"
+    "bills.csv, bill_heads.csv, mismatches.csv, stopped.csv and summary.json into DIR\n"
+    "(docs/outputs.md; each mismatch reason and what a DDO does about it: docs/mismatches.md).\n"
     "\n"
-    "  --profile    the state's rules as JSON (profile.md), validated strictly\n"
-    "  --employees  the employee master, CSV (formats.md)\n"
+    "  --profile    the state's rules as JSON (docs/profile.md), validated strictly\n"
+    "  --employees  the employee master, UTF-8 CSV: its columns in docs/input.md\n"
     "  --month      the month to pay, YYYY-MM\n"
     "  --out        the output folder (created if needed)\n"
     "  --threads    worker threads (default: all cores); results never depend on it\n"
@@ -59,7 +61,8 @@ const char kRunHelp[] =
     "\n"
     "Exit 0 when the run completed, whatever the rows' fates; exit 2 with one line on\n"
     "stderr when it cannot start (a file unreadable, a profile invalid, a header lacking a\n"
-    "required column, a malformed month); nothing is written then.\n";
+    "required column, a malformed month); nothing is written then.\n"
+    "Documentation: docs/README.md.\n";
 
 int refuse(const std::string& message) {
   std::fprintf(stderr, "vetan run: %s\n", message.c_str());
@@ -68,19 +71,6 @@ int refuse(const std::string& message) {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// 12345678 -> "1,23,45,678" (Indian digit grouping: lakhs and crores).
-std::string rupees(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  const size_t n = digits.size();
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[i]);
-    const size_t left = n - i - 1;
-    if (left > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0))) out.push_back(',');
-  }
-  return (value < 0 ? "-" : "") + out;
 }
 
 }  // namespace

@@ -27,13 +27,15 @@ const char kWhatIfHelp[] =
     "\n"
     "Costs pay revisions: for each month of a scenario's horizon, runs the month on the\n"
     "master as of that month with the baseline profile and with the scenario's, and writes\n"
-    "cost.csv (by month and group) and summary.json (totals, and how gross pay changes in\n"
-    "the last month: employees who gain, lose or stay level, 10th/50th/90th percentiles).\n"
+    "cost.csv (by month and group), fates.csv (per month, the rows paid, stopped and\n"
+    "mismatched in each run, and mismatches by reason: who is not costed) and summary.json\n"
+    "(totals, and how gross pay changes in the last month: employees who gain, lose or stay\n"
+    "level, 10th/50th/90th percentiles). Files: docs/outputs.md.\n"
     "\n"
-    "  --profile    the baseline profile (profile.md)\n"
-    "  --employees  the employee master (formats.md), describing the month --as-of\n"
+    "  --profile    the baseline profile (docs/profile.md)\n"
+    "  --employees  the employee master (docs/input.md), describing the month --as-of\n"
     "  --as-of      the month the master describes\n"
-    "  --scenario   a scenario (whatif.md), or a JSON list of scenarios; may be repeated.\n"
+    "  --scenario   a scenario (docs/whatif.md), or a JSON list of scenarios; may be repeated.\n"
     "               With one scenario DIR holds its files; with several, DIR/scenario-NN/\n"
     "               holds each one's and DIR/scenarios.csv compares their totals. The\n"
     "               master is read once and each month's baseline computed once for all.\n"
@@ -42,7 +44,8 @@ const char kWhatIfHelp[] =
     "  --quiet      print no summary\n"
     "\n"
     "Exit 0 when done; exit 2 with one line on stderr when it cannot start (a file\n"
-    "unreadable, a profile or scenario invalid, a header lacking a required column).\n";
+    "unreadable, a profile or scenario invalid, a header lacking a required column).\n"
+    "Documentation: docs/whatif.md (scenarios, projection), docs/outputs.md (files).\n";
 
 const char kArrearsHelp[] =
     "usage: vetan arrears --profile OLD.json --revised NEW.json --employees EMPLOYEES.csv\n"
@@ -55,13 +58,14 @@ const char kArrearsHelp[] =
     "\n"
     "  --profile    the profile that was applied\n"
     "  --revised    the revised profile (same allowances)\n"
-    "  --employees  the employee master (formats.md) of the month --from\n"
+    "  --employees  the employee master (docs/input.md) of the month --from\n"
     "  --from, --to the period, inclusive\n"
     "  --out        the output folder (created if needed)\n"
     "  --threads    worker threads (default: all cores); results never depend on it\n"
     "  --quiet      print no summary\n"
     "\n"
-    "Exit 0 when done; exit 2 with one line on stderr when it cannot start.\n";
+    "Exit 0 when done; exit 2 with one line on stderr when it cannot start.\n"
+    "Documentation: docs/whatif.md (arrears), docs/outputs.md (files).\n";
 
 void append_number(std::string* out, int64_t value) { out->append(std::to_string(value)); }
 
@@ -186,6 +190,28 @@ std::string cost_csv(const Scenario& s, const WhatIfResult& r) {
   return out;
 }
 
+// fates.csv (docs/outputs.md): per month, the rows of each fate in the baseline and the
+// scenario, then the mismatched rows by reason (reasons counted in either run).
+std::string fates_csv(const WhatIfResult& r) {
+  std::string out = "month,fate,reason,baseline_rows,scenario_rows,change\n";
+  auto line = [&out](Month month, const char* fate, const char* reason, int64_t baseline,
+                     int64_t scenario) {
+    out.append(format_month(month)).append(",").append(fate).append(",").append(reason);
+    out.append(",").append(std::to_string(baseline)).append(",").append(std::to_string(scenario));
+    out.append(",").append(std::to_string(scenario - baseline)).append("\n");
+  };
+  for (const MonthFates& f : r.fates) {
+    line(f.month, "PAID", "", f.baseline.paid, f.scenario.paid);
+    line(f.month, "STOPPED", "", f.baseline.stopped, f.scenario.stopped);
+    line(f.month, "MISMATCH", "", f.baseline.mismatched, f.scenario.mismatched);
+    for (int i = 0; i < kReasonCount; ++i) {
+      const int64_t b = f.baseline.reasons[size_t(i)], s = f.scenario.reasons[size_t(i)];
+      if (b != 0 || s != 0) line(f.month, "MISMATCH", kReasonCodes[i], b, s);
+    }
+  }
+  return out;
+}
+
 std::string whatif_summary(const Scenario& s, const WhatIfResult& r) {
   std::string json = "{\n  \"name\": " + json_quote(s.name) + ",\n  \"from\": \"" +
                      format_month(s.from) + "\",\n  \"to\": \"" + format_month(s.to) + "\",\n";
@@ -205,6 +231,7 @@ std::string whatif_summary(const Scenario& s, const WhatIfResult& r) {
 Status write_whatif(const std::string& folder, const Scenario& s, const WhatIfResult& r) {
   if (Status st = make_folder(folder); !st.ok()) return st;
   if (Status st = write_file(folder + "/cost.csv", cost_csv(s, r)); !st.ok()) return st;
+  if (Status st = write_file(folder + "/fates.csv", fates_csv(r)); !st.ok()) return st;
   return write_file(folder + "/summary.json", whatif_summary(s, r));
 }
 
@@ -275,6 +302,14 @@ int whatif_command(const Arguments& args) {
                   format_month(scenarios[i].to).c_str(), (long long)r.totals[kDeltaCost],
                   (long long)r.last_month.gain, (long long)r.last_month.lose,
                   (long long)r.last_month.level);
+      if (!r.fates.empty()) {  // who is not costed (fates.csv)
+        const MonthFates& f = r.fates.back();
+        std::printf("  not costed in %s: baseline %lld stopped, %lld mismatched; scenario %lld "
+                    "stopped, %lld mismatched (fates.csv)\n",
+                    format_month(f.month).c_str(), (long long)f.baseline.stopped,
+                    (long long)f.baseline.mismatched, (long long)f.scenario.stopped,
+                    (long long)f.scenario.mismatched);
+      }
     }
     std::printf("  %zu rows, %zu scenario(s); time: load %.2f s, compute %.2f s; files in %s\n",
                 job.table().rows, scenarios.size(), load_seconds, compute_seconds, out.c_str());

@@ -127,6 +127,45 @@ def main():
             bad = os.path.join(tmp, "latin1.csv")
             open(bad, "wb").write(open(employees, "rb").read().replace("राजेश शर्मा".encode(), b"Ren\xe9"))
             expect_refused(vetan, tmp, profile, bad, "2026-02", [bad, "UTF-8"])
+        elif case == "file_shapes":
+            # docs/input.md "Files that are refused": what people bring instead of UTF-8 CSV,
+            # each named for what it is, where, and what to do — by every command that reads
+            # a master.
+            text = open(employees, encoding="utf-8").read()
+            shapes = {
+                "utf16le.csv": (b"\xff\xfe" + text.encode("utf-16-le"),
+                                ["the file is UTF-16 (little-endian)", "save it as UTF-8"]),
+                "utf16be.csv": (text.encode("utf-16-be"),
+                                ["UTF-16 (big-endian, without a byte-order mark)", "UTF-8"]),
+                "cp1252.csv": (text.replace("राजेश शर्मा", "José").encode("cp1252"),
+                               ["line 3, column 10 (field 'name')", "0xE9", "Windows-1252", "UTF-8"]),
+                "semicolon.csv": (text.replace(",", ";").encode(),
+                                  ["line 1, column 12", "separated by ';'", "comma"]),
+                "tabs.csv": (text.replace(",", "\t").encode(), ["line 1", "separated by tabs"]),
+                "upper.csv": (text.replace(text.split("\n")[0], text.split("\n")[0].upper(), 1).encode(),
+                              ["'EMPLOYEE_ID'", "did you mean 'employee_id'?"]),
+            }
+            scen = os.path.join(tmp, "scenario.json")
+            with open(scen, "w", encoding="utf-8") as f:
+                json.dump({"schema": "vetan.scenario/1", "name": "s", "from": "2026-02", "to": "2026-02",
+                           "group_by": [], "changes": []}, f)
+            for file_name, (data_bytes, must_name) in shapes.items():
+                bad = os.path.join(tmp, file_name)
+                open(bad, "wb").write(data_bytes)
+                expect_refused(vetan, tmp, profile, bad, "2026-02", [bad] + must_name)
+                for d in ("out-absent", "out-empty"):
+                    shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
+                for command in (["whatif", "--as-of", "2026-02", "--scenario", scen],
+                                ["arrears", "--revised", profile, "--from", "2026-02", "--to", "2026-02"]):
+                    out = os.path.join(tmp, "out-" + command[0])
+                    p = subprocess.run([vetan, command[0], "--profile", profile, "--employees", bad,
+                                        *command[1:], "--out", out], capture_output=True, timeout=300)
+                    err = p.stderr.decode("utf-8", "replace")
+                    check(p.returncode == 2 and len(err.splitlines()) == 1,
+                          f"{command[0]} on {file_name}: exit {p.returncode}, stderr {err!r}")
+                    for t in [bad] + must_name:
+                        check(t in err, f"{command[0]} on {file_name}: {err.strip()!r} does not name {t!r}")
+                    check(not os.path.exists(out), f"{command[0]} on {file_name} created its output folder")
         else:
             check(False, f"unknown case {case}")
     finally:

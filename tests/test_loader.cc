@@ -479,19 +479,7 @@ TEST(LoaderRefusals, NoHeader) {
   }
 }
 
-TEST(LoaderRefusals, NotUtf8NamesTheByte) {
-  const std::string header = master_csv({});
-  EXPECT_EQ(refusal("employee_id\xFF").message(), "employees.csv: not UTF-8 text (byte 11)");
-  EXPECT_EQ(refusal(header + "E1,Ram\xC3(").message(),
-            "employees.csv: not UTF-8 text (byte " + std::to_string(header.size() + 6) + ")");
-  EXPECT_EQ(refusal("\xEF\xBB\xBF"
-                    "ab\xE2\x82")
-                .message(),
-            "employees.csv: not UTF-8 text (byte 5)");
-  EXPECT_EQ(refusal("a\xED\xA0\x80").message(),
-            "employees.csv: not UTF-8 text (byte 1)");  // surrogate
-  EXPECT_EQ(refusal("ab\xC0\xAF").message(), "employees.csv: not UTF-8 text (byte 2)");  // overlong
-}
+// Files that are not UTF-8 comma-separated text: tests/test_file_shape.cc.
 
 TEST(LoaderRefusals, MissingFile) {
   EmployeeTable table;

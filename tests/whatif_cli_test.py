@@ -8,22 +8,10 @@ usage: whatif_cli_test.py VETAN DATA_DIR      (exit 0 when every case holds)
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
-FAILURES = []
-
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what)
-
-
-def vetan(binary, *args):
-    p = subprocess.run([binary, *args], capture_output=True, timeout=300)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+from cli_support import check, finish, vetan
 
 
 def scenario(tmp, file_name, **fields):
@@ -99,12 +87,36 @@ def main():
             check(summary["name"] == r["name"] and summary["delta_cost"] == int(r["delta_cost"]),
                   f"scenario-0{i}/summary.json disagrees with scenarios.csv")
         check("DA 64" in stdout, f"the summary line does not name the scenario: {stdout!r}")
+        # fates.csv (docs/outputs.md): per month, each fate's rows in both runs; the PAID rows
+        # are cost.csv's employees, and every row of the master has one fate in each run.
+        with open(employees, encoding="utf-8") as f:
+            master_rows = len(list(csv.reader(f))) - 1
+        for i in (1, 2):
+            folder = os.path.join(out, f"scenario-0{i}")
+            with open(os.path.join(folder, "fates.csv"), newline="", encoding="utf-8") as f:
+                fates = list(csv.DictReader(f))
+            with open(os.path.join(folder, "cost.csv"), newline="", encoding="utf-8") as f:
+                cost = list(csv.DictReader(f))
+            months = sorted({r["month"] for r in fates})
+            check(months == ["2026-03", "2026-04"], f"fates.csv months {months}")
+            for m in months:
+                by = {(r["fate"], r["reason"]): r for r in fates if r["month"] == m}
+                for side in ("baseline", "scenario"):
+                    total = sum(int(by[(k, "")][side + "_rows"]) for k in ("PAID", "STOPPED", "MISMATCH"))
+                    check(total == master_rows, f"fates.csv {m} {side}: {total} rows, master has {master_rows}")
+                    paid = sum(int(r[side + "_employees"]) for r in cost if r["month"] == m)
+                    check(int(by[("PAID", "")][side + "_rows"]) == paid, f"fates.csv {m} {side} PAID vs cost.csv")
+                    reasons = {k[1]: int(r[side + "_rows"]) for k, r in by.items() if k[1]}
+                    check(reasons.get("INVALID_PAN") == 1, f"fates.csv {m} {side} reasons {reasons}")
+                for r in by.values():
+                    check(int(r["change"]) == int(r["scenario_rows"]) - int(r["baseline_rows"]),
+                          f"fates.csv change {r}")
+        check("not costed in 2026-04" in stdout, f"the summary does not say who is not costed: {stdout!r}")
         code, stdout, _ = vetan(binary, "whatif", "--help")
         check(code == 0 and "--scenario" in stdout, "whatif --help")
         code, stdout, _ = vetan(binary, "arrears", "--help")
         check(code == 0 and "--revised" in stdout, "arrears --help")
-    print("FAILED" if FAILURES else "all cases hold")
-    return 1 if FAILURES else 0
+    return finish("all cases hold")
 
 
 if __name__ == "__main__":

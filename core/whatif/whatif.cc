@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <bit>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -113,6 +114,7 @@ struct MonthStart {
   std::vector<uint8_t> computable;  // 1 iff step 4 decides the row
   std::vector<uint8_t> payable_days;
   std::vector<uint32_t> cell;  // the projected pay_cell of computable rows
+  std::vector<uint32_t> reasons;  // the reasons of rows steps 0-3 decided (none: STOPPED)
   std::vector<uint8_t> service_months;  // rules §6 S of computable rows, capped at 13
 };
 
@@ -130,6 +132,7 @@ Status month_start(const EmployeeTable& t, const TableIndex& index, const Profil
   out->computable.resize(t.rows);
   out->payable_days.resize(t.rows);
   out->cell.resize(t.rows);
+  out->reasons.resize(t.rows);
   out->service_months.resize(t.rows);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
                     [&](const tbb::blocked_range<size_t>& range) {
@@ -138,15 +141,17 @@ Status month_start(const EmployeeTable& t, const TableIndex& index, const Profil
                         out->computable[r] = s.computable;
                         out->payable_days[r] = uint8_t(s.decision.payable_days);
                         out->cell[r] = s.computable ? uint32_t(s.row.cell) : 0;
+                        out->reasons[r] = s.computable ? 0 : s.decision.reasons;
                         out->service_months[r] = uint8_t(s.row.service_months);
                       }
                     });
   return Status();
 }
 
-// What a what-if needs of a row's month: PAID or not, gross and employer NPS.
+// What a what-if needs of a row's month: PAID or not (and why not), gross and employer NPS.
 struct RowPay {
   bool paid = false;
+  uint32_t reasons = 0;  // Reason bits of a row not paid; none: STOPPED
   Money gross = 0, employer_nps = 0;
 };
 
@@ -154,10 +159,10 @@ struct RowPay {
 // REQUIRES: shares_start(start, rules); `slip` holds the layout's columns.
 inline RowPay row_pay(const EmployeeTable& t, const MonthRules& rules, const PayslipLayout& layout,
                       const MonthStart& start, size_t r, Money* slip) {
-  if (!start.computable[r]) return RowPay();
+  if (!start.computable[r]) return RowPay{false, start.reasons[r], 0, 0};
   const StartedRow row{start.cell[r], start.payable_days[r], start.service_months[r], true};
   const RowDecision d = finish_row(t, rules, layout, row, r, slip, TaxMode::kWhenDecisive);
-  return RowPay{d.fate == Fate::kPaid, slip[layout.gross], slip[layout.employer_nps]};
+  return RowPay{d.fate == Fate::kPaid, d.reasons, slip[layout.gross], slip[layout.employer_nps]};
 }
 
 // Every row's pay for a month (for the gross change of a horizon's last month).
@@ -197,11 +202,38 @@ inline void add_pay(CostMatrix& acc, uint32_t group, bool scenario, const RowPay
   acc(group, kBaselineEmployerNps + scenario) += pay.employer_nps;
 }
 
+// Counts one row's fate and reasons (fates.csv).
+inline void count_fate(FateCounts& counts, const RowPay& pay) {
+  if (pay.paid) {
+    ++counts.paid;
+  } else if (pay.reasons == 0) {
+    ++counts.stopped;
+  } else {
+    ++counts.mismatched;
+    for (uint32_t bits = pay.reasons; bits != 0; bits &= bits - 1) {
+      ++counts.reasons[size_t(std::countr_zero(bits))];
+    }
+  }
+}
+
+void add_fates(FateCounts& sum, const FateCounts& part) {
+  sum.paid += part.paid;
+  sum.stopped += part.stopped;
+  sum.mismatched += part.mismatched;
+  for (size_t i = 0; i < sum.reasons.size(); ++i) sum.reasons[i] += part.reasons[i];
+}
+
+// The fates of a month's baseline runs (by increments variant) and of each task's run.
+struct MonthFateCounts {
+  FateCounts baseline[2];
+  std::vector<FateCounts> tasks;
+};
+
 // Every task of a month in one pass over row chunks: a chunk's rows are read once and
 // evaluated for the baseline and then for every scenario while they are in cache.
 std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* starts,
                                     const bool* variants, const std::vector<MonthTask>& tasks,
-                                    std::vector<RowPay>* keep) {
+                                    std::vector<RowPay>* keep, MonthFateCounts* fates) {
   auto zero = [&] {
     std::vector<CostMatrix> m;
     for (const MonthTask& task : tasks) {
@@ -210,9 +242,12 @@ std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* st
     return m;
   };
   tbb::enumerable_thread_specific<std::vector<CostMatrix>> locals(zero);
+  const MonthFateCounts no_fates{{}, std::vector<FateCounts>(tasks.size())};
+  tbb::enumerable_thread_specific<MonthFateCounts> local_fates(no_fates);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
                     [&](const tbb::blocked_range<size_t>& range) {
                       std::vector<CostMatrix>& acc = locals.local();
+                      MonthFateCounts& counts = local_fates.local();
                       const size_t n = range.size(), begin = range.begin();
                       std::vector<RowPay> base[2];
                       std::vector<Money> slip;
@@ -224,6 +259,7 @@ std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* st
                         for (size_t i = 0; i < n; ++i) {
                           base[k][i] = row_pay(t, starts[k].rules, layout, starts[k], begin + i,
                                                slip.data());
+                          count_fate(counts.baseline[k], base[k][i]);
                         }
                         if (!keep[k].empty())
                           std::copy(base[k].begin(), base[k].end(), &keep[k][begin]);
@@ -233,17 +269,24 @@ std::vector<CostMatrix> month_costs(const EmployeeTable& t, const MonthStart* st
                         slip.resize(task.layout.columns);
                         for (size_t i = 0; i < n; ++i) {
                           const size_t r = begin + i;
+                          const RowPay pay =
+                              row_pay(t, task.rules, task.layout, *task.start, r, slip.data());
+                          count_fate(counts.tasks[j], pay);
                           const uint32_t group = task.grouping->group_of_row[r];
                           if (group == kNoGroup) continue;
                           add_pay(acc[j], group, false, base[task.variant][i]);
-                          add_pay(acc[j], group, true,
-                                  row_pay(t, task.rules, task.layout, *task.start, r, slip.data()));
+                          add_pay(acc[j], group, true, pay);
                         }
                       }
                     });
   std::vector<CostMatrix> costs = zero();
   for (const std::vector<CostMatrix>& local : locals) {
     for (size_t j = 0; j < costs.size(); ++j) costs[j] += local[j];
+  }
+  *fates = no_fates;
+  for (const MonthFateCounts& local : local_fates) {
+    for (int k = 0; k < 2; ++k) add_fates(fates->baseline[k], local.baseline[k]);
+    for (size_t j = 0; j < tasks.size(); ++j) add_fates(fates->tasks[j], local.tasks[j]);
   }
   return costs;
 }
@@ -340,10 +383,12 @@ Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Pro
         task.start = task.own_start.get();
       }
     }
-    const std::vector<CostMatrix> costs = month_costs(table, start, variants, tasks, keep);
+    MonthFateCounts fates;
+    const std::vector<CostMatrix> costs = month_costs(table, start, variants, tasks, keep, &fates);
     for (size_t j = 0; j < tasks.size(); ++j) {
       const MonthTask& task = tasks[j];
       WhatIfResult& out = (*results)[task.scenario];
+      out.fates.push_back(MonthFates{m, fates.baseline[task.variant], fates.tasks[j]});
       for (Eigen::Index g = 0; g < costs[j].rows(); ++g) {
         if (costs[j](g, kBaselineEmployees) == 0 && costs[j](g, kScenarioEmployees) == 0) continue;
         CostLine line{m, uint32_t(g), {}};

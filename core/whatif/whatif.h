@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/fate/fate.h"
 #include "core/run/row_kernel.h"
 #include "core/table/employee_table.h"
 #include "core/table/table_index.h"
@@ -49,11 +50,26 @@ struct GrossChange {
   Money p10 = 0, p50 = 0, p90 = 0;  // percentiles of scenario - baseline gross (nearest rank)
 };
 
+// Rows by fate, and mismatched rows by reason (rules §2), in one month's run: who is not
+// costed, and why (fates.csv). A row with several reasons counts once under each.
+struct FateCounts {
+  int64_t paid = 0, stopped = 0, mismatched = 0;
+  std::array<int64_t, kReasonCount> reasons{};  // by reason, in the order of kReasonCodes
+};
+
+// One month of a horizon: the fates of every row of the master as of the month, in the
+// baseline run and in the scenario's (rows = paid + stopped + mismatched in each).
+struct MonthFates {
+  Month month;
+  FateCounts baseline, scenario;
+};
+
 struct WhatIfResult {
   std::vector<std::vector<std::string>> group_labels;  // by group: one text per group_by column
   std::vector<CostLine> lines;                         // sorted by month, then group labels (bytes)
   CostAmounts totals{};                                // over all lines
   GrossChange last_month;
+  std::vector<MonthFates> fates;                       // by month of the horizon
 };
 
 // Evaluates every scenario on `table` (the master of month `as_of`) against `baseline`.

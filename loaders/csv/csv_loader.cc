@@ -1,7 +1,6 @@
 #include "loaders/csv/csv_loader.h"
 
 #include <fcntl.h>
-#include <simdjson.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <tbb/parallel_for.h>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "loaders/csv/csv_record.h"
+#include "loaders/csv/file_shape.h"
 #include "loaders/csv/text.h"
 
 namespace vetan {
@@ -375,19 +375,6 @@ class ChunkParser {
   LastCode last_[8];
 };
 
-// Position of the first byte of a UTF-8 error, found slowly (only once validation failed).
-size_t first_invalid_utf8(std::string_view data) {
-  size_t i = 0;
-  while (i < data.size()) {
-    const auto b = static_cast<uint8_t>(data[i]);
-    size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > data.size()) return i;
-    if (!simdjson::validate_utf8(data.data() + i, n)) return i;
-    i += n;
-  }
-  return i;
-}
-
 // The code points of UTF-8 text (already validated), ASCII letters lower-cased.
 std::vector<char32_t> lower_code_points(std::string_view s) {
   std::vector<char32_t> out;
@@ -502,10 +489,7 @@ void drop_pages(std::string_view data, size_t begin, size_t end) {
 // file's pages do not add to the peak memory.
 Status parse_parts(std::string_view data, const std::string& name, const CsvLoadOptions& options,
                    bool mapped, std::vector<EmployeeTable>* parts_out) {
-  if (!simdjson::validate_utf8(data.data(), data.size())) {
-    return Status::invalid_argument(name + ": not UTF-8 text (byte " +
-                                    std::to_string(first_invalid_utf8(data)) + ")");
-  }
+  if (Status s = check_file_shape(data, name); !s.ok()) return s;  // docs/input.md
   size_t body = data.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   Header header;
   if (Status s = read_header(data, name, &body, &header); !s.ok()) return s;
