@@ -70,19 +70,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// 12345678 -> "1,23,45,678" (Indian digit grouping: lakhs and crores).
-std::string rupees(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  const size_t n = digits.size();
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[i]);
-    const size_t left = n - i - 1;
-    if (left > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0))) out.push_back(',');
-  }
-  return (value < 0 ? "-" : "") + out;
-}
-
 }  // namespace
 
 Status read_file(const std::string& path, std::string* contents) {
