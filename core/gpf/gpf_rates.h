@@ -9,14 +9,9 @@
 
 #include "core/common/civil_date.h"
 #include "core/common/money.h"
+#include "core/profile/profile.h"
 
 namespace vetan {
-
-// TEMPORARY: until main's profile.h brings it (gpf.md §1).
-struct GpfInterestRate {
-  Month from;
-  BasisPoints percent;
-};
 
 class GpfRates {
  public:

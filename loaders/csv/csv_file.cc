@@ -94,7 +94,7 @@ Status read_csv_header(std::string_view data, const std::string& name,
   CsvRecordReader reader;
   size_t position = *body;
   while (reader.next(data, &position)) {
-    if (reader.blank()) continue;
+    if (reader.empty_line()) continue;
     std::vector<std::string_view> names;
     for (std::string_view f : reader.fields()) names.push_back(trim(f));
     for (std::string_view h : names) {

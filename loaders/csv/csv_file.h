@@ -48,7 +48,8 @@ struct CsvHeader {
   std::vector<int> position;  // by the index of the column in the list asked for
 };
 
-// Reads the header, the first non-blank record at or after *body, and advances *body past
+// Reads the header, the first record at or after *body that is not an empty line
+// (CsvRecordReader::empty_line), and advances *body past
 // it. `columns` are the names looked for, the first `required` of them required. Fails,
 // naming the file, when there is no header, it repeats a column ("the header repeats
 // column 'X'", the first so repeated) or lacks a required one. Other columns are allowed.

@@ -53,7 +53,7 @@ class LedgerChunkParser {
     size_t position = begin;
     while (position < limit) {
       if (!reader_.next(data_, &position)) break;
-      if (reader_.blank()) continue;
+      if (reader_.empty_line()) continue;
       add_line(chunk);
       ++chunk->records;
     }
@@ -240,7 +240,7 @@ Status parse_gpf_cases(std::string_view data, const std::string& name, GpfCases*
     result.unusable = Status::invalid_argument(name + ": line " + std::to_string(line) + what);
   };
   while (reader.next(data, &position)) {
-    if (reader.blank()) continue;
+    if (reader.empty_line()) continue;
     ++line;
     const auto& fields = reader.fields();
     if (fields.size() != header.fields) {  // gpf.md §5: the file is unusable
