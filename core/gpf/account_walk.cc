@@ -112,10 +112,9 @@ GpfWalkResult walk_gpf_account(const GpfLedger& ledger, Dictionary::Code code,
         const PostingKind k = kind[p];
         // An OPENING dated after E's FY counts as a credit (gpf.md §5); at the FY's start
         // it is the opening, added above.
-        const bool credit = k == PostingKind::kOpening ? i != fy : is_credit(k);
-        if (__builtin_add_overflow(credit ? c : d, amount[p], credit ? &c : &d)) {
-          return overflow();
-        }
+        if (k == PostingKind::kOpening && i == fy) continue;
+        Money* sum = k == PostingKind::kOpening || is_credit(k) ? &c : &d;
+        if (__builtin_add_overflow(*sum, amount[p], sum)) return overflow();
       }
       if (__builtin_add_overflow(year.credits, c, &year.credits) ||
           __builtin_add_overflow(year.debits, d, &year.debits) ||
