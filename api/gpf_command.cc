@@ -174,7 +174,7 @@ int statement_command(const Arguments& args) {
   }
   job.mark_computed();
   const std::string out = job.flags().get("out");
-  if (Status s = write_gpf_statement(out, fy_text, job.ledger(), result); !s.ok()) {
+  if (Status s = write_gpf_statement(out, fy_text, job.ledger(), job.rates(), result); !s.ok()) {
     return job.fail(s);
   }
   if (!job.flags().has("quiet")) {

@@ -18,13 +18,17 @@ void append_number(std::string* out, int64_t value) {
   out->append(buffer, size_t(r.ptr - buffer));
 }
 
+// Accounts per block of monthly.csv (twelve lines each): blocks of about half a megabyte,
+// so the window of blocks being formatted stays small.
+constexpr size_t kMonthlyBlock = 1024;
+
 // One CSV file: its header line, then `count` rows formatted in parallel by format(i, out).
 Status write_csv(const std::string& path, const char* header, size_t count,
-                 const std::function<void(size_t, std::string*)>& format) {
+                 const std::function<void(size_t, std::string*)>& format, size_t block = 8192) {
   AtomicFile file(path);
   file.write(header);
   file.write("\n");
-  write_rows_parallel(&file, count, format);
+  write_rows_parallel(&file, count, format, block);
   return file.commit();
 }
 
@@ -52,7 +56,8 @@ void append_refusal(std::string* out, const GpfRefused& refused, std::string_vie
 }  // namespace
 
 Status write_gpf_statement(const std::string& folder, const std::string& fy,
-                           const GpfLedger& ledger, const GpfStatementResult& r) {
+                           const GpfLedger& ledger, const GpfRates& rates,
+                           const GpfStatementResult& r) {
   if (Status s = make_folder(folder); !s.ok()) return s;
   auto path = [&folder](const char* name) { return folder + "/" + name; };
   auto account = [&](uint32_t rank) { return ledger.accounts.value(ledger.by_bytes[rank]); };
@@ -77,27 +82,30 @@ Status write_gpf_statement(const std::string& folder, const std::string& fy,
   if (!s.ok()) return s;
 
   // gpf.md §4 monthly.csv: twelve rows per listed account.
-  std::string month_names[12], rates[12];
+  std::string month_names[12], rates_text[12];
   for (int m = 0; m < 12; ++m) {
     month_names[m] = gpf_month_name(r.fy + m);
-    rates[m] = gpf_percent_text(r.rate[m]);
+    rates_text[m] = gpf_percent_text(r.rate[m]);
   }
   s = write_csv(path("monthly.csv"), "gpf_account,month,credits,debits,balance,rate",
-                12 * r.listed.size(), [&](size_t i, std::string* out) {
-                  const uint32_t rank = r.listed[i / 12];
-                  const size_t m = i % 12;
-                  const GpfMonths& months = r.months[rank];
-                  append_csv_field(out, account(rank));
-                  out->push_back(',');
-                  out->append(month_names[m]);
-                  for (Money v : {months.credits[m], months.debits[m], months.balance[m]}) {
+                r.listed.size(), [&](size_t i, std::string* out) {
+                  const uint32_t rank = r.listed[i];
+                  GpfMonths months;
+                  gpf_statement_months(ledger, rates, r, rank, &months);
+                  for (size_t m = 0; m < 12; ++m) {
+                    append_csv_field(out, account(rank));
                     out->push_back(',');
-                    append_number(out, v);
+                    out->append(month_names[m]);
+                    for (Money v : {months.credits[m], months.debits[m], months.balance[m]}) {
+                      out->push_back(',');
+                      append_number(out, v);
+                    }
+                    out->push_back(',');
+                    out->append(rates_text[m]);
+                    out->push_back('\n');
                   }
-                  out->push_back(',');
-                  out->append(rates[m]);
-                  out->push_back('\n');
-                });
+                },
+                kMonthlyBlock);
   if (!s.ok()) return s;
 
   s = write_csv(path("refused.csv"), "gpf_account,reason,detail", r.refused.size(),

@@ -15,7 +15,8 @@ namespace vetan {
 // statements.csv, monthly.csv, refused.csv, problems.csv and summary.json; `fy` is the
 // --fy text as given. Rows are formatted in parallel.
 Status write_gpf_statement(const std::string& folder, const std::string& fy,
-                           const GpfLedger& ledger, const GpfStatementResult& result);
+                           const GpfLedger& ledger, const GpfRates& rates,
+                           const GpfStatementResult& result);
 
 // final_payments.csv, refused.csv and summary.json.
 Status write_gpf_final(const std::string& folder, const std::vector<GpfCase>& cases,

@@ -1,13 +1,15 @@
 // The GPF ledger (gpf.md §2) as columns: accounts dictionary-encoded, postings grouped by
 // account and sorted by month within it, and the lines that could not be read.
 //
-// A loader fills GpfLedgerLines (the readable lines in blocks, in file order);
-// build_gpf_ledger() groups them. Thread-safety: a built GpfLedger is read-only and may be
-// read from many threads at once.
+// A loader hands the readable lines to a GpfLedgerBuilder in runs (one per chunk of the
+// file and partition of the accounts), which groups them in parallel. Thread-safety: a
+// built GpfLedger is read-only and may be read from many threads at once.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/common/civil_date.h"
@@ -41,22 +43,6 @@ struct GpfLineProblem {
   std::string problem;
 };
 
-// Readable lines of consecutive parts of the file, in file order.
-struct GpfLineBlock {
-  std::vector<Dictionary::Code> account;
-  std::vector<Month> month;
-  std::vector<PostingKind> kind;
-  std::vector<Money> amount;
-};
-
-// What a loader fills: every account named by a readable or an unreadable line is in
-// `accounts`.
-struct GpfLedgerLines {
-  Dictionary accounts;
-  std::vector<GpfLineBlock> blocks;
-  std::vector<GpfLineProblem> problems;  // sorted by line
-};
-
 struct GpfLedger {
   Dictionary accounts;
   std::vector<Dictionary::Code> by_bytes;  // the account codes in byte order of their text
@@ -73,9 +59,49 @@ struct GpfLedger {
   uint64_t posting_count() const { return month.size(); }
 };
 
-// Groups `lines` (consumed) into *ledger: a stable counting sort by account in parallel,
-// then each account's postings sorted by month. The result does not depend on how the
-// lines were split into blocks, nor on the thread count.
-void build_gpf_ledger(GpfLedgerLines* lines, GpfLedger* ledger);
+// Groups ledger lines into a GpfLedger. The lines come in runs: run (chunk, partition)
+// holds, in file order, the lines of one chunk of the file whose account falls in that
+// partition (partition_of). Each partition is then dictionary-encoded and grouped by one
+// task, in cache; the result never depends on the chunks or on the thread count.
+//
+// Thread-safety: distinct runs may be filled from distinct threads at once.
+class GpfLedgerBuilder {
+ public:
+  static constexpr size_t kPartitions = 256;
+  static size_t partition_of(std::string_view account) {
+    return Dictionary::hash(account) >> 24;
+  }
+
+  // Lines of one run: each account as its length (4 bytes) then its bytes, and each posting
+  // packed in 64 bits.
+  class Run {
+   public:
+    // REQUIRES: 0 <= month < 2^17 (years 0..9999), 0 <= amount < 2^40 (12 digits).
+    void add(std::string_view account, Month month, PostingKind kind, Money amount) {
+      const uint32_t size = uint32_t(account.size());
+      accounts_.append(reinterpret_cast<const char*>(&size), 4);
+      accounts_.append(account);
+      postings_.push_back(uint64_t(amount) | uint64_t(month) << 40 | uint64_t(kind) << 57);
+    }
+    size_t size() const { return postings_.size(); }
+    void clear() { *this = Run(); }
+
+   private:
+    friend class GpfLedgerBuilder;
+    std::string accounts_;
+    std::vector<uint64_t> postings_;
+  };
+
+  explicit GpfLedgerBuilder(size_t chunks) : chunks_(chunks), runs_(chunks * kPartitions) {}
+  Run& run(size_t chunk, size_t partition) { return runs_[chunk * kPartitions + partition]; }
+
+  // Builds *ledger from the runs (consumed) and the file's problems (sorted by line); every
+  // account a problem names is in the ledger too, refused (unreadable_line).
+  void build(std::vector<GpfLineProblem> problems, GpfLedger* ledger);
+
+ private:
+  size_t chunks_;
+  std::vector<Run> runs_;
+};
 
 }  // namespace vetan

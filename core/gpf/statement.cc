@@ -14,6 +14,11 @@ std::string gpf_walk_failure(const GpfWalkResult& walk, std::string_view account
   return "ledger: account '" + std::string(account) + "': its sums exceed 64-bit integers";
 }
 
+void gpf_statement_months(const GpfLedger& ledger, const GpfRates& rates,
+                          const GpfStatementResult& result, uint32_t rank, GpfMonths* months) {
+  walk_gpf_account(ledger, ledger.by_bytes[rank], rates, GpfWalk{result.fy}, months);
+}
+
 Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Month fy,
                              GpfStatementResult* result) {
   GpfStatementResult& r = *result;
@@ -28,7 +33,6 @@ Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Mon
   }
   const size_t accounts = ledger.account_count();
   r.walks.resize(accounts);
-  r.months.resize(accounts);
   const GpfWalk walk{fy};
   tbb::parallel_for(tbb::blocked_range<size_t>(0, accounts, 1024),
                     [&](const tbb::blocked_range<size_t>& range) {
@@ -41,7 +45,7 @@ Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Mon
                           w.refused.value = ledger.unreadable_line[code];
                           continue;
                         }
-                        w = walk_gpf_account(ledger, code, rates, walk, &r.months[rank]);
+                        w = walk_gpf_account(ledger, code, rates, walk, nullptr);
                       }
                     });
   for (uint32_t rank = 0; rank < accounts; ++rank) {

@@ -20,7 +20,6 @@ struct GpfStatementResult {
   BasisPoints rate[12] = {};    // the rate in force for each of its months
   // By rank (the account's place in byte order; ledger.by_bytes[rank] is its code):
   std::vector<GpfWalkResult> walks;
-  std::vector<GpfMonths> months;  // the FY's twelve months, for listed accounts
   std::vector<uint32_t> listed;   // ranks of the accounts of statements.csv
   std::vector<uint32_t> refused;  // ranks of the accounts of refused.csv
   GpfTotals totals;
@@ -33,6 +32,11 @@ struct GpfStatementResult {
 // depend on the thread count.
 Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Month fy,
                              GpfStatementResult* result);
+
+// The FY's twelve months of listed account `rank` (monthly.csv), walked again: cheaper than
+// keeping twelve months of every account while the statement is computed.
+void gpf_statement_months(const GpfLedger& ledger, const GpfRates& rates,
+                          const GpfStatementResult& result, uint32_t rank, GpfMonths* months);
 
 // The message of a walk that could not finish (kNoRate, kOverflow) for `account`.
 std::string gpf_walk_failure(const GpfWalkResult& walk, std::string_view account);

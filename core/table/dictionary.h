@@ -51,6 +51,13 @@ class Dictionary {
   }
   std::string_view value(Code code) const { return values_[code]; }
   size_t size() const { return values_.size(); }
+  // Makes room for `count` values in all, so adding up to that many does not rehash.
+  void reserve(size_t count) {
+    size_t slots = 16;
+    while (slots < 2 * count) slots *= 2;
+    if (slots > slots_.size()) rehash(slots);
+    hashes_.reserve(count);
+  }
 
   // rank[code] orders the values by their bytes (for sorted output).
   std::vector<uint32_t> byte_order_ranks() const;

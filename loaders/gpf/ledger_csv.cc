@@ -3,7 +3,6 @@
 #include <tbb/parallel_for.h>
 
 #include <atomic>
-#include <deque>
 #include <set>
 
 #include "loaders/csv/csv_file.h"
@@ -18,35 +17,23 @@ const std::vector<std::string_view> kLedgerColumns = {"gpf_account", "month", "k
                                                       "reference"};
 constexpr size_t kLedgerRequired = 4;
 
-// Accounts are dictionary-encoded in this many partitions (by the top bits of their hash),
-// each by one task: small dictionaries that stay in cache.
-constexpr size_t kPartitions = 256;
-
 std::string kinds_text() {
   std::string text;
   for (const char* k : kPostingKindNames) text += (text.empty() ? "" : ", ") + std::string(k);
   return text;
 }
 
-// The readable lines of one chunk, in file order, before their accounts have codes.
+// What one chunk keeps besides its lines (which go to the builder's runs).
 struct LedgerChunk {
-  std::vector<std::string_view> account;  // into the file's bytes, or into `quoted`
-  std::deque<std::string> quoted;         // accounts that were quoted fields (unescaped)
-  std::vector<uint8_t> partition;
-  std::vector<Month> month;
-  std::vector<PostingKind> kind;
-  std::vector<Money> amount;
   std::vector<GpfLineProblem> problems;  // line: the record's index in the chunk, for now
   uint32_t records = 0;
-  // Lines by partition: bucket[bucket_begin[p] .. bucket_begin[p + 1]).
-  std::vector<uint32_t> bucket_begin, bucket;
-  std::vector<Dictionary::Code> code;  // by line: its code in its partition's dictionary
 };
 
 class LedgerChunkParser {
  public:
-  LedgerChunkParser(std::string_view data, const CsvHeader& header)
-      : data_(data), header_(header), kinds_(kinds_text()) {}
+  LedgerChunkParser(std::string_view data, const CsvHeader& header, GpfLedgerBuilder* builder,
+                    size_t chunk)
+      : data_(data), header_(header), builder_(builder), chunk_(chunk), kinds_(kinds_text()) {}
 
   // Parses the records that start in [begin, limit); returns where the next one starts.
   size_t parse(size_t begin, size_t limit, LedgerChunk* chunk) {
@@ -102,70 +89,18 @@ class LedgerChunkParser {
       c->problems.push_back(GpfLineProblem{c->records, std::string(account), problems_});
       return;
     }
-    const bool in_file = account.data() >= data_.data() &&
-                         account.data() + account.size() <= data_.data() + data_.size();
-    c->account.push_back(in_file ? account : std::string_view(c->quoted.emplace_back(account)));
-    c->partition.push_back(uint8_t(Dictionary::hash(account) >> 24));
-    c->month.push_back(month);
-    c->kind.push_back(PostingKind(kind));
-    c->amount.push_back(amount);
+    builder_->run(chunk_, GpfLedgerBuilder::partition_of(account))
+        .add(account, month, PostingKind(kind), amount);
   }
 
   std::string_view data_;
   const CsvHeader& header_;
+  GpfLedgerBuilder* builder_;
+  size_t chunk_;
   CsvRecordReader reader_;
   std::string problems_, upper_;
   const std::string kinds_;
 };
-
-// Orders a chunk's lines by partition (a counting sort of their indices).
-void bucket_by_partition(LedgerChunk* c) {
-  c->bucket_begin.assign(kPartitions + 1, 0);
-  for (uint8_t p : c->partition) ++c->bucket_begin[size_t(p) + 1];
-  for (size_t p = 0; p < kPartitions; ++p) c->bucket_begin[p + 1] += c->bucket_begin[p];
-  std::vector<uint32_t> at(c->bucket_begin.begin(), c->bucket_begin.end() - 1);
-  c->bucket.resize(c->partition.size());
-  for (uint32_t i = 0; i < c->partition.size(); ++i) c->bucket[at[c->partition[i]]++] = i;
-  c->code.resize(c->partition.size());
-}
-
-// Codes every chunk's accounts: one dictionary per partition, each filled in file order by
-// one task; then the partitions' values in turn make the ledger's dictionary, so an
-// account's code is its partition's base plus its code there.
-void encode_accounts(std::vector<LedgerChunk>* chunks, GpfLedgerLines* lines) {
-  std::vector<Dictionary> partitions(kPartitions);
-  tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
-    Dictionary& d = partitions[p];
-    for (LedgerChunk& c : *chunks) {
-      for (uint32_t j = c.bucket_begin[p]; j < c.bucket_begin[p + 1]; ++j) {
-        const uint32_t line = c.bucket[j];
-        c.code[line] = d.add(c.account[line]);
-      }
-    }
-  });
-  std::vector<Dictionary::Code> base(kPartitions);
-  for (size_t p = 0; p < kPartitions; ++p) {
-    base[p] = Dictionary::Code(lines->accounts.size());
-    for (Dictionary::Code k = 0; k < partitions[p].size(); ++k) {
-      lines->accounts.add(partitions[p].value(k));
-    }
-    partitions[p] = Dictionary();
-  }
-  lines->blocks.resize(chunks->size());
-  tbb::parallel_for(size_t(0), chunks->size(), [&](size_t i) {
-    LedgerChunk& c = (*chunks)[i];
-    GpfLineBlock& b = lines->blocks[i];
-    b.account.resize(c.code.size());
-    for (size_t j = 0; j < c.code.size(); ++j) b.account[j] = base[c.partition[j]] + c.code[j];
-    b.month = std::move(c.month);
-    b.kind = std::move(c.kind);
-    b.amount = std::move(c.amount);
-    std::vector<std::string_view>().swap(c.account);
-    std::vector<uint8_t>().swap(c.partition);
-    std::vector<uint32_t>().swap(c.bucket);
-    std::vector<Dictionary::Code>().swap(c.code);
-  });
-}
 
 }  // namespace
 
@@ -180,31 +115,29 @@ Status parse_gpf_ledger(std::string_view data, const std::string& name, GpfLedge
   }
   std::vector<size_t> starts = chunk_starts(data, body, options.chunk_bytes);
   std::vector<LedgerChunk> chunks(starts.size() - 1);
+  GpfLedgerBuilder builder(chunks.size());
   std::atomic<size_t> done{0};
   parse_chunks(&starts, [&](size_t i, size_t begin, size_t limit, bool again) {
-    if (again) chunks[i] = LedgerChunk();
-    LedgerChunkParser parser(data, header);
+    if (again) {
+      chunks[i] = LedgerChunk();
+      for (size_t p = 0; p < GpfLedgerBuilder::kPartitions; ++p) builder.run(i, p).clear();
+    }
+    LedgerChunkParser parser(data, header, &builder, i);
     const size_t end = parser.parse(begin, limit, &chunks[i]);
-    bucket_by_partition(&chunks[i]);
     if (!again && options.progress) options.progress(done += limit - begin, data.size() - body);
     return end;
   });
-
-  GpfLedgerLines lines;
-  encode_accounts(&chunks, &lines);
-  // Problems in file order with their numbers among all records; their accounts join the
-  // dictionary (an account named only by unreadable lines is refused too).
+  // Problems in file order, numbered among all records.
+  std::vector<GpfLineProblem> problems;
   uint32_t records = 0;
   for (LedgerChunk& c : chunks) {
     for (GpfLineProblem& p : c.problems) {
       p.line += records + 1;
-      if (!p.account.empty()) lines.accounts.add(p.account);
-      lines.problems.push_back(std::move(p));
+      problems.push_back(std::move(p));
     }
     records += c.records;
   }
-  chunks.clear();
-  build_gpf_ledger(&lines, ledger);
+  builder.build(std::move(problems), ledger);
   return Status();
 }
 

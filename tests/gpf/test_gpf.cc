@@ -176,8 +176,12 @@ TEST(GpfInterest, AdvanceAndItsRefunds) {  // gpf.md §3
   EXPECT_EQ(y.interest, 4296);
   EXPECT_EQ(y.closing, 78296);
   ASSERT_EQ(r.listed.size(), 1u);
-  EXPECT_EQ(r.months[r.listed[0]].balance[2], 44000);  // June
-  EXPECT_EQ(r.months[r.listed[0]].debits[2], 12000);
+  GpfMonths months;
+  gpf_statement_months(ledger, rates_71(), r, r.listed[0], &months);
+  EXPECT_EQ(months.balance[2], 44000);  // June
+  EXPECT_EQ(months.debits[2], 12000);
+  EXPECT_EQ(months.credits[3], 5000);   // July: 2,000 + 3,000
+  EXPECT_EQ(months.balance[11], 74000);
 }
 
 TEST(GpfInterest, RateChangeInsideTheYear) {  // gpf.md §1, §3: the rate in force each month
@@ -356,9 +360,11 @@ std::string statement_text(const GpfLedger& ledger, const GpfStatementResult& r,
   std::string text;
   for (uint32_t rank : r.listed) {
     const GpfYear& y = r.walks[rank].year;
+    GpfMonths months;
+    gpf_statement_months(ledger, rates_71(), r, rank, &months);
     text += std::string(ledger.accounts.value(ledger.by_bytes[rank])) + " " +
             std::to_string(y.opening) + " " + std::to_string(y.interest) + " " +
-            std::to_string(y.closing) + " " + std::to_string(r.months[rank].balance[11]) + "\n";
+            std::to_string(y.closing) + " " + std::to_string(months.balance[6]) + "\n";
   }
   for (uint32_t rank : r.refused) {
     const GpfRefused& refused = r.walks[rank].refused;
