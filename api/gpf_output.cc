@@ -60,7 +60,7 @@ Status write_gpf_statement(const std::string& folder, const std::string& fy,
                            const GpfStatementResult& r) {
   if (Status s = make_folder(folder); !s.ok()) return s;
   auto path = [&folder](const char* name) { return folder + "/" + name; };
-  auto account = [&](uint32_t rank) { return ledger.accounts.value(ledger.by_bytes[rank]); };
+  auto account = [&](Dictionary::Code code) { return ledger.accounts.value(code); };
   std::string fy_field;
   append_csv_field(&fy_field, fy);
 
@@ -68,9 +68,9 @@ Status write_gpf_statement(const std::string& folder, const std::string& fy,
   Status s = write_csv(path("statements.csv"),
                        "gpf_account,fy,opening,credits,debits,interest,closing",
                        r.listed.size(), [&](size_t i, std::string* out) {
-                         const uint32_t rank = r.listed[i];
-                         const GpfYear& y = r.walks[rank].year;
-                         append_csv_field(out, account(rank));
+                         const Dictionary::Code code = r.listed[i];
+                         const GpfYear& y = r.walks[code].year;
+                         append_csv_field(out, account(code));
                          out->push_back(',');
                          out->append(fy_field);
                          for (Money v : {y.opening, y.credits, y.debits, y.interest, y.closing}) {
@@ -89,11 +89,11 @@ Status write_gpf_statement(const std::string& folder, const std::string& fy,
   }
   s = write_csv(path("monthly.csv"), "gpf_account,month,credits,debits,balance,rate",
                 r.listed.size(), [&](size_t i, std::string* out) {
-                  const uint32_t rank = r.listed[i];
+                  const Dictionary::Code code = r.listed[i];
                   GpfMonths months;
-                  gpf_statement_months(ledger, rates, r, rank, &months);
+                  gpf_statement_months(ledger, rates, r, code, &months);
                   for (size_t m = 0; m < 12; ++m) {
-                    append_csv_field(out, account(rank));
+                    append_csv_field(out, account(code));
                     out->push_back(',');
                     out->append(month_names[m]);
                     for (Money v : {months.credits[m], months.debits[m], months.balance[m]}) {

@@ -55,31 +55,22 @@ void sort_by_month(GpfLedger* l, uint64_t b, uint64_t e, std::vector<Posting>* s
   }
 }
 
-// The codes of `names` in byte order of their values. Sorted on the values' first 16
-// bytes (big-endian words, so integer order is byte order) and the values only on a tie.
-std::vector<Dictionary::Code> byte_order(const Dictionary& names) {
-  struct Key {
-    uint64_t high, low;
-    Dictionary::Code code;
-  };
-  std::vector<Key> keys(names.size());
-  tbb::parallel_for(size_t(0), names.size(), [&](size_t a) {
-    char bytes[16] = {};
-    const std::string_view v = names.value(Dictionary::Code(a));
-    std::memcpy(bytes, v.data(), std::min<size_t>(16, v.size()));
-    uint64_t high, low;
-    std::memcpy(&high, bytes, 8);
-    std::memcpy(&low, bytes + 8, 8);
-    keys[a] = Key{__builtin_bswap64(high), __builtin_bswap64(low), Dictionary::Code(a)};
-  });
-  tbb::parallel_sort(keys.begin(), keys.end(), [&names](const Key& x, const Key& y) {
-    if (x.high != y.high) return x.high < y.high;
-    if (x.low != y.low) return x.low < y.low;
-    return names.value(x.code) < names.value(y.code);
-  });
-  std::vector<Dictionary::Code> order(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].code;
-  return order;
+// An account of a partition's dictionary (or, as partition kPartitions, one named only by
+// unreadable lines), keyed for sorting by its first 16 bytes as big-endian words (integer
+// order is byte order there); the values are compared only on a tie.
+struct AccountKey {
+  uint64_t high, low;
+  uint32_t partition;
+  Dictionary::Code local;
+};
+
+AccountKey key_of(std::string_view v, uint32_t partition, Dictionary::Code local) {
+  char bytes[16] = {};
+  std::memcpy(bytes, v.data(), std::min<size_t>(16, v.size()));
+  uint64_t high, low;
+  std::memcpy(&high, bytes, 8);
+  std::memcpy(&low, bytes + 8, 8);
+  return AccountKey{__builtin_bswap64(high), __builtin_bswap64(low), partition, local};
 }
 
 }  // namespace
@@ -87,24 +78,16 @@ std::vector<Dictionary::Code> byte_order(const Dictionary& names) {
 void GpfLedgerBuilder::build(std::vector<GpfLineProblem> problems, GpfLedger* ledger) {
   GpfLedger& l = *ledger;
   l = GpfLedger();
-  // Partition p's postings go to [base[p], base[p + 1]) of the columns.
-  std::vector<uint64_t> base(kPartitions + 1, 0);
-  for (size_t p = 0; p < kPartitions; ++p) {
-    base[p + 1] = base[p];
-    for (size_t c = 0; c < chunks_; ++c) base[p + 1] += run(c, p).size();
-  }
-  const uint64_t total = base[kPartitions];
-  l.month.resize(total);
-  l.kind.resize(total);
-  l.amount.resize(total);
-
-  // Per partition: codes in file order, then a stable counting sort by code into the
-  // columns, then each account's postings by month.
-  std::vector<Dictionary> dictionaries(kPartitions);
-  std::vector<std::vector<uint64_t>> starts(kPartitions);  // by code in the partition
+  // 1. Per partition, in parallel: its accounts' codes in file order, and their counts.
+  std::vector<Dictionary> dictionaries(kPartitions + 1);  // the last: unreadable-only accounts
+  std::vector<std::vector<Dictionary::Code>> codes(kPartitions);
+  std::vector<std::vector<uint64_t>> counts(kPartitions + 1);
   tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
     Dictionary& d = dictionaries[p];
-    std::vector<Dictionary::Code> code(base[p + 1] - base[p]);
+    size_t lines = 0;
+    for (size_t c = 0; c < chunks_; ++c) lines += run(c, p).size();
+    std::vector<Dictionary::Code>& code = codes[p];
+    code.resize(lines);
     size_t i = 0;
     for (size_t c = 0; c < chunks_; ++c) {
       const Run& r = run(c, p);
@@ -115,18 +98,65 @@ void GpfLedgerBuilder::build(std::vector<GpfLineProblem> problems, GpfLedger* le
         code[i++] = d.add(std::string_view(at + 4, size));
         at += 4 + size;
       }
+      std::string().swap(run(c, p).accounts_);
     }
-    std::vector<uint64_t>& start = starts[p];
-    start.assign(d.size() + 1, 0);
-    for (Dictionary::Code k : code) ++start[k + 1];
-    start[0] = base[p];
-    for (size_t k = 0; k < d.size(); ++k) start[k + 1] += start[k];
-    std::vector<uint64_t> cursor(start.begin(), start.end() - 1);
-    i = 0;
+    counts[p].assign(d.size(), 0);
+    for (Dictionary::Code k : code) ++counts[p][k];
+  });
+  Dictionary& extra = dictionaries[kPartitions];
+  for (const GpfLineProblem& p : problems) {
+    Dictionary::Code k = 0;
+    if (!p.account.empty() &&
+        !dictionaries[partition_of(p.account)].find(p.account, &k)) {
+      extra.add(p.account);
+    }
+  }
+  counts[kPartitions].assign(extra.size(), 0);
+
+  // 2. All accounts in byte order: an account's code is its rank.
+  std::vector<size_t> key_base(kPartitions + 2, 0);
+  for (size_t p = 0; p <= kPartitions; ++p) key_base[p + 1] = key_base[p] + dictionaries[p].size();
+  const size_t accounts = key_base[kPartitions + 1];
+  std::vector<AccountKey> keys(accounts);
+  tbb::parallel_for(size_t(0), kPartitions + 1, [&](size_t p) {
+    for (Dictionary::Code k = 0; k < dictionaries[p].size(); ++k) {
+      keys[key_base[p] + k] = key_of(dictionaries[p].value(k), uint32_t(p), k);
+    }
+  });
+  tbb::parallel_sort(keys.begin(), keys.end(), [&](const AccountKey& x, const AccountKey& y) {
+    if (x.high != y.high) return x.high < y.high;
+    if (x.low != y.low) return x.low < y.low;
+    return dictionaries[x.partition].value(x.local) < dictionaries[y.partition].value(y.local);
+  });
+  std::vector<std::vector<Dictionary::Code>> rank(kPartitions + 1);
+  for (size_t p = 0; p <= kPartitions; ++p) rank[p].resize(dictionaries[p].size());
+  l.accounts.reserve(accounts);
+  l.begin.resize(accounts + 1);
+  uint64_t total = 0;
+  for (size_t r = 0; r < accounts; ++r) {
+    const AccountKey& k = keys[r];
+    l.accounts.add(dictionaries[k.partition].value(k.local));
+    rank[k.partition][k.local] = Dictionary::Code(r);
+    l.begin[r] = total;
+    total += counts[k.partition][k.local];
+  }
+  l.begin[accounts] = total;
+  keys = std::vector<AccountKey>();
+  dictionaries.clear();
+
+  // 3. The postings to their places (stable: file order within an account), then each
+  // account's by month.
+  l.month.resize(total);
+  l.kind.resize(total);
+  l.amount.resize(total);
+  tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
+    std::vector<uint64_t> cursor(rank[p].size());
+    for (size_t k = 0; k < cursor.size(); ++k) cursor[k] = l.begin[rank[p][k]];
+    size_t i = 0;
     for (size_t c = 0; c < chunks_; ++c) {
       Run& r = run(c, p);
       for (uint64_t packed : r.postings_) {
-        const uint64_t at = cursor[code[i++]]++;
+        const uint64_t at = cursor[codes[p][i++]]++;
         const Posting posting = unpack(packed);
         l.month[at] = posting.month;
         l.kind[at] = posting.kind;
@@ -134,35 +164,19 @@ void GpfLedgerBuilder::build(std::vector<GpfLineProblem> problems, GpfLedger* le
       }
       r.clear();  // consumed: give its memory back as we go
     }
-    std::vector<Posting> scratch;
-    for (size_t k = 0; k < d.size(); ++k) sort_by_month(&l, start[k], start[k + 1], &scratch);
+    std::vector<Dictionary::Code>().swap(codes[p]);
   });
   runs_.clear();
-
-  // The ledger's dictionary: the partitions' accounts in turn, then those named only by
-  // unreadable lines (file order).
-  size_t accounts = problems.size();
-  for (const Dictionary& d : dictionaries) accounts += d.size();
-  l.accounts.reserve(accounts);
-  std::vector<Dictionary::Code> code_base(kPartitions);
-  for (size_t p = 0; p < kPartitions; ++p) {
-    code_base[p] = Dictionary::Code(l.accounts.size());
-    for (Dictionary::Code k = 0; k < dictionaries[p].size(); ++k) {
-      l.accounts.add(dictionaries[p].value(k));
-    }
-    dictionaries[p] = Dictionary();
-  }
-  for (const GpfLineProblem& p : problems) {
-    if (!p.account.empty()) l.accounts.add(p.account);
-  }
-  l.begin.assign(l.accounts.size() + 1, total);
-  tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
-    for (size_t k = 0; k + 1 < starts[p].size(); ++k) l.begin[code_base[p] + k] = starts[p][k];
-  });
-  l.by_bytes = byte_order(l.accounts);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, accounts, 4096),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      std::vector<Posting> scratch;
+                      for (size_t a = range.begin(); a < range.end(); ++a) {
+                        sort_by_month(&l, l.begin[a], l.begin[a + 1], &scratch);
+                      }
+                    });
 
   l.problems = std::move(problems);
-  l.unreadable_line.assign(l.accounts.size(), 0);
+  l.unreadable_line.assign(accounts, 0);
   for (const GpfLineProblem& p : l.problems) {
     Dictionary::Code code = 0;
     if (!p.account.empty() && l.accounts.find(p.account, &code) && l.unreadable_line[code] == 0) {

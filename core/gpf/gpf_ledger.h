@@ -44,8 +44,9 @@ struct GpfLineProblem {
 };
 
 struct GpfLedger {
+  // Account codes follow the byte order of the account text (gpf.md §4's sort order), and
+  // so do the postings' places: walking accounts in code order reads the columns in order.
   Dictionary accounts;
-  std::vector<Dictionary::Code> by_bytes;  // the account codes in byte order of their text
   // Postings of account code a: [begin[a], begin[a + 1]), sorted by month.
   std::vector<uint64_t> begin;
   std::vector<Month> month;
@@ -61,8 +62,9 @@ struct GpfLedger {
 
 // Groups ledger lines into a GpfLedger. The lines come in runs: run (chunk, partition)
 // holds, in file order, the lines of one chunk of the file whose account falls in that
-// partition (partition_of). Each partition is then dictionary-encoded and grouped by one
-// task, in cache; the result never depends on the chunks or on the thread count.
+// partition (partition_of). Each partition is dictionary-encoded by one task, in cache; the
+// accounts are then put in byte order and the postings placed by account, in parallel. The
+// result never depends on the chunks or on the thread count.
 //
 // Thread-safety: distinct runs may be filled from distinct threads at once.
 class GpfLedgerBuilder {

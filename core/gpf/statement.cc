@@ -15,8 +15,9 @@ std::string gpf_walk_failure(const GpfWalkResult& walk, std::string_view account
 }
 
 void gpf_statement_months(const GpfLedger& ledger, const GpfRates& rates,
-                          const GpfStatementResult& result, uint32_t rank, GpfMonths* months) {
-  walk_gpf_account(ledger, ledger.by_bytes[rank], rates, GpfWalk{result.fy}, months);
+                          const GpfStatementResult& result, Dictionary::Code code,
+                          GpfMonths* months) {
+  walk_gpf_account(ledger, code, rates, GpfWalk{result.fy}, months);
 }
 
 Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Month fy,
@@ -36,23 +37,22 @@ Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Mon
   const GpfWalk walk{fy};
   tbb::parallel_for(tbb::blocked_range<size_t>(0, accounts, 1024),
                     [&](const tbb::blocked_range<size_t>& range) {
-                      for (size_t rank = range.begin(); rank < range.end(); ++rank) {
-                        const Dictionary::Code code = ledger.by_bytes[rank];
-                        GpfWalkResult& w = r.walks[rank];
+                      for (size_t code = range.begin(); code < range.end(); ++code) {
+                        GpfWalkResult& w = r.walks[code];
                         if (ledger.unreadable_line[code] != 0) {  // gpf.md §2
                           w.end = GpfWalkResult::End::kRefused;
                           w.refused.reason = GpfRefusal::kUnreadableLine;
                           w.refused.value = ledger.unreadable_line[code];
                           continue;
                         }
-                        w = walk_gpf_account(ledger, code, rates, walk, nullptr);
+                        w = walk_gpf_account(ledger, Dictionary::Code(code), rates, walk, nullptr);
                       }
                     });
-  for (uint32_t rank = 0; rank < accounts; ++rank) {
-    const GpfWalkResult& w = r.walks[rank];
+  for (Dictionary::Code code = 0; code < accounts; ++code) {
+    const GpfWalkResult& w = r.walks[code];
     switch (w.end) {
       case GpfWalkResult::End::kDone:
-        r.listed.push_back(rank);
+        r.listed.push_back(code);
         r.totals.opening += w.year.opening;
         r.totals.credits += w.year.credits;
         r.totals.debits += w.year.debits;
@@ -60,14 +60,14 @@ Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Mon
         r.totals.closing += w.year.closing;
         break;
       case GpfWalkResult::End::kRefused:
-        r.refused.push_back(rank);
+        r.refused.push_back(code);
         break;
       case GpfWalkResult::End::kAbsent:
         break;
       case GpfWalkResult::End::kNoRate:
       case GpfWalkResult::End::kOverflow:
         return Status::invalid_argument(
-            gpf_walk_failure(w, ledger.accounts.value(ledger.by_bytes[rank])));
+            gpf_walk_failure(w, ledger.accounts.value(code)));
     }
   }
   return Status();

@@ -18,10 +18,9 @@ struct GpfTotals {
 struct GpfStatementResult {
   Month fy = 0;                 // the FY's April
   BasisPoints rate[12] = {};    // the rate in force for each of its months
-  // By rank (the account's place in byte order; ledger.by_bytes[rank] is its code):
-  std::vector<GpfWalkResult> walks;
-  std::vector<uint32_t> listed;   // ranks of the accounts of statements.csv
-  std::vector<uint32_t> refused;  // ranks of the accounts of refused.csv
+  std::vector<GpfWalkResult> walks;  // by account code (codes follow byte order)
+  std::vector<Dictionary::Code> listed;   // the accounts of statements.csv, in order
+  std::vector<Dictionary::Code> refused;  // the accounts of refused.csv, in order
   GpfTotals totals;
 };
 
@@ -33,10 +32,11 @@ struct GpfStatementResult {
 Status compute_gpf_statement(const GpfLedger& ledger, const GpfRates& rates, Month fy,
                              GpfStatementResult* result);
 
-// The FY's twelve months of listed account `rank` (monthly.csv), walked again: cheaper than
+// The FY's twelve months of listed account `code` (monthly.csv), walked again: cheaper than
 // keeping twelve months of every account while the statement is computed.
 void gpf_statement_months(const GpfLedger& ledger, const GpfRates& rates,
-                          const GpfStatementResult& result, uint32_t rank, GpfMonths* months);
+                          const GpfStatementResult& result, Dictionary::Code code,
+                          GpfMonths* months);
 
 // The message of a walk that could not finish (kNoRate, kOverflow) for `account`.
 std::string gpf_walk_failure(const GpfWalkResult& walk, std::string_view account);

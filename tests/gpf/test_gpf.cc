@@ -35,8 +35,7 @@ const GpfWalkResult& walk_of(const GpfLedger& ledger, const GpfStatementResult& 
                              const std::string& account) {
   Dictionary::Code code = 0;
   EXPECT_TRUE(ledger.accounts.find(account, &code)) << account;
-  const auto it = std::find(ledger.by_bytes.begin(), ledger.by_bytes.end(), code);
-  return r.walks[size_t(it - ledger.by_bytes.begin())];
+  return r.walks[code];
 }
 
 GpfStatementResult statement_of(const GpfLedger& ledger, const GpfRates& rates, Month fy) {
@@ -358,17 +357,17 @@ std::vector<std::string> synthetic_lines(int accounts) {
 // details (an UNREADABLE_LINE's names a line number, which depends on the line order).
 std::string statement_text(const GpfLedger& ledger, const GpfStatementResult& r, bool details) {
   std::string text;
-  for (uint32_t rank : r.listed) {
-    const GpfYear& y = r.walks[rank].year;
+  for (Dictionary::Code code : r.listed) {
+    const GpfYear& y = r.walks[code].year;
     GpfMonths months;
-    gpf_statement_months(ledger, rates_71(), r, rank, &months);
-    text += std::string(ledger.accounts.value(ledger.by_bytes[rank])) + " " +
+    gpf_statement_months(ledger, rates_71(), r, code, &months);
+    text += std::string(ledger.accounts.value(code)) + " " +
             std::to_string(y.opening) + " " + std::to_string(y.interest) + " " +
             std::to_string(y.closing) + " " + std::to_string(months.balance[6]) + "\n";
   }
-  for (uint32_t rank : r.refused) {
-    const GpfRefused& refused = r.walks[rank].refused;
-    text += std::string(ledger.accounts.value(ledger.by_bytes[rank])) + " " +
+  for (Dictionary::Code code : r.refused) {
+    const GpfRefused& refused = r.walks[code].refused;
+    text += std::string(ledger.accounts.value(code)) + " " +
             kGpfRefusalNames[int(refused.reason)] + " " +
             (details ? gpf_refusal_detail(refused) : "") + "\n";
   }
