@@ -21,7 +21,7 @@ namespace vetan {
 // gpf.md §2: the kinds of a ledger line.
 enum class PostingKind : uint8_t { kOpening, kSubscription, kRefund, kDeposit, kAdvance, kWithdrawal };
 inline constexpr int kPostingKindCount = 6;
-inline constexpr const char* kPostingKindNames[kPostingKindCount] = {
+inline constexpr std::string_view kPostingKindNames[kPostingKindCount] = {
     "OPENING", "SUBSCRIPTION", "REFUND", "DEPOSIT", "ADVANCE", "WITHDRAWAL"};
 
 // gpf.md §2: SUBSCRIPTION, REFUND and DEPOSIT credit the fund; ADVANCE and WITHDRAWAL debit

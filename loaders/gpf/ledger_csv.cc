@@ -19,7 +19,7 @@ constexpr size_t kLedgerRequired = 4;
 
 std::string kinds_text() {
   std::string text;
-  for (const char* k : kPostingKindNames) text += (text.empty() ? "" : ", ") + std::string(k);
+  for (std::string_view k : kPostingKindNames) text += (text.empty() ? "" : ", ") + std::string(k);
   return text;
 }
 
@@ -76,7 +76,7 @@ class LedgerChunkParser {
       if (!parse_month_text(m, &month)) problem("month '" + std::string(m) + "' is not YYYY-MM");
       const std::string_view k = raw(kKind);
       const std::string_view upper_kind = upper(k, &upper_);
-      for (int i = 0; i < kPostingKindCount; ++i) {
+      for (int i = 0; i < kPostingKindCount && kind < 0; ++i) {
         if (upper_kind == kPostingKindNames[i]) kind = i;
       }
       if (kind < 0) problem("kind '" + std::string(k) + "' is not one of " + kinds_);
