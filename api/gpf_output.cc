@@ -1,6 +1,5 @@
 #include "api/gpf_output.h"
 
-#include <charconv>
 #include <filesystem>
 #include <functional>
 
@@ -11,12 +10,6 @@
 
 namespace vetan {
 namespace {
-
-void append_number(std::string* out, int64_t value) {
-  char buffer[24];
-  auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out->append(buffer, size_t(r.ptr - buffer));
-}
 
 // Accounts per block of monthly.csv (twelve lines each): blocks of about half a megabyte,
 // so the window of blocks being formatted stays small.

@@ -18,15 +18,15 @@
 namespace vetan {
 namespace {
 
+const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
+
+}  // namespace
+
 void append_number(std::string* out, int64_t value) {
   char buffer[24];
   auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
   out->append(buffer, size_t(r.ptr - buffer));
 }
-
-const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
-
-}  // namespace
 
 std::string decimal_text(Int128 value) {
   Int128 magnitude = value < 0 ? -value : value;

@@ -20,6 +20,9 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& table,
 // summary.json's text.
 std::string summary_json(const MonthResult& result);
 
+// Appends the decimal digits of `value` to *out (no allocation).
+void append_number(std::string* out, int64_t value);
+
 // The decimal digits of `value` ("-12345").
 std::string decimal_text(Int128 value);
 

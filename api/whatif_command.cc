@@ -63,8 +63,6 @@ const char kArrearsHelp[] =
     "\n"
     "Exit 0 when done; exit 2 with one line on stderr when it cannot start.\n";
 
-void append_number(std::string* out, int64_t value) { out->append(std::to_string(value)); }
-
 // What both commands share: flags, threads, profiles, the master and its index.
 class Job {
  public:
