@@ -61,11 +61,14 @@ class AtomicFile {
   Status status_;
 };
 
-// Formats `count` rows in parallel blocks and writes them in order, a window at a time so
-// memory stays bounded. format(i, out) appends row i.
+// Formats `count` rows in parallel blocks of `block` rows and writes them in order, a window
+// at a time so memory stays bounded. format(i, out) appends row i (a caller whose rows are
+// long, or several lines each, passes a smaller block).
 inline void write_rows_parallel(AtomicFile* file, size_t count,
-                                const std::function<void(size_t, std::string*)>& format) {
-  constexpr size_t kBlock = 8192, kWindow = 64;
+                                const std::function<void(size_t, std::string*)>& format,
+                                size_t block = 8192) {
+  const size_t kBlock = std::max<size_t>(block, 1);
+  constexpr size_t kWindow = 64;
   std::vector<std::string> blocks(kWindow);
   for (size_t start = 0; start < count; start += kBlock * kWindow) {
     const size_t n_blocks = std::min(kWindow, (count - start + kBlock - 1) / kBlock);

@@ -22,6 +22,7 @@ int tokens_command(const Arguments& args);    // vetan tokens (api/serve/)
 int whatif_command(const Arguments& args);    // vetan whatif
 int arrears_command(const Arguments& args);   // vetan arrears
 int profile_command(const Arguments& args);   // vetan profile show / check
+int gpf_command(const Arguments& args);       // vetan gpf statement | final (gpf.md)
 
 // Reads a whole file; the error names the path and the reason.
 Status read_file(const std::string& path, std::string* contents);

@@ -25,6 +25,7 @@ const char kUsage[] =
     "  whatif     cost pay revisions month by month against the baseline (docs/whatif.md)\n"
     "  arrears    arrears per employee and bill between two profiles (docs/whatif.md)\n"
     "  profile    show what a profile puts in force for a month, or check a profile\n"
+    "  gpf        GPF ledgers: the FY statement and the Form PF-9 final payment (docs/gpf.md)\n"
     "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
     "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "whatif") return vetan::whatif_command(args);
   if (command == "arrears") return vetan::arrears_command(args);
   if (command == "profile") return vetan::profile_command(args);
+  if (command == "gpf") return vetan::gpf_command(args);
   std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
   return vetan::kExitRefused;
 }

@@ -18,15 +18,38 @@
 namespace vetan {
 namespace {
 
+const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
+
+}  // namespace
+
 void append_number(std::string* out, int64_t value) {
   char buffer[24];
   auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
   out->append(buffer, size_t(r.ptr - buffer));
 }
 
-const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
+std::string decimal_text(Int128 value) {
+  Int128 magnitude = value < 0 ? -value : value;
+  std::string digits;
+  do {
+    digits.push_back(char('0' + int(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude > 0);
+  if (value < 0) digits.push_back('-');
+  return std::string(digits.rbegin(), digits.rend());
+}
 
-}  // namespace
+std::string rupees(Int128 value) {
+  const std::string digits = decimal_text(value < 0 ? -value : value);
+  std::string out;
+  const size_t n = digits.size();
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(digits[i]);
+    const size_t left = n - i - 1;
+    if (left > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0))) out.push_back(',');
+  }
+  return (value < 0 ? "-" : "") + out;
+}
 
 void append_csv_field(std::string* out, std::string_view value) {
   if (value.find_first_of(",\"\r\n") == std::string_view::npos) {

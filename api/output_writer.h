@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/common/money.h"
 #include "core/common/status.h"
 #include "core/run/month_result.h"
 #include "core/table/employee_table.h"
@@ -18,6 +19,15 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& table,
 
 // summary.json's text.
 std::string summary_json(const MonthResult& result);
+
+// Appends the decimal digits of `value` to *out (no allocation).
+void append_number(std::string* out, int64_t value);
+
+// The decimal digits of `value` ("-12345").
+std::string decimal_text(Int128 value);
+
+// 12345678 -> "1,23,45,678" (Indian digit grouping: lakhs and crores), for summaries.
+std::string rupees(Int128 value);
 
 // Appends `value` to *out as one CSV field, quoted only when it holds a comma, a quote or a
 // line break.

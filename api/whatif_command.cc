@@ -67,8 +67,6 @@ const char kArrearsHelp[] =
     "Exit 0 when done; exit 2 with one line on stderr when it cannot start.\n"
     "Documentation: docs/whatif.md (arrears), docs/outputs.md (files).\n";
 
-void append_number(std::string* out, int64_t value) { out->append(std::to_string(value)); }
-
 // What both commands share: flags, threads, profiles, the master and its index.
 class Job {
  public:

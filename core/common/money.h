@@ -40,3 +40,10 @@ namespace vetan {
 // percentages outgrow 64 bits.
 __extension__ typedef __int128 Int128;
 }  // namespace vetan
+
+namespace vetan {
+// gpf.md §3: rnd(Σ balance(m) × rate(m) / 1200), half up, from the exact product sum
+// Σ balance(m) × bp(m) (bp: the rate in hundredths of a percent):
+// (2 × product + 120000) div 240000. REQUIRES: product >= 0.
+constexpr Int128 rnd_gpf_interest(Int128 product_bp) { return (2 * product_bp + 120000) / 240000; }
+}  // namespace vetan

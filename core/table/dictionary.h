@@ -51,15 +51,20 @@ class Dictionary {
   }
   std::string_view value(Code code) const { return values_[code]; }
   size_t size() const { return values_.size(); }
+  // Makes room for `count` values in all, so adding up to that many does not rehash.
+  void reserve(size_t count) {
+    size_t slots = 16;
+    while (slots < 2 * count) slots *= 2;
+    if (slots > slots_.size()) rehash(slots);
+    hashes_.reserve(count);
+  }
 
   // rank[code] orders the values by their bytes (for sorted output).
   std::vector<uint32_t> byte_order_ranks() const;
 
- private:
-  static constexpr Code kEmptySlot = UINT32_MAX;
-
-  // FNV-1a over 8-byte words, then a final mix: short codes (DDO, treasury, pay level)
-  // hash in a few instructions.
+  // The hash the dictionary files `s` under: FNV-1a over 8-byte words, then a final mix,
+  // so short codes (DDO, treasury, pay level) hash in a few instructions. Its top bits may
+  // split values among several dictionaries (slots use the low bits).
   static uint32_t hash(std::string_view s) {
     uint64_t h = 0xcbf29ce484222325ull ^ s.size();
     size_t i = 0;
@@ -76,6 +81,10 @@ class Dictionary {
     h ^= h >> 33;
     return uint32_t(h);
   }
+
+ private:
+  static constexpr Code kEmptySlot = UINT32_MAX;
+
   void rehash(size_t slots) {
     slots_.assign(slots, kEmptySlot);
     for (Code code = 0; code < values_.size(); ++code) {

@@ -1,17 +1,12 @@
 #include "loaders/csv/csv_loader.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <tbb/parallel_for.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <vector>
 
+#include "loaders/csv/csv_file.h"
 #include "loaders/csv/csv_record.h"
 #include "loaders/csv/file_shape.h"
 #include "loaders/csv/text.h"
@@ -464,68 +459,32 @@ Status read_header(std::string_view data, const std::string& name, size_t* body,
   return Status::invalid_argument(name + ": no header");
 }
 
-// The first record start at or after `from`: just after the next line end. A guess, since
-// that line end may be inside a quoted field; the parse checks it (see below).
-size_t next_line_start(std::string_view data, size_t from) {
-  for (size_t i = from; i < data.size(); ++i) {
-    if (data[i] == '\n') return i + 1;
-    if (data[i] == '\r') return i + 1 < data.size() && data[i + 1] == '\n' ? i + 2 : i + 1;
-  }
-  return data.size();
-}
-
-// Gives back the whole pages of data[begin, end) (a private read-only file mapping).
-void drop_pages(std::string_view data, size_t begin, size_t end) {
-  const uintptr_t page = uintptr_t(::sysconf(_SC_PAGESIZE));
-  const uintptr_t from = (uintptr_t(data.data()) + begin + page - 1) / page * page;
-  const uintptr_t to = (uintptr_t(data.data()) + end) / page * page;
-  if (from < to) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
-}
-
 // Parses `data` into tables of consecutive chunks, in file order. They hold copies of all
 // text, so the caller may release `data` before joining them.
 // When `mapped` is set, `data` is a private read-only file mapping: each chunk's pages are
 // dropped once it is parsed (a later re-parse reads them from the file again), so the
 // file's pages do not add to the peak memory.
 Status parse_parts(std::string_view data, const std::string& name, const CsvLoadOptions& options,
-                   bool mapped, std::vector<EmployeeTable>* parts_out) {
+                   const MappedFile* mapped, std::vector<EmployeeTable>* parts_out) {
   if (Status s = check_file_shape(data, name); !s.ok()) return s;  // docs/input.md
-  size_t body = data.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  size_t body = bom_length(data);
   Header header;
   if (Status s = read_header(data, name, &body, &header); !s.ok()) return s;
 
-  // Chunk starts are guesses at record boundaries; chunk i parses the records starting
-  // before chunk i + 1's start.
-  const size_t chunk = std::max<size_t>(options.chunk_bytes, 1);
-  std::vector<size_t> starts{body};
-  for (size_t at = body + chunk; at < data.size(); at += chunk) {
-    const size_t s = next_line_start(data, at);
-    if (s > starts.back() && s < data.size()) starts.push_back(s);
-  }
-  const size_t n = starts.size();
-  starts.push_back(data.size());
-  std::vector<EmployeeTable> parts(n);
-  std::vector<size_t> ends(n);
+  std::vector<size_t> starts = chunk_starts(data, body, options.chunk_bytes);
+  std::vector<EmployeeTable> parts(starts.size() - 1);
   std::atomic<size_t> done{0};
-  tbb::parallel_for(size_t(0), n, [&](size_t i) {
+  parse_chunks(&starts, [&](size_t i, size_t begin, size_t limit, bool again) {
     ChunkParser parser(data, header, options.deduction_codes);
-    ends[i] = parser.parse(starts[i], starts[i + 1], &parts[i]);
-    if (mapped) drop_pages(data, starts[i], std::min(ends[i], starts[i + 1]));
-    if (options.progress) {
-      options.progress(done += starts[i + 1] - starts[i], data.size() - body);
+    if (again) {
+      parts[i] = EmployeeTable();
+      return parser.parse(begin, limit, &parts[i]);
     }
+    const size_t end = parser.parse(begin, limit, &parts[i]);
+    if (mapped != nullptr) mapped->drop_pages(begin, std::min(end, limit));
+    if (options.progress) options.progress(done += limit - begin, data.size() - body);
+    return end;
   });
-  // A chunk whose guessed start was inside a quoted field shows as its predecessor ending
-  // elsewhere: parse it again from where the predecessor really ended.
-  for (size_t i = 0; i + 1 < n; ++i) {
-    if (ends[i] != starts[i + 1]) {
-      starts[i + 1] = ends[i];
-      parts[i + 1] = EmployeeTable();
-      ChunkParser parser(data, header, options.deduction_codes);
-      ends[i + 1] = parser.parse(starts[i + 1], std::max(starts[i + 1], starts[i + 2]),
-                                 &parts[i + 1]);
-    }
-  }
   *parts_out = std::move(parts);
   return Status();
 }
@@ -543,38 +502,17 @@ Status join_parts(std::vector<EmployeeTable>* parts, const std::string& name,
 Status parse_employees_csv(std::string_view data, const std::string& name, EmployeeTable* table,
                            const CsvLoadOptions& options) {
   std::vector<EmployeeTable> parts;
-  if (Status s = parse_parts(data, name, options, false, &parts); !s.ok()) return s;
+  if (Status s = parse_parts(data, name, options, nullptr, &parts); !s.ok()) return s;
   return join_parts(&parts, name, options, table);
 }
 
 Status load_employees_csv(const std::string& path, EmployeeTable* table,
                           const CsvLoadOptions& options) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return Status::io_error(path + ": cannot read (" + std::strerror(errno) + ")");
-  }
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status::io_error(path + ": cannot read (not a regular file)");
-  }
-  const size_t size = size_t(st.st_size);
-  if (size == 0) {
-    ::close(fd);
-    return parse_employees_csv(std::string_view(), path, table, options);
-  }
-  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  const int map_errno = errno;
-  ::close(fd);
-  if (mapped == MAP_FAILED) {
-    return Status::io_error(path + ": cannot read (" + std::strerror(map_errno) + ")");
-  }
-  ::madvise(mapped, size, MADV_SEQUENTIAL | MADV_WILLNEED);
+  MappedFile file;
+  if (Status s = file.open(path); !s.ok()) return s;
   std::vector<EmployeeTable> parts;
-  Status status =
-      parse_parts(std::string_view(static_cast<const char*>(mapped), size), path, options, true,
-                  &parts);
-  ::munmap(mapped, size);  // the parts hold copies: give the file's pages back before joining
+  Status status = parse_parts(file.data(), path, options, &file, &parts);
+  file.close();  // the parts hold copies: give the file's pages back before joining
   if (!status.ok()) return status;
   return join_parts(&parts, path, options, table);
 }

@@ -25,6 +25,9 @@ class CsvRecordReader {
   // True iff the last record is blank (no fields, or only fields of whitespace, as
   // spreadsheets write empty rows): such lines are not records (formats.md).
   bool blank() const;
+  // True iff the last record is an empty line: no fields, or one field of only whitespace.
+  // The GPF files (gpf.md §2, §5) skip only these; a line of empty fields is a line there.
+  bool empty_line() const { return fields_.size() <= 1 && blank(); }
 
  private:
   std::vector<std::string_view> fields_;

@@ -138,6 +138,22 @@ bool parse_date(std::string_view s, Date* date) {
   return true;
 }
 
+bool parse_month_text(std::string_view s, Month* month) {
+  int32_t year = 0;
+  size_t i = 0;
+  for (int n = 0; n < 4; ++n) {
+    if (i >= s.size()) return false;
+    const int d = digit_value(decode(s, &i));
+    if (d < 0) return false;
+    year = year * 10 + d;
+  }
+  if (s.size() != i + 3 || s[i] != '-') return false;
+  const char a = s[i + 1], b = s[i + 2];
+  if (!((a == '0' && b >= '1' && b <= '9') || (a == '1' && b >= '0' && b <= '2'))) return false;
+  *month = make_month(year, (a - '0') * 10 + (b - '0'));
+  return true;
+}
+
 bool parse_integer(std::string_view s, int64_t* value) {
   if (s.empty() || s.size() > 12) return false;
   int64_t v = 0;

@@ -26,6 +26,10 @@ std::string_view upper(std::string_view s, std::string* out);
 // `\d` matches them). Returns false if it is not a valid calendar date.
 bool parse_date(std::string_view s, Date* date);
 
+// Parses a month YYYY-MM whose year digits may be any Unicode decimal digits, the month two
+// ASCII digits 01..12 (the oracle's `^\d{4}-(0[1-9]|1[0-2])$`). Returns false otherwise.
+bool parse_month_text(std::string_view s, Month* month);
+
 // Parses 1 to 12 ASCII digits. Returns false otherwise.
 bool parse_integer(std::string_view s, int64_t* value);
 

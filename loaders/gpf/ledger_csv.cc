@@ -1,0 +1,214 @@
+#include "loaders/gpf/ledger_csv.h"
+
+#include <tbb/parallel_for.h>
+
+#include <atomic>
+#include <set>
+
+#include "loaders/csv/csv_file.h"
+#include "loaders/csv/csv_record.h"
+#include "loaders/csv/text.h"
+
+namespace vetan {
+namespace {
+
+enum LedgerColumn : size_t { kAccount, kMonth, kKind, kAmount, kReference };
+const std::vector<std::string_view> kLedgerColumns = {"gpf_account", "month", "kind", "amount",
+                                                      "reference"};
+constexpr size_t kLedgerRequired = 4;
+
+std::string kinds_text() {
+  std::string text;
+  for (std::string_view k : kPostingKindNames) text += (text.empty() ? "" : ", ") + std::string(k);
+  return text;
+}
+
+// What one chunk keeps besides its lines (which go to the builder's runs).
+struct LedgerChunk {
+  std::vector<GpfLineProblem> problems;  // line: the record's index in the chunk, for now
+  uint32_t records = 0;
+};
+
+class LedgerChunkParser {
+ public:
+  LedgerChunkParser(std::string_view data, const CsvHeader& header, GpfLedgerBuilder* builder,
+                    size_t chunk)
+      : data_(data), header_(header), builder_(builder), chunk_(chunk), kinds_(kinds_text()) {}
+
+  // Parses the records that start in [begin, limit); returns where the next one starts.
+  size_t parse(size_t begin, size_t limit, LedgerChunk* chunk) {
+    size_t position = begin;
+    while (position < limit) {
+      if (!reader_.next(data_, &position)) break;
+      if (reader_.empty_line()) continue;
+      add_line(chunk);
+      ++chunk->records;
+    }
+    return position;
+  }
+
+ private:
+  std::string_view raw(size_t column) const {
+    const int p = header_.position[column];
+    const auto& fields = reader_.fields();
+    return p >= 0 && size_t(p) < fields.size() ? trim(fields[size_t(p)]) : std::string_view();
+  }
+
+  void problem(const std::string& text) {
+    if (!problems_.empty()) problems_ += "; ";
+    problems_ += text;
+  }
+
+  // gpf.md §2: one line, readable or a problem.
+  void add_line(LedgerChunk* c) {
+    problems_.clear();
+    const std::string_view account = raw(kAccount);
+    const size_t fields = reader_.fields().size();
+    Month month = 0;
+    int kind = -1;
+    int64_t amount = 0;
+    if (fields != header_.fields) {
+      problem("line has " + std::to_string(fields) + " fields, header has " +
+              std::to_string(header_.fields));
+    } else {
+      if (account.empty()) problem("gpf_account is empty");
+      const std::string_view m = raw(kMonth);
+      if (!parse_month_text(m, &month)) problem("month '" + std::string(m) + "' is not YYYY-MM");
+      const std::string_view k = raw(kKind);
+      const std::string_view upper_kind = upper(k, &upper_);
+      for (int i = 0; i < kPostingKindCount && kind < 0; ++i) {
+        if (upper_kind == kPostingKindNames[i]) kind = i;
+      }
+      if (kind < 0) problem("kind '" + std::string(k) + "' is not one of " + kinds_);
+      const std::string_view a = raw(kAmount);
+      if (!parse_integer(a, &amount)) {
+        problem("amount '" + std::string(a) + "' is not a whole number of rupees");
+      }
+    }
+    if (!problems_.empty()) {
+      c->problems.push_back(GpfLineProblem{c->records, std::string(account), problems_});
+      return;
+    }
+    builder_->run(chunk_, GpfLedgerBuilder::partition_of(account))
+        .add(account, month, PostingKind(kind), amount);
+  }
+
+  std::string_view data_;
+  const CsvHeader& header_;
+  GpfLedgerBuilder* builder_;
+  size_t chunk_;
+  CsvRecordReader reader_;
+  std::string problems_, upper_;
+  const std::string kinds_;
+};
+
+}  // namespace
+
+Status parse_gpf_ledger(std::string_view data, const std::string& name, GpfLedger* ledger,
+                        const GpfLoadOptions& options) {
+  if (Status s = check_utf8(data, name); !s.ok()) return s;
+  size_t body = bom_length(data);
+  CsvHeader header;
+  if (Status s = read_csv_header(data, name, kLedgerColumns, kLedgerRequired, &body, &header);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<size_t> starts = chunk_starts(data, body, options.chunk_bytes);
+  std::vector<LedgerChunk> chunks(starts.size() - 1);
+  GpfLedgerBuilder builder(chunks.size());
+  std::atomic<size_t> done{0};
+  parse_chunks(&starts, [&](size_t i, size_t begin, size_t limit, bool again) {
+    if (again) {
+      chunks[i] = LedgerChunk();
+      for (size_t p = 0; p < GpfLedgerBuilder::kPartitions; ++p) builder.run(i, p).clear();
+    }
+    LedgerChunkParser parser(data, header, &builder, i);
+    const size_t end = parser.parse(begin, limit, &chunks[i]);
+    if (!again && options.progress) options.progress(done += limit - begin, data.size() - body);
+    return end;
+  });
+  // Problems in file order, numbered among all records.
+  std::vector<GpfLineProblem> problems;
+  uint32_t records = 0;
+  for (LedgerChunk& c : chunks) {
+    for (GpfLineProblem& p : c.problems) {
+      p.line += records + 1;
+      problems.push_back(std::move(p));
+    }
+    records += c.records;
+  }
+  builder.build(std::move(problems), ledger);
+  return Status();
+}
+
+Status load_gpf_ledger(const std::string& path, GpfLedger* ledger,
+                       const GpfLoadOptions& options) {
+  MappedFile file;
+  if (Status s = file.open(path); !s.ok()) return s;
+  return parse_gpf_ledger(file.data(), path, ledger, options);
+}
+
+namespace {
+
+enum CaseColumn : size_t { kCaseId, kCaseAccount, kPayable, kPayment };
+const std::vector<std::string_view> kCaseColumns = {"case_id", "gpf_account", "payable_month",
+                                                    "payment_month"};
+
+}  // namespace
+
+Status parse_gpf_cases(std::string_view data, const std::string& name, GpfCases* out) {
+  if (Status s = check_utf8(data, name); !s.ok()) return s;
+  size_t position = bom_length(data);
+  CsvHeader header;
+  if (Status s = read_csv_header(data, name, kCaseColumns, kCaseColumns.size(), &position,
+                                 &header);
+      !s.ok()) {
+    return s;
+  }
+  GpfCases result;
+  std::set<std::string, std::less<>> seen;
+  CsvRecordReader reader;
+  uint32_t line = 0;
+  auto unusable = [&](const std::string& what) {
+    result.unusable = Status::invalid_argument(name + ": line " + std::to_string(line) + what);
+  };
+  while (reader.next(data, &position)) {
+    if (reader.empty_line()) continue;
+    ++line;
+    const auto& fields = reader.fields();
+    if (fields.size() != header.fields) {  // gpf.md §5: the file is unusable
+      unusable(" has " + std::to_string(fields.size()) + " fields, header has " +
+               std::to_string(header.fields));
+      break;
+    }
+    auto raw = [&](size_t c) { return trim(fields[size_t(header.position[c])]); };
+    GpfCase c;
+    c.case_id = raw(kCaseId);
+    c.account = raw(kCaseAccount);
+    c.payable_text = raw(kPayable);
+    c.payment_text = raw(kPayment);
+    if (c.case_id.empty() || !seen.insert(c.case_id).second) {
+      unusable(": case_id '" + c.case_id + "' is empty or repeated");
+      break;
+    }
+    if (!parse_month_text(c.payable_text, &c.payable)) {
+      unusable(": payable_month '" + c.payable_text + "' is not YYYY-MM");
+      break;
+    }
+    if (!parse_month_text(c.payment_text, &c.payment)) {
+      unusable(": payment_month '" + c.payment_text + "' is not YYYY-MM");
+      break;
+    }
+    result.cases.push_back(std::move(c));
+  }
+  *out = std::move(result);
+  return Status();
+}
+
+Status load_gpf_cases(const std::string& path, GpfCases* cases) {
+  MappedFile file;
+  if (Status s = file.open(path); !s.ok()) return s;
+  return parse_gpf_cases(file.data(), path, cases);
+}
+
+}  // namespace vetan
