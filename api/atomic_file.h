@@ -53,6 +53,22 @@ class AtomicFile {
     committed_ = status_.ok();
     return status_;
   }
+  // As commit(), but the file must not exist yet: when it does (another writer made it
+  // first), fails with InvalidArgument ("PATH: exists already") and leaves it as it is.
+  // For a marker written once.
+  Status commit_new() {
+    if (status_.ok() && ::fsync(fd_) != 0) {
+      status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    if (status_.ok() && ::link(temporary_.c_str(), path_.c_str()) != 0) {
+      status_ = errno == EEXIST
+                    ? Status::invalid_argument(path_ + ": exists already")
+                    : Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    return status_;  // the destructor removes the temporary name
+  }
 
  private:
   std::string path_, temporary_;

@@ -21,6 +21,7 @@ int serve_command(const Arguments& args);     // vetan serve (api/serve/)
 int tokens_command(const Arguments& args);    // vetan tokens (api/serve/)
 int whatif_command(const Arguments& args);    // vetan whatif
 int arrears_command(const Arguments& args);   // vetan arrears
+int close_command(const Arguments& args);     // vetan close (issue 12)
 
 // Reads a whole file; the error names the path and the reason.
 Status read_file(const std::string& path, std::string* contents);

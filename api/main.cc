@@ -24,6 +24,7 @@ const char kUsage[] =
     "  generate   write a realistic synthetic employee master (CSV)\n"
     "  whatif     cost pay revisions month by month against the baseline (whatif.md)\n"
     "  arrears    arrears per employee and bill between two profiles (whatif.md)\n"
+    "  close      close a paid month: the next month's master (FY figures, loans, increments)\n"
     "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
     "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "tokens") return vetan::tokens_command(args);
   if (command == "whatif") return vetan::whatif_command(args);
   if (command == "arrears") return vetan::arrears_command(args);
+  if (command == "close") return vetan::close_command(args);
   std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
   return vetan::kExitRefused;
 }
