@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -72,6 +73,10 @@ const char kCloseHelp[] =
 int refuse(const std::string& message) {
   std::fprintf(stderr, "vetan close: %s\n", message.c_str());
   return kExitRefused;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // A whole file mapped read-only (empty files are an empty view).
@@ -376,6 +381,7 @@ int close_command(const Arguments& args) {
   }
 
   // The master, kept mapped: the next one is its own records rewritten.
+  const auto start = std::chrono::steady_clock::now();
   MappedFile master;
   if (Status s = master.open(employees); !s.ok()) return refuse(s.message());
   EmployeeTable table;
@@ -389,6 +395,8 @@ int close_command(const Arguments& args) {
     }
   }
   const TableIndex index = build_table_index(table);
+  const double load_seconds = seconds_since(start);
+  const auto check_start = std::chrono::steady_clock::now();
   MonthResult result;
   if (Status s = run_month(table, index, profile, month, &result); !s.ok()) {
     return refuse(profile_path + ": " + s.message());
@@ -399,10 +407,14 @@ int close_command(const Arguments& args) {
   if (Status s = check_payslips(run + "/payslips.csv", table, result); !s.ok()) {
     return refuse(s.message());
   }
+  const double check_seconds = seconds_since(check_start);
+  const auto close_start = std::chrono::steady_clock::now();
   MonthClose close;
   if (Status s = close_month(table, result, &close); !s.ok()) {
     return refuse(profile_path + ": " + s.message());
   }
+  const double close_seconds = seconds_since(close_start);
+  const auto write_start = std::chrono::steady_clock::now();
 
   Sha256 digest;
   {
@@ -422,6 +434,7 @@ int close_command(const Arguments& args) {
     }
   }
   const std::string sha256 = digest.hex();
+  const double write_seconds = seconds_since(write_start);
   {
     AtomicFile file(marker);
     file.write(closed_json(close, employees, out, sha256));
@@ -445,6 +458,9 @@ int close_command(const Arguments& args) {
                 static_cast<long long>(c.gpf_raised), static_cast<long long>(c.loans_repaid),
                 c.fy_reset > 0 ? "; FY figures restarted" : "");
     std::printf("  next master: %s (sha256 %s); %s\n", out.c_str(), sha256.c_str(), marker.c_str());
+    std::printf("  time: load and index %.2f s, month run again and checked %.2f s, close %.2f s, "
+                "write %.2f s (%lld threads)\n",
+                load_seconds, check_seconds, close_seconds, write_seconds, threads);
   }
   return kExitOk;
 }

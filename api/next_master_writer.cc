@@ -15,10 +15,10 @@
 namespace vetan {
 namespace {
 
-constexpr size_t kChunkBytes = size_t(4) << 20;
 constexpr size_t kWindowChunks = 16;  // chunks formatted at once: bounds the memory held
 constexpr uint32_t kNotARow = uint32_t(1) << 31;  // a blank record (formats.md: not a row)
 constexpr uint32_t kNoField = UINT32_MAX;         // a record shorter than the header
+constexpr size_t kSampleRecords = 256;
 
 using Span = std::pair<size_t, size_t>;  // [begin, end) in the file
 
@@ -92,8 +92,15 @@ size_t read_chunk(std::string_view data, const Layout& layout, size_t begin, siz
   CsvRecordReader reader;
   std::vector<Span> spans;
   size_t position = begin;
+  size_t records = 0;
   while (position < limit) {
     const size_t start = position;
+    if (++records == kSampleRecords) {
+      // Room for the rest of the chunk at the sample's bytes per record, so that the words
+      // are not grown by doubling.
+      const double scale = 1.05 * double(limit - begin) / double(std::max<size_t>(1, start - begin));
+      chunk->words.reserve(size_t(double(chunk->words.size()) * scale));
+    }
     if (!reader.next(data, &position)) break;
     if (position - begin >= kNotARow) {
       chunk->too_long = true;
@@ -155,7 +162,8 @@ void format_chunk(std::string_view data, const Layout& layout, const MonthClose&
 }  // namespace
 
 Status write_next_master(std::string_view data, const std::string& name, const MonthClose& close,
-                         const std::function<void(std::string_view)>& sink) {
+                         const std::function<void(std::string_view)>& sink,
+                         size_t chunk_bytes) {
   // The header: the first record that is not blank, after an optional byte-order mark.
   const size_t bom = data.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   CsvRecordReader reader;
@@ -182,7 +190,7 @@ Status write_next_master(std::string_view data, const std::string& name, const M
   }
   std::sort(layout.present.begin(), layout.present.end());
 
-  std::vector<size_t> starts = guess_chunk_starts(data, body, kChunkBytes);
+  std::vector<size_t> starts = guess_chunk_starts(data, body, chunk_bytes);
   std::vector<Chunk> chunks(starts.size() - 1);
   read_csv_chunks(&starts, [&](size_t i, size_t begin, size_t limit) {
     return read_chunk(data, layout, begin, limit, &chunks[i]);
@@ -209,7 +217,7 @@ Status write_next_master(std::string_view data, const std::string& name, const M
     tbb::parallel_for(size_t(0), n, [&](size_t j) {
       const Chunk& chunk = chunks[window + j];
       outputs[j].clear();
-      outputs[j].reserve(chunk.words.empty() ? 0 : kChunkBytes + kChunkBytes / 8);
+      outputs[j].reserve(chunk_bytes + chunk_bytes / 8);
       format_chunk(data, layout, close, chunk, first_row[window + j], &outputs[j]);
     });
     for (size_t j = 0; j < n; ++j) sink(outputs[j]);

@@ -19,8 +19,9 @@ namespace vetan {
 // Writes the next master to `sink`, in order, a piece at a time. `data` is the master file's
 // bytes exactly as loaded into the table `close` was computed on; `name` names it in
 // errors. Fails when its records are not the close's rows (another file). Records are read
-// in parallel (TBB).
+// in parallel (TBB) in chunks of about `chunk_bytes`; the output never depends on them.
 Status write_next_master(std::string_view data, const std::string& name, const MonthClose& close,
-                         const std::function<void(std::string_view)>& sink);
+                         const std::function<void(std::string_view)>& sink,
+                         size_t chunk_bytes = size_t(4) << 20);
 
 }  // namespace vetan

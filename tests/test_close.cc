@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/commands.h"
+#include "api/next_master_writer.h"
 #include "core/close/month_close.h"
 #include "core/fate/fate.h"
 #include "core/tax/income_tax.h"
@@ -426,6 +427,52 @@ TEST(MonthClose, IncrementsAndGpfBasisRowByRow) {
   EXPECT_EQ(close.value(0, kCloseGpfBasisPay), 52300);
   EXPECT_EQ(close.value(0, kCloseGpfSubscription), 3138);  // ceil(6% of 52,300)
   EXPECT_EQ(close.counts.gpf_raised, 1);
+}
+
+// rules §8 (results never depend on chunking), for the next master: records with quoted
+// line breaks, commas and quotes, cut into chunks of any size, give the same bytes.
+TEST(MonthClose, NextMasterDoesNotDependOnChunking) {
+  std::vector<Employee> rows;
+  for (int n = 1; n <= 60; ++n) {
+    Employee e(n);
+    e.set("pay_cell", std::to_string(1 + n % 7));
+    e.set("basic_pay", std::to_string(std::vector<Money>{44900, 46200, 47600, 49000, 50500, 52000,
+                                                         53600}[size_t(n % 7)]));
+    if (n % 4 == 0) e.set("name", "Line\nBreak, \"Q\" " + std::to_string(n));
+    if (n % 5 == 0) e.set("loan_installment", "700").set("loan_balance", "1000");
+    rows.push_back(e);
+  }
+  const std::string csv = test::master_csv(rows);
+  const auto june = test::run_csv(test::mini_profile_json(), "2026-06", csv);
+  ASSERT_TRUE(june->ok());
+  MonthClose close;
+  ASSERT_TRUE(close_month(june->table, june->result, &close).ok());
+  ASSERT_GT(close.counts.increments, 40);
+  auto written = [&](size_t chunk_bytes) {
+    std::string out;
+    const Status s = write_next_master(csv, "master.csv", close,
+                                       [&out](std::string_view bytes) { out.append(bytes); },
+                                       chunk_bytes);
+    EXPECT_TRUE(s.ok()) << s.message();
+    return out;
+  };
+  const std::string whole = written(size_t(1) << 20);
+  EXPECT_NE(whole, csv);
+  for (size_t chunk : {1, 2, 3, 7, 16, 64, 100, 333, 1000}) {
+    EXPECT_EQ(written(chunk), whole) << "chunks of " << chunk << " bytes";
+  }
+  // The next master reads back as the close says.
+  EmployeeTable next;
+  CsvLoadOptions options;
+  options.deduction_codes = deduction_codes(june->profile);
+  ASSERT_TRUE(parse_employees_csv(whole, "next", &next, options).ok());
+  ASSERT_EQ(next.rows, rows.size());
+  for (size_t r = 0; r < next.rows; ++r) {
+    EXPECT_EQ(next.name[r], june->table.name[r]);
+    EXPECT_EQ(next.pay_cell[r], close.value(r, kClosePayCell));
+    EXPECT_EQ(next.loan_balance[r], close.value(r, kCloseLoanBalance));
+    EXPECT_EQ(next.fy_gross_to_date[r], close.value(r, kCloseFyGrossToDate));
+  }
 }
 
 }  // namespace

@@ -138,7 +138,7 @@ Status close_month(const EmployeeTable& table, const MonthResult& result, MonthC
   close->next = next.month;
   close->rows = table.rows;
   close->changed.assign(table.rows, 0);
-  close->values.assign(table.rows * kCloseColumnCount, 0);
+  close->values.reset(new int64_t[table.rows * kCloseColumnCount]);  // each row writes its own
   const Reduction total = tbb::parallel_reduce(
       tbb::blocked_range<size_t>(0, table.rows, 4096), Reduction(),
       [&](const tbb::blocked_range<size_t>& range, Reduction sum) {

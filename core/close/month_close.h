@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/common/civil_date.h"
@@ -82,7 +83,7 @@ struct MonthClose {
 
   // Row-major, kCloseColumnCount per row: the next month's value of each column (the
   // table's where unchanged).
-  std::vector<int64_t> values;
+  std::unique_ptr<int64_t[]> values;
 
   int64_t value(size_t r, int c) const { return values[r * kCloseColumnCount + size_t(c)]; }
 };
