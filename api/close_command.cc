@@ -198,18 +198,20 @@ Status check_payslips(const std::string& path, const EmployeeTable& table,
   if (!reader.next(data, &body) || reader.blank()) {
     return Status::invalid_argument(path + ": no header");
   }
+  // formats.md: employee_id, line, seven text columns, then the layout's amounts (extra
+  // columns may follow).
   const PayslipLayout& layout = result.layout;
+  constexpr size_t kFirstAmount = 9;
   const char* const names[] = {"employee_id", "line", "gross", "income_tax", "loan"};
   const size_t amount_columns[] = {layout.gross, layout.income_tax, layout.loan};
-  size_t position[5];
+  const size_t position[] = {0, 1, kFirstAmount + layout.gross, kFirstAmount + layout.income_tax,
+                             kFirstAmount + layout.loan};
   for (size_t k = 0; k < 5; ++k) {
     const auto& fields = reader.fields();
-    position[k] = fields.size();
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (trim(fields[i]) == names[k]) position[k] = i;
-    }
-    if (position[k] == fields.size()) {
-      return Status::invalid_argument(path + ": the header lacks column '" + names[k] + "'");
+    if (position[k] >= fields.size() || trim(fields[position[k]]) != names[k]) {
+      return Status::invalid_argument(path + ": column " + std::to_string(position[k] + 1) +
+                                      " of the header is not '" + names[k] +
+                                      "' (formats.md, this profile's payslip columns)");
     }
   }
   const size_t header_fields = reader.fields().size();

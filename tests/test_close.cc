@@ -334,6 +334,15 @@ TEST(MonthClose, RefusesARunFolderThatIsNotThisMonthsRunOfThisMaster) {
       "run-july/summary.json: the run is of 2026-07, not 2026-06");
   has(refused_close(profile, master, "2026-06", dir + "/run", master), "is the master of the month");
 
+  // The run of another profile (another DA): its totals are not this profile's.
+  const std::string other = dir + "/other-profile.json";
+  test::write_text(other, test::replace_once(test::mini_profile_json(),
+                                             "{ \"from\": \"2026-01\", \"percent\": 60.5 }",
+                                             "{ \"from\": \"2026-01\", \"percent\": 61 }"));
+  ASSERT_EQ(run(other, master, "2026-06", dir + "/run-other"), kExitOk);
+  has(refused_close(profile, master, "2026-06", dir + "/run-other", next),
+      "run-other/summary.json: gross is ");
+
   // One row less: summary.json's rows are not the master's.
   const std::string shorter = dir + "/shorter.csv";
   std::string text = small_master();
