@@ -59,19 +59,16 @@ inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
   const bool nps = in.scheme == PensionScheme::kNps;
   slip[layout.gpf] = gpf_subscribes(in) ? d.gpf_subscription : 0;
   slip[layout.nps] = nps ? rnd_percent(nps_base, p.nps_employee_percent) : 0;
-  const size_t levels = rules.levels();
-  for (size_t k = 0; k < p.deductions.size(); ++k) {
-    const Deduction& deduction = p.deductions[k];
-    Money amount = 0;
-    if (in.exempt & (1u << k)) {
-      amount = 0;  // the row is exempt (exempt_deductions)
-    } else if (deduction.basis == DeductionBasis::kByLevel) {
-      amount = rules.deduction_by_level[k * levels + in.level];
-    } else {
-      amount = band_amount(deduction.bands,
-                           deduction.basis == DeductionBasis::kByGross ? gross : in.matrix_basic);
+  const size_t count = rules.deduction_count;
+  const Money* by_level = rules.deduction_by_level.data() + in.level * count;
+  for (size_t k = 0; k < count; ++k) {
+    Money amount = by_level[k];
+    const DeductionBasis basis = rules.deduction_basis[k];
+    if (basis != DeductionBasis::kByLevel) {
+      amount = band_amount(*rules.deduction_bands[k],
+                           basis == DeductionBasis::kByGross ? gross : in.matrix_basic);
     }
-    slip[layout.deductions + k] = amount;
+    slip[layout.deductions + k] = (in.exempt >> k) & 1 ? 0 : amount;  // exempt_deductions
   }
   slip[layout.licence_fee] = in.govt_quarters ? rules.licence_fee[in.level] : 0;
   slip[layout.loan] = std::min(d.loan_installment, d.loan_balance);

@@ -65,7 +65,7 @@ inline Money compute_earnings(const PayInputs& in, Money special_pay, const Mont
       in.govt_quarters
           ? 0
           : std::max(rnd_percent(b, rules.hra_percent[size_t(in.cls)]), p.hra_minimum[size_t(in.cls)]);
-  for (size_t a = 0; a < p.allowances.size(); ++a) {
+  for (size_t a = 0; a < rules.allowance_count; ++a) {
     slip[PayslipLayout::kAllowances + a] = allowance_full(rules, a, in);
   }
   slip[layout.special_pay] = special_pay;

@@ -68,7 +68,13 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
   r.level_matrix.assign(n, nullptr);
   r.gpf_minimum_by_level.assign(n, 0);
   r.licence_fee.assign(n, 0);
+  r.allowance_count = p.allowances.size();
+  r.deduction_count = p.deductions.size();
   r.deduction_by_level.assign(p.deductions.size() * n, 0);
+  for (const Deduction& d : p.deductions) {
+    r.deduction_basis.push_back(d.basis);
+    r.deduction_bands.push_back(&d.bands);
+  }
   for (Dictionary::Code code = 0; code < n; ++code) {
     const std::string_view level = levels.value(code);
     for (size_t l = 0; l < matrix->levels.size(); ++l) {
@@ -83,7 +89,8 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
     r.licence_fee[code] = level_amount(p.licence_fee_by_level, level);
     for (size_t d = 0; d < p.deductions.size(); ++d) {
       if (p.deductions[d].basis == DeductionBasis::kByLevel) {
-        r.deduction_by_level[d * n + code] = level_amount(p.deductions[d].by_level, level);
+        r.deduction_by_level[code * r.deduction_count + d] =
+            level_amount(p.deductions[d].by_level, level);
       }
     }
   }

@@ -48,9 +48,13 @@ struct MonthRules {
   // rules §4 when_exempt_from: per allowance, the bit (of exempt_mask) of the deduction a
   // row must be exempt from to be paid it; 0 when every row is.
   std::vector<uint32_t> allowance_exempt_bit;
-  std::vector<Money> deduction_by_level;     // [deduction * levels + level]
+  size_t allowance_count = 0, deduction_count = 0;  // the profile's, read by the hot loops
+  std::vector<Money> deduction_by_level;     // [level * deduction_count + deduction]
+  std::vector<DeductionBasis> deduction_basis;  // per deduction
+  std::vector<const std::vector<AmountBand>*> deduction_bands;  // per deduction: its slabs
   // rules §5: by exempt_deductions dictionary code of the table, bit k set when the row is
-  // exempt from deduction k of the profile. Empty when resolved without a table.
+  // exempt from deduction k of the profile. Empty when resolved without a table: only rules
+  // resolved against a table's dictionaries may compute its rows.
   std::vector<uint32_t> exempt_mask;
 
   const IncomeTaxYear* tax = nullptr;

@@ -103,7 +103,8 @@ inline RowStart start_row(const EmployeeTable& t, const TableIndex& index, const
 }
 
 // rules §2 step 4 and §4–§6 for a row that start_row found computable: writes the payslip
-// into slip[0 .. layout.columns) and decides. With TaxMode::kWhenDecisive only the fate and
+// into slip[0 .. layout.columns) and decides. REQUIRES: `rules` resolved against `t`'s
+// dictionaries. With TaxMode::kWhenDecisive only the fate and
 // the earnings are the payslip's (deductions.h).
 inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
                               const PayslipLayout& layout, const StartedRow& row, size_t r,
@@ -118,8 +119,7 @@ inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
   in.govt_quarters = (t.flags[r] & kGovtQuarters) != 0;
   in.scheme = PensionScheme(t.pension_scheme[r]);
   in.payable_days = row.payable_days;
-  const Dictionary::Code exempt = t.exempt_deductions.codes[r];
-  in.exempt = exempt < rules.exempt_mask.size() ? rules.exempt_mask[exempt] : 0;
+  in.exempt = rules.exempt_mask[t.exempt_deductions.codes[r]];
   in.months_left = std::min(rules.months_left, row.service_months);
   in.last_months = row.service_months <= rules.profile->gpf_no_subscription_last_months;
   in.gpf_basis = t.gpf_basis_of(r, in.matrix_basic);
