@@ -42,19 +42,35 @@ class AtomicFile {
     }
   }
   Status commit() {
-    if (status_.ok() && ::fsync(fd_) != 0) {
-      status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
-    }
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    if (status_.ok() && ::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    if (flush_and_close() && ::rename(temporary_.c_str(), path_.c_str()) != 0) {
       status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
     }
     committed_ = status_.ok();
     return status_;
   }
+  // As commit(), but the file must not exist yet: when it does (another writer made it
+  // first), fails with InvalidArgument ("PATH: exists already") and leaves it as it is.
+  // For a marker written once.
+  Status commit_new() {
+    if (flush_and_close() && ::link(temporary_.c_str(), path_.c_str()) != 0) {
+      status_ = errno == EEXIST
+                    ? Status::invalid_argument(path_ + ": exists already")
+                    : Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    return status_;  // the destructor removes the temporary name
+  }
 
  private:
+  // Flushes the temporary file to disk and closes it; true iff all went well so far.
+  bool flush_and_close() {
+    if (status_.ok() && ::fsync(fd_) != 0) {
+      status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+    }
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    return status_.ok();
+  }
+
   std::string path_, temporary_;
   int fd_ = -1;
   bool committed_ = false;

@@ -23,6 +23,7 @@ int whatif_command(const Arguments& args);    // vetan whatif
 int arrears_command(const Arguments& args);   // vetan arrears
 int profile_command(const Arguments& args);   // vetan profile show / check
 int gpf_command(const Arguments& args);       // vetan gpf statement | final (gpf.md)
+int close_command(const Arguments& args);     // vetan close (issue 12)
 
 // Reads a whole file; the error names the path and the reason.
 Status read_file(const std::string& path, std::string* contents);

@@ -1,0 +1,470 @@
+// vetan close (issue 12): closes a month that `vetan run` paid and writes the next month's
+// master (core/close/month_close.h says what changes; api/next_master_writer.h how it is
+// written). The run folder must be the run of this month, master and profile: the month is
+// computed again and compared with summary.json and payslips.csv. The folder then gets
+// closed.json, and a month is closed once.
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <simdjson.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/atomic_file.h"
+#include "api/commands.h"
+#include "api/csv_chunks.h"
+#include "api/flags.h"
+#include "api/next_master_writer.h"
+#include "api/progress.h"
+#include "core/close/month_close.h"
+#include "core/common/json_text.h"
+#include "core/profile/month_rules.h"
+#include "core/profile/profile.h"
+#include "core/run/month_run.h"
+#include "core/table/table_index.h"
+#include "loaders/csv/csv_loader.h"
+#include "loaders/csv/csv_record.h"
+#include "loaders/csv/text.h"
+
+namespace vetan {
+namespace {
+
+const char kCloseHelp[] =
+    "usage: vetan close --profile PROFILE.json --employees EMPLOYEES.csv --month YYYY-MM\n"
+    "                   --run DIR --out NEXT.csv [--threads N] [--quiet]\n"
+    "\n"
+    "Closes a month that 'vetan run' paid into DIR and writes the next month's master: the\n"
+    "master's records as they are but for fy_gross_to_date and fy_tds_to_date (the month's\n"
+    "payslips added; 0 from April), loan_balance (less the loan recovered), lwp_days (0),\n"
+    "the annual increment on its date (1 July, or 1 January with increment_month 01:\n"
+    "pay_cell + 1 and basic_pay from the matrix in force) and gpf_basis_pay (the March basic\n"
+    "from April). Rows the run did not pay carry nothing of the month; stops are kept.\n"
+    "DIR must hold the run of this month, master and profile (summary.json and payslips.csv\n"
+    "are checked against the month computed again); it then gets closed.json, with the\n"
+    "SHA-256 of NEXT.csv, and the month cannot be closed again.\n"
+    "\n"
+    "  --profile    the state's rules as JSON (profile.md)\n"
+    "  --employees  the employee master the month was run on, CSV (formats.md)\n"
+    "  --month      the month closed, YYYY-MM\n"
+    "  --run        the folder 'vetan run' wrote for the month\n"
+    "  --out        the next month's master; written whole or not at all\n"
+    "  --threads    worker threads (default: all cores); the output never depends on it\n"
+    "  --quiet      print no summary\n"
+    "\n"
+    "Exit 0 when the month was closed; exit 2 with one line on stderr, writing nothing, when\n"
+    "it cannot be (a flag missing or malformed, a file unreadable, a profile invalid or with\n"
+    "nothing in force for the month or the next, a run folder that is not this month's run of\n"
+    "this master, a month closed already); exit 1 when writing fails.\n";
+
+int refuse(const std::string& message) {
+  std::fprintf(stderr, "vetan close: %s\n", message.c_str());
+  return kExitRefused;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A whole file mapped read-only (empty files are an empty view).
+class MappedFile {
+ public:
+  Status open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io_error(path + ": cannot read (" + std::strerror(errno) + ")");
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Status::io_error(path + ": cannot read (not a regular file)");
+    }
+    size_ = size_t(st.st_size);
+    if (size_ > 0) {
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      const int map_errno = errno;
+      ::close(fd);
+      if (p == MAP_FAILED) {
+        size_ = 0;
+        return Status::io_error(path + ": cannot read (" + std::strerror(map_errno) + ")");
+      }
+      data_ = static_cast<const char*>(p);
+      ::madvise(p, size_, MADV_SEQUENTIAL | MADV_WILLNEED);
+    } else {
+      ::close(fd);
+    }
+    return Status();
+  }
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+  }
+  std::string_view view() const { return std::string_view(data_ == nullptr ? "" : data_, size_); }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// SHA-256 of the bytes written, as lower-case hex.
+class Sha256 {
+ public:
+  Sha256() : context_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(context_, EVP_sha256(), nullptr); }
+  ~Sha256() { EVP_MD_CTX_free(context_); }
+  void update(std::string_view bytes) { EVP_DigestUpdate(context_, bytes.data(), bytes.size()); }
+  std::string hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context_, digest, &length);
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+      out.push_back(kHex[digest[i] >> 4]);
+      out.push_back(kHex[digest[i] & 0xf]);
+    }
+    return out;
+  }
+
+ private:
+  EVP_MD_CTX* context_;
+};
+
+// An integer field of a JSON object, or false.
+bool json_integer(simdjson::dom::element object, const char* key, int64_t* value) {
+  return object[key].get_int64().get(*value) == simdjson::SUCCESS;
+}
+
+// summary.json (formats.md) against the month computed again: the same month and rows, and
+// the same fates and totals (else the run was of another master or profile).
+Status check_summary(const std::string& path, const std::string& employees,
+                     const MonthResult& result) {
+  std::string text;
+  if (Status s = read_file(path, &text); !s.ok()) return Status::invalid_argument(s.message());
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view month;
+  if (parser.parse(text).get(root) != simdjson::SUCCESS || !root.is_object()) {
+    return Status::invalid_argument(path + ": not a JSON object");
+  }
+  if (root["month"].get_string().get(month) != simdjson::SUCCESS) {
+    return Status::invalid_argument(path + ": no \"month\" string");
+  }
+  const std::string want = format_month(result.rules.month);
+  if (month != want) {
+    return Status::invalid_argument(path + ": the run is of " + std::string(month) + ", not " +
+                                    want);
+  }
+  const RunSummary& s = result.summary;
+  const std::pair<const char*, int64_t> figures[] = {
+      {"rows", s.rows},   {"paid", s.paid},   {"stopped", s.stopped},
+      {"mismatched", s.mismatched},           {"bills", s.bills},
+      {"gross", s.gross}, {"total_deductions", s.total_deductions},
+      {"net", s.net},     {"employer_nps", s.employer_nps}};
+  for (const auto& [key, expected] : figures) {
+    int64_t value = 0;
+    if (!json_integer(root, key, &value)) {
+      return Status::invalid_argument(path + ": no integer \"" + key + "\"");
+    }
+    if (value != expected) {
+      return Status::invalid_argument(
+          path + ": " + key + " is " + std::to_string(value) + ", but " + employees +
+          (std::strcmp(key, "rows") == 0 ? " has " : " and the profile give ") +
+          std::to_string(expected) + (std::strcmp(key, "rows") == 0 ? "" : " for " + want) +
+          ": not the run of this month and master");
+    }
+  }
+  return Status();
+}
+
+// payslips.csv (formats.md) against the month computed again: one record per PAID row,
+// naming its employee_id and line, with the gross, income_tax and loan a close carries.
+Status check_payslips(const std::string& path, const EmployeeTable& table,
+                      const MonthResult& result) {
+  MappedFile file;
+  if (Status s = file.open(path); !s.ok()) return Status::invalid_argument(s.message());
+  const std::string_view data = file.view();
+  CsvRecordReader reader;
+  size_t body = 0;
+  if (!reader.next(data, &body) || reader.blank()) {
+    return Status::invalid_argument(path + ": no header");
+  }
+  // formats.md: employee_id, line, seven text columns, then the layout's amounts (extra
+  // columns may follow).
+  const PayslipLayout& layout = result.layout;
+  constexpr size_t kFirstAmount = 9;
+  const char* const names[] = {"employee_id", "line", "gross", "income_tax", "loan"};
+  const size_t amount_columns[] = {layout.gross, layout.income_tax, layout.loan};
+  const size_t position[] = {0, 1, kFirstAmount + layout.gross, kFirstAmount + layout.income_tax,
+                             kFirstAmount + layout.loan};
+  for (size_t k = 0; k < 5; ++k) {
+    const auto& fields = reader.fields();
+    if (position[k] >= fields.size() || trim(fields[position[k]]) != names[k]) {
+      return Status::invalid_argument(path + ": column " + std::to_string(position[k] + 1) +
+                                      " of the header is not '" + names[k] +
+                                      "' (formats.md, this profile's payslip columns)");
+    }
+  }
+  const size_t header_fields = reader.fields().size();
+  const std::string month = format_month(result.rules.month);
+
+  struct Found {
+    size_t records = 0;
+    size_t bad = SIZE_MAX;  // the first bad record of the chunk, counted in the chunk
+    std::string problem;
+  };
+  std::vector<size_t> starts = guess_chunk_starts(data, body, size_t(4) << 20);
+  std::vector<Found> found(starts.size() - 1);
+  std::unique_ptr<std::atomic<uint8_t>[]> seen(new std::atomic<uint8_t>[table.rows]());
+  read_csv_chunks(&starts, [&](size_t i, size_t begin, size_t limit) {
+    Found& f = found[i];
+    f = Found();
+    CsvRecordReader records;
+    size_t at = begin;
+    auto fail = [&f](std::string problem) {
+      if (f.bad == SIZE_MAX) {
+        f.bad = f.records;
+        f.problem = std::move(problem);
+      }
+    };
+    while (at < limit && records.next(data, &at)) {
+      if (records.blank()) continue;
+      ++f.records;
+      const auto& fields = records.fields();
+      if (f.bad != SIZE_MAX) continue;
+      if (fields.size() != header_fields) {
+        fail(std::to_string(fields.size()) + " fields, the header has " +
+             std::to_string(header_fields));
+        continue;
+      }
+      int64_t line = 0;
+      if (!parse_integer(trim(fields[position[1]]), &line) || line < 1 ||
+          size_t(line) > table.rows) {
+        fail("line '" + std::string(fields[position[1]]) + "' is not a line of the master (1 to " +
+             std::to_string(table.rows) + ")");
+        continue;
+      }
+      const size_t r = size_t(line - 1);
+      const std::string_view id = trim(fields[position[0]]);
+      if (id != table.employee_id[r]) {
+        fail("employee_id '" + std::string(id) + "' is not the master's at line " +
+             std::to_string(line) + " ('" + std::string(table.employee_id[r]) + "')");
+        continue;
+      }
+      if (result.fate_of(r) != Fate::kPaid) {
+        fail("line " + std::to_string(line) + " (" + std::string(id) + ") is not paid in " +
+             month + " by this master and profile");
+        continue;
+      }
+      if (seen[r].exchange(1) != 0) {
+        fail("line " + std::to_string(line) + " (" + std::string(id) + ") is paid twice");
+        continue;
+      }
+      for (size_t k = 0; k < 3; ++k) {
+        int64_t amount = 0;
+        const std::string_view text = trim(fields[position[2 + k]]);
+        const Money expected = result.amount(amount_columns[k], r);
+        if (!parse_integer(text, &amount) || amount != expected) {
+          fail(std::string(names[2 + k]) + " of line " + std::to_string(line) + " (" +
+               std::string(id) + ") is '" + std::string(text) + "', but this master and profile give " +
+               std::to_string(expected) + " for " + month);
+          break;
+        }
+      }
+    }
+    return at;
+  });
+  size_t records = 0;
+  for (const Found& f : found) {
+    if (f.bad != SIZE_MAX) {
+      return Status::invalid_argument(path + ": payslip " + std::to_string(records + f.bad) +
+                                      ": " + f.problem + ": not the run of this month and master");
+    }
+    records += f.records;
+  }
+  if (int64_t(records) != result.summary.paid) {
+    return Status::invalid_argument(path + ": " + std::to_string(records) +
+                                    " payslips, but this master and profile pay " +
+                                    std::to_string(result.summary.paid) + " rows in " + month);
+  }
+  return Status();
+}
+
+// What closed.json says of an earlier close, for the refusal.
+std::string earlier_close(const std::string& path) {
+  std::string text;
+  if (!read_file(path, &text).ok()) return "";
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view month, out;
+  if (parser.parse(text).get(root) != simdjson::SUCCESS) return "";
+  if (root["month"].get_string().get(month) != simdjson::SUCCESS) return "";
+  std::string said = " (" + std::string(month) + " was closed";
+  if (root["out"].get_string().get(out) == simdjson::SUCCESS) said += " into " + std::string(out);
+  return said + ")";
+}
+
+std::string closed_json(const MonthClose& close, const std::string& employees,
+                        const std::string& out, const std::string& sha256) {
+  const CloseCounts& c = close.counts;
+  std::string json = "{\n  \"month\": \"" + format_month(close.month) + "\",\n  \"next_month\": \"" +
+                     format_month(close.next) + "\",\n  \"employees\": " + json_quote(employees) +
+                     ",\n  \"out\": " + json_quote(out) + ",\n  \"out_sha256\": \"" + sha256 +
+                     "\",\n";
+  const std::pair<const char*, int64_t> figures[] = {
+      {"rows", int64_t(close.rows)}, {"changed_rows", c.changed_rows},
+      {"carried", c.carried},        {"fy_reset", c.fy_reset},
+      {"increments", c.increments},  {"pay_refixed", c.pay_refixed},
+      {"gpf_basis_set", c.gpf_basis_set}, {"gpf_raised", c.gpf_raised},
+      {"loans_repaid", c.loans_repaid}};
+  for (size_t i = 0; i < std::size(figures); ++i) {
+    json += std::string("  \"") + figures[i].first + "\": " + std::to_string(figures[i].second) +
+            (i + 1 < std::size(figures) ? ",\n" : "\n");
+  }
+  return json + "}\n";
+}
+
+}  // namespace
+
+int close_command(const Arguments& args) {
+  Flags flags({"profile", "employees", "month", "run", "out", "threads"}, {"help", "quiet"});
+  if (Status s = flags.parse(args); !s.ok()) return refuse(s.message());
+  if (flags.has("help")) {
+    std::fputs(kCloseHelp, stdout);
+    return kExitOk;
+  }
+  if (Status s = flags.require({"profile", "employees", "month", "run", "out"}); !s.ok()) {
+    return refuse(s.message());
+  }
+  long long threads = tbb::info::default_concurrency();
+  if (flags.has("threads") && !parse_count(flags.get("threads"), 1, 4096, &threads)) {
+    return refuse("--threads '" + flags.get("threads") + "' is not a number of threads");
+  }
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, size_t(threads));
+  Month month = 0;
+  if (!parse_month(flags.get("month"), &month)) {
+    return refuse("--month '" + flags.get("month") + "' is not YYYY-MM");
+  }
+  const std::string profile_path = flags.get("profile"), employees = flags.get("employees"),
+                    run = flags.get("run"), out = flags.get("out");
+  const std::string marker = run + "/closed.json";
+
+  // Refusals that need no master first.
+  std::error_code error;
+  if (!std::filesystem::is_directory(run, error)) return refuse(run + ": not a run folder");
+  if (std::filesystem::exists(marker, error)) {
+    return refuse(marker + ": the month is closed already" + earlier_close(marker));
+  }
+  std::string json;
+  if (Status s = read_file(profile_path, &json); !s.ok()) return refuse(s.message());
+  Profile profile;
+  if (Status s = parse_profile(json, &profile); !s.ok()) return refuse(profile_path + ": " + s.message());
+  for (Month m : {month, month + 1}) {
+    MonthRules probe;
+    if (Status s = resolve_month_rules(profile, m, Dictionary(), Dictionary(), &probe); !s.ok()) {
+      return refuse(profile_path + ": " + s.message());
+    }
+  }
+  const std::filesystem::path out_folder = std::filesystem::path(out).parent_path();
+  if (!out_folder.empty() && !std::filesystem::is_directory(out_folder, error)) {
+    return refuse(out + ": its folder " + out_folder.string() + " does not exist");
+  }
+  if (std::filesystem::equivalent(out, employees, error)) {
+    return refuse(out + ": is the master of the month closed (write the next month's elsewhere)");
+  }
+
+  // The master, kept mapped: the next one is its own records rewritten.
+  const auto start = std::chrono::steady_clock::now();
+  MappedFile master;
+  if (Status s = master.open(employees); !s.ok()) return refuse(s.message());
+  EmployeeTable table;
+  {
+    ProgressBar bar("loading");
+    CsvLoadOptions options;
+    options.deduction_codes = deduction_codes(profile);
+    if (bar.enabled()) options.progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
+    if (Status s = parse_employees_csv(master.view(), employees, &table, options); !s.ok()) {
+      return refuse(s.message());
+    }
+  }
+  const TableIndex index = build_table_index(table);
+  const double load_seconds = seconds_since(start);
+  const auto check_start = std::chrono::steady_clock::now();
+  MonthResult result;
+  if (Status s = run_month(table, index, profile, month, &result); !s.ok()) {
+    return refuse(profile_path + ": " + s.message());
+  }
+  if (Status s = check_summary(run + "/summary.json", employees, result); !s.ok()) {
+    return refuse(s.message());
+  }
+  if (Status s = check_payslips(run + "/payslips.csv", table, result); !s.ok()) {
+    return refuse(s.message());
+  }
+  const double check_seconds = seconds_since(check_start);
+  const auto close_start = std::chrono::steady_clock::now();
+  MonthClose close;
+  if (Status s = close_month(table, result, &close); !s.ok()) {
+    return refuse(profile_path + ": " + s.message());
+  }
+  const double close_seconds = seconds_since(close_start);
+  const auto write_start = std::chrono::steady_clock::now();
+
+  Sha256 digest;
+  {
+    AtomicFile file(out);
+    ProgressBar bar("writing");
+    size_t written = 0;
+    const size_t total = master.view().size();
+    Status s = write_next_master(master.view(), employees, close, [&](std::string_view bytes) {
+      digest.update(bytes);
+      file.write(bytes);
+      bar.update(written += bytes.size(), total);
+    });
+    if (!s.ok()) return refuse(s.message());
+    if (Status c = file.commit(); !c.ok()) {
+      std::fprintf(stderr, "vetan close: %s\n", c.message().c_str());
+      return kExitFailed;
+    }
+  }
+  const std::string sha256 = digest.hex();
+  const double write_seconds = seconds_since(write_start);
+  {
+    AtomicFile file(marker);
+    file.write(closed_json(close, employees, out, sha256));
+    if (Status s = file.commit_new(); !s.ok()) {
+      if (s.code() == Status::Code::kInvalidArgument) {
+        return refuse(marker + ": the month is closed already" + earlier_close(marker));
+      }
+      std::fprintf(stderr, "vetan close: %s\n", s.message().c_str());
+      return kExitFailed;
+    }
+  }
+  if (!flags.has("quiet")) {
+    const CloseCounts& c = close.counts;
+    std::printf("vetan close %s -> %s (%s): %zu rows, %lld changed\n", format_month(month).c_str(),
+                format_month(close.next).c_str(), profile.name.c_str(), close.rows,
+                static_cast<long long>(c.changed_rows));
+    std::printf("  carried %lld paid rows; increments %lld, pay re-fixed %lld; GPF basis set %lld, "
+                "subscriptions raised %lld; loans repaid %lld%s\n",
+                static_cast<long long>(c.carried), static_cast<long long>(c.increments),
+                static_cast<long long>(c.pay_refixed), static_cast<long long>(c.gpf_basis_set),
+                static_cast<long long>(c.gpf_raised), static_cast<long long>(c.loans_repaid),
+                c.fy_reset > 0 ? "; FY figures restarted" : "");
+    std::printf("  next master: %s (sha256 %s); %s\n", out.c_str(), sha256.c_str(), marker.c_str());
+    std::printf("  time: load and index %.2f s, month run again and checked %.2f s, close %.2f s, "
+                "write %.2f s (%lld threads)\n",
+                load_seconds, check_seconds, close_seconds, write_seconds, threads);
+  }
+  return kExitOk;
+}
+
+}  // namespace vetan
