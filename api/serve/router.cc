@@ -1,6 +1,10 @@
-// Service::handle: the REST routes (README "REST"), authentication and metrics.
+// Service::handle: the route table (README "REST"), authentication and metrics. A route is
+// a method, a path pattern and its handler; adding an endpoint is adding one line to
+// routes(). Pattern segments: a literal ("bills"), "{name}" (any one segment, passed to the
+// handler in order) or "(a|b)" (one of the literals, passed too).
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/serve/service.h"
@@ -59,6 +63,87 @@ Reply method_not_allowed(const std::string& method, const std::string& path) {
 
 }  // namespace
 
+struct Service::RouteSpec {
+  const char* method;
+  const char* pattern;
+  Route metric;
+  std::vector<const char*> query;  // the query parameters it takes
+  bool authenticated;
+  Reply (Service::*handler)(const Context&, const Params&, const std::string&);
+};
+
+const std::vector<Service::RouteSpec>& Service::routes() {
+  static const std::vector<RouteSpec> kRoutes = {
+      {"GET", "/healthz", Route::kHealthz, {}, false, &Service::healthz},
+      {"GET", "/metrics", Route::kMetrics, {}, true, &Service::get_metrics},
+      {"GET", "/v1/employees/{id}", Route::kEmployeeGet, {}, true, &Service::get_employee},
+      {"PATCH", "/v1/employees/{id}", Route::kEmployeePatch, {}, true, &Service::patch_employee},
+      {"POST", "/v1/employees/{id}/stop", Route::kEmployeeStop, {}, true, &Service::stop_employee},
+      {"POST", "/v1/employees/{id}/release", Route::kEmployeeRelease, {}, true, &Service::release_employee},
+      {"GET", "/v1/employees/{id}/audit", Route::kEmployeeAudit, {"after", "limit"}, true, &Service::employee_audit},
+      {"POST", "/v1/employees/{id}/other-salary", Route::kOtherSalary, {}, true, &Service::file_other_salary},
+      {"POST", "/v1/employees/{id}/proposals", Route::kProposalCreate, {}, true, &Service::create_proposal},
+      {"GET", "/v1/employees/{id}/payslips/{month}", Route::kPayslip, {}, true, &Service::get_payslip},
+      {"GET", "/v1/proposals", Route::kProposalList, {"status", "page_size", "page_token"}, true,
+       &Service::list_proposals},
+      {"POST", "/v1/proposals/{n}/(approve|reject)", Route::kProposalDecide, {}, true, &Service::decide_proposal},
+      {"GET", "/v1/bills", Route::kBillList, {"month", "ddo", "treasury", "state", "page_size", "page_token"}, true,
+       &Service::list_bills},
+      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}", Route::kBillGet, {}, true, &Service::get_bill},
+      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}/audit", Route::kBillAudit, {"after", "limit"}, true,
+       &Service::bill_audit},
+      {"POST", "/v1/bills/{month}/{treasury}/{ddo}/{group}/(confirm|reject|pass|object)", Route::kBillAction, {},
+       true, &Service::bill_action},
+      {"GET", "/v1/reports/mismatches", Route::kMismatches,
+       {"month", "ddo", "treasury", "reason", "page_size", "page_token"}, true, &Service::mismatches_report},
+      {"GET", "/v1/reports/stopped", Route::kStopped, {"month", "ddo", "treasury", "reason", "page_size", "page_token"},
+       true, &Service::stopped_report},
+      {"GET", "/v1/runs", Route::kRunList, {}, true, &Service::list_runs},
+      {"POST", "/v1/runs", Route::kRunCreate, {}, true, &Service::create_run},
+      {"GET", "/v1/runs/{n}", Route::kRunGet, {}, true, &Service::get_run},
+      {"GET", "/v1/ddos/{ddo}", Route::kDdoGet, {}, true, &Service::get_ddo},
+      {"GET", "/v1/ddos/{ddo}/audit", Route::kDdoAudit, {"after", "limit"}, true, &Service::ddo_audit},
+      {"POST", "/v1/whatif", Route::kWhatIf, {"month"}, true, &Service::post_whatif},
+      {"POST", "/v1/arrears", Route::kArrears, {"ddo", "treasury", "page_size", "page_token"}, true,
+       &Service::post_arrears},
+  };
+  return kRoutes;
+}
+
+namespace {
+
+// True iff the decoded path `parts` matches `pattern`; the captured segments go to *params.
+bool match(std::string_view pattern, const std::vector<std::string>& parts, std::vector<std::string>* params) {
+  params->clear();
+  size_t i = 0, start = 1;
+  while (start <= pattern.size()) {
+    size_t end = pattern.find('/', start);
+    if (end == std::string_view::npos) end = pattern.size();
+    const std::string_view segment = pattern.substr(start, end - start);
+    start = end + 1;
+    if (i >= parts.size()) return false;
+    const std::string& part = parts[i++];
+    if (segment.front() == '{') {
+      params->push_back(part);
+    } else if (segment.front() == '(') {
+      bool any = false;
+      std::string_view choices = segment.substr(1, segment.size() - 2);
+      while (!choices.empty() && !any) {
+        const size_t bar = std::min(choices.find('|'), choices.size());
+        any = choices.substr(0, bar) == part;
+        choices.remove_prefix(std::min(bar + 1, choices.size()));
+      }
+      if (!any) return false;
+      params->push_back(part);
+    } else if (segment != part) {
+      return false;
+    }
+  }
+  return i == parts.size();
+}
+
+}  // namespace
+
 Reply Service::handle(const Request& request) {
   const auto start = std::chrono::steady_clock::now();
   Route route = Route::kOther;
@@ -69,7 +154,6 @@ Reply Service::handle(const Request& request) {
 }
 
 Reply Service::route_request(const Request& request, Route* route) {
-  const std::string& method = request.method;
   std::string_view target = request.target;
   if (target.empty() || target[0] != '/') {
     return error_reply(400, "INVALID_ARGUMENT", "the request target must be an absolute path");
@@ -94,13 +178,29 @@ Reply Service::route_request(const Request& request, Route* route) {
     }
   }
   const std::string path(raw_path);
-  if (parts.size() == 1 && parts[0] == "healthz") {
-    *route = Route::kHealthz;
-    if (method != "GET") return method_not_allowed(method, path);
-    return Reply{200, "{\"status\":\"ok\"}"};
+
+  // The route: the first whose pattern matches; 405 when only other methods match.
+  const RouteSpec* spec = nullptr;
+  Params params;
+  bool other_method = false;
+  for (const RouteSpec& r : routes()) {
+    Params captured;
+    if (!match(r.pattern, parts, &captured)) continue;
+    if (request.method != r.method) {
+      other_method = true;
+      if (spec == nullptr) *route = r.metric;
+      continue;
+    }
+    spec = &r;
+    params = std::move(captured);
+    break;
+  }
+  Context c;
+  if (spec != nullptr && !spec->authenticated) {
+    *route = spec->metric;
+    return (this->*spec->handler)(c, params, request.body);
   }
 
-  Context c;
   // Query parameters: each at most once.
   if (!raw_query.empty()) {
     size_t start = 0;
@@ -137,157 +237,21 @@ Reply Service::route_request(const Request& request, Route* route) {
     std::lock_guard lock(state_mutex_);
     if (closed_) return error_reply(503, "SHUTTING_DOWN", "the server is shutting down");
   }
-  const auto allow_query = [&](std::initializer_list<const char*> names) -> Status {
-    for (const auto& [key, value] : c.query) {
-      bool known = false;
-      for (const char* n : names) known |= key == n;
-      if (!known) return Status::invalid_argument("unknown query parameter '" + key + "'");
-    }
-    return Status();
-  };
-  const auto bad = [](const Status& s) { return error_reply(400, "INVALID_ARGUMENT", s.message()); };
-  const bool reader = c.who->role == Role::kAdmin || c.who->role == Role::kAnalyst;
-
-  if (parts.size() == 1 && parts[0] == "metrics") {
-    *route = Route::kMetrics;
-    if (method != "GET") return method_not_allowed(method, path);
-    if (!reader) return error_reply(403, "FORBIDDEN", c.who->label() + " may not read metrics (analyst, admin)");
-    return render_metrics();
+  if (spec == nullptr) {
+    if (other_method) return method_not_allowed(request.method, path);
+    return error_reply(404, "NOT_FOUND", "no route " + path);
   }
-  if (parts.size() < 2 || parts[0] != "v1") return error_reply(404, "NOT_FOUND", "no route " + path);
-  for (size_t i = 2; i < parts.size(); ++i) {
-    if (Status s = check_segment(parts[i]); !s.ok()) return bad(s);
+  *route = spec->metric;
+  for (const std::string& p : params) {
+    if (Status s = check_segment(p); !s.ok()) return error_reply(400, "INVALID_ARGUMENT", s.message());
   }
-  const std::string& noun = parts[1];
-  if (noun == "employees" && parts.size() >= 3) {
-    const std::string& id = parts[2];
-    if (parts.size() == 3) {
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      if (method == "GET") {
-        *route = Route::kEmployeeGet;
-        return get_employee(c, id);
-      }
-      if (method == "PATCH") {
-        *route = Route::kEmployeePatch;
-        return patch_employee(c, id, request.body);
-      }
-      return method_not_allowed(method, path);
-    }
-    const std::string& verb = parts[3];
-    if (parts.size() == 4 && (verb == "stop" || verb == "release")) {
-      *route = verb == "stop" ? Route::kEmployeeStop : Route::kEmployeeRelease;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return stop_employee(c, id, request.body, verb == "stop");
-    }
-    if (parts.size() == 4 && verb == "audit") {
-      *route = Route::kEmployeeAudit;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({"after", "limit"}); !s.ok()) return bad(s);
-      return employee_audit(c, id);
-    }
-    if (parts.size() == 4 && verb == "other-salary") {
-      *route = Route::kOtherSalary;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return file_other_salary(c, id, request.body);
-    }
-    if (parts.size() == 4 && verb == "proposals") {
-      *route = Route::kProposalCreate;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return create_proposal(c, id, request.body);
-    }
-    if (parts.size() == 5 && verb == "payslips") {
-      *route = Route::kPayslip;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return get_payslip(c, id, parts[4]);
+  for (const auto& [key, value] : c.query) {
+    if (std::find_if(spec->query.begin(), spec->query.end(), [&](const char* n) { return key == n; }) ==
+        spec->query.end()) {
+      return error_reply(400, "INVALID_ARGUMENT", "unknown query parameter '" + key + "'");
     }
   }
-  if (noun == "proposals") {
-    if (parts.size() == 2) {
-      *route = Route::kProposalList;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({"status"}); !s.ok()) return bad(s);
-      return list_proposals(c);
-    }
-    if (parts.size() == 4 && (parts[3] == "approve" || parts[3] == "reject")) {
-      *route = Route::kProposalDecide;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return decide_proposal(c, parts[2], parts[3], request.body);
-    }
-  }
-  if (noun == "bills") {
-    if (parts.size() == 2) {
-      *route = Route::kBillList;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({"month", "ddo", "treasury", "state", "page_size", "page_token"}); !s.ok()) return bad(s);
-      return list_bills(c);
-    }
-    if (parts.size() == 6 || parts.size() == 7) {
-      const std::string bill_id = parts[2] + "/" + parts[3] + "/" + parts[4] + "/" + parts[5];
-      if (parts.size() == 6) {
-        *route = Route::kBillGet;
-        if (method != "GET") return method_not_allowed(method, path);
-        if (Status s = allow_query({}); !s.ok()) return bad(s);
-        return get_bill(c, bill_id);
-      }
-      const std::string& verb = parts[6];
-      if (verb == "audit" && method == "GET") {
-        *route = Route::kBillAudit;
-        if (Status s = allow_query({"after", "limit"}); !s.ok()) return bad(s);
-        return bill_audit(c, bill_id);
-      }
-      if (verb == "confirm" || verb == "pass" || verb == "object" || verb == "reject") {
-        *route = Route::kBillAction;
-        if (method != "POST") return method_not_allowed(method, path);
-        if (Status s = allow_query({}); !s.ok()) return bad(s);
-        return bill_action(c, bill_id, verb, request.body);
-      }
-    }
-  }
-  if (noun == "reports" && parts.size() == 3 && (parts[2] == "mismatches" || parts[2] == "stopped")) {
-    *route = parts[2] == "mismatches" ? Route::kMismatches : Route::kStopped;
-    if (method != "GET") return method_not_allowed(method, path);
-    if (Status s = allow_query({"month", "ddo", "treasury", "reason", "page_size", "page_token"}); !s.ok()) {
-      return bad(s);
-    }
-    return report(c, parts[2] == "mismatches");
-  }
-  if (noun == "runs") {
-    if (Status s = allow_query({}); !s.ok()) return bad(s);
-    if (parts.size() == 2) {
-      if (method == "GET") {
-        *route = Route::kRunList;
-        return list_runs(c);
-      }
-      if (method == "POST") {
-        *route = Route::kRunCreate;
-        return create_run(c, request.body);
-      }
-      return method_not_allowed(method, path);
-    }
-    if (parts.size() == 3) {
-      *route = Route::kRunGet;
-      if (method != "GET") return method_not_allowed(method, path);
-      return get_run(c, parts[2]);
-    }
-  }
-  if (parts.size() == 2 && noun == "whatif") {
-    *route = Route::kWhatIf;
-    if (method != "POST") return method_not_allowed(method, path);
-    if (Status s = allow_query({"month"}); !s.ok()) return bad(s);
-    return post_whatif(c, request.body);
-  }
-  if (parts.size() == 2 && noun == "arrears") {
-    *route = Route::kArrears;
-    if (method != "POST") return method_not_allowed(method, path);
-    if (Status s = allow_query({"ddo", "treasury", "page_size", "page_token"}); !s.ok()) return bad(s);
-    return post_arrears(c, request.body);
-  }
-  return error_reply(404, "NOT_FOUND", "no route " + path);
+  return (this->*spec->handler)(c, params, request.body);
 }
 
 }  // namespace vetan::serve

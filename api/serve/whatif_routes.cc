@@ -138,7 +138,7 @@ Status parse_arrears_body(const std::string& body, ArrearsBody* out) {
 
 }  // namespace
 
-Reply Service::post_whatif(const Context& c, const std::string& body) {
+Reply Service::post_whatif(const Context& c, const Params&, const std::string& body) {
   if (c.who->role != Role::kAnalyst && c.who->role != Role::kAdmin) {
     return forbidden(c.who->label() + " may not run a what-if (analyst, admin)");
   }
@@ -178,7 +178,7 @@ Reply Service::post_whatif(const Context& c, const std::string& body) {
   return Reply{200, w.take()};
 }
 
-Reply Service::post_arrears(const Context& c, const std::string& body) {
+Reply Service::post_arrears(const Context& c, const Params&, const std::string& body) {
   std::string ddo = c.param("ddo"), treasury = c.param("treasury");
   if (auto refused = narrow_to_scope(c, "read arrears of", &ddo, &treasury)) return *refused;
   size_t page_size;

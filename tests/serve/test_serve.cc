@@ -148,7 +148,11 @@ TEST_F(ServeTest, BillCycleWithTotpObjectionRejectionAndRegeneration) {
   EXPECT_NE(regenerated.body.find("\"GENERATED\""), std::string::npos) << regenerated.body;
   EXPECT_NE(regenerated.body.find("\"run_id\":2"), std::string::npos) << regenerated.body;
   EXPECT_NE(regenerated.body.find("\"budget_heads\""), std::string::npos) << regenerated.body;
-  EXPECT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + otp + "\"}").status, 200);
+  // RFC 6238 §5.2: the code used for the first confirmation is not accepted again.
+  EXPECT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + otp + "\"}").status, 422);
+  clock_.set(clock_.now() + 30);
+  EXPECT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}").status,
+            200);
   EXPECT_EQ(call(kTreasury1, "POST", bill + "/pass").status, 200);
   EXPECT_EQ(call(kTreasury1, "POST", bill + "/pass").status, 409);
   EXPECT_EQ(call(kDdo1, "POST", bill + "/reject", R"({"reason": "late"})").status, 409);
@@ -250,9 +254,10 @@ TEST_F(ServeTest, RestartRebuildsTheSameState) {
   run_month();
   ASSERT_EQ(call(kDdo1, "PATCH", "/v1/employees/E0001", R"({"lwp_days": 2})").status, 200);
   ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/stop", R"({"reason": "inquiry"})").status, 200);
+  run_month();
+  // Confirmed after run 2: the bill settles E0001 with run 2's payslip (issue 9 §2).
   ASSERT_EQ(call(kDdo1, "POST", "/v1/bills/2026-11/TR01/DDO001/1/confirm",
                  "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}").status, 200);
-  run_month();
   ASSERT_EQ(call(kDdo1, "PATCH", "/v1/employees/E0001", R"({"lwp_days": 4})").status, 200);  // after the run
   const std::vector<std::string> reads = {"/v1/employees/E0001",  "/v1/employees/E0002", "/v1/bills",
                                           "/v1/runs",             "/v1/reports/stopped", "/v1/reports/mismatches",
