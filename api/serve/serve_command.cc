@@ -22,7 +22,7 @@ const char kServeHelp[] =
     "usage: vetan serve --profile P.json --employees E.csv --data DIR --tokens TOKENS\n"
     "                   [--listen 127.0.0.1:8080] [--io-threads N] [--date YYYY-MM-DD]\n"
     "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
-    "                   [--read-timeout-ms MS]\n"
+    "                   [--read-timeout-ms MS] [--max-connections N]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
@@ -32,6 +32,7 @@ const char kServeHelp[] =
     "  --io-threads    HTTP threads (default 2)\n"
     "  --body-limit    request body limit (default 65536)\n"
     "  --large-body-limit  body limit of POST /v1/whatif and /v1/arrears (default 1048576)\n"
+    "  --max-connections  open connections at most; beyond, 503 (default 1024)\n"
     "  --date          stand the service's clock still on this date, 10:00 IST (rehearsals, tests)\n"
     "  --auto-run-seconds  how often to check the auto-run window (default 60)\n";
 
@@ -58,7 +59,7 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
-               "header-limit", "read-timeout-ms", "auto-run-seconds"},
+               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections"},
               {"help"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
@@ -79,6 +80,11 @@ int serve_command(const Arguments& args) {
   if (!parse_size(flags, "header-limit", 256, 1 << 20, &header)) return refuse("serve", "--header-limit must be 256..2^20");
   if (!parse_size(flags, "read-timeout-ms", 1, 3600000, &timeout)) return refuse("serve", "--read-timeout-ms must be 1..3600000");
   if (!parse_size(flags, "auto-run-seconds", 1, 86400, &tick)) return refuse("serve", "--auto-run-seconds must be 1..86400");
+  long long connections = 1024;
+  if (!parse_size(flags, "max-connections", 1, 1 << 20, &connections)) {
+    return refuse("serve", "--max-connections must be 1..2^20");
+  }
+  http.max_connections = size_t(connections);
   http.threads = int(threads);
   http.body_limit = size_t(body);
   http.large_body_limit = size_t(large_body);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,5 +113,24 @@ class ServeTest : public ::testing::Test {
   ManualClock clock_;
   std::unique_ptr<Service> service_;
 };
+
+// Sends `request` on a new connection to 127.0.0.1:`port` and returns all it reads until
+// the server closes the connection.
+inline std::string http_exchange(uint16_t port, const std::string& request) {
+  namespace net = boost::asio;
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  socket.connect({net::ip::make_address("127.0.0.1"), port});
+  boost::system::error_code ec;
+  net::write(socket, net::buffer(request), ec);
+  std::string reply;
+  char buffer[4096];
+  for (;;) {
+    const size_t n = socket.read_some(net::buffer(buffer), ec);
+    reply.append(buffer, n);
+    if (ec) break;
+  }
+  return reply;
+}
 
 }  // namespace vetan::serve

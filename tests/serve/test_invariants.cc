@@ -10,9 +10,11 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "api/commands.h"
 #include "api/serve/crypto.h"
+#include "api/serve/http_server.h"
 #include "api/serve/service.h"
 #include "tests/serve/serve_fixture.h"
 
@@ -260,6 +262,70 @@ TEST_F(InvariantTest, TokensCommandKeepsOneTotpSecretPerDdo) {
   ASSERT_EQ(tokens_command({"--role", "ddo:D7", "--totp", "--rotate", "--file", file}), kExitOk);
   TokenRegistry registry;
   EXPECT_TRUE(registry.load(file).ok());
+}
+
+// Issue 9 §2, HTTP: a transfer coding other than chunked is refused and the connection
+// closed; Expect: 100-continue is answered; connections beyond the cap get 503.
+TEST_F(InvariantTest, HttpTransferCodingExpectContinueAndConnectionCap) {
+  HttpOptions options;
+  options.port = 0;
+  options.max_connections = 2;
+  options.read_timeout = std::chrono::milliseconds(2000);
+  HttpServer server(service_.get(), options);
+  ASSERT_TRUE(server.listen().ok());
+  std::thread thread([&] { server.run(); });
+  const uint16_t port = server.port();
+  const std::string auth = std::string("Authorization: Bearer ") + kTokens[kAdmin] + "\r\n";
+
+  std::string r = http_exchange(port, "POST /v1/runs HTTP/1.1\r\nHost: x\r\n" + auth +
+                                          "Transfer-Encoding: gzip\r\n\r\nxxxx");
+  EXPECT_EQ(r.find("HTTP/1.1 400"), 0u) << r;
+  EXPECT_NE(r.find("Transfer-Encoding"), std::string::npos) << r;
+  EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
+  r = http_exchange(port, "POST /v1/runs HTTP/1.1\r\nHost: x\r\n" + auth + "Transfer-Encoding: chunked, gzip\r\n\r\n");
+  EXPECT_EQ(r.find("HTTP/1.1 400"), 0u) << r;
+
+  {
+    // The client waits for 100 Continue before it sends the body.
+    namespace net = boost::asio;
+    net::io_context io;
+    net::ip::tcp::socket socket(io);
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
+    const std::string body = R"({"lwp_days": 1})";
+    net::write(socket, net::buffer("PATCH /v1/employees/E0001 HTTP/1.1\r\nHost: x\r\n" + auth +
+                                   "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                                   std::to_string(body.size()) + "\r\n\r\n"));
+    char buffer[4096];
+    const size_t n = socket.read_some(net::buffer(buffer));
+    EXPECT_EQ(std::string(buffer, n).find("HTTP/1.1 100 Continue"), 0u) << std::string(buffer, n);
+    net::write(socket, net::buffer(body));
+    std::string reply;
+    boost::system::error_code ec;
+    for (;;) {
+      const size_t m = socket.read_some(net::buffer(buffer), ec);
+      reply.append(buffer, m);
+      if (ec) break;
+    }
+    EXPECT_NE(reply.find("HTTP/1.1 200"), std::string::npos) << reply;
+  }
+
+  {
+    // Two idle connections fill the cap; a third gets 503.
+    namespace net = boost::asio;
+    net::io_context io;
+    net::ip::tcp::socket a(io), b(io);
+    a.connect({net::ip::make_address("127.0.0.1"), port});
+    b.connect({net::ip::make_address("127.0.0.1"), port});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    r = http_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(r.find("HTTP/1.1 503"), 0u) << r;
+    EXPECT_NE(r.find("TOO_MANY_CONNECTIONS"), std::string::npos) << r;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the two have closed
+  r = http_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(r.find("HTTP/1.1 200"), 0u) << r;
+  server.stop();
+  thread.join();
 }
 
 }  // namespace

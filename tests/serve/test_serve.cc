@@ -655,23 +655,6 @@ TEST_F(ServeTest, OtherSalaryForAWithheldMonthIsASeparateBill) {
 
 // --- the HTTP layer --------------------------------------------------------------------
 
-std::string http_exchange(uint16_t port, const std::string& request) {
-  namespace net = boost::asio;
-  net::io_context io;
-  net::ip::tcp::socket socket(io);
-  socket.connect({net::ip::make_address("127.0.0.1"), port});
-  boost::system::error_code ec;
-  net::write(socket, net::buffer(request), ec);
-  std::string reply;
-  char buffer[4096];
-  for (;;) {
-    const size_t n = socket.read_some(net::buffer(buffer), ec);
-    reply.append(buffer, n);
-    if (ec) break;
-  }
-  return reply;
-}
-
 TEST_F(ServeTest, HttpLimitsKeepAliveAndShutdown) {
   HttpOptions options;
   options.port = 0;
