@@ -98,7 +98,7 @@ const std::vector<Service::RouteSpec>& Service::routes() {
        {"month", "ddo", "treasury", "reason", "page_size", "page_token"}, true, &Service::mismatches_report},
       {"GET", "/v1/reports/stopped", Route::kStopped, {"month", "ddo", "treasury", "reason", "page_size", "page_token"},
        true, &Service::stopped_report},
-      {"GET", "/v1/runs", Route::kRunList, {}, true, &Service::list_runs},
+      {"GET", "/v1/runs", Route::kRunList, {"page_size", "page_token"}, true, &Service::list_runs},
       {"POST", "/v1/runs", Route::kRunCreate, {}, true, &Service::create_run},
       {"GET", "/v1/runs/{n}", Route::kRunGet, {}, true, &Service::get_run},
       {"GET", "/v1/ddos/{ddo}", Route::kDdoGet, {}, true, &Service::get_ddo},

@@ -1087,12 +1087,33 @@ std::string Service::run_json(const cycle::Run& run) const {
   return w.take();
 }
 
-Reply Service::list_runs(const Context&, const Params&, const std::string&) {
+Reply Service::list_runs(const Context& c, const Params&, const std::string&) {
+  size_t page_size;
+  if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
+  int64_t after = 0;
+  if (const std::string token = c.param("page_token");
+      !token.empty() && !query_number(token, "page_token", int64_t(1) << 62, &after).ok()) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a run number");
+  }
   std::lock_guard lock(state_mutex_);
   JsonWriter w;
   w.begin_object().key("runs").begin_array();
-  for (const cycle::Run& run : cycle_.runs()) w.raw(run_json(run));
-  w.end_array().end_object();
+  size_t n = 0;
+  int64_t last = 0;
+  bool more = false;
+  for (const cycle::Run& run : cycle_.runs()) {
+    if (run.id <= after) continue;
+    if (n == page_size) {
+      more = true;
+      break;
+    }
+    w.raw(run_json(run));
+    last = run.id;
+    ++n;
+  }
+  w.end_array();
+  if (more) w.field("next_page_token", std::to_string(last));
+  w.end_object();
   return ok_reply(200, w.take());
 }
 

@@ -28,6 +28,7 @@
 
 #include "api/serve/audit_store.h"
 #include "api/serve/clock.h"
+#include "api/serve/heavy_slots.h"
 #include "api/serve/json.h"
 #include "api/serve/master_records.h"
 #include "api/serve/metrics.h"
@@ -201,7 +202,7 @@ class Service {
   ServiceOptions options_;
   Profile profile_;
   std::string profile_json_;  // the profile file's text: what-if changes apply to it
-  std::atomic<int> heavy_requests_{0};  // what-if and arrears computations in flight
+  HeavySlots heavy_;  // what-if and arrears computations in flight
   TokenRegistry tokens_;
   AuditStore store_;
   Metrics metrics_;

@@ -14,6 +14,7 @@
 
 #include "api/commands.h"
 #include "api/serve/crypto.h"
+#include "api/serve/heavy_slots.h"
 #include "api/serve/http_server.h"
 #include "api/serve/service.h"
 #include "tests/serve/serve_fixture.h"
@@ -65,6 +66,66 @@ TEST_F(InvariantTest, SettledRowIsNotPaidAgainOnAnotherBill) {
   const Reply slip = call(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-11");
   ASSERT_EQ(slip.status, 200) << slip.body;
   EXPECT_NE(slip.body.find("\"bill_id\":\"2026-11/TR01/DDO001/1\""), std::string::npos) << slip.body;
+}
+
+// Issue 9 §2: a row the run pays beside a settled bill of the same group goes on a
+// supplementary bill, which equals its payslips.
+TEST_F(InvariantTest, ARowReleasedAfterItsBillWasConfirmedGoesOnASupplementaryBill) {
+  run_month();  // E0003 is stopped
+  confirm(kBill1);
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0003/release").status, 200);
+  run_month();
+  const auto bills = paying_bills();
+  ASSERT_EQ(bills.count("2026-11/TR01/DDO001/1-S2"), 1u) << call(kAdmin, "GET", "/v1/bills").body;
+  EXPECT_EQ(bills.at("2026-11/TR01/DDO001/1-S2"), 1);
+  simdjson::dom::parser parser;
+  const Reply slip = call(kDdo1, "GET", "/v1/employees/E0003/payslips/2026-11");
+  ASSERT_EQ(slip.status, 200) << slip.body;
+  EXPECT_EQ(std::string_view(parser.parse(slip.body)["bill_id"]), "2026-11/TR01/DDO001/1-S2");
+  const int64_t gross = parser.parse(slip.body)["amounts"]["gross"];
+  const Reply bill = call(kDdo1, "GET", "/v1/bills/2026-11/TR01/DDO001/1-S2");
+  ASSERT_EQ(bill.status, 200) << bill.body;
+  EXPECT_EQ(int64_t(parser.parse(bill.body)["gross"]), gross);
+  EXPECT_EQ(int64_t(parser.parse(bill.body)["totals"]["gross"]), gross);
+}
+
+// Issue 9 §2: lists are paginated, proposals and runs too.
+TEST_F(InvariantTest, ProposalsAndRunsArePaginated) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/proposals", R"({"kind": "INCOME_TAX", "amount": 10})").status, 201);
+  }
+  Reply r = call(kDdo1, "GET", "/v1/proposals?page_size=2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"next_page_token\":\"2\""), std::string::npos) << r.body;
+  r = call(kDdo1, "GET", "/v1/proposals?page_size=2&page_token=2");
+  EXPECT_NE(r.body.find("\"proposal_id\":3"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("next_page_token"), std::string::npos) << r.body;
+  EXPECT_EQ(call(kDdo1, "GET", "/v1/proposals?page_token=x").status, 400);
+  EXPECT_EQ(call(kDdo1, "GET", "/v1/proposals?status=MAYBE").status, 400);
+  run_month();
+  run_month();
+  r = call(kAnalyst, "GET", "/v1/runs?page_size=1");
+  EXPECT_NE(r.body.find("\"next_page_token\":\"1\""), std::string::npos) << r.body;
+  r = call(kAnalyst, "GET", "/v1/runs?page_size=1&page_token=1");
+  EXPECT_NE(r.body.find("\"run_id\":2"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("next_page_token"), std::string::npos) << r.body;
+}
+
+// Issue 9 §2: heavy requests are fair — one slot per kind, one computation per caller.
+TEST(HeavySlots, OneKindCannotKeepTheOtherOut) {
+  HeavySlots slots;
+  Status why;
+  HeavySlots::Slot arrears = slots.acquire(HeavySlots::Kind::kArrears, "ddo:DDO001", &why);
+  ASSERT_TRUE(arrears.held());
+  EXPECT_FALSE(slots.acquire(HeavySlots::Kind::kArrears, "ddo:DDO002", &why).held());
+  EXPECT_EQ(why.code(), Status::Code::kExhausted);
+  EXPECT_FALSE(slots.acquire(HeavySlots::Kind::kWhatIf, "ddo:DDO001", &why).held());  // one per caller
+  {
+    const HeavySlots::Slot whatif = slots.acquire(HeavySlots::Kind::kWhatIf, "analyst", &why);
+    EXPECT_TRUE(whatif.held());
+  }
+  arrears = HeavySlots::Slot();  // released
+  EXPECT_TRUE(slots.acquire(HeavySlots::Kind::kArrears, "ddo:DDO002", &why).held());
 }
 
 // Issue 9 §2: other salary for a month the row was already paid in is refused.
