@@ -129,7 +129,7 @@ int run_command(const Arguments& args) {
   }
   {
     MonthRules probe;  // nothing in force for the month: refuse before reading the master
-    if (Status s = resolve_month_rules(profile, month, Dictionary(), &probe); !s.ok()) {
+    if (Status s = resolve_month_rules(profile, month, Dictionary(), Dictionary(), &probe); !s.ok()) {
       return refuse(profile_path + ": " + s.message());
     }
   }
@@ -139,6 +139,7 @@ int run_command(const Arguments& args) {
   {
     ProgressBar bar("loading");
     CsvLoadOptions options;
+    options.deduction_codes = deduction_codes(profile);
     if (bar.enabled()) options.progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
     std::error_code error;
     const uintmax_t bytes = std::filesystem::file_size(flags.get("employees"), error);

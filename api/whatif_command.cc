@@ -119,9 +119,11 @@ class Job {
     return Status();
   }
 
-  Status load_master() {
+  // Loads the master; `profile` gives the deduction codes exempt_deductions may name.
+  Status load_master(const Profile& profile) {
     ProgressBar bar("loading");
     CsvLoadOptions options;
+    options.deduction_codes = deduction_codes(profile);
     if (bar.enabled())
       options.progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
     if (Status s = load_employees_csv(flags_.get("employees"), &table_, options); !s.ok()) return s;
@@ -231,7 +233,7 @@ int whatif_command(const Arguments& args) {
     }
     for (Scenario& s : parsed) scenarios.push_back(std::move(s));
   }
-  if (Status s = job.load_master(); !s.ok()) return job.refuse(s.message());
+  if (Status s = job.load_master(baseline); !s.ok()) return job.refuse(s.message());
   const double load_seconds = job.seconds();
   std::vector<WhatIfResult> results;
   if (Status s = run_whatif(job.table(), job.index(), baseline, as_of, scenarios, &results);
@@ -296,7 +298,7 @@ int arrears_command(const Arguments& args) {
   if (!job.month("from", &from).ok() || !job.month("to", &to).ok() || to < from) {
     return job.refuse("--from and --to must be months YYYY-MM with from <= to");
   }
-  if (Status s = job.load_master(); !s.ok()) return job.refuse(s.message());
+  if (Status s = job.load_master(drawn); !s.ok()) return job.refuse(s.message());
   const double load_seconds = job.seconds();
   ArrearsResult result;
   if (Status s = run_arrears(job.table(), job.index(), drawn, due, from, to, &result); !s.ok()) {

@@ -35,6 +35,12 @@ const Profile& bench_profile() {
   return profile;
 }
 
+CsvLoadOptions bench_load_options() {
+  CsvLoadOptions options;
+  options.deduction_codes = deduction_codes(bench_profile());
+  return options;
+}
+
 const std::string& bench_csv(size_t rows) {
   static std::map<size_t, std::unique_ptr<std::string>> cache;
   auto& slot = cache[rows];
@@ -57,7 +63,7 @@ const LoadedMaster& bench_master(size_t rows) {
   auto& slot = cache[rows];
   if (!slot) {
     slot = std::make_unique<LoadedMaster>();
-    if (Status s = parse_employees_csv(bench_csv(rows), "bench", &slot->table); !s.ok()) {
+    if (Status s = parse_employees_csv(bench_csv(rows), "bench", &slot->table, bench_load_options()); !s.ok()) {
       die(s.message());
     }
     slot->index = build_table_index(slot->table);

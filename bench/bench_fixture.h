@@ -2,6 +2,8 @@
 // once per size and kept for the whole program.
 #pragma once
 
+#include "loaders/csv/csv_loader.h"
+
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +18,10 @@ inline constexpr Month kBenchMonth = 2026 * 12 + 10;  // 2026-11
 
 // The central 7th-CPC profile (aborts the program if it cannot be read).
 const Profile& bench_profile();
+
+// How the benchmarks load a master: with bench_profile()'s deduction codes (formats.md
+// exempt_deductions).
+CsvLoadOptions bench_load_options();
 
 // A generated master of `rows` rows with 2% planted faults, as CSV text.
 const std::string& bench_csv(size_t rows);

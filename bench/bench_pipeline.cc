@@ -54,7 +54,7 @@ void BM_CsvLoad(benchmark::State& state) {
   size_t table_bytes = 0;
   for (auto _ : state) {
     EmployeeTable table;
-    Status s = parse_employees_csv(csv, "bench", &table);
+    Status s = parse_employees_csv(csv, "bench", &table, bench_load_options());
     if (!s.ok()) state.SkipWithError(s.message().c_str());
     table_bytes = table.memory_bytes();
   }
@@ -72,7 +72,7 @@ void BM_LoadAndPipeline(benchmark::State& state) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads_of(state));
   for (auto _ : state) {
     EmployeeTable table;
-    Status s = parse_employees_csv(csv, "bench", &table);
+    Status s = parse_employees_csv(csv, "bench", &table, bench_load_options());
     TableIndex index = build_table_index(table);
     MonthResult result;
     if (s.ok()) s = run_month(table, index, bench_profile(), kBenchMonth, &result);

@@ -39,7 +39,7 @@ const LoadedMaster& april_master(size_t rows) {
     options.fault_rate = 0.02;
     std::string csv;
     Status s = generate_master_csv(bench_profile(), options, &csv);
-    if (s.ok()) s = parse_employees_csv(csv, "bench", &slot->table);
+    if (s.ok()) s = parse_employees_csv(csv, "bench", &slot->table, bench_load_options());
     if (!s.ok()) std::abort();
     slot->index = build_table_index(slot->table);
   }

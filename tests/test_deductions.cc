@@ -129,7 +129,7 @@ TEST(DeductionsRules5, ByGrossBandBoundaries) {
   Dictionary levels;
   const Dictionary::Code l7 = levels.add("L-7");
   MonthRules rules;
-  ASSERT_TRUE(resolve_month_rules(profile, test::month_of("2026-02"), levels, &rules).ok());
+  ASSERT_TRUE(resolve_month_rules(profile, test::month_of("2026-02"), levels, Dictionary(), &rules).ok());
   const PayslipLayout layout(profile);
   PayInputs in{};
   in.level = l7;

@@ -27,13 +27,14 @@ TEST(ProfileFormat, ValidProfilesParse) {
   EXPECT_EQ(p.pay_matrix[0].levels[1], "L-7");
   EXPECT_EQ(p.pay_matrix[0].cells[1][6], 53600);
   EXPECT_EQ(p.npa_max_basic_plus_npa, 237500);
-  EXPECT_TRUE(p.gpf_minimum_by_level);
+  EXPECT_EQ(p.gpf_minimum_rule, GpfMinimumRule::kByLevel);
   ASSERT_EQ(p.deductions.size(), 3u);
-  EXPECT_TRUE(p.deductions[2].by_gross);
+  EXPECT_EQ(p.deductions[2].basis, DeductionBasis::kByGross);
   EXPECT_EQ(p.deductions[2].bands.back().up_to, kNoLimit);
   EXPECT_EQ(p.income_tax[0].slabs.back().up_to, kNoLimit);
   // The project's own profiles are valid too.
-  for (const char* name : {"central-7cpc.json", "rajasthan.json"}) {
+  for (const char* name :
+       {"central-7cpc.json", "rajasthan.json", "jammu-kashmir.json", "haryana.json"}) {
     const std::string path = test::source_dir() + "/profiles/" + name;
     if (!std::filesystem::exists(path)) continue;
     const Status s = profile_status(test::read_text(path));
@@ -197,19 +198,19 @@ TEST(ProfileFormat, ValidateAfterChange) {
 TEST(ProfileRules1, NothingInForce) {
   const Profile p = test::parse_valid_profile(mini_profile_json());
   MonthRules rules;
-  Status s = resolve_month_rules(p, test::month_of("2015-12"), Dictionary(), &rules);
+  Status s = resolve_month_rules(p, test::month_of("2015-12"), Dictionary(), Dictionary(), &rules);
   EXPECT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("pay_matrix"));
   EXPECT_THAT(s.message(), HasSubstr("2015-12"));
   // The matrix and DA are in force, but no income_tax entry starts the FY 2028-04.
-  s = resolve_month_rules(p, test::month_of("2028-04"), Dictionary(), &rules);
+  s = resolve_month_rules(p, test::month_of("2028-04"), Dictionary(), Dictionary(), &rules);
   EXPECT_EQ(s.message(), "profile: no income_tax entry for the financial year starting 2028-04");
-  s = resolve_month_rules(p, test::month_of("2024-03"), Dictionary(), &rules);  // FY 2023-04
+  s = resolve_month_rules(p, test::month_of("2024-03"), Dictionary(), Dictionary(), &rules);  // FY 2023-04
   EXPECT_THAT(s.message(), HasSubstr("2023-04"));
   // A DA list starting later than the matrix.
   const Profile late_da = test::parse_valid_profile(
       replace_once(mini_profile_json(), "{ \"from\": \"2016-01\", \"percent\": 0 },", ""));
-  s = resolve_month_rules(late_da, test::month_of("2024-06"), Dictionary(), &rules);
+  s = resolve_month_rules(late_da, test::month_of("2024-06"), Dictionary(), Dictionary(), &rules);
   EXPECT_THAT(s.message(), HasSubstr("da"));
   // run_month refuses the same way.
   EmployeeTable table;

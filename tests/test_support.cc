@@ -76,7 +76,7 @@ Month month_of(std::string_view yyyy_mm) {
 
 MonthRules rules_for(const Profile& profile, std::string_view month) {
   MonthRules rules;
-  const Status s = resolve_month_rules(profile, month_of(month), Dictionary(), &rules);
+  const Status s = resolve_month_rules(profile, month_of(month), Dictionary(), Dictionary(), &rules);
   EXPECT_TRUE(s.ok()) << s.message();
   return rules;
 }
@@ -113,6 +113,9 @@ const std::vector<std::string>& all_columns() {
                                                    "fy_tds_to_date",
                                                    "stop_payment",
                                                    "stop_reason",
+                                                   "allowance_class",
+                                                   "gpf_basis_pay",
+                                                   "exempt_deductions",
                                                    "bank_account",
                                                    "ifsc",
                                                    "pan"};
@@ -155,6 +158,9 @@ Employee::Employee(int n) {
              {"fy_tds_to_date", "0"},
              {"stop_payment", "0"},
              {"stop_reason", ""},
+             {"allowance_class", ""},
+             {"gpf_basis_pay", ""},
+             {"exempt_deductions", ""},
              {"bank_account", account},
              {"ifsc", "SBIN0001234"},
              {"pan", "ABCDE1234F"}};
@@ -236,7 +242,9 @@ std::unique_ptr<RunOutcome> run_csv(std::string_view profile_json, std::string_v
                                     std::string_view csv, const CsvLoadOptions& options) {
   auto run = std::make_unique<RunOutcome>();
   run->profile = parse_valid_profile(profile_json);
-  run->load_status = parse_employees_csv(csv, "employees.csv", &run->table, options);
+  CsvLoadOptions load = options;
+  if (load.deduction_codes.empty()) load.deduction_codes = deduction_codes(run->profile);
+  run->load_status = parse_employees_csv(csv, "employees.csv", &run->table, load);
   EXPECT_TRUE(run->load_status.ok()) << run->load_status.message();
   if (!run->load_status.ok()) return run;
   run->index = build_table_index(run->table);

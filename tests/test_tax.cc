@@ -22,7 +22,7 @@ class IncomeTaxRules6 : public ::testing::Test {
   // income_tax for `month` with the given annual inputs.
   Money tds(const char* month, Money gross, Money fy_gross, Money fy_tds = 0, Money declared = 0) {
     const MonthRules rules = rules_for(profile_, month);
-    return income_tax(rules, gross, fy_gross, fy_tds, declared);
+    return income_tax(rules, gross, rules.months_left, fy_gross, fy_tds, declared);
   }
   // Steps 3–5 for an annual taxable income, in whole rupees (exact: no remainder).
   Money before_cess(Money taxable) {

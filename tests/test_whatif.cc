@@ -91,7 +91,7 @@ TEST(Scenario, OtherKeysReplaceTheWholeKey) {
   Scenario s = parse_one(R"([{"nps": {"employee_percent": 10, "employer_percent": 18.5}},
                              {"gpf": {"minimum_percent_of_basic": 6}}])");
   EXPECT_EQ(s.profile.nps_employer_percent, 1850);
-  EXPECT_FALSE(s.profile.gpf_minimum_by_level);
+  EXPECT_NE(s.profile.gpf_minimum_rule, GpfMinimumRule::kByLevel);
   EXPECT_EQ(s.profile.gpf_minimum_percent, 600);
   s = parse_one("[]", R"(, "increments": true)");
   EXPECT_TRUE(s.increments);

@@ -99,7 +99,9 @@ Status MasterRecords::parse_row(const std::vector<std::string>& fields, Employee
   std::string csv(bytes_.data(), header_end_);
   if (!csv.empty() && csv.back() != '\n' && csv.back() != '\r') csv += '\n';
   csv += csv_record(fields);
-  if (Status s = parse_employees_csv(csv, name_, table); !s.ok()) return s;
+  CsvLoadOptions options;
+  options.deduction_codes = deduction_codes_;
+  if (Status s = parse_employees_csv(csv, name_, table, options); !s.ok()) return s;
   if (table->rows != 1) return Status::invalid_argument("the record does not read as one row");
   return Status();
 }

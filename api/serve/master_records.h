@@ -44,6 +44,9 @@ class MasterRecords {
   // Parses one row with the given fields as the loader does, into a one-row *table.
   Status parse_row(const std::vector<std::string>& fields, EmployeeTable* table) const;
 
+  // The profile's deduction codes, which the exempt_deductions column may name (formats.md).
+  void set_deduction_codes(std::vector<std::string> codes) { deduction_codes_ = std::move(codes); }
+
   // The master with every change applied, as CSV bytes in row order.
   std::string snapshot() const;
 
@@ -58,6 +61,7 @@ class MasterRecords {
   std::vector<std::string> header_;
   std::vector<std::pair<uint64_t, uint64_t>> records_;  // [begin, end) of each row's bytes
   std::unordered_map<uint32_t, std::vector<std::string>> changed_;
+  std::vector<std::string> deduction_codes_;
 };
 
 // Encodes fields as one CSV record ending in LF, quoting a field that holds a comma, a

@@ -172,9 +172,13 @@ Status Service::open(const ServiceOptions& options) {
   }
   if (Status s = tokens_.load(options.tokens_path); !s.ok()) return s;
   if (Status s = master_.load(options.employees_path); !s.ok()) return s;
+  master_.set_deduction_codes(deduction_codes(profile_));
   {
     auto table = std::make_shared<EmployeeTable>();
-    if (Status s = parse_employees_csv(master_.snapshot(), options.employees_path, table.get()); !s.ok()) {
+    CsvLoadOptions load;
+    load.deduction_codes = deduction_codes(profile_);
+    if (Status s = parse_employees_csv(master_.snapshot(), options.employees_path, table.get(), load);
+        !s.ok()) {
       return s;
     }
     base_ = table;
@@ -1148,7 +1152,7 @@ Reply Service::create_run(const Context& c, const Params&, const std::string& bo
 Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   {
     MonthRules probe;
-    if (Status s = resolve_month_rules(profile_, month, Dictionary(), &probe); !s.ok()) {
+    if (Status s = resolve_month_rules(profile_, month, Dictionary(), Dictionary(), &probe); !s.ok()) {
       return error_reply(422, "RULE_REFUSED", "profile: " + s.message());
     }
   }
@@ -1183,7 +1187,11 @@ Status Service::compute_view(int64_t run_id, Month month, const std::string& sna
   v->run_id = run_id;
   v->month = month;
   auto table = std::make_shared<EmployeeTable>();
-  if (Status s = parse_employees_csv(snapshot, options_.employees_path, table.get()); !s.ok()) return s;
+  CsvLoadOptions load;
+  load.deduction_codes = deduction_codes(profile_);
+  if (Status s = parse_employees_csv(snapshot, options_.employees_path, table.get(), load); !s.ok()) {
+    return s;
+  }
   v->table = table;
   v->index = build_table_index(*table);
   if (Status s = run_month(*table, v->index, profile, month, &v->result); !s.ok()) return s;

@@ -34,12 +34,18 @@ enum class TaxMode {
 // surcharge and cess at most their highest rates; rnd10 adds at most 5), and
 // ceil(x / R) <= room iff x <= room * R.
 inline bool tax_could_decide(const MonthRules& rules, const DeductionInputs& d, Money gross,
-                             Money room) {
+                             Money room, int32_t months_left) {
   if (room < d.income_tax_declared) return true;
-  const Money projected = d.fy_gross_to_date + gross * rules.months_left;
+  const Money projected = d.fy_gross_to_date + gross * months_left;
   if (projected > 1000000000000LL) return true;  // keeps the product below 2^63
   const Money annual = (projected + 5) * rules.tax_rate_bound / kHundredPercent + 16;
-  return annual - d.fy_tds_to_date > room * rules.months_left;
+  return annual - d.fy_tds_to_date > room * months_left;
+}
+
+// rules §5: whether the row pays its gpf_subscription this month: scheme GPF, not
+// suspended, and not in the last months of service without subscription.
+inline bool gpf_subscribes(const PayInputs& in) {
+  return in.scheme == PensionScheme::kGpf && !in.suspended && !in.last_months;
 }
 
 // rules §5: writes the deductions, total_deductions, net and employer_nps into `slip`
@@ -51,21 +57,19 @@ inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
   const Money gross = slip[layout.gross];
   const Money nps_base = slip[PayslipLayout::kBasic] + slip[PayslipLayout::kNpa] + slip[PayslipLayout::kDa];
   const bool nps = in.scheme == PensionScheme::kNps;
-  slip[layout.gpf] = in.scheme == PensionScheme::kGpf && !in.suspended ? d.gpf_subscription : 0;
+  slip[layout.gpf] = gpf_subscribes(in) ? d.gpf_subscription : 0;
   slip[layout.nps] = nps ? rnd_percent(nps_base, p.nps_employee_percent) : 0;
   const size_t levels = rules.levels();
   for (size_t k = 0; k < p.deductions.size(); ++k) {
     const Deduction& deduction = p.deductions[k];
     Money amount = 0;
-    if (!deduction.by_gross) {
+    if (in.exempt & (1u << k)) {
+      amount = 0;  // the row is exempt (exempt_deductions)
+    } else if (deduction.basis == DeductionBasis::kByLevel) {
       amount = rules.deduction_by_level[k * levels + in.level];
     } else {
-      for (const GrossBand& band : deduction.bands) {
-        if (band.up_to == kNoLimit || band.up_to >= gross) {
-          amount = band.amount;
-          break;
-        }
-      }
+      amount = band_amount(deduction.bands,
+                           deduction.basis == DeductionBasis::kByGross ? gross : in.matrix_basic);
     }
     slip[layout.deductions + k] = amount;
   }
@@ -74,9 +78,10 @@ inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
   slip[layout.income_tax] = 0;
   Money total = 0;
   for (size_t c = layout.gpf; c <= layout.loan; ++c) total += slip[c];
-  if (mode == TaxMode::kExact || tax_could_decide(rules, d, gross, gross - total)) {
+  if (mode == TaxMode::kExact || tax_could_decide(rules, d, gross, gross - total, in.months_left)) {
     slip[layout.income_tax] =                                                 // rules §6
-        income_tax(rules, gross, d.fy_gross_to_date, d.fy_tds_to_date, d.income_tax_declared);
+        income_tax(rules, gross, in.months_left, d.fy_gross_to_date, d.fy_tds_to_date,
+                   d.income_tax_declared);
     total += slip[layout.income_tax];
   }
   slip[layout.total_deductions] = total;
@@ -84,11 +89,19 @@ inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
   slip[layout.employer_nps] = nps ? rnd_percent(nps_base, p.nps_employer_percent) : 0;
 }
 
-// rules §5.1: the GPF minimum subscription.
-inline Money gpf_minimum(const MonthRules& rules, Dictionary::Code level, Money matrix_basic) {
+// rules §5.1: the GPF minimum subscription of a row of pay level `level` whose emoluments
+// for GPF are `basis` (E: gpf_basis_pay when given, else the full-month matrix basic).
+inline Money gpf_minimum(const MonthRules& rules, Dictionary::Code level, Money basis) {
   const Profile& p = *rules.profile;
-  return p.gpf_minimum_by_level ? rules.gpf_minimum_by_level[level]
-                                : ceil_percent(matrix_basic, p.gpf_minimum_percent);
+  switch (p.gpf_minimum_rule) {
+    case GpfMinimumRule::kByLevel:
+      return rules.gpf_minimum_by_level[level];
+    case GpfMinimumRule::kByBasic:
+      return band_amount(p.gpf_minimum_bands, basis);
+    case GpfMinimumRule::kPercentOfBasic:
+      break;
+  }
+  return ceil_percent(basis, p.gpf_minimum_percent);
 }
 
 }  // namespace vetan

@@ -15,13 +15,33 @@ namespace vetan {
 struct PayInputs {
   Dictionary::Code level;
   int cls;  // HraClass
+  int allowance_cls;  // HraClass of the row's allowance_class (rules §4)
   Money matrix_basic;  // B: the full-month, unsuspended basic of the matrix cell
   bool suspended;
   bool npa_eligible;
   bool govt_quarters;
   PensionScheme scheme;
   int32_t payable_days;  // P
+  uint32_t exempt;  // rules §5: bit k set when the row is exempt from profile deduction k
+  int32_t months_left;  // rules §6 R: months of pay left in the FY, this one included
+  bool last_months;  // rules §5: in the last months of service without a GPF subscription
+  Money gpf_basis;   // rules §5.1 E: gpf_basis_pay when given, else matrix_basic
 };
+
+// rules §4: the full-month amount of allowance `a` for a row (DA included when it applies):
+// the band holding the level with the highest min_basic <= B, in the row's allowance class;
+// 0 when no band does, or when the allowance is paid only to rows exempt from a deduction
+// the row is not exempt from (when_exempt_from).
+inline Money allowance_full(const MonthRules& rules, size_t a, const PayInputs& in) {
+  const uint32_t required = rules.allowance_exempt_bit[a];
+  if (required != 0 && (in.exempt & required) == 0) return 0;
+  const size_t i = a * rules.levels() + in.level;
+  for (uint32_t s = rules.allowance_step_begin[i]; s < rules.allowance_step_begin[i + 1]; ++s) {
+    const AllowanceStep& step = rules.allowance_steps[s];
+    if (step.min_basic <= in.matrix_basic) return step.amount[size_t(in.allowance_cls)];
+  }
+  return 0;
+}
 
 // rules §4: writes the paid earnings into slip[0 .. layout.special_pay] and returns gross.
 // `slip` must hold layout.columns amounts.
@@ -45,10 +65,8 @@ inline Money compute_earnings(const PayInputs& in, Money special_pay, const Mont
       in.govt_quarters
           ? 0
           : std::max(rnd_percent(b, rules.hra_percent[size_t(in.cls)]), p.hra_minimum[size_t(in.cls)]);
-  const size_t levels = rules.levels();
   for (size_t a = 0; a < p.allowances.size(); ++a) {
-    slip[PayslipLayout::kAllowances + a] =
-        rules.allowance_full[(a * levels + in.level) * kHraClasses + size_t(in.cls)];
+    slip[PayslipLayout::kAllowances + a] = allowance_full(rules, a, in);
   }
   slip[layout.special_pay] = special_pay;
   // Paid amount of each component: rnd(full * P / D), which is the full amount when P = D

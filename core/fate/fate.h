@@ -100,12 +100,22 @@ inline uint32_t master_data_reasons(const EmployeeTable& t, const TableIndex& in
   return reasons;
 }
 
-// rules §2 step 4: the reasons found after computing a row whose payable days are > 0.
+// rules §6 S (and §5's last months of service): the months from this month to the month
+// of `retirement`, both counted, capped at 13 (beyond, S bounds nothing).
+// REQUIRES: retirement >= rules.first (rows retired before the month are not computed).
+inline int32_t service_months_left(const MonthRules& rules, Date retirement) {
+  if (retirement >= rules.service_horizon) return 13;
+  const CivilDate d = civil_from_days(retirement);
+  return make_month(d.year, d.month) - rules.month + 1;
+}
+
+// rules §2 step 4: the reasons found after computing a row whose payable days are > 0 and
+// whose GPF subscription this month is `gpf_subscription`.
 inline uint32_t computed_reasons(const PayInputs& in, Money gpf_subscription, Money net,
                                  const MonthRules& rules) {
   uint32_t reasons = 0;
-  if (in.scheme == PensionScheme::kGpf && !in.suspended) {
-    if (gpf_subscription < gpf_minimum(rules, in.level, in.matrix_basic)) reasons |= kGpfBelowMinimum;
+  if (gpf_subscribes(in)) {
+    if (gpf_subscription < gpf_minimum(rules, in.level, in.gpf_basis)) reasons |= kGpfBelowMinimum;
     if (gpf_subscription > in.matrix_basic) reasons |= kGpfAboveMaximum;
   }
   if (net < 0) reasons |= kNegativeNet;

@@ -21,7 +21,7 @@ const Entry* in_force(const std::vector<Entry>& list, Month month) {
 }  // namespace
 
 Status resolve_month_rules(const Profile& p, Month month, const Dictionary& levels,
-                           MonthRules* rules) {
+                           const Dictionary& exempt_sets, MonthRules* rules) {
   MonthRules r;
   r.profile = &p;
   r.month = month;
@@ -50,6 +50,7 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
                                     format_month(fy_start));
   }
   r.months_left = 13 - ((number - 4 + 12) % 12 + 1);
+  r.service_horizon = first_day(month + 12);
   for (const SurchargeTier& tier : r.tax->surcharge) {
     r.surcharge_cap.push_back(tax_with_surcharge(*r.tax, tier.above, nullptr));
   }
@@ -67,7 +68,6 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
   r.level_matrix.assign(n, nullptr);
   r.gpf_minimum_by_level.assign(n, 0);
   r.licence_fee.assign(n, 0);
-  r.allowance_full.assign(p.allowances.size() * n * kHraClasses, 0);
   r.deduction_by_level.assign(p.deductions.size() * n, 0);
   for (Dictionary::Code code = 0; code < n; ++code) {
     const std::string_view level = levels.value(code);
@@ -77,29 +77,58 @@ Status resolve_month_rules(const Profile& p, Month month, const Dictionary& leve
         r.level_matrix[code] = matrix->cells[l].data();
       }
     }
-    if (p.gpf_minimum_by_level) {
+    if (p.gpf_minimum_rule == GpfMinimumRule::kByLevel) {
       r.gpf_minimum_by_level[code] = level_amount(p.gpf_minimum_table, level);
     }
     r.licence_fee[code] = level_amount(p.licence_fee_by_level, level);
-    // rules §4: each allowance's full-month amount, from the first band holding the level.
-    for (size_t a = 0; a < p.allowances.size(); ++a) {
-      const Allowance& allowance = p.allowances[a];
-      const AllowanceBand* band = nullptr;
-      for (const AllowanceBand& b : allowance.bands) {
-        for (const std::string& l : b.levels) {
-          if (band == nullptr && l == level) band = &b;
-        }
-      }
-      for (int c = 0; c < kHraClasses; ++c) {
-        const Money amount = band != nullptr ? band->amount[size_t(c)] : 0;
-        r.allowance_full[(a * n + code) * kHraClasses + size_t(c)] =
-            amount + (allowance.da_applies ? rnd_percent(amount, r.da) : 0);
-      }
-    }
     for (size_t d = 0; d < p.deductions.size(); ++d) {
-      if (!p.deductions[d].by_gross) {
+      if (p.deductions[d].basis == DeductionBasis::kByLevel) {
         r.deduction_by_level[d * n + code] = level_amount(p.deductions[d].by_level, level);
       }
+    }
+  }
+  // rules §4: each allowance's bands holding each level, highest min_basic first, as
+  // full-month amounts (DA included when it applies).
+  r.allowance_step_begin.reserve(p.allowances.size() * n + 1);
+  for (const Allowance& allowance : p.allowances) {
+    for (Dictionary::Code code = 0; code < n; ++code) {
+      const std::string_view level = levels.value(code);
+      const size_t begin = r.allowance_steps.size();
+      r.allowance_step_begin.push_back(uint32_t(begin));
+      for (const AllowanceBand& band : allowance.bands) {
+        if (std::find(band.levels.begin(), band.levels.end(), level) == band.levels.end()) continue;
+        AllowanceStep step{band.min_basic, {}};
+        for (int c = 0; c < kHraClasses; ++c) {
+          const Money amount = band.amount[size_t(c)];
+          step.amount[size_t(c)] = amount + (allowance.da_applies ? rnd_percent(amount, r.da) : 0);
+        }
+        r.allowance_steps.push_back(step);
+      }
+      std::sort(r.allowance_steps.begin() + long(begin), r.allowance_steps.end(),
+                [](const AllowanceStep& a, const AllowanceStep& b) { return a.min_basic > b.min_basic; });
+    }
+  }
+  r.allowance_step_begin.push_back(uint32_t(r.allowance_steps.size()));
+  auto deduction_bit = [&p](std::string_view code) -> uint32_t {
+    for (size_t d = 0; d < p.deductions.size(); ++d) {
+      if (p.deductions[d].code == code) return 1u << d;
+    }
+    return 0;
+  };
+  for (const Allowance& allowance : p.allowances) {
+    r.allowance_exempt_bit.push_back(
+        allowance.when_exempt_from.empty() ? 0 : deduction_bit(allowance.when_exempt_from));
+  }
+  // rules §5: each exemption set of the table ("CGHS;PT") as a bit set of the profile's
+  // deductions. A code the profile lacks (a what-if profile may drop a deduction) exempts
+  // from nothing.
+  r.exempt_mask.assign(exempt_sets.size(), 0);
+  for (Dictionary::Code code = 0; code < exempt_sets.size(); ++code) {
+    std::string_view set = exempt_sets.value(code);
+    while (!set.empty()) {
+      const size_t end = std::min(set.find(';'), set.size());
+      r.exempt_mask[code] |= deduction_bit(set.substr(0, end));
+      set.remove_prefix(std::min(end + 1, set.size()));
     }
   }
   *rules = std::move(r);

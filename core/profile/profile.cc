@@ -129,19 +129,33 @@ bool read_profile(element root, ProfileReader& r, Profile* p) {
     const std::string w = at("allowances", i);
     std::vector<element> g;
     Allowance allowance;
-    if (!r.object(v, w, {"code", "da_applies", "bands"}, {}, &g)) return false;
+    std::vector<bool> allowance_present;
+    if (!r.object(v, w, {"code", "da_applies", "bands"}, {"when_exempt_from"}, &g,
+                  &allowance_present)) {
+      return false;
+    }
     if (g[0].type() != element_type::STRING) return r.fail(w + ".code must be a string");
     allowance.code = std::string(g[0].get_string().value_unsafe());
     if (g[1].type() != element_type::BOOL) return r.fail(w + ".da_applies must be true or false");
     allowance.da_applies = g[1].get_bool().value_unsafe();
+    if (allowance_present[3]) {
+      if (g[3].type() != element_type::STRING || g[3].get_string().value_unsafe().empty()) {
+        return r.fail(w + ".when_exempt_from must name a deduction of the profile");
+      }
+      allowance.when_exempt_from = std::string(g[3].get_string().value_unsafe());
+    }
     simdjson::dom::array bands;
     if (!r.list(g[2], w + ".bands", false, &bands)) return false;
     size_t j = 0;
     for (element b : bands) {
       const std::string wb = at(w + ".bands", j);
       std::vector<element> bf;
+      std::vector<bool> band_present;
       AllowanceBand band;
-      if (!r.object(b, wb, {"levels", "amount"}, {}, &bf)) return false;
+      if (!r.object(b, wb, {"levels", "amount"}, {"min_basic"}, &bf, &band_present)) return false;
+      if (band_present[2] && !r.integer(bf[2], wb + ".min_basic", 0, &band.min_basic)) {
+        return false;
+      }
       if (bf[0].type() != element_type::ARRAY) {
         return r.fail(wb + ".levels must be a list of level names");
       }
@@ -160,19 +174,60 @@ bool read_profile(element root, ProfileReader& r, Profile* p) {
   }
 
   // gpf
-  if (f[9].type() != element_type::OBJECT || object_of(f[9]).size() != 1) {
-    return r.fail("gpf must hold exactly one of minimum_percent_of_basic, minimum_by_level");
-  }
+  const char* const kGpfMinimum =
+      "gpf must hold exactly one of minimum_percent_of_basic, minimum_by_level, minimum_by_basic";
+  if (f[9].type() != element_type::OBJECT) return r.fail(kGpfMinimum);
+  int minimums = 0;
   for (auto [key, value] : object_of(f[9])) {
     if (key == "minimum_percent_of_basic") {
+      ++minimums;
+      p->gpf_minimum_rule = GpfMinimumRule::kPercentOfBasic;
       if (!r.percent(value, "gpf.minimum_percent_of_basic", &p->gpf_minimum_percent)) return false;
     } else if (key == "minimum_by_level") {
-      p->gpf_minimum_by_level = true;
+      ++minimums;
+      p->gpf_minimum_rule = GpfMinimumRule::kByLevel;
       if (!r.level_table(value, "gpf.minimum_by_level", &p->gpf_minimum_table)) return false;
+    } else if (key == "minimum_by_basic") {
+      ++minimums;
+      p->gpf_minimum_rule = GpfMinimumRule::kByBasic;
+      std::vector<std::pair<Money, int64_t>> bands;
+      if (!r.up_to_bands(value, "gpf.minimum_by_basic", "amount", false, &bands)) return false;
+      for (auto [up_to, amount] : bands) p->gpf_minimum_bands.push_back(AmountBand{up_to, amount});
+    } else if (key == "interest") {  // gpf.md §1
+      simdjson::dom::array rates;
+      std::vector<Month> rate_froms;
+      if (!r.list(value, "gpf.interest", true, &rates) ||
+          !r.dated_from(rates, "gpf.interest", &rate_froms)) {
+        return false;
+      }
+      size_t k = 0;
+      for (element e : rates) {
+        std::vector<element> g;
+        GpfInterestRate rate{rate_froms[k], 0};
+        if (!r.object(e, at("gpf.interest", k), {"from", "percent"}, {}, &g) ||
+            !r.percent(g[1], at("gpf.interest", k) + ".percent", &rate.percent)) {
+          return false;
+        }
+        p->gpf_interest.push_back(rate);
+        ++k;
+      }
+    } else if (key == "salary_credited") {  // gpf.md §1
+      const std::string_view v =
+          value.type() == element_type::STRING ? value.get_string().value_unsafe() : "";
+      if (v != "same_month" && v != "next_month") {
+        return r.fail("gpf.salary_credited must be 'same_month' or 'next_month'");
+      }
+      p->gpf_salary_credited_next_month = v == "next_month";
+    } else if (key == "no_subscription_last_months") {  // rules §5
+      int64_t months = 0;
+      if (!r.integer(value, "gpf.no_subscription_last_months", 0, &months)) return false;
+      if (months > 12) return r.fail("gpf.no_subscription_last_months must be 0..12");
+      p->gpf_no_subscription_last_months = int32_t(months);
     } else {
-      return r.fail("gpf must hold exactly one of minimum_percent_of_basic, minimum_by_level");
+      return r.fail("unknown key 'gpf." + std::string(key) + "'");
     }
   }
+  if (minimums != 1) return r.fail(kGpfMinimum);
 
   // nps
   if (!r.object(f[10], "nps", {"employee_percent", "employer_percent"}, {}, &h) ||
@@ -188,21 +243,26 @@ bool read_profile(element root, ProfileReader& r, Profile* p) {
     const std::string w = at("deductions", i);
     Deduction d;
     element code, table;
+    const char* const kOneOf = " must hold code and one of by_level, by_gross, by_basic";
     if (v.type() != element_type::OBJECT || object_of(v).size() != 2 ||
         v["code"].get(code) != simdjson::SUCCESS) {
-      return r.fail(w + " must hold code and one of by_level, by_gross");
+      return r.fail(w + kOneOf);
     }
     if (code.type() != element_type::STRING) return r.fail(w + ".code must be a string");
     d.code = std::string(code.get_string().value_unsafe());
     if (v["by_level"].get(table) == simdjson::SUCCESS) {
       if (!r.level_table(table, w + ".by_level", &d.by_level)) return false;
-    } else if (v["by_gross"].get(table) == simdjson::SUCCESS) {
-      d.by_gross = true;
+    } else if (v["by_gross"].get(table) == simdjson::SUCCESS ||
+               v["by_basic"].get(table) == simdjson::SUCCESS) {
+      const bool gross = v["by_gross"].error() == simdjson::SUCCESS;
+      d.basis = gross ? DeductionBasis::kByGross : DeductionBasis::kByBasic;
       std::vector<std::pair<Money, int64_t>> bands;
-      if (!r.up_to_bands(table, w + ".by_gross", "amount", false, &bands)) return false;
-      for (auto [up_to, amount] : bands) d.bands.push_back(GrossBand{up_to, amount});
+      if (!r.up_to_bands(table, w + (gross ? ".by_gross" : ".by_basic"), "amount", false, &bands)) {
+        return false;
+      }
+      for (auto [up_to, amount] : bands) d.bands.push_back(AmountBand{up_to, amount});
     } else {
-      return r.fail(w + " must hold one of by_level, by_gross");
+      return r.fail(w + " must hold one of by_level, by_gross, by_basic");
     }
     p->deductions.push_back(std::move(d));
     ++i;
@@ -342,17 +402,44 @@ Status validate_profile(const Profile& p) {
   for (size_t i = 0; i < p.allowances.size(); ++i) {
     const std::string w = at("allowances", i);
     if (Status s = check_code(p.allowances[i].code, w); !s.ok()) return s;
-    std::set<std::string> seen;
+    std::set<std::pair<std::string, Money>> seen;
     for (const AllowanceBand& band : p.allowances[i].bands) {
       for (const std::string& level : band.levels) {
-        if (!seen.insert(level).second) {
-          return fail("level " + level + " is in two bands of allowance " + p.allowances[i].code);
+        if (!seen.insert({level, band.min_basic}).second) {
+          return fail("level " + level + " is in two bands of allowance " + p.allowances[i].code +
+                      " with the same min_basic");
         }
       }
     }
   }
   for (size_t i = 0; i < p.deductions.size(); ++i) {
     if (Status s = check_code(p.deductions[i].code, at("deductions", i)); !s.ok()) return s;
+    const Deduction& d = p.deductions[i];
+    if (d.basis != DeductionBasis::kByLevel && (d.bands.empty() || d.bands.back().up_to != kNoLimit)) {
+      return fail(at("deductions", i) + " bands must end with up_to: null");
+    }
+  }
+  if (p.deductions.size() > kMaxDeductions) {
+    return fail("deductions: at most " + std::to_string(kMaxDeductions) + " are allowed");
+  }
+  for (size_t i = 0; i < p.allowances.size(); ++i) {
+    const std::string& code = p.allowances[i].when_exempt_from;
+    if (code.empty()) continue;
+    bool found = false;
+    for (const Deduction& d : p.deductions) found = found || d.code == code;
+    if (!found) return fail(at("allowances", i) + ".when_exempt_from must name a deduction of the profile");
+  }
+  if (p.gpf_minimum_rule == GpfMinimumRule::kByBasic &&
+      (p.gpf_minimum_bands.empty() || p.gpf_minimum_bands.back().up_to != kNoLimit)) {
+    return fail("gpf.minimum_by_basic must end with up_to: null");
+  }
+  for (size_t i = 1; i < p.gpf_interest.size(); ++i) {
+    if (p.gpf_interest[i].from <= p.gpf_interest[i - 1].from) {
+      return fail("gpf.interest must be sorted by from, no two alike");
+    }
+  }
+  if (p.gpf_no_subscription_last_months < 0 || p.gpf_no_subscription_last_months > 12) {
+    return fail("gpf.no_subscription_last_months must be 0..12");
   }
   auto sorted = [](const auto& list) {
     for (size_t i = 1; i < list.size(); ++i) {

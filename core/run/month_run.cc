@@ -31,7 +31,8 @@ void compute_rows(const EmployeeTable& t, const TableIndex& index, const Project
 Status run_month(const EmployeeTable& table, const TableIndex& index, const Profile& profile,
                  Month month, MonthResult* result, const Projection& projection) {
   MonthResult& out = *result;
-  Status status = resolve_month_rules(profile, month, table.pay_level.dictionary, &out.rules);
+  Status status = resolve_month_rules(profile, month, table.pay_level.dictionary,
+                                      table.exempt_deductions.dictionary, &out.rules);
   if (!status.ok()) return status;
   out.layout = PayslipLayout(profile);
   out.rows = table.rows;
@@ -97,7 +98,7 @@ std::string mismatch_detail(const EmployeeTable& t, const MonthResult& result, s
     const Money subscription = t.gpf_subscription[r];
     if (reasons & kGpfBelowMinimum) {
       add("gpf_subscription " + std::to_string(subscription) + " below minimum " +
-          std::to_string(gpf_minimum(rules, level, basic)));
+          std::to_string(gpf_minimum(rules, level, t.gpf_basis_of(r, basic))));
     }
     if (reasons & kGpfAboveMaximum) {
       add("gpf_subscription " + std::to_string(subscription) + " above basic " +

@@ -54,12 +54,23 @@ struct RowDecision {
   int32_t payable_days;
 };
 
+// What rules §2 steps 0–3 and §3 found for a row that step 4 computes.
+struct StartedRow {
+  int64_t cell;            // pay_cell (projected)
+  int32_t payable_days;    // P > 0
+  int32_t service_months;  // rules §6 S, capped at 13 (service_months_left)
+  // whatif.md "Projection": the row's basic was set from the matrix, so its GPF
+  // subscription is re-fixed to at least the minimum of the profile being evaluated.
+  bool projected;
+};
+
 // rules §2 steps 0–3 and §3 for row r: everything a month decides before any money. When
-// `computable`, step 4 (finish_row) decides the rest; otherwise `decision` is final.
+// `computable`, step 4 (finish_row) decides the rest with `row`; otherwise `decision` is
+// final.
 struct RowStart {
   RowDecision decision;
   bool computable;
-  ProjectedRow projected;
+  StartedRow row;
 };
 
 inline RowStart start_row(const EmployeeTable& t, const TableIndex& index, const MonthRules& rules,
@@ -73,41 +84,53 @@ inline RowStart start_row(const EmployeeTable& t, const TableIndex& index, const
     s.decision.fate = Fate::kStopped;  // step 2
     return s;
   }
-  s.projected = project_row(t, rules, projection, r);
+  const ProjectedRow projected = project_row(t, rules, projection, r);
   const Date retirement =
       retirement_date(t.date_of_birth[r], t.date_of_retirement[r], rules.profile->retirement_age);
-  s.decision.reasons = master_data_reasons(t, index, rules, r, retirement, s.projected.cell,
-                                           s.projected.basic);  // step 3
+  s.decision.reasons = master_data_reasons(t, index, rules, r, retirement, projected.cell,
+                                           projected.basic);  // step 3
   if (s.decision.reasons != 0) return s;
   s.decision.payable_days =
-      payable_days(rules, t.date_of_joining[r], retirement, s.projected.lwp_days);  // §3
+      payable_days(rules, t.date_of_joining[r], retirement, projected.lwp_days);  // §3
   if (s.decision.payable_days == 0) {
     s.decision.reasons = kZeroPayableDays;
     return s;
   }
   s.computable = true;
+  s.row = StartedRow{projected.cell, s.decision.payable_days,
+                     service_months_left(rules, retirement), projection.active};
   return s;
 }
 
-// rules §2 step 4 and §4–§6 for a row that start_row found computable, with pay_cell `cell`
-// and `payable_days`: writes the payslip into slip[0 .. layout.columns) and decides. With
-// TaxMode::kWhenDecisive only the fate and the earnings are the payslip's (deductions.h).
+// rules §2 step 4 and §4–§6 for a row that start_row found computable: writes the payslip
+// into slip[0 .. layout.columns) and decides. With TaxMode::kWhenDecisive only the fate and
+// the earnings are the payslip's (deductions.h).
 inline RowDecision finish_row(const EmployeeTable& t, const MonthRules& rules,
-                              const PayslipLayout& layout, int64_t cell, int32_t payable_days,
-                              size_t r, Money* slip, TaxMode mode = TaxMode::kExact) {
+                              const PayslipLayout& layout, const StartedRow& row, size_t r,
+                              Money* slip, TaxMode mode = TaxMode::kExact) {
   PayInputs in;
   in.level = t.pay_level.codes[r];
   in.cls = t.hra_class[r];
-  in.matrix_basic = rules.level_matrix[in.level][cell - 1];
+  in.allowance_cls = t.allowance_class[r];
+  in.matrix_basic = rules.level_matrix[in.level][row.cell - 1];
   in.suspended = EmploymentStatus(t.status[r]) == EmploymentStatus::kSuspended;
   in.npa_eligible = (t.flags[r] & kNpaEligible) != 0;
   in.govt_quarters = (t.flags[r] & kGovtQuarters) != 0;
   in.scheme = PensionScheme(t.pension_scheme[r]);
-  in.payable_days = payable_days;
+  in.payable_days = row.payable_days;
+  const Dictionary::Code exempt = t.exempt_deductions.codes[r];
+  in.exempt = exempt < rules.exempt_mask.size() ? rules.exempt_mask[exempt] : 0;
+  in.months_left = std::min(rules.months_left, row.service_months);
+  in.last_months = row.service_months <= rules.profile->gpf_no_subscription_last_months;
+  in.gpf_basis = t.gpf_basis_of(r, in.matrix_basic);
+  DeductionInputs d = deduction_inputs(t, r);
+  if (row.projected && in.scheme == PensionScheme::kGpf) {  // whatif.md "Projection"
+    d.gpf_subscription = std::max(d.gpf_subscription, gpf_minimum(rules, in.level, in.gpf_basis));
+  }
   compute_earnings(in, t.special_pay[r], rules, layout, slip);
-  compute_deductions(in, deduction_inputs(t, r), rules, layout, slip, mode);
-  const uint32_t reasons = computed_reasons(in, t.gpf_subscription[r], slip[layout.net], rules);
-  return RowDecision{reasons == 0 ? Fate::kPaid : Fate::kMismatch, reasons, payable_days};
+  compute_deductions(in, d, rules, layout, slip, mode);
+  const uint32_t reasons = computed_reasons(in, d.gpf_subscription, slip[layout.net], rules);
+  return RowDecision{reasons == 0 ? Fate::kPaid : Fate::kMismatch, reasons, row.payable_days};
 }
 
 // Decides row r and writes its payslip into slip[0 .. layout.columns) (zeros unless the
@@ -119,7 +142,7 @@ inline RowDecision decide_row(const EmployeeTable& t, const TableIndex& index,
   std::fill(slip, slip + layout.columns, 0);
   const RowStart s = start_row(t, index, rules, projection, r);
   if (!s.computable) return s.decision;
-  return finish_row(t, rules, layout, s.projected.cell, s.decision.payable_days, r, slip, mode);
+  return finish_row(t, rules, layout, s.row, r, slip, mode);
 }
 
 }  // namespace vetan

@@ -69,6 +69,7 @@ struct EmployeeTable {
   std::vector<uint8_t> fund_type;       // FundType
   std::vector<uint8_t> pension_scheme;  // PensionScheme
   std::vector<uint8_t> hra_class;       // HraClass
+  std::vector<uint8_t> allowance_class; // HraClass for allowances (rules §4); hra_class when not given
   std::vector<uint8_t> flags;           // RowFlag bits
   std::vector<uint8_t> lwp_days;        // 0..31
 
@@ -79,6 +80,10 @@ struct EmployeeTable {
   DictColumn budget_head;
   DictColumn pay_level;
   DictColumn stop_reason;
+  // rules §5: the profile deductions the row is exempt from, as a canonical set: codes
+  // upper-cased, sorted, no repeats, joined by ';' ("" for none). The loader accepts only
+  // codes it was told are the profile's (CsvLoadOptions::deduction_codes).
+  DictColumn exempt_deductions;
 
   IntColumn pay_cell;
   IntColumn basic_pay;
@@ -89,6 +94,9 @@ struct EmployeeTable {
   IntColumn income_tax_declared;
   IntColumn fy_gross_to_date;
   IntColumn fy_tds_to_date;
+  // rules §5.1: gpf_basis_pay + 1, or 0 when the row does not give it (read it with
+  // gpf_basis_of()).
+  IntColumn gpf_basis_pay;
 
   // Joins `parts` (emptied on the way) into *table in order, so that chunks loaded in
   // parallel become one table in file order; column by column, releasing each part's
@@ -105,6 +113,13 @@ struct EmployeeTable {
   size_t memory_bytes() const;
 
   bool is_readable(size_t row) const { return readable[row] != 0; }
+
+  // rules §5.1 E: the row's gpf_basis_pay when given, else `basic` (the full-month,
+  // unsuspended matrix basic).
+  Money gpf_basis_of(size_t row, Money basic) const {
+    const int64_t stored = gpf_basis_pay[row];
+    return stored != 0 ? stored - 1 : basic;
+  }
 };
 
 }  // namespace vetan

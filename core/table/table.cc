@@ -177,7 +177,7 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
   join_column(parts, &T::bank_account, &out, rows);
   done();
   for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme, &T::hra_class,
-                      &T::flags, &T::lwp_days}) {
+                      &T::allowance_class, &T::flags, &T::lwp_days}) {
     join_column(parts, member, &out, rows);
   }
   done();
@@ -186,13 +186,13 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
     done();
   }
   for (auto member : {&T::treasury_code, &T::ddo_code, &T::bill_group, &T::department,
-                      &T::budget_head, &T::pay_level, &T::stop_reason}) {
+                      &T::budget_head, &T::pay_level, &T::stop_reason, &T::exempt_deductions}) {
     join_column(parts, member, &out, rows);
     done();
   }
   for (auto member : {&T::pay_cell, &T::basic_pay, &T::gpf_subscription, &T::special_pay,
                       &T::loan_installment, &T::loan_balance, &T::income_tax_declared,
-                      &T::fy_gross_to_date, &T::fy_tds_to_date}) {
+                      &T::fy_gross_to_date, &T::fy_tds_to_date, &T::gpf_basis_pay}) {
     join_column(parts, member, &out, rows);
     done();
   }
@@ -209,16 +209,18 @@ void EmployeeTable::reserve(double scale) {
   pan.reserve(n);
   ifsc.reserve(n);
   bank_account.reserve(n);
-  for (auto* c : {&readable, &status, &fund_type, &pension_scheme, &hra_class, &flags, &lwp_days}) {
+  for (auto* c : {&readable, &status, &fund_type, &pension_scheme, &hra_class, &allowance_class, &flags,
+                  &lwp_days}) {
     c->reserve(n);
   }
   for (auto* c : {&date_of_birth, &date_of_joining, &date_of_retirement}) c->reserve(n);
   for (auto* c : {&treasury_code, &ddo_code, &bill_group, &department, &budget_head, &pay_level,
-                  &stop_reason}) {
+                  &stop_reason, &exempt_deductions}) {
     c->codes.reserve(n);
   }
   for (auto* c : {&pay_cell, &basic_pay, &gpf_subscription, &special_pay, &loan_installment,
-                  &loan_balance, &income_tax_declared, &fy_gross_to_date, &fy_tds_to_date}) {
+                  &loan_balance, &income_tax_declared, &fy_gross_to_date, &fy_tds_to_date,
+                  &gpf_basis_pay}) {
     c->reserve(n);
   }
 }
@@ -250,7 +252,8 @@ size_t EmployeeTable::memory_bytes() const {
              bytes_of(pay_cell) + bytes_of(basic_pay) + bytes_of(gpf_subscription) +
              bytes_of(special_pay) + bytes_of(loan_installment) + bytes_of(loan_balance) +
              bytes_of(income_tax_declared) + bytes_of(fy_gross_to_date) +
-             bytes_of(fy_tds_to_date);
+             bytes_of(fy_tds_to_date) + bytes_of(allowance_class) + bytes_of(exempt_deductions) +
+             bytes_of(gpf_basis_pay);
   for (const RowProblem& p : problems) n += sizeof p + p.text.capacity();
   return n;
 }

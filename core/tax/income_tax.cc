@@ -49,10 +49,10 @@ Int128 tax_with_surcharge(const IncomeTaxYear& year, Money taxable, const Int128
   return std::min(total, at_above + Int128(taxable - s.above) * kTaxScale);
 }
 
-Money income_tax(const MonthRules& rules, Money gross, Money fy_gross_to_date,
+Money income_tax(const MonthRules& rules, Money gross, int32_t months, Money fy_gross_to_date,
                  Money fy_tds_to_date, Money income_tax_declared) {
   const IncomeTaxYear& year = *rules.tax;
-  const Money months_left = rules.months_left;
+  const Money months_left = months;
   const Money projected = fy_gross_to_date + gross * months_left;          // step 1
   const Money taxable = rnd10(std::max<Money>(0, projected - year.standard_deduction));  // 2
   const Int128 before_cess = tax_with_surcharge(year, taxable, rules.surcharge_cap.data());

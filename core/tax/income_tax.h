@@ -19,8 +19,9 @@ inline constexpr Int128 kTaxScale = Int128(1000000000000LL);
 // pass nullptr to compute them recursively.
 Int128 tax_with_surcharge(const IncomeTaxYear& year, Money taxable, const Int128* caps);
 
-// rules §6 steps 1–9: the month's income_tax deduction.
-Money income_tax(const MonthRules& rules, Money gross, Money fy_gross_to_date,
-                 Money fy_tds_to_date, Money income_tax_declared);
+// rules §6 steps 1–9: the month's income_tax deduction, for a row with `months_left`
+// months of pay left in the FY (R = min(13 - k, S), at least 1).
+Money income_tax(const MonthRules& rules, Money gross, int32_t months_left,
+                 Money fy_gross_to_date, Money fy_tds_to_date, Money income_tax_declared);
 
 }  // namespace vetan

@@ -48,10 +48,12 @@ Status run_arrears(const EmployeeTable& t, const TableIndex& index, const Profil
   out.bills.clear();
   for (Month m = from; m <= to; ++m) {
     MonthRules drawn_rules, due_rules;
-    if (Status s = resolve_month_rules(drawn, m, t.pay_level.dictionary, &drawn_rules); !s.ok()) {
+    if (Status s = resolve_month_rules(drawn, m, t.pay_level.dictionary, t.exempt_deductions.dictionary,
+                                     &drawn_rules); !s.ok()) {
       return s;
     }
-    if (Status s = resolve_month_rules(due, m, t.pay_level.dictionary, &due_rules); !s.ok()) {
+    if (Status s = resolve_month_rules(due, m, t.pay_level.dictionary, t.exempt_deductions.dictionary,
+                                     &due_rules); !s.ok()) {
       return s;
     }
     const Projection projection = projection_for(from, m, false);

@@ -196,7 +196,7 @@ bool apply_changes(JsonReader& r, element changes, ProfileText* profile) {
         return false;
       }
     } else if (key == "hra" || key == "npa" || key == "nps" || key == "gpf" ||
-               key == "allowances" || key == "deductions") {
+               key == "allowances" || key == "deductions" || key == "income_tax") {
       profile->set(key, simdjson::minify(value));
     } else {
       return r.fail(where + ": unknown change '" + std::string(key) + "'");

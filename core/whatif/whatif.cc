@@ -113,6 +113,7 @@ struct MonthStart {
   std::vector<uint8_t> computable;  // 1 iff step 4 decides the row
   std::vector<uint8_t> payable_days;
   std::vector<uint32_t> cell;  // the projected pay_cell of computable rows
+  std::vector<uint8_t> service_months;  // rules §6 S of computable rows, capped at 13
 };
 
 bool shares_start(const MonthStart& start, const MonthRules& rules) {
@@ -122,20 +123,23 @@ bool shares_start(const MonthStart& start, const MonthRules& rules) {
 
 Status month_start(const EmployeeTable& t, const TableIndex& index, const Profile& profile,
                    Month month, const Projection& projection, MonthStart* out) {
-  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary, &out->rules);
+  if (Status s = resolve_month_rules(profile, month, t.pay_level.dictionary,
+                                     t.exempt_deductions.dictionary, &out->rules);
       !s.ok()) {
     return s;
   }
   out->computable.resize(t.rows);
   out->payable_days.resize(t.rows);
   out->cell.resize(t.rows);
+  out->service_months.resize(t.rows);
   tbb::parallel_for(tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
                     [&](const tbb::blocked_range<size_t>& range) {
                       for (size_t r = range.begin(); r < range.end(); ++r) {
                         const RowStart s = start_row(t, index, out->rules, projection, r);
                         out->computable[r] = s.computable;
                         out->payable_days[r] = uint8_t(s.decision.payable_days);
-                        out->cell[r] = s.computable ? uint32_t(s.projected.cell) : 0;
+                        out->cell[r] = s.computable ? uint32_t(s.row.cell) : 0;
+                        out->service_months[r] = uint8_t(s.row.service_months);
                       }
                     });
   return Status();
@@ -152,8 +156,8 @@ struct RowPay {
 inline RowPay row_pay(const EmployeeTable& t, const MonthRules& rules, const PayslipLayout& layout,
                       const MonthStart& start, size_t r, Money* slip) {
   if (!start.computable[r]) return RowPay();
-  const RowDecision d = finish_row(t, rules, layout, start.cell[r], start.payable_days[r], r, slip,
-                                   TaxMode::kWhenDecisive);
+  const StartedRow row{start.cell[r], start.payable_days[r], start.service_months[r], true};
+  const RowDecision d = finish_row(t, rules, layout, row, r, slip, TaxMode::kWhenDecisive);
   return RowPay{d.fate == Fate::kPaid, slip[layout.gross], slip[layout.employer_nps]};
 }
 
@@ -326,7 +330,8 @@ Status run_whatif(const EmployeeTable& table, const TableIndex& index, const Pro
       task.variant = sc.increments;
       task.grouping = groupings[sc.group_by].get();
       task.layout = PayslipLayout(sc.profile);
-      Status st = resolve_month_rules(sc.profile, m, table.pay_level.dictionary, &task.rules);
+      Status st = resolve_month_rules(sc.profile, m, table.pay_level.dictionary,
+                                   table.exempt_deductions.dictionary, &task.rules);
       if (!st.ok()) return st;
       task.start = &start[task.variant];
       if (!shares_start(start[task.variant], task.rules)) {

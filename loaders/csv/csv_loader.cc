@@ -27,11 +27,21 @@ enum Column : int {
   kDateOfRetirement, kDepartment, kBudgetHead, kFundType, kGpfAccount, kGpfSubscription, kPran,
   kGovtQuarters, kNpaEligible, kSpecialPay, kLwpDays, kLoanInstallment, kLoanBalance,
   kIncomeTaxDeclared, kFyGrossToDate, kFyTdsToDate, kStopPayment, kStopReason,
+  kAllowanceClass, kGpfBasisPay, kExemptDeductions,
   kColumnCount
 };
+
+// Columns of formats.md that the table does not hold (used by the service, not by the run):
+// known, so that their names are not mistaken for near misses, and otherwise ignored.
+const char* const kKnownUnread[] = {"mobile"};
 constexpr int kRequiredCount = kPan + 1;
 
-enum class Kind { kText, kRequiredText, kDate, kOptionalDate, kEnum, kInteger, kBoolean };
+enum class Kind {
+  kText, kRequiredText, kDate, kOptionalDate, kEnum, kInteger, kBoolean,
+  kOptionalEnum,     // empty: -1 (allowance_class: the row's hra_class)
+  kOptionalInteger,  // empty: -1 (gpf_basis_pay: the current basic)
+  kDeductionCodes,   // ';'-separated codes of the profile's deductions (exempt_deductions)
+};
 
 struct ColumnSpec {
   const char* name;
@@ -82,6 +92,9 @@ const ColumnSpec kColumns[kColumnCount] = {
     {"fy_tds_to_date", Kind::kInteger, false, "0", nullptr},
     {"stop_payment", Kind::kBoolean, false, "0", nullptr},
     {"stop_reason", Kind::kText, false, "", nullptr},
+    {"allowance_class", Kind::kOptionalEnum, true, "", kClassValues},
+    {"gpf_basis_pay", Kind::kOptionalInteger, false, "", nullptr},
+    {"exempt_deductions", Kind::kDeductionCodes, true, "", nullptr},
 };
 
 // Where each column of formats.md stands in the file (-1: absent).
@@ -99,7 +112,9 @@ struct RowValues {
 // Parses records of one chunk into a table of its own (dictionaries local to the chunk).
 class ChunkParser {
  public:
-  ChunkParser(std::string_view data, const Header& header) : data_(data), header_(header) {}
+  ChunkParser(std::string_view data, const Header& header,
+              const std::vector<std::string>& deduction_codes)
+      : data_(data), header_(header), deduction_codes_(deduction_codes) {}
 
   // Parses the records that start in [begin, limit); returns where the next record starts.
   size_t parse(size_t begin, size_t limit, EmployeeTable* table) {
@@ -147,10 +162,21 @@ class ChunkParser {
       }
     }
     v->text[c] = value;
-    switch (spec.kind) {
+    Kind kind = spec.kind;
+    if (kind == Kind::kOptionalEnum || kind == Kind::kOptionalInteger) {
+      if (value.empty()) {
+        v->number[c] = -1;
+        return true;
+      }
+      kind = kind == Kind::kOptionalEnum ? Kind::kEnum : Kind::kInteger;
+    }
+    switch (kind) {
       case Kind::kText:
       case Kind::kRequiredText:
         return true;
+      case Kind::kOptionalEnum:
+      case Kind::kOptionalInteger:
+        return false;  // mapped above
       case Kind::kEnum:
         for (const char* const* e = spec.values; *e != nullptr; ++e) {
           if (value == *e) {
@@ -168,6 +194,8 @@ class ChunkParser {
                   allowed);
         }
         return false;
+      case Kind::kDeductionCodes:
+        return read_deduction_codes(value, v);
       case Kind::kInteger:
         if (!parse_integer(value, &v->number[c])) {
           problem(std::string(spec.name) + ": '" + std::string(value) +
@@ -214,6 +242,34 @@ class ChunkParser {
     return false;
   }
 
+  // formats.md exempt_deductions: codes separated by ';', trimmed, case-insensitive (already
+  // upper-cased), empty pieces ignored; each must be a deduction of the profile. The value
+  // becomes the canonical set (sorted, no repeats, joined by ';').
+  bool read_deduction_codes(std::string_view value, RowValues* v) {
+    codes_.clear();
+    while (!value.empty()) {
+      const size_t end = std::min(value.find(';'), value.size());
+      const std::string_view code = trim(value.substr(0, end));
+      value.remove_prefix(std::min(end + 1, value.size()));
+      if (code.empty()) continue;
+      if (std::find(deduction_codes_.begin(), deduction_codes_.end(), code) ==
+          deduction_codes_.end()) {
+        problem("exempt_deductions: '" + std::string(code) + "' is not a deduction of the profile");
+        return false;
+      }
+      codes_.push_back(code);
+    }
+    std::sort(codes_.begin(), codes_.end());
+    codes_.erase(std::unique(codes_.begin(), codes_.end()), codes_.end());
+    exempt_.clear();
+    for (std::string_view code : codes_) {
+      if (!exempt_.empty()) exempt_.push_back(';');
+      exempt_.append(code);
+    }
+    v->text[kExemptDeductions] = exempt_;
+    return true;
+  }
+
   void add_row(EmployeeTable* t) {
     problems_.clear();
     RowValues v;
@@ -235,6 +291,8 @@ class ChunkParser {
       v.text[kEmployeeId] = raw(kEmployeeId);
       v.text[kDdoCode] = raw(kDdoCode);
       v.number[kDateOfRetirement] = kNoDate;
+      v.number[kAllowanceClass] = -1;
+      v.number[kGpfBasisPay] = -1;
     }
     t->readable.push_back(readable ? 1 : 0);
     t->employee_id.push_back(v.text[kEmployeeId]);
@@ -251,6 +309,8 @@ class ChunkParser {
     t->fund_type.push_back(uint8_t(v.number[kFundType]));
     t->pension_scheme.push_back(uint8_t(v.number[kPensionScheme]));
     t->hra_class.push_back(uint8_t(v.number[kHraClass]));
+    t->allowance_class.push_back(
+        uint8_t(v.number[kAllowanceClass] >= 0 ? v.number[kAllowanceClass] : v.number[kHraClass]));
     t->flags.push_back(uint8_t((v.number[kGovtQuarters] ? RowFlag::kGovtQuarters : 0) |
                                (v.number[kNpaEligible] ? RowFlag::kNpaEligible : 0) |
                                (v.number[kStopPayment] ? RowFlag::kStopPayment : 0)));
@@ -262,6 +322,7 @@ class ChunkParser {
     push_code(&t->budget_head, v.text[kBudgetHead], 4);
     push_code(&t->pay_level, v.text[kPayLevel], 5);
     push_code(&t->stop_reason, v.text[kStopReason], 6);
+    push_code(&t->exempt_deductions, v.text[kExemptDeductions], 7);
     t->pay_cell.push_back(v.number[kPayCell]);
     t->basic_pay.push_back(v.number[kBasicPay]);
     t->gpf_subscription.push_back(v.number[kGpfSubscription]);
@@ -271,6 +332,7 @@ class ChunkParser {
     t->income_tax_declared.push_back(v.number[kIncomeTaxDeclared]);
     t->fy_gross_to_date.push_back(v.number[kFyGrossToDate]);
     t->fy_tds_to_date.push_back(v.number[kFyTdsToDate]);
+    t->gpf_basis_pay.push_back(v.number[kGpfBasisPay] + 1);
     ++t->rows;
   }
 
@@ -293,10 +355,13 @@ class ChunkParser {
 
   std::string_view data_;
   const Header& header_;
+  const std::vector<std::string>& deduction_codes_;
   CsvRecordReader reader_;
   std::string problems_;
   std::string upper_[kColumnCount];
-  LastCode last_[7];
+  std::vector<std::string_view> codes_;  // exempt_deductions pieces of the current row
+  std::string exempt_;                   // its canonical set
+  LastCode last_[8];
 };
 
 // Position of the first byte of a UTF-8 error, found slowly (only once validation failed).
@@ -312,12 +377,69 @@ size_t first_invalid_utf8(std::string_view data) {
   return i;
 }
 
+// The code points of UTF-8 text (already validated), ASCII letters lower-cased.
+std::vector<char32_t> lower_code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    const size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : 4;
+    char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) c = (c << 6) | (s[i + k] & 0x3F);
+    out.push_back(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    i += n;
+  }
+  return out;
+}
+
+// Levenshtein distance between `a` and the ASCII name `b`, in code points.
+size_t edit_distance(const std::vector<char32_t>& a, std::string_view b) {
+  std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (a[i - 1] != char32_t(b[j - 1]) ? 1 : 0)});
+    }
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
+// formats.md: a header name that is a column of the master but for letter case, or within
+// two edits of a column name of five or more letters, would silently change pay if it were
+// ignored: the file is refused, naming the column meant (the first in name order).
+Status check_near_misses(const std::vector<std::string_view>& names, const std::string& file) {
+  std::vector<std::string_view> known;
+  for (const ColumnSpec& spec : kColumns) known.emplace_back(spec.name);
+  for (const char* name : kKnownUnread) known.emplace_back(name);
+  std::sort(known.begin(), known.end());
+  for (std::string_view h : names) {
+    if (std::find(known.begin(), known.end(), h) != known.end()) continue;
+    const std::vector<char32_t> lowered = lower_code_points(h);
+    for (std::string_view k : known) {
+      const bool same_but_case =
+          lowered.size() == k.size() && std::equal(k.begin(), k.end(), lowered.begin(),
+                                                   [](char x, char32_t y) { return char32_t(x) == y; });
+      if (same_but_case || (k.size() >= 5 && edit_distance(lowered, k) <= 2)) {
+        return Status::invalid_argument(file + ": column '" + std::string(h) +
+                                        "' is not a column of the master; did you mean '" +
+                                        std::string(k) + "'?");
+      }
+    }
+  }
+  return Status();
+}
+
 Status read_header(std::string_view data, const std::string& name, size_t* body, Header* header) {
   CsvRecordReader reader;
   size_t position = *body;
   while (reader.next(data, &position)) {
     if (reader.blank()) continue;
     const auto& fields = reader.fields();
+    std::vector<std::string_view> trimmed;
+    for (std::string_view field : fields) trimmed.push_back(trim(field));
+    if (Status s = check_near_misses(trimmed, name); !s.ok()) return s;
     header->fields = fields.size();
     std::fill(std::begin(header->position), std::end(header->position), -1);
     std::vector<std::string_view> names;
@@ -391,7 +513,7 @@ Status parse_parts(std::string_view data, const std::string& name, const CsvLoad
   std::vector<size_t> ends(n);
   std::atomic<size_t> done{0};
   tbb::parallel_for(size_t(0), n, [&](size_t i) {
-    ChunkParser parser(data, header);
+    ChunkParser parser(data, header, options.deduction_codes);
     ends[i] = parser.parse(starts[i], starts[i + 1], &parts[i]);
     if (mapped) drop_pages(data, starts[i], std::min(ends[i], starts[i + 1]));
     if (options.progress) {
@@ -404,7 +526,7 @@ Status parse_parts(std::string_view data, const std::string& name, const CsvLoad
     if (ends[i] != starts[i + 1]) {
       starts[i + 1] = ends[i];
       parts[i + 1] = EmployeeTable();
-      ChunkParser parser(data, header);
+      ChunkParser parser(data, header, options.deduction_codes);
       ends[i + 1] = parser.parse(starts[i + 1], std::max(starts[i + 1], starts[i + 2]),
                                  &parts[i + 1]);
     }

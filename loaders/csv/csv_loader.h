@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/common/status.h"
 #include "core/table/employee_table.h"
@@ -19,6 +20,9 @@ namespace vetan {
 
 struct CsvLoadOptions {
   size_t chunk_bytes = size_t(4) << 20;
+  // The profile's deduction codes (rules §5): the enumeration of the exempt_deductions
+  // column. A row naming another code is unreadable (formats.md).
+  std::vector<std::string> deduction_codes;
   // Called from worker threads as chunks finish: (bytes parsed, bytes in all). Must be
   // thread-safe.
   std::function<void(size_t, size_t)> progress;

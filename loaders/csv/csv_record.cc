@@ -82,8 +82,10 @@ bool CsvRecordReader::next(std::string_view data, size_t* position) {
 }
 
 bool CsvRecordReader::blank() const {
-  if (fields_.size() > 1) return false;
-  return fields_.empty() || trim(fields_[0]).empty();
+  for (std::string_view field : fields_) {
+    if (!trim(field).empty()) return false;
+  }
+  return true;
 }
 
 }  // namespace vetan

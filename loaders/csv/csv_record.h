@@ -22,8 +22,8 @@ class CsvRecordReader {
 
   const std::vector<std::string_view>& fields() const { return fields_; }
 
-  // True iff the last record is blank (no fields, or one field of only whitespace): blank
-  // lines are not records (formats.md).
+  // True iff the last record is blank (no fields, or only fields of whitespace, as
+  // spreadsheets write empty rows): such lines are not records (formats.md).
   bool blank() const;
 
  private:

@@ -110,6 +110,9 @@ constexpr const char* kColumns[] = {"employee_id",
                                     "fy_tds_to_date",
                                     "stop_payment",
                                     "stop_reason",
+                                    "allowance_class",
+                                    "gpf_basis_pay",
+                                    "exempt_deductions",
                                     "bank_account",
                                     "ifsc",
                                     "pan"};
@@ -177,6 +180,14 @@ constexpr uint64_t kLwpChance = chance_threshold(0.02);
 constexpr uint64_t kLoanChance = chance_threshold(0.05);
 constexpr uint64_t kStopChance = chance_threshold(0.003);
 constexpr uint64_t kRetirementGivenChance = chance_threshold(0.004);
+// rules §4 allowance_class: central transport allowance has its own list of 19 cities, all
+// eight HRA class X cities and some class Y ones (Jaipur, Lucknow, Patna, ...): a share of
+// class Y rows draws TA at the X rate.
+constexpr uint64_t kTaCityChance = chance_threshold(0.4);
+// rules §5 exempt_deductions: rows outside CGHS cities pay no CGHS (most class Z towns, some
+// class Y ones), when the profile has a CGHS deduction.
+constexpr uint64_t kOutsideCghsChance[] = {chance_threshold(0.0), chance_threshold(0.3),
+                                           chance_threshold(0.8)};
 
 // CSV quoting for text that comes from the profile (level names).
 std::string csv_field(std::string_view value) {
@@ -213,8 +224,10 @@ struct Context {
   Money npa_max = kNoLimit;
   ClassPercents hra_percent{};
   ClassAmounts hra_minimum{};
-  bool gpf_by_level = false;
+  GpfMinimumRule gpf_rule = GpfMinimumRule::kPercentOfBasic;
   BasisPoints gpf_percent = 0;
+  const std::vector<AmountBand>* gpf_bands = nullptr;
+  bool cghs = false;  // the profile has a CGHS deduction (rows outside CGHS cities exempt)
 
   const IncomeTaxYear* tax = nullptr;  // none: FY figures carry no tax
   std::vector<Int128> surcharge_caps;
@@ -274,8 +287,10 @@ Status build_context(const Profile& p, const GeneratorOptions& o, Context* c) {
   c->subsistence = p.subsistence_percent;
   c->npa_percent = p.npa_percent;
   c->npa_max = p.npa_max_basic_plus_npa;
-  c->gpf_by_level = p.gpf_minimum_by_level;
+  c->gpf_rule = p.gpf_minimum_rule;
   c->gpf_percent = p.gpf_minimum_percent;
+  c->gpf_bands = &p.gpf_minimum_bands;
+  for (const Deduction& d : p.deductions) c->cghs = c->cghs || d.code == "CGHS";
 
   size_t longest = 0;
   const size_t n = matrix->levels.size();
@@ -288,8 +303,9 @@ Status build_context(const Profile& p, const GeneratorOptions& o, Context* c) {
     if (level.cell_count == 0) {
       return Status::invalid_argument("profile: pay level " + matrix->levels[l] + " has no cells");
     }
-    level.gpf_minimum =
-        p.gpf_minimum_by_level ? level_amount(p.gpf_minimum_table, matrix->levels[l]) : 0;
+    level.gpf_minimum = p.gpf_minimum_rule == GpfMinimumRule::kByLevel
+                            ? level_amount(p.gpf_minimum_table, matrix->levels[l])
+                            : 0;
     level.allowances = {0, 0, 0};
     for (const Allowance& allowance : p.allowances) {
       const AllowanceBand* band = nullptr;
@@ -399,8 +415,11 @@ struct Row {
   enum { kNoAccount, kDepartmentAccount, kFixedAccount } gpf_account = kNoAccount;
   std::string_view gpf_fixed;
   Money gpf_subscription = 0;
+  Money gpf_basis = -1;  // gpf_basis_pay; -1: not given
   bool has_pran = false;
   int hra_class = 0;
+  int allowance_class = -1;  // -1: not given (the hra_class)
+  bool outside_cghs = false;
   bool quarters = false, npa = false;
   Money special_pay = 0;
   int64_t lwp_days = 0;
@@ -475,7 +494,14 @@ void draw_row(const Context& c, Rng& rng, uint64_t index, Row* row) {
   r.ca = rng.chance(kCaChance);
   if (r.gpf) {
     r.gpf_account = Row::kDepartmentAccount;
-    const Money minimum = c.gpf_by_level ? level.gpf_minimum : ceil_percent(r.basic, c.gpf_percent);
+    // rules §5.1: the minimum is fixed on the emoluments of the last 31 March; after the
+    // July increment (July to March) a row above the first cell drew the cell below then.
+    const bool after_increment = c.month_no >= 7 || c.month_no <= 3;
+    if (after_increment && r.cell > 1) r.gpf_basis = level.cells[r.cell - 2];
+    const Money basis = r.gpf_basis >= 0 ? r.gpf_basis : r.basic;
+    const Money minimum = c.gpf_rule == GpfMinimumRule::kByLevel  ? level.gpf_minimum
+                          : c.gpf_rule == GpfMinimumRule::kByBasic ? band_amount(*c.gpf_bands, basis)
+                                                                   : ceil_percent(basis, c.gpf_percent);
     const Money chosen =
         r.basic * kGpfPercents[rng.below(std::size(kGpfPercents))] / 100 / 100 * 100;
     r.gpf_subscription = std::max(minimum, chosen);
@@ -484,6 +510,8 @@ void draw_row(const Context& c, Rng& rng, uint64_t index, Row* row) {
     r.has_pran = true;
   }
   r.hra_class = kHraClassPick[rng.below(std::size(kHraClassPick))];
+  if (r.hra_class == 1 && rng.chance(kTaCityChance)) r.allowance_class = 0;
+  r.outside_cghs = c.cghs && rng.chance(kOutsideCghsChance[r.hra_class]);
   r.quarters = rng.chance(kQuartersChance);
   r.npa = r.department == kMedical && rng.chance(kNpaChance);
   const uint64_t special = rng.below(23);
@@ -688,13 +716,20 @@ char* format_row(const Context& c, const Row& r, char* p) {
   p = put_uint(p, uint64_t(r.fy_gross));
   *p++ = ',';
   p = put_uint(p, uint64_t(r.fy_tds));
-  // stop_payment, stop_reason, bank_account, ifsc, pan
+  // stop_payment, stop_reason, allowance_class, gpf_basis_pay, exempt_deductions,
+  // bank_account, ifsc, pan
   if (r.stop) {
     p = put(p, ",1,");
     p = put(p, kStopReasons[r.stop_reason]);
   } else {
     p = put(p, ",0,");
   }
+  *p++ = ',';
+  if (r.allowance_class >= 0) *p++ = kHraClassNames[r.allowance_class];
+  *p++ = ',';
+  if (r.gpf && r.gpf_basis >= 0) p = put_uint(p, uint64_t(r.gpf_basis));
+  *p++ = ',';
+  if (r.outside_cghs) p = put(p, "CGHS");
   *p++ = ',';
   p = put(p, r.bank_account.view());
   if (!r.short_row) {
