@@ -22,7 +22,7 @@ const char kServeHelp[] =
     "usage: vetan serve --profile P.json --employees E.csv --data DIR --tokens TOKENS\n"
     "                   [--listen 127.0.0.1:8080] [--io-threads N] [--date YYYY-MM-DD]\n"
     "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
-    "                   [--read-timeout-ms MS] [--max-connections N]\n"
+    "                   [--read-timeout-ms MS] [--max-connections N] [--resident-runs N]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
@@ -33,6 +33,8 @@ const char kServeHelp[] =
     "  --body-limit    request body limit (default 65536)\n"
     "  --large-body-limit  body limit of POST /v1/whatif and /v1/arrears (default 1048576)\n"
     "  --max-connections  open connections at most; beyond, 503 (default 1024)\n"
+    "  --resident-runs completed runs' results held in memory (default 3); others are\n"
+    "                  recomputed when read\n"
     "  --date          stand the service's clock still on this date, 10:00 IST (rehearsals, tests)\n"
     "  --auto-run-seconds  how often to check the auto-run window (default 60)\n";
 
@@ -59,7 +61,7 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
-               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections"},
+               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs"},
               {"help"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
@@ -85,6 +87,8 @@ int serve_command(const Arguments& args) {
     return refuse("serve", "--max-connections must be 1..2^20");
   }
   http.max_connections = size_t(connections);
+  long long resident = 3;
+  if (!parse_size(flags, "resident-runs", 1, 120, &resident)) return refuse("serve", "--resident-runs must be 1..120");
   http.threads = int(threads);
   http.body_limit = size_t(body);
   http.large_body_limit = size_t(large_body);
@@ -109,7 +113,7 @@ int serve_command(const Arguments& args) {
 
   serve::Service service;
   serve::ServiceOptions options{flags.get("profile"), flags.get("employees"), flags.get("data"), flags.get("tokens"),
-                                clock};
+                                clock, size_t(resident)};
   if (Status s = service.open(options); !s.ok()) return refuse("serve", s.message());
   serve::HttpServer server(&service, http);
   if (Status s = server.listen(); !s.ok()) return refuse("serve", s.message());

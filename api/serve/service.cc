@@ -211,6 +211,7 @@ Status Service::replay_store() {
   if (!read.ok()) return read;
   // Which runs' views the state will need: a first pass over a scratch cycle.
   std::set<int64_t> needed;
+  std::map<Month, int64_t> latest;
   {
     cycle::CycleState scratch;
     scratch.set_rows(base_->rows);
@@ -219,7 +220,6 @@ Status Service::replay_store() {
         return s.prefixed("audit event " + std::to_string(e.header.seq) + " (" + cycle::name(e.kind) + "): ");
       }
     }
-    std::map<Month, int64_t> latest;
     for (const cycle::Run& r : scratch.runs()) {
       if (r.state == cycle::RunState::kCompleted) latest[r.month] = r.id;
     }
@@ -228,14 +228,16 @@ Status Service::replay_store() {
       if (cycle::settles(b.state) && b.run_id != 0) needed.insert(b.run_id);
     }
   }
-  std::map<int64_t, std::string> snapshots;
   for (const Event& e : events) {
     if (Status s = apply_event(e); !s.ok()) {
       return s.prefixed("audit event " + std::to_string(e.header.seq) + " (" + cycle::name(e.kind) + "): ");
     }
     if (e.kind == EventKind::kRunStart) {
-      const int64_t id = std::get<cycle::RunStart>(e.payload).run_id;
-      if (needed.count(id)) snapshots[id] = master_.snapshot();
+      const auto& start = std::get<cycle::RunStart>(e.payload);
+      if (needed.count(start.run_id)) {
+        recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
+                                           std::make_shared<const MasterRecords::Changes>(master_.changes())};
+      }
     }
   }
   events.clear();
@@ -245,13 +247,19 @@ Status Service::replay_store() {
     Event e(EventKind::kRunInterrupted, cycle::RunEnd{run.id, 0, ""});
     if (Status s = record(&e, "system"); !s.ok()) return s;
   }
-  for (auto& [run_id, snapshot] : snapshots) {
-    const cycle::Run* run = cycle_.run(run_id);
+  for (const auto& [month, id] : latest) latest_run_[month] = id;
+  // The most recent views now (a failure is a refusal to start); the rest when first read.
+  size_t computed = 0;
+  for (auto it = needed.rbegin(); it != needed.rend() && computed < options_.resident_views; ++it, ++computed) {
+    const RunRecipe& recipe = recipes_.at(*it);
     std::shared_ptr<const Profile> profile;
-    if (Status s = profile_version(run->profile_version, &profile); !s.ok()) return s;
+    if (Status s = profile_version(recipe.profile_version, &profile); !s.ok()) return s;
     std::shared_ptr<RunView> v;
-    if (Status s = compute_view(run_id, run->month, snapshot, *profile, &v); !s.ok()) return s;
-    publish_view(std::move(v));
+    if (Status s = compute_view(*it, recipe.month, master_.snapshot_of(*recipe.changes), *profile, &v); !s.ok()) {
+      return s.prefixed("run " + std::to_string(*it) + ": ");
+    }
+    cycle::restrict_bill_totals(*v->table, v->index, billed_rows(*it), &v->result);
+    keep_view(std::move(v));
   }
   return Status();
 }
@@ -269,7 +277,7 @@ Status Service::record_profile_version() {
   return Status();
 }
 
-Status Service::profile_version(int64_t version, std::shared_ptr<const Profile>* out) {
+Status Service::profile_version(int64_t version, std::shared_ptr<const Profile>* out) const {
   auto it = profiles_.find(version);
   if (it != profiles_.end()) {
     *out = it->second;
@@ -394,45 +402,97 @@ bool Service::may_read_bill(const Context& c, const Bill& bill) const {
            (c.who->role == Role::kTreasury && bill.treasury != c.who->scope));
 }
 
-std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
-  std::lock_guard lock(views_mutex_);
-  auto it = views_.find(run_id);
-  return it == views_.end() ? nullptr : it->second;
-}
-
-std::shared_ptr<const RunView> Service::view(Month month) const {
-  std::lock_guard lock(views_mutex_);
-  auto it = latest_run_.find(month);
-  if (it == latest_run_.end()) return nullptr;
-  auto v = views_.find(it->second);
-  return v == views_.end() ? nullptr : v->second;
-}
-
-std::shared_ptr<const RunView> Service::latest_view() const {
-  std::lock_guard lock(views_mutex_);
-  if (latest_run_.empty()) return nullptr;
-  auto v = views_.find(latest_run_.rbegin()->second);
-  return v == views_.end() ? nullptr : v->second;
-}
-
-void Service::publish_view(std::shared_ptr<RunView> v) {
-  std::vector<uint8_t> billed(v->table->rows, 0);
+std::vector<uint8_t> Service::billed_rows(int64_t run_id) const {
+  std::vector<uint8_t> billed(base_->rows, 0);
   for (const auto& [id, b] : cycle_.bills()) {
-    if (b.run_id != v->run_id) continue;
+    if (b.run_id != run_id) continue;
     for (uint32_t row : b.rows) {
       if (row < billed.size()) billed[row] = 1;
     }
   }
+  return billed;
+}
+
+void Service::keep_view(std::shared_ptr<const RunView> v) const {
+  const int64_t run_id = v->run_id;
+  std::lock_guard lock(views_mutex_);
+  views_[run_id] = ResidentView{std::move(v), ++reads_};
+  while (views_.size() > std::max<size_t>(1, options_.resident_views)) {
+    auto oldest = views_.begin();
+    for (auto it = views_.begin(); it != views_.end(); ++it) {
+      if (it->second.last_read < oldest->second.last_read) oldest = it;
+    }
+    views_.erase(oldest);
+  }
+}
+
+std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
+  const auto resident = [&]() -> std::shared_ptr<const RunView> {
+    std::lock_guard lock(views_mutex_);
+    auto it = views_.find(run_id);
+    if (it == views_.end()) return nullptr;
+    it->second.last_read = ++reads_;
+    return it->second.view;
+  };
+  if (auto v = resident()) return v;
+  std::lock_guard recompute(recompute_mutex_);
+  if (auto v = resident()) return v;  // recomputed meanwhile
+  RunRecipe recipe;
+  std::vector<uint8_t> billed;
+  std::shared_ptr<const Profile> profile;
+  {
+    std::lock_guard lock(state_mutex_);
+    auto it = recipes_.find(run_id);
+    if (it == recipes_.end()) return nullptr;
+    recipe = it->second;
+    billed = billed_rows(run_id);
+    if (!profile_version(recipe.profile_version, &profile).ok()) return nullptr;
+  }
+  std::shared_ptr<RunView> v;
+  if (!compute_view(run_id, recipe.month, master_.snapshot_of(*recipe.changes), *profile, &v).ok()) return nullptr;
   cycle::restrict_bill_totals(*v->table, v->index, billed, &v->result);
+  keep_view(v);
+  return v;
+}
+
+std::shared_ptr<const RunView> Service::view(Month month) const {
+  int64_t run_id = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    auto it = latest_run_.find(month);
+    if (it == latest_run_.end()) return nullptr;
+    run_id = it->second;
+  }
+  return view_of_run(run_id);
+}
+
+std::shared_ptr<const RunView> Service::latest_view() const {
+  int64_t run_id = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    if (latest_run_.empty()) return nullptr;
+    run_id = latest_run_.rbegin()->second;
+  }
+  return view_of_run(run_id);
+}
+
+void Service::prune_recipes() {
   std::set<int64_t> keep;
+  for (const auto& [month, id] : latest_run_) keep.insert(id);
   for (const auto& [id, b] : cycle_.bills()) {
     if (cycle::settles(b.state) && b.run_id != 0) keep.insert(b.run_id);
   }
-  std::lock_guard lock(views_mutex_);
+  for (const cycle::Run& run : cycle_.runs()) {
+    if (run.state == cycle::RunState::kRunning) keep.insert(run.id);
+  }
+  std::erase_if(recipes_, [&](const auto& entry) { return keep.count(entry.first) == 0; });
+}
+
+void Service::publish_view(std::shared_ptr<RunView> v) {
+  cycle::restrict_bill_totals(*v->table, v->index, billed_rows(v->run_id), &v->result);
   latest_run_[v->month] = v->run_id;
-  for (const auto& [month, id] : latest_run_) keep.insert(id);
-  views_[v->run_id] = std::move(v);
-  std::erase_if(views_, [&](const auto& entry) { return keep.count(entry.first) == 0; });
+  keep_view(std::move(v));
+  prune_recipes();
 }
 
 std::optional<Reply> Service::narrow_to_scope(const Context& c, const std::string& verb,
@@ -898,11 +958,16 @@ std::string bill_id_of(const std::vector<std::string>& p) { return p[0] + "/" + 
 
 Reply Service::get_bill(const Context& c, const Params& p, const std::string&) {
   const std::string bill_id = bill_id_of(p);
-  std::lock_guard lock(state_mutex_);
-  const Bill* bill = cycle_.bill(bill_id);
-  if (bill == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
-  if (!may_read_bill(c, *bill)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
-  return ok_reply(200, bill_json(*bill, true));
+  Bill bill;
+  {
+    std::lock_guard lock(state_mutex_);
+    const Bill* found = cycle_.bill(bill_id);
+    if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
+    if (!may_read_bill(c, *found)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
+    bill = *found;
+    bill.rows.clear();  // not shown; a copy of a large bill's rows is not needed
+  }
+  return ok_reply(200, bill_json(bill, true));  // may recompute the bill's run: no lock held
 }
 
 Reply Service::bill_audit(const Context& c, const Params& p, const std::string&) {
@@ -1166,6 +1231,7 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   const int64_t run_id = cycle_.next_run_id();
   Event e(EventKind::kRunStart, cycle::RunStart{run_id, month, today(), profile_version_});
   if (Status s = record(&e, actor); !s.ok()) return status_reply(s);
+  recipes_[run_id] = RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes())};
   std::string snapshot = master_.snapshot();
   computing_ = true;
   runner_ = std::thread([this, run_id, month, snapshot = std::move(snapshot), profile = profiles_[profile_version_]]() mutable {
@@ -1188,7 +1254,7 @@ Status Service::compute_view(int64_t run_id, Month month, const std::string& sna
   v->month = month;
   auto table = std::make_shared<EmployeeTable>();
   CsvLoadOptions load;
-  load.deduction_codes = deduction_codes(profile_);
+  load.deduction_codes = deduction_codes(profile);
   if (Status s = parse_employees_csv(snapshot, options_.employees_path, table.get(), load); !s.ok()) {
     return s;
   }
@@ -1252,11 +1318,11 @@ Reply Service::get_metrics(const Context& c, const Params&, const std::string&) 
   std::string out;
   metrics_.render(&out);
   out += "# HELP vetan_run_rows Rows of each month's last completed run, by fate.\n# TYPE vetan_run_rows gauge\n";
-  std::lock_guard lock(views_mutex_);
+  std::lock_guard lock(state_mutex_);
   for (const auto& [month, run_id] : latest_run_) {
-    auto v = views_.find(run_id);
-    if (v == views_.end()) continue;
-    const RunSummary& s = v->second->result.summary;
+    const cycle::Run* run = cycle_.run(run_id);
+    if (run == nullptr) continue;
+    const RunSummary& s = run->summary;
     const std::string m = format_month(month);
     out += "vetan_run_rows{month=\"" + m + "\",fate=\"PAID\"} " + std::to_string(s.paid) + "\n";
     out += "vetan_run_rows{month=\"" + m + "\",fate=\"STOPPED\"} " + std::to_string(s.stopped) + "\n";

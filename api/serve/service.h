@@ -71,6 +71,9 @@ struct ServiceOptions {
   std::string data_dir;
   std::string tokens_path;
   const Clock* clock = nullptr;  // REQUIRES: outlives the service
+  // Completed runs' views held in memory at once (the least recently read beyond are
+  // evicted and recomputed on demand from the master as it stood when they started).
+  size_t resident_views = 3;
 };
 
 // One completed run's result, immutable and shared by readers. Its bill totals hold the rows
@@ -181,10 +184,21 @@ class Service {
   Status replay_store();
   Status record_profile_version();
   // The parsed profile of version `version` (parsed once).
-  Status profile_version(int64_t version, std::shared_ptr<const Profile>* out);
+  // REQUIRES: state_mutex_ held.
+  Status profile_version(int64_t version, std::shared_ptr<const Profile>* out) const;
+  // The view of the month's last completed run, of run `run_id`, of the latest month: from
+  // memory, else recomputed from its recipe (seconds on a large master). nullptr when none.
+  // REQUIRES: state_mutex_ not held.
   std::shared_ptr<const RunView> view(Month month) const;
   std::shared_ptr<const RunView> view_of_run(int64_t run_id) const;
   std::shared_ptr<const RunView> latest_view() const;
+  // By row: 1 when a bill of the cycle from run `run_id` lists it. REQUIRES: state_mutex_ held.
+  std::vector<uint8_t> billed_rows(int64_t run_id) const;
+  // Holds `v` in memory, evicting the least recently read beyond resident_views.
+  void keep_view(std::shared_ptr<const RunView> v) const;
+  // Drops the recipes no read can need: runs neither their month's last nor referred to by a
+  // settled bill nor running. REQUIRES: state_mutex_ held.
+  void prune_recipes();
   // Publishes run `v`: its bill totals restricted to the rows of the cycle's bills of that
   // run; the month's latest view, also kept while a settled bill refers to it.
   // REQUIRES: state_mutex_ held.
@@ -216,15 +230,29 @@ class Service {
   MasterRecords master_;
   cycle::CycleState cycle_;
   int64_t profile_version_ = 0;  // the version profile_ is
-  std::map<int64_t, std::shared_ptr<const Profile>> profiles_;  // parsed versions
+  mutable std::map<int64_t, std::shared_ptr<const Profile>> profiles_;  // parsed versions
+  // How to recompute a run's view (issue 9 §2: completed months' views are bounded in
+  // memory): its month, its profile version and the master's changes when it started.
+  struct RunRecipe {
+    Month month = 0;
+    int64_t profile_version = 0;
+    std::shared_ptr<const MasterRecords::Changes> changes;
+  };
+  std::map<int64_t, RunRecipe> recipes_;
+  std::map<Month, int64_t> latest_run_;  // month -> its last completed run
   bool closed_ = false;
   bool computing_ = false;  // a run's thread is computing or recording its end
   std::thread runner_;
   std::condition_variable run_done_;
 
+  mutable std::mutex recompute_mutex_;  // one recomputation at a time; taken before state_mutex_
   mutable std::mutex views_mutex_;
-  std::map<int64_t, std::shared_ptr<const RunView>> views_;  // by run id: each month's latest and settling runs
-  std::map<Month, int64_t> latest_run_;                      // month -> its last completed run
+  struct ResidentView {
+    std::shared_ptr<const RunView> view;
+    uint64_t last_read = 0;
+  };
+  mutable std::map<int64_t, ResidentView> views_;  // by run id, at most resident_views
+  mutable uint64_t reads_ = 0;
 };
 
 }  // namespace vetan::serve

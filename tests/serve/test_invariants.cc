@@ -89,6 +89,27 @@ TEST_F(InvariantTest, ARowReleasedAfterItsBillWasConfirmedGoesOnASupplementaryBi
   EXPECT_EQ(int64_t(parser.parse(bill.body)["totals"]["gross"]), gross);
 }
 
+// Issue 9 §2: completed months' views are bounded in memory; a month evicted reads the same
+// when recomputed, its settled bill and payslips included.
+TEST_F(InvariantTest, EvictedMonthsAreRecomputedWhenRead) {
+  resident_views_ = 1;
+  service_.reset();
+  open();
+  run_month();
+  confirm(kBill1);
+  const std::vector<std::string> reads = {"/v1/employees/E0001/payslips/2026-11", kBill1,
+                                          "/v1/reports/mismatches?month=2026-11"};
+  std::vector<std::string> before;
+  for (const std::string& t : reads) before.push_back(call(kAdmin, "GET", t).body);
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/runs", R"({"month": "2026-12", "wait": true})").status, 201);
+  ASSERT_EQ(call(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-12").status, 200);
+  for (size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(call(kAdmin, "GET", reads[i]).body, before[i]) << reads[i];
+  ASSERT_EQ(call(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-12").status, 200);
+  service_.reset();
+  open();
+  for (size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(call(kAdmin, "GET", reads[i]).body, before[i]) << reads[i];
+}
+
 // Issue 9 §2: lists are paginated, proposals and runs too.
 TEST_F(InvariantTest, ProposalsAndRunsArePaginated) {
   for (int i = 0; i < 3; ++i) {
