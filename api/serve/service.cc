@@ -1035,10 +1035,7 @@ Reply Service::bill_action(const Context& c, const Params& p, const std::string&
       return status_reply(cycle::cycle_error(cycle::ErrorKind::kOtpMismatch, message));
     }
   }
-  Event e(EventKind::kBillConfirm, std::move(action));
-  if (verb == cycle::BillVerb::kReject) e.kind = EventKind::kBillReject;
-  if (verb == cycle::BillVerb::kPass) e.kind = EventKind::kBillPass;
-  if (verb == cycle::BillVerb::kObject) e.kind = EventKind::kBillObject;
+  Event e(cycle::bill_event(verb), std::move(action));
   if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter w;
   w.begin_object().field("bill_id", bill_id).field("state", cycle::name(cycle_.bill(bill_id)->state));

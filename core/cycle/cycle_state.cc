@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/cycle/errors.h"
 
@@ -135,10 +137,7 @@ Status CycleState::check_rows_unsettled(const std::string& bill_id, Month month,
 Status CycleState::check_bill_action(const Event& e, const BillAction& a) const {
   const Bill* b = bill(a.bill_id);
   if (b == nullptr) return cycle_error(ErrorKind::kUnknown, "no bill '" + a.bill_id + "'");
-  BillVerb verb = BillVerb::kConfirm;
-  if (e.kind == EventKind::kBillReject) verb = BillVerb::kReject;
-  if (e.kind == EventKind::kBillPass) verb = BillVerb::kPass;
-  if (e.kind == EventKind::kBillObject) verb = BillVerb::kObject;
+  const BillVerb verb = bill_verb(e.kind);
   BillState to;
   if (b->state != a.from || !bill_transition(b->state, verb, &to) || to != a.to) {
     return cycle_error(ErrorKind::kWrongState, "bill '" + a.bill_id + "' is " + name(b->state) + "; cannot " +
@@ -259,10 +258,11 @@ void CycleState::apply_run_complete(const Event& e, const RunComplete& c) {
   for (const Bill*& b : pay) {
     if (b != nullptr && b->run_id != 0 && !settles(b->state)) b = nullptr;
   }
+  std::unordered_set<std::string_view> made;
+  for (const RunBill& r : c.bills) made.insert(r.id);
   for (auto& [id, b] : bills_) {
     if (b.month != c.month || b.run_id == 0 || settles(b.state) || b.state == BillState::kSuperseded) continue;
-    const bool made = std::any_of(c.bills.begin(), c.bills.end(), [&](const RunBill& r) { return r.id == id; });
-    if (!made) {
+    if (!made.count(id)) {
       b.state = BillState::kSuperseded;
       b.reason = "run " + std::to_string(c.run_id) + " makes no such bill";
       b.rows.clear();

@@ -46,6 +46,13 @@ inline constexpr const char* kEventKindNames[kEventKindCount] = {
     "bill.object",      "otp.failure",     "other_salary.file", "run.start",        "run.complete",
     "run.fail",         "run.interrupted"};
 inline const char* name(EventKind k) { return kEventKindNames[int(k)]; }
+// The event of a bill verb (kBillConfirm for kConfirm, …) and back.
+// REQUIRES for bill_verb: `kind` is one of the four bill events.
+constexpr EventKind bill_event(BillVerb verb) { return EventKind(int(EventKind::kBillConfirm) + int(verb)); }
+constexpr BillVerb bill_verb(EventKind kind) { return BillVerb(int(kind) - int(EventKind::kBillConfirm)); }
+static_assert(bill_event(BillVerb::kReject) == EventKind::kBillReject &&
+              bill_event(BillVerb::kPass) == EventKind::kBillPass &&
+              bill_event(BillVerb::kObject) == EventKind::kBillObject);
 bool parse_event_kind(std::string_view text, EventKind* out);
 
 struct EventHeader {

@@ -64,11 +64,7 @@ class CycleTest : public ::testing::Test {
   Status act(EventKind kind, const std::string& bill, int64_t step = 0, int64_t at = kNow) {
     const Bill* b = state_.bill(bill);
     BillAction a{bill, b ? b->state : BillState::kGenerated, BillState::kGenerated, "why", step};
-    BillVerb verb = kind == EventKind::kBillConfirm  ? BillVerb::kConfirm
-                    : kind == EventKind::kBillReject ? BillVerb::kReject
-                    : kind == EventKind::kBillPass   ? BillVerb::kPass
-                                                     : BillVerb::kObject;
-    bill_transition(a.from, verb, &a.to);
+    bill_transition(a.from, bill_verb(kind), &a.to);
     return state_.apply(event(kind, a, at));
   }
   CycleState state_;

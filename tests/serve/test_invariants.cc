@@ -110,6 +110,26 @@ TEST_F(InvariantTest, EvictedMonthsAreRecomputedWhenRead) {
   for (size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(call(kAdmin, "GET", reads[i]).body, before[i]) << reads[i];
 }
 
+// Issue 9 §2: numbers a scenario or a request may hold are bounded, so 64-bit arithmetic
+// never overflows: a DA of 10^18 percent is refused, never a negative DA.
+TEST_F(InvariantTest, HugeNumbersAreRefusedNotWrapped) {
+  run_month();
+  for (const char* percent : {"1e18", "1000000000000000000", "92233720368547758"}) {
+    const std::string body = std::string(R"({"changes": [{"da": {"from": "2026-01", "percent": )") + percent +
+                             R"(}}], "from": "2026-11", "to": "2026-11"})";
+    const Reply r = call(kAdmin, "POST", "/v1/arrears", body);
+    EXPECT_TRUE(r.status == 400 || r.status == 422) << percent << ": " << r.status << " " << r.body;
+  }
+  const std::string scenario =
+      R"({"schema": "vetan.scenario/1", "name": "x", "from": "2026-11", "to": "2026-11", "group_by": [],
+          "changes": [{"da": {"from": "2026-11", "percent": 1e18}}]})";
+  const Reply w = call(kAdmin, "POST", "/v1/whatif", scenario);
+  EXPECT_TRUE(w.status == 400 || w.status == 422) << w.status << " " << w.body;
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/proposals", R"({"kind": "INCOME_TAX", "amount": 9223372036854775807})").status, 400);
+  EXPECT_EQ(call(kDdo1, "PATCH", "/v1/employees/E0001", R"({"basic_pay": 9223372036854775807})").status, 400);
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/employees/E0001/audit?after=99999999999999999999").status, 400);
+}
+
 // Issue 9 §2: lists are paginated, proposals and runs too.
 TEST_F(InvariantTest, ProposalsAndRunsArePaginated) {
   for (int i = 0; i < 3; ++i) {
