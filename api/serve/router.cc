@@ -1,11 +1,13 @@
 // Service::handle: the route table (README "REST"), authentication and metrics. A route is
-// a method, a path pattern and its handler; adding an endpoint is adding one line to
-// routes(). Pattern segments: a literal ("bills"), "{name}" (any one segment, passed to the
-// handler in order) or "(a|b)" (one of the literals, passed too).
+// a method, a path pattern, what it does and its handler; adding an endpoint is adding one
+// line to routes(), and GET /v1/openapi.json describes it from the same line. Pattern
+// segments: a literal ("bills"), "{name}" (any one segment, passed to the handler in order)
+// or "{name:a|b}" (one of the literals, passed too).
 #include <simdjson.h>
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "api/serve/service.h"
 
@@ -67,6 +69,7 @@ struct Service::RouteSpec {
   const char* method;
   const char* pattern;
   Route metric;
+  const char* summary;             // what it does and who may (the OpenAPI description's)
   std::vector<const char*> query;  // the query parameters it takes
   bool authenticated;
   Reply (Service::*handler)(const Context&, const Params&, const std::string&);
@@ -74,75 +77,199 @@ struct Service::RouteSpec {
 
 const std::vector<Service::RouteSpec>& Service::routes() {
   static const std::vector<RouteSpec> kRoutes = {
-      {"GET", "/healthz", Route::kHealthz, {}, false, &Service::healthz},
-      {"GET", "/metrics", Route::kMetrics, {}, true, &Service::get_metrics},
-      {"GET", "/v1/employees/{id}", Route::kEmployeeGet, {}, true, &Service::get_employee},
-      {"PATCH", "/v1/employees/{id}", Route::kEmployeePatch, {}, true, &Service::patch_employee},
-      {"POST", "/v1/employees/{id}/stop", Route::kEmployeeStop, {}, true, &Service::stop_employee},
-      {"POST", "/v1/employees/{id}/release", Route::kEmployeeRelease, {}, true, &Service::release_employee},
-      {"GET", "/v1/employees/{id}/audit", Route::kEmployeeAudit, {"after", "limit"}, true, &Service::employee_audit},
-      {"POST", "/v1/employees/{id}/other-salary", Route::kOtherSalary, {}, true, &Service::file_other_salary},
-      {"POST", "/v1/employees/{id}/proposals", Route::kProposalCreate, {}, true, &Service::create_proposal},
-      {"GET", "/v1/employees/{id}/payslips/{month}", Route::kPayslip, {}, true, &Service::get_payslip},
-      {"GET", "/v1/proposals", Route::kProposalList, {"status", "page_size", "page_token"}, true,
-       &Service::list_proposals},
-      {"POST", "/v1/proposals/{n}/(approve|reject)", Route::kProposalDecide, {}, true, &Service::decide_proposal},
-      {"GET", "/v1/bills", Route::kBillList, {"month", "ddo", "treasury", "state", "page_size", "page_token"}, true,
-       &Service::list_bills},
-      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}", Route::kBillGet, {}, true, &Service::get_bill},
-      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}/audit", Route::kBillAudit, {"after", "limit"}, true,
-       &Service::bill_audit},
-      {"POST", "/v1/bills/{month}/{treasury}/{ddo}/{group}/(confirm|reject|pass|object)", Route::kBillAction, {},
-       true, &Service::bill_action},
-      {"GET", "/v1/reports/mismatches", Route::kMismatches,
+      {"GET", "/healthz", Route::kHealthz, "Liveness; 503 when the audit store fails. Anyone.", {}, false,
+       &Service::healthz},
+      {"GET", "/v1/openapi.json", Route::kOpenApi, "This description (OpenAPI 3.1). Anyone.", {}, false,
+       &Service::openapi},
+      {"GET", "/metrics", Route::kMetrics, "Prometheus metrics. Analyst, admin.", {}, true, &Service::get_metrics},
+      {"GET", "/v1/employees/{id}", Route::kEmployeeGet, "An employee's master fields. In scope.", {}, true,
+       &Service::get_employee},
+      {"PATCH", "/v1/employees/{id}", Route::kEmployeePatch,
+       "Change master fields (formats.md), in the master_edit window. DDO, admin.", {}, true,
+       &Service::patch_employee},
+      {"POST", "/v1/employees/{id}/stop", Route::kEmployeeStop, "Stop payment {reason}. DDO, admin.", {}, true,
+       &Service::stop_employee},
+      {"POST", "/v1/employees/{id}/release", Route::kEmployeeRelease, "Release a stopped payment. DDO, admin.", {},
+       true, &Service::release_employee},
+      {"GET", "/v1/employees/{id}/audit", Route::kEmployeeAudit, "The employee's audit events. In scope.",
+       {"after", "limit"}, true, &Service::employee_audit},
+      {"POST", "/v1/employees/{id}/other-salary", Route::kOtherSalary,
+       "File other salary {month, reason} for a withheld month. DDO, admin.", {}, true, &Service::file_other_salary},
+      {"POST", "/v1/employees/{id}/proposals", Route::kProposalCreate,
+       "Propose a deduction {kind, amount}. DDO, admin.", {}, true, &Service::create_proposal},
+      {"GET", "/v1/employees/{id}/payslips/{month}", Route::kPayslip, "A month's payslip. In scope.", {}, true,
+       &Service::get_payslip},
+      {"GET", "/v1/proposals", Route::kProposalList, "Deduction proposals. In scope.",
+       {"status", "page_size", "page_token"}, true, &Service::list_proposals},
+      {"POST", "/v1/proposals/{n}/{action:approve|reject}", Route::kProposalDecide,
+       "Decide a proposal, in the ddo_approval window. DDO, admin.", {}, true, &Service::decide_proposal},
+      {"GET", "/v1/bills", Route::kBillList, "Bills. In scope.",
+       {"month", "ddo", "treasury", "state", "page_size", "page_token"}, true, &Service::list_bills},
+      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}", Route::kBillGet, "A bill and its totals. In scope.", {},
+       true, &Service::get_bill},
+      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}/audit", Route::kBillAudit, "A bill's audit events. In scope.",
+       {"after", "limit"}, true, &Service::bill_audit},
+      {"POST", "/v1/bills/{month}/{treasury}/{ddo}/{group}/{action:confirm|reject|pass|object}", Route::kBillAction,
+       "Confirm {otp} or reject {reason} (its DDO); pass or object {reason} (its treasury).", {}, true,
+       &Service::bill_action},
+      {"GET", "/v1/reports/mismatches", Route::kMismatches, "Mismatched rows of a month's last run. In scope.",
        {"month", "ddo", "treasury", "reason", "page_size", "page_token"}, true, &Service::mismatches_report},
-      {"GET", "/v1/reports/stopped", Route::kStopped, {"month", "ddo", "treasury", "reason", "page_size", "page_token"},
-       true, &Service::stopped_report},
-      {"GET", "/v1/runs", Route::kRunList, {"page_size", "page_token"}, true, &Service::list_runs},
-      {"POST", "/v1/runs", Route::kRunCreate, {}, true, &Service::create_run},
-      {"GET", "/v1/runs/{n}", Route::kRunGet, {}, true, &Service::get_run},
-      {"GET", "/v1/ddos/{ddo}", Route::kDdoGet, {}, true, &Service::get_ddo},
-      {"GET", "/v1/ddos/{ddo}/audit", Route::kDdoAudit, {"after", "limit"}, true, &Service::ddo_audit},
-      {"POST", "/v1/whatif", Route::kWhatIf, {"month"}, true, &Service::post_whatif},
-      {"POST", "/v1/arrears", Route::kArrears, {"ddo", "treasury", "page_size", "page_token"}, true,
-       &Service::post_arrears},
+      {"GET", "/v1/reports/stopped", Route::kStopped, "Stopped rows of a month's last run. In scope.",
+       {"month", "ddo", "treasury", "reason", "page_size", "page_token"}, true, &Service::stopped_report},
+      {"GET", "/v1/runs", Route::kRunList, "Runs. Everyone.", {"page_size", "page_token"}, true, &Service::list_runs},
+      {"POST", "/v1/runs", Route::kRunCreate, "Start a run {month, wait}. Admin.", {}, true, &Service::create_run},
+      {"GET", "/v1/runs/{n}", Route::kRunGet, "A run. Everyone.", {}, true, &Service::get_run},
+      {"GET", "/v1/ddos/{ddo}", Route::kDdoGet, "A DDO's confirmation guard (wrong codes, lock). That DDO, analyst, admin.",
+       {}, true, &Service::get_ddo},
+      {"GET", "/v1/ddos/{ddo}/audit", Route::kDdoAudit, "A DDO's audit events. That DDO, analyst, admin.",
+       {"after", "limit"}, true, &Service::ddo_audit},
+      {"POST", "/v1/whatif", Route::kWhatIf, "Cost scenarios (whatif.md). Analyst, admin.", {"month"}, true,
+       &Service::post_whatif},
+      {"POST", "/v1/arrears", Route::kArrears, "Arrears of a revised profile or changes (whatif.md). In scope.",
+       {"ddo", "treasury", "page_size", "page_token"}, true, &Service::post_arrears},
   };
   return kRoutes;
 }
 
+std::vector<std::pair<std::string, std::string>> Service::endpoints() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const RouteSpec& r : routes()) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
 namespace {
 
-// True iff the decoded path `parts` matches `pattern`; the captured segments go to *params.
-bool match(std::string_view pattern, const std::vector<std::string>& parts, std::vector<std::string>* params) {
-  params->clear();
-  size_t i = 0, start = 1;
+// The segments of a pattern ("/v1/bills/{month}" -> "v1", "bills", "{month}").
+std::vector<std::string_view> segments(std::string_view pattern) {
+  std::vector<std::string_view> out;
+  size_t start = 1;
   while (start <= pattern.size()) {
-    size_t end = pattern.find('/', start);
-    if (end == std::string_view::npos) end = pattern.size();
-    const std::string_view segment = pattern.substr(start, end - start);
+    size_t end = std::min(pattern.find('/', start), pattern.size());
+    out.push_back(pattern.substr(start, end - start));
     start = end + 1;
-    if (i >= parts.size()) return false;
-    const std::string& part = parts[i++];
-    if (segment.front() == '{') {
-      params->push_back(part);
-    } else if (segment.front() == '(') {
-      bool any = false;
-      std::string_view choices = segment.substr(1, segment.size() - 2);
-      while (!choices.empty() && !any) {
-        const size_t bar = std::min(choices.find('|'), choices.size());
-        any = choices.substr(0, bar) == part;
-        choices.remove_prefix(std::min(bar + 1, choices.size()));
-      }
-      if (!any) return false;
-      params->push_back(part);
-    } else if (segment != part) {
-      return false;
-    }
   }
-  return i == parts.size();
+  return out;
+}
+
+// "{name}" and "{name:a|b}" -> "name".
+std::string_view parameter_name(std::string_view segment) {
+  return segment.substr(1, std::min(segment.find(':'), segment.size() - 1) - 1);
+}
+
+// "{name:a|b}" -> "a", "b"; "{name}" -> none.
+std::vector<std::string_view> choices(std::string_view segment) {
+  std::vector<std::string_view> out;
+  const size_t colon = segment.find(':');
+  if (colon == std::string_view::npos) return out;
+  std::string_view list = segment.substr(colon + 1, segment.size() - colon - 2);
+  while (!list.empty()) {
+    const size_t bar = std::min(list.find('|'), list.size());
+    out.push_back(list.substr(0, bar));
+    list.remove_prefix(std::min(bar + 1, list.size()));
+  }
+  return out;
+}
+
+// True iff the decoded path `parts` matches `pattern`; the captured segments go to *params.
+bool match(const std::vector<std::string_view>& pattern_segments, const std::vector<std::string>& parts,
+           std::vector<std::string>* params) {
+  params->clear();
+  if (pattern_segments.size() != parts.size()) return false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string_view segment = pattern_segments[i];
+    if (segment.front() != '{') {
+      if (segment != parts[i]) return false;
+      continue;
+    }
+    if (segment.find(':') != std::string_view::npos) {
+      const std::vector<std::string_view> allowed = choices(segment);
+      if (std::find(allowed.begin(), allowed.end(), parts[i]) == allowed.end()) return false;
+    }
+    params->push_back(parts[i]);
+  }
+  return true;
 }
 
 }  // namespace
+
+Reply Service::openapi(const Context&, const Params&, const std::string&) {
+  static const std::string document = [] {
+    JsonWriter w;
+    w.begin_object().field("openapi", "3.1.0");
+    w.key("info").begin_object().field("title", "vetan serve").field("version", "1");
+    w.field("description", "The treasury's monthly cycle over the vetan engine (README 'REST').").end_object();
+    w.key("components").begin_object().key("securitySchemes").begin_object();
+    w.key("bearer").begin_object().field("type", "http").field("scheme", "bearer").end_object().end_object();
+    w.key("schemas").begin_object().key("Error").begin_object().field("type", "object");
+    w.key("properties").begin_object().key("error").begin_object().field("type", "object");
+    w.key("properties").begin_object();
+    w.key("code").begin_object().field("type", "string").end_object();
+    w.key("message").begin_object().field("type", "string").end_object();
+    w.end_object().end_object().end_object().end_object().end_object().end_object();
+    // Paths in table order; a path's methods together.
+    std::vector<std::string> paths;
+    std::map<std::string, std::vector<const RouteSpec*>> by_path;
+    for (const RouteSpec& r : routes()) {
+      std::string path;
+      for (std::string_view segment : segments(r.pattern)) {
+        path += '/';
+        if (segment.front() == '{') {
+          path += '{';
+          path.append(parameter_name(segment));
+          path += '}';
+        } else {
+          path.append(segment);
+        }
+      }
+      if (!by_path.count(path)) paths.push_back(path);
+      by_path[path].push_back(&r);
+    }
+    w.key("paths").begin_object();
+    for (const std::string& path : paths) {
+      w.key(path).begin_object();
+      for (const RouteSpec* r : by_path[path]) {
+        std::string method = r->method;
+        for (char& c : method) c = char(std::tolower(uint8_t(c)));
+        w.key(method).begin_object().field("operationId", std::string(route_name(r->metric)) + "_" + method);
+        w.field("summary", r->summary).key("parameters").begin_array();
+        for (std::string_view segment : segments(r->pattern)) {
+          if (segment.front() != '{') continue;
+          w.begin_object().field("name", parameter_name(segment)).field("in", "path").field("required", true);
+          w.key("schema").begin_object().field("type", "string");
+          if (const std::vector<std::string_view> values = choices(segment); !values.empty()) {
+            w.key("enum").begin_array();
+            for (std::string_view v : values) w.value(v);
+            w.end_array();
+          }
+          w.end_object().end_object();
+        }
+        for (const char* q : r->query) {
+          w.begin_object().field("name", q).field("in", "query").field("required", false);
+          w.key("schema").begin_object().field("type", "string").end_object().end_object();
+        }
+        w.end_array();
+        if (std::string_view(r->method) != "GET") {
+          w.key("requestBody").begin_object().field("required", false).key("content").begin_object();
+          w.key("application/json").begin_object().key("schema").begin_object().field("type", "object");
+          w.end_object().end_object().end_object().end_object();
+        }
+        w.key("security").begin_array();
+        if (r->authenticated) w.begin_object().key("bearer").begin_array().end_array().end_object();
+        w.end_array();
+        w.key("responses").begin_object();
+        w.key("200").begin_object().field("description", "done").end_object();
+        w.key("default").begin_object().field("description", "refused: {\"error\": {\"code\", \"message\"}}");
+        w.key("content").begin_object().key("application/json").begin_object().key("schema").begin_object();
+        w.field("$ref", "#/components/schemas/Error").end_object().end_object().end_object().end_object();
+        w.end_object().end_object();
+      }
+      w.end_object();
+    }
+    w.end_object().end_object();
+    return w.take();
+  }();
+  return Reply{200, document};
+}
 
 Reply Service::handle(const Request& request) {
   const auto start = std::chrono::steady_clock::now();
@@ -183,9 +310,15 @@ Reply Service::route_request(const Request& request, Route* route) {
   const RouteSpec* spec = nullptr;
   Params params;
   bool other_method = false;
-  for (const RouteSpec& r : routes()) {
+  static const std::vector<std::vector<std::string_view>> kPatterns = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const RouteSpec& r : routes()) out.push_back(segments(r.pattern));
+    return out;
+  }();
+  for (size_t i = 0; i < routes().size(); ++i) {
+    const RouteSpec& r = routes()[i];
     Params captured;
-    if (!match(r.pattern, parts, &captured)) continue;
+    if (!match(kPatterns[i], parts, &captured)) continue;
     if (request.method != r.method) {
       other_method = true;
       if (spec == nullptr) *route = r.metric;

@@ -590,12 +590,32 @@ Reply Service::patch_employee(const Context& c, const Params& p, const std::stri
     }
     if (!named.empty()) return error_reply(400, "INVALID_ARGUMENT", named);
   }
+  // Issue 9 §5: the row alone through this month's rules: a change that will make it a
+  // mismatch is accepted, and the reasons the next run will give are in the reply.
+  std::vector<std::string> reasons;
+  {
+    EmployeeTable one;
+    const CivilDate d = civil_from_days(today());
+    MonthResult result;
+    if (master_.parse_row(fields, &one).ok()) {
+      const TableIndex index = build_table_index(one);
+      if (run_month(one, index, profile_, make_month(d.year, d.month), &result).ok() &&
+          result.fate_of(0) == Fate::kMismatch) {
+        for (int i = 0; i < kReasonCount; ++i) {
+          if (result.reasons[0] & (1u << i)) reasons.emplace_back(kReasonCodes[i]);
+        }
+      }
+    }
+  }
   const std::string changed = fields_json(change.fields);
   Event e(EventKind::kEmployeeEdit, std::move(change));
   if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter w;
   w.begin_object().field("employee_id", id).field("audit_seq", e.header.seq).key("changed").raw(changed);
-  w.field("applies_from", "the next run").end_object();
+  w.field("applies_from", "the next run");
+  w.field("next_run_fate", reasons.empty() ? "PAID_OR_STOPPED" : "MISMATCH").key("mismatch_reasons").begin_array();
+  for (const std::string& r : reasons) w.value(r);
+  w.end_array().end_object();
   return ok_reply(200, w.take());
 }
 
@@ -924,6 +944,18 @@ Reply Service::list_bills(const Context& c, const Params&, const std::string&) {
   if (auto refused = narrow_to_scope(c, "list bills of", &ddo, &treasury)) return *refused;
   size_t page_size;
   if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
+  // Issue 9 §5: a malformed filter or token is a 400 naming it, never an empty list.
+  Month month_value;
+  if (!month.empty() && !parse_month(month, &month_value)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'month': '" + month + "' is not YYYY-MM");
+  }
+  BillState state_value;
+  if (!state.empty() && !cycle::parse_bill_state(state, &state_value)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'state': '" + state + "' is not a bill state");
+  }
+  if (!token.empty() && (token.size() < 8 || !parse_month(token.substr(0, 7), &month_value) || token[7] != '/')) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a bill id as returned in next_page_token");
+  }
   std::lock_guard lock(state_mutex_);
   JsonWriter w;
   w.begin_object().key("bills").begin_array();

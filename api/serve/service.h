@@ -112,6 +112,9 @@ class Service {
 
   Metrics& metrics() { return metrics_; }
 
+  // Every route of the table as (method, pattern): what GET /v1/openapi.json describes.
+  static std::vector<std::pair<std::string, std::string>> endpoints();
+
  private:
   // One request's principal and query parameters.
   struct Context {
@@ -136,6 +139,7 @@ class Service {
   // `p` holds the route's path parameters in order.
   using Params = std::vector<std::string>;
   Reply healthz(const Context& c, const Params& p, const std::string& body);
+  Reply openapi(const Context& c, const Params& p, const std::string& body);
   Reply get_metrics(const Context& c, const Params& p, const std::string& body);
   Reply get_employee(const Context& c, const Params& p, const std::string& body);
   Reply patch_employee(const Context& c, const Params& p, const std::string& body);
