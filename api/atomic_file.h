@@ -21,9 +21,10 @@ namespace vetan {
 // Writes a file whole or not at all: to a temporary name beside it, then a rename.
 class AtomicFile {
  public:
-  explicit AtomicFile(std::string path)
+  // `mode`: the new file's permission bits (before the umask).
+  explicit AtomicFile(std::string path, mode_t mode = 0644)
       : path_(std::move(path)), temporary_(path_ + ".tmp-" + std::to_string(::getpid())) {
-    fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd_ < 0) status_ = Status::io_error(path_ + ": cannot write (" + std::strerror(errno) + ")");
   }
   ~AtomicFile() {

@@ -1,7 +1,15 @@
 #include "api/serve/audit_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace vetan::serve {
@@ -15,6 +23,20 @@ struct Statement {
 
 Status sqlite_error(sqlite3* db, const std::string& what) {
   return Status::io_error("audit store: " + what + ": " + (db ? sqlite3_errmsg(db) : "no database"));
+}
+
+// The count DIR/audit.seq holds (0 when empty).
+int64_t read_count(int fd) {
+  char text[32] = {};
+  const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
+  if (n <= 0) return 0;
+  return std::strtoll(text, nullptr, 10);
+}
+
+bool write_count(int fd, int64_t count) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%020lld\n", static_cast<long long>(count));
+  return ::pwrite(fd, text, 21, 0) == 21 && ::fdatasync(fd) == 0;
 }
 
 void bind_text(sqlite3_stmt* s, int index, const std::string& text) {
@@ -49,6 +71,52 @@ void AuditStore::close() {
     sqlite3_close(db_);
     db_ = nullptr;
   }
+  for (int* fd : {&seq_fd_, &lock_fd_}) {
+    if (*fd >= 0) ::close(*fd);  // closing the lock's descriptor releases the folder
+    *fd = -1;
+  }
+}
+
+Status AuditStore::lock_folder(const std::string& folder) {
+  const std::string path = folder + "/vetan.lock";
+  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0) return Status::io_error(path + ": cannot open (" + std::strerror(errno) + ")");
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    char holder[256] = {};
+    const ssize_t n = ::pread(lock_fd_, holder, sizeof holder - 1, 0);
+    std::string who = n > 0 ? std::string(holder, size_t(n)) : "another process";
+    while (!who.empty() && (who.back() == '\n' || who.back() == '\0')) who.pop_back();
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    return Status::conflict(folder + ": the data folder is held by " + who + " (one server per data folder)",
+                            "DATA_FOLDER_LOCKED");
+  }
+  char host[128] = {};
+  ::gethostname(host, sizeof host - 1);
+  const std::string who = "vetan serve, pid " + std::to_string(::getpid()) + " on " + host + "\n";
+  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, who.data(), who.size(), 0) != ssize_t(who.size())) {
+    return Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
+  }
+  return Status();
+}
+
+Status AuditStore::fail(const std::string& why) {
+  if (failure_.empty()) failure_ = why;
+  return Status::unavailable("audit store: " + failure_ + "; nothing more can be recorded", "STORE_UNAVAILABLE");
+}
+
+Status AuditStore::check_identity() {
+  if (!failure_.empty()) return fail(failure_);
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return fail(path_ + " has disappeared (" + std::strerror(errno) + ")");
+  if (uint64_t(st.st_dev) != device_ || uint64_t(st.st_ino) != inode_) return fail(path_ + " has been replaced");
+  return Status();
+}
+
+Status AuditStore::health() {
+  std::lock_guard lock(mutex_);
+  if (!db_) return Status::unavailable("audit store: closed", "STORE_UNAVAILABLE");
+  return check_identity();
 }
 
 Status AuditStore::exec(const char* sql) {
@@ -66,7 +134,19 @@ Status AuditStore::open(const std::string& folder, const std::string& master_fin
   std::error_code error;
   std::filesystem::create_directories(folder, error);
   if (error) return Status::io_error(folder + ": cannot create the data folder (" + error.message() + ")");
-  const std::string path = folder + "/audit.sqlite3";
+  if (Status s = lock_folder(folder); !s.ok()) return s;
+  path_ = folder + "/audit.sqlite3";
+  const std::string& path = path_;
+  const std::string seq_path = folder + "/audit.seq";
+  seq_fd_ = ::open(seq_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (seq_fd_ < 0) return Status::io_error(seq_path + ": cannot open (" + std::strerror(errno) + ")");
+  const int64_t written = read_count(seq_fd_);
+  struct stat st {};
+  if (written > 0 && ::stat(path.c_str(), &st) != 0) {
+    return Status::conflict(path + " is missing, but " + std::to_string(written) +
+                                " events had been written to it (" + seq_path + "); restore it from a backup",
+                            "STORE_DAMAGED");
+  }
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     Status s = sqlite_error(db_, path);
@@ -108,18 +188,32 @@ Status AuditStore::open(const std::string& folder, const std::string& master_fin
   sqlite3_prepare_v2(db_, "SELECT COALESCE(MAX(seq), 0) FROM audit", -1, &last.statement, nullptr);
   if (sqlite3_step(last.statement) != SQLITE_ROW) return sqlite_error(db_, "cannot read the audit trail");
   last_seq_ = sqlite3_column_int64(last.statement, 0);
+  if (last_seq_ < written) {
+    return Status::conflict(path + " holds " + std::to_string(last_seq_) + " events, but " + std::to_string(written) +
+                                " had been written (" + seq_path + "): it is empty, truncated or replaced; "
+                                "restore it from a backup",
+                            "STORE_DAMAGED");
+  }
+  if (last_seq_ > written && !write_count(seq_fd_, last_seq_)) {
+    return Status::io_error(seq_path + ": cannot write (" + std::strerror(errno) + ")");
+  }
+  if (::stat(path.c_str(), &st) != 0) return Status::io_error(path + ": cannot stat (" + std::strerror(errno) + ")");
+  device_ = uint64_t(st.st_dev);
+  inode_ = uint64_t(st.st_ino);
+  failure_.clear();
   return Status();
 }
 
 Status AuditStore::append(AuditEvent* event) {
   std::lock_guard lock(mutex_);
-  if (!db_) return Status::io_error("audit store: closed");
+  if (!db_) return Status::unavailable("audit store: closed", "STORE_UNAVAILABLE");
+  if (Status s = check_identity(); !s.ok()) return s;
   Statement insert;
   if (sqlite3_prepare_v2(db_,
                          "INSERT INTO audit (seq, at, actor, action, entity, before, after) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
                          -1, &insert.statement, nullptr) != SQLITE_OK) {
-    return sqlite_error(db_, "cannot prepare an insert");
+    return fail(std::string("cannot prepare an insert: ") + sqlite3_errmsg(db_));
   }
   const int64_t seq = last_seq_ + 1;
   sqlite3_bind_int64(insert.statement, 1, seq);
@@ -131,9 +225,11 @@ Status AuditStore::append(AuditEvent* event) {
   bind_text(insert.statement, 7, event->after);
   // Autocommit: the insert is its own transaction, on disk (WAL, synchronous FULL) when
   // sqlite3_step returns SQLITE_DONE.
-  if (sqlite3_step(insert.statement) != SQLITE_DONE) return sqlite_error(db_, "cannot append");
+  if (sqlite3_step(insert.statement) != SQLITE_DONE) return fail(std::string("cannot append: ") + sqlite3_errmsg(db_));
   last_seq_ = seq;
   event->seq = seq;
+  // The event is durable; a count that cannot be written fails the store for what follows.
+  if (!write_count(seq_fd_, seq)) fail("cannot write audit.seq (" + std::string(std::strerror(errno)) + ")");
   return Status();
 }
 

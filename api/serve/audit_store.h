@@ -3,6 +3,13 @@
 // state (master edits, stops, proposals, bill states, runs) is the replay of the events in
 // order, so a restart rebuilds it exactly.
 //
+// The store guards its data folder (issue 9 §2): one server per folder (an exclusive lock on
+// DIR/vetan.lock, which names its holder); DIR/audit.seq keeps the number of events written,
+// so a store found empty, truncated or missing where events had been written is refused at
+// open; and a store whose file disappears, is replaced or fails while the server runs makes
+// every later append and health() fail as unavailable (STORE_UNAVAILABLE), never a silent
+// success.
+//
 // Thread-safety: all methods lock one mutex; call them from any thread.
 #pragma once
 
@@ -35,12 +42,18 @@ class AuditStore {
   AuditStore& operator=(const AuditStore&) = delete;
   ~AuditStore();
 
-  // Opens (creating) DIR/audit.sqlite3. `master_fingerprint` names the master file the
-  // events refer to: a store made for another master is refused.
+  // Locks the data folder and opens (creating) DIR/audit.sqlite3. `master_fingerprint`
+  // names the master file the events refer to: a store made for another master is refused.
+  // Fails with a conflict naming the holder when another server holds the folder, and when
+  // the store holds fewer events than DIR/audit.seq says were written.
   Status open(const std::string& folder, const std::string& master_fingerprint);
 
-  // Appends `event` (setting its seq) durably: on success it is on disk.
+  // Appends `event` (setting its seq) durably: on success it is on disk. Fails as
+  // unavailable once the store has failed.
   Status append(AuditEvent* event);
+
+  // Ok while the store's file is the one opened and no write has failed; else unavailable.
+  Status health();
 
   // Calls `visit` for every event in seq order; stops at the first failure.
   Status replay(const std::function<Status(const AuditEvent&)>& visit);
@@ -56,9 +69,17 @@ class AuditStore {
 
  private:
   Status exec(const char* sql);
+  Status lock_folder(const std::string& folder);
+  Status check_identity();  // REQUIRES: mutex_ held
+  Status fail(const std::string& why);  // REQUIRES: mutex_ held
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
   int64_t last_seq_ = 0;
+  std::string path_;
+  int lock_fd_ = -1;
+  int seq_fd_ = -1;
+  uint64_t device_ = 0, inode_ = 0;  // the store file opened
+  std::string failure_;              // why the store failed; empty while healthy
 };
 
 }  // namespace vetan::serve

@@ -110,13 +110,18 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-bool totp_verify(std::string_view key, std::string_view code, int64_t unix_seconds) {
-  if (code.size() != 6 || key.empty()) return false;
-  bool ok = false;
+int64_t totp_match(std::string_view key, std::string_view code, int64_t unix_seconds) {
+  if (code.size() != 6 || key.empty()) return -1;
+  int64_t matched = -1;
   for (int64_t skew = -1; skew <= 1; ++skew) {
-    ok |= constant_time_equal(totp_code(key, unix_seconds + skew * 30, 6), code);
+    const int64_t at = unix_seconds + skew * 30;
+    if (constant_time_equal(totp_code(key, at, 6), code)) matched = at / 30;
   }
-  return ok;
+  return matched;
+}
+
+bool totp_verify(std::string_view key, std::string_view code, int64_t unix_seconds) {
+  return totp_match(key, code, unix_seconds) >= 0;
 }
 
 }  // namespace vetan::serve

@@ -37,6 +37,11 @@ std::string totp_code(std::string_view key, int64_t unix_seconds, int digits = 6
 // either side (clock skew). Compares in constant time.
 bool totp_verify(std::string_view key, std::string_view code, int64_t unix_seconds);
 
+// The RFC 6238 time step (unix seconds / 30) whose 6-digit code `code` is, among the step of
+// `unix_seconds` and one step either side (the latest when several match); -1 when none.
+// A verifier that accepts each step once (RFC 6238 §5.2) keeps the last step accepted.
+int64_t totp_match(std::string_view key, std::string_view code, int64_t unix_seconds);
+
 // Constant-time equality of two strings of equal length (false when lengths differ).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -87,6 +88,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec, size_t bytes) {
     if (ec && ec != http::error::body_limit) return on_read(ec, bytes);
     const auto& req = parser_->get();  // complete when the limit was hit, at the header's end
+    // RFC 9112 §6.1: a request's transfer coding must end in chunked; only chunked is known.
+    if (auto te = req.find(http::field::transfer_encoding); te != req.end()) {
+      std::string coding(te->value());
+      for (char& c : coding) c = char(std::tolower(uint8_t(c)));
+      if (coding != "chunked") {
+        busy_ = true;
+        return send_error(400, "BAD_REQUEST",
+                          "Transfer-Encoding '" + std::string(te->value()) + "' is not supported (only chunked)");
+      }
+    }
     const std::string_view target(req.target().data(), req.target().size());
     if (!(req.method() == http::verb::post && takes_large_body(target))) {
       body_limit_ = shared_->options.body_limit;
@@ -96,6 +107,15 @@ class Session : public std::enable_shared_from_this<Session> {
       parser_->body_limit(body_limit_);  // a chunked body is counted as it comes
     }
     if (ec) return on_read(ec, bytes);
+    if (beast::iequals(req[http::field::expect], "100-continue") && !parser_->is_done()) {
+      // RFC 9110 §10.1.1: tell the client to send the body.
+      continue_.emplace(http::status::continue_, req.version());
+      return http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code error, size_t) {
+        if (error) return self->close();
+        http::async_read(self->stream_, self->buffer_, *self->parser_,
+                         beast::bind_front_handler(&Session::on_read, self));
+      });
+    }
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
@@ -162,6 +182,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  std::optional<http::response<http::empty_body>> continue_;
   size_t body_limit_ = 0;
   bool keep_alive_ = false;
   bool busy_ = false;
@@ -176,15 +197,53 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{io};
   std::optional<net::signal_set> signals;
 
+  std::optional<net::steady_timer> backoff;
+  std::chrono::milliseconds backoff_delay{10};
+
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
-        if (!acceptor.is_open()) return;
+        if (!acceptor.is_open() || shared.stopping) return;
+        if (ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+            ec == net::error::no_memory || ec.value() == ENFILE) {
+          // Out of descriptors: wait (10 ms doubling to 1 s) for connections to close.
+          backoff.emplace(io, backoff_delay);
+          backoff_delay = std::min(backoff_delay * 2, std::chrono::milliseconds(1000));
+          backoff->async_wait([this](beast::error_code) {
+            if (!shared.stopping) accept();
+          });
+          return;
+        }
       } else {
-        std::make_shared<Session>(std::move(socket), &shared)->start();
+        backoff_delay = std::chrono::milliseconds(10);
+        size_t open = 0;
+        {
+          std::lock_guard lock(shared.mutex);
+          open = shared.sessions.size();
+        }
+        if (open >= shared.options.max_connections) {
+          refuse_connection(std::move(socket));
+        } else {
+          std::make_shared<Session>(std::move(socket), &shared)->start();
+        }
       }
       if (!shared.stopping) accept();
     });
+  }
+
+  // 503 on a connection over the cap, then closed.
+  static void refuse_connection(tcp::socket socket) {
+    const std::string body =
+        "{\"error\":{\"code\":\"TOO_MANY_CONNECTIONS\",\"message\":\"the server has its maximum of open "
+        "connections; try again later\"}}";
+    const std::string reply = "HTTP/1.1 503 Service Unavailable\r\nServer: vetan\r\nContent-Type: application/json\r\n"
+                              "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+    net::write(socket, net::buffer(reply), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
   }
 
   void stop() {
@@ -192,6 +251,7 @@ struct HttpServer::Impl {
       if (shared.stopping.exchange(true)) return;
       beast::error_code ignored;
       acceptor.close(ignored);
+      if (backoff) backoff->cancel();
       if (signals) signals->cancel(ignored);
       std::vector<std::shared_ptr<Session>> live;
       {

@@ -2,7 +2,11 @@
 // Hostile input is refused before the service sees it: a header block over
 // `header_limit` bytes gets 431, a body over `body_limit` 413 (`large_body_limit` for POST
 // /v1/whatif and /v1/arrears, whose bodies hold scenario lists and whole profiles), a
-// malformed request 400, a client slower than `read_timeout` loses its connection.
+// malformed request 400, a client slower than `read_timeout` loses its connection. A
+// Transfer-Encoding other than chunked gets 400 and the connection closed; `Expect:
+// 100-continue` is answered before the body is read (not when the body is over its limit:
+// then 413); beyond `max_connections` open connections a new one gets 503 and is closed;
+// when descriptors run out, accepting backs off (up to 1 s) instead of spinning.
 //
 // Thread-safety: run() blocks on `threads` I/O threads; stop() may be called from any
 // thread (and SIGTERM/SIGINT call it when handle_signals is set): the listener closes,
@@ -27,6 +31,7 @@ struct HttpOptions {
   size_t body_limit = 64 * 1024;
   size_t large_body_limit = 1024 * 1024;  // POST /v1/whatif and /v1/arrears (never below body_limit)
   std::chrono::milliseconds read_timeout{10000};
+  size_t max_connections = 1024;
   bool handle_signals = false;
 };
 

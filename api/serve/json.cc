@@ -75,27 +75,4 @@ const JsonValue* find_field(const JsonBody& body, std::string_view key) {
   return nullptr;
 }
 
-void append_json_string(std::string* out, std::string_view text) {
-  static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (uint8_t(c) < 0x20) {
-          *out += "\\u00";
-          out->push_back(kHex[uint8_t(c) >> 4]);
-          out->push_back(kHex[uint8_t(c) & 15]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 }  // namespace vetan::serve

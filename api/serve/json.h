@@ -1,5 +1,6 @@
 // JSON for the REST shell: a strict reader for request bodies (one flat object whose keys
-// are named by the route) and a small writer for replies and audit records.
+// are named by the route). Replies and audit records are written with the project's one
+// JSON writer, core/common/json_text.h.
 //
 // Thread-safety: parse_body uses a thread-local parser; JsonWriter is a plain value.
 #pragma once
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/json_text.h"
 #include "core/common/status.h"
 
 namespace vetan::serve {
@@ -36,46 +38,5 @@ Status parse_body(std::string_view body, const std::vector<std::string_view>& al
 
 // Finds `key` in `body`; nullptr when absent.
 const JsonValue* find_field(const JsonBody& body, std::string_view key);
-
-// Appends `text` to *out as a JSON string (quoted, escaped; bytes >= 0x80 are copied, so
-// `text` must be UTF-8).
-void append_json_string(std::string* out, std::string_view text);
-
-// Builds a JSON document; the caller keeps keys and values in order.
-class JsonWriter {
- public:
-  JsonWriter& begin_object() { comma(); out_ += '{'; first_ = true; return *this; }
-  JsonWriter& end_object() { out_ += '}'; first_ = false; return *this; }
-  JsonWriter& begin_array() { comma(); out_ += '['; first_ = true; return *this; }
-  JsonWriter& end_array() { out_ += ']'; first_ = false; return *this; }
-  JsonWriter& key(std::string_view k) {
-    comma();
-    append_json_string(&out_, k);
-    out_ += ':';
-    first_ = true;  // the value that follows takes no comma
-    return *this;
-  }
-  JsonWriter& value(std::string_view v) { comma(); append_json_string(&out_, v); return *this; }
-  JsonWriter& value(const char* v) { return value(std::string_view(v)); }
-  JsonWriter& value(int64_t v) { comma(); out_ += std::to_string(v); return *this; }
-  JsonWriter& value(int v) { return value(int64_t(v)); }
-  JsonWriter& value(uint64_t v) { comma(); out_ += std::to_string(v); return *this; }
-  JsonWriter& value(bool v) { comma(); out_ += v ? "true" : "false"; return *this; }
-  JsonWriter& null() { comma(); out_ += "null"; return *this; }
-  // Inserts already-encoded JSON.
-  JsonWriter& raw(std::string_view json) { comma(); out_ += json; return *this; }
-  template <typename T>
-  JsonWriter& field(std::string_view k, const T& v) { key(k); return value(v); }
-  const std::string& str() const { return out_; }
-  std::string take() { return std::move(out_); }
-
- private:
-  void comma() {
-    if (!first_) out_ += ',';
-    first_ = false;
-  }
-  std::string out_;
-  bool first_ = true;
-};
 
 }  // namespace vetan::serve

@@ -113,14 +113,16 @@ std::string MasterRecords::check_row(const std::vector<std::string>& fields) con
   return table.problems.empty() ? "unreadable" : table.problems[0].text;
 }
 
-std::string MasterRecords::snapshot() const {
+std::string MasterRecords::snapshot() const { return snapshot_of(changed_); }
+
+std::string MasterRecords::snapshot_of(const Changes& changed) const {
   std::string out;
-  out.reserve(bytes_.size() + changed_.size() * 64 + 1);
+  out.reserve(bytes_.size() + changed.size() * 64 + 1);
   out.append(bytes_.data(), header_end_);
   if (!out.empty() && out.back() != '\n' && out.back() != '\r') out += '\n';
   for (size_t row = 0; row < records_.size(); ++row) {
-    auto it = changed_.find(uint32_t(row));
-    if (it != changed_.end()) {
+    auto it = changed.find(uint32_t(row));
+    if (it != changed.end()) {
       out += csv_record(it->second);
       continue;
     }

@@ -47,8 +47,14 @@ class MasterRecords {
   // The profile's deduction codes, which the exempt_deductions column may name (formats.md).
   void set_deduction_codes(std::vector<std::string> codes) { deduction_codes_ = std::move(codes); }
 
+  // The accepted changes, by row: each changed row's fields.
+  using Changes = std::unordered_map<uint32_t, std::vector<std::string>>;
+  const Changes& changes() const { return changed_; }
+
   // The master with every change applied, as CSV bytes in row order.
   std::string snapshot() const;
+  // The master with `changes` (an earlier changes()) applied instead.
+  std::string snapshot_of(const Changes& changes) const;
 
   // SHA-256 of the file's bytes, naming it in the audit store.
   const std::string& fingerprint() const { return fingerprint_; }
@@ -60,7 +66,7 @@ class MasterRecords {
   size_t header_end_ = 0;  // the header record's bytes are [0, header_end_), line end included
   std::vector<std::string> header_;
   std::vector<std::pair<uint64_t, uint64_t>> records_;  // [begin, end) of each row's bytes
-  std::unordered_map<uint32_t, std::vector<std::string>> changed_;
+  Changes changed_;
   std::vector<std::string> deduction_codes_;
 };
 

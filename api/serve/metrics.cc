@@ -10,7 +10,8 @@ const char* route_name(Route route) {
       "employee_release", "employee_audit", "payslip",         "proposal_create", "proposal_list",
       "proposal_decide", "bill_list",      "bill_get",         "bill_action",    "bill_audit",
       "mismatches",      "stopped",        "run_list",         "run_get",        "run_create",
-      "whatif",          "arrears",        "other_salary",     "other"};
+      "whatif",          "arrears",        "other_salary",     "ddo_get",        "ddo_audit",
+      "openapi",         "other"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(Route::kCount));
   return kNames[int(route)];
 }

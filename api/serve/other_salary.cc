@@ -6,10 +6,11 @@
 // bill "YYYY-MM/OS/<ddo>/<employee_id>", GENERATED, which then follows the bill cycle
 // (confirm with TOTP, pass or object, reject; a rejected request may be filed again, after
 // the DDO corrected the master). One audit event holds the request and its
-// computed amounts, so replay rebuilds the bill without recomputing it.
-#include <simdjson.h>
-
+// computed amounts, so replay rebuilds the bill without recomputing it. The cycle refuses a
+// request for a month a CONFIRMED or PASSED bill already paid the row in (issue 9 §2).
+#include "api/serve/event_codec.h"
 #include "api/serve/service.h"
+#include "core/cycle/calendar.h"
 #include "core/fate/fate.h"
 #include "core/run/month_run.h"
 
@@ -23,7 +24,8 @@ std::string other_salary_bill_id(Month month, std::string_view ddo, std::string_
 
 }  // namespace
 
-Reply Service::file_other_salary(const Context& c, const std::string& id, const std::string& body) {
+Reply Service::file_other_salary(const Context& c, const Params& p, const std::string& body) {
+  const std::string& id = p[0];
   JsonBody parsed;
   if (Status s = parse_body(body, {"month", "reason"}, &parsed); !s.ok()) {
     return error_reply(400, "INVALID_ARGUMENT", s.message());
@@ -50,17 +52,13 @@ Reply Service::file_other_salary(const Context& c, const std::string& id, const 
   const auto v = view(month);  // the month's last completed run
   std::lock_guard lock(state_mutex_);
   size_t row;
-  Reply error;
-  if (!find_row(id, &row, &error).ok()) return error;
+  if (Status s = find_row(id, &row); !s.ok()) return status_reply(s);
   if (!may_act_on_row(c, row)) {
     return error_reply(403, "FORBIDDEN", c.who->label() + " may not file other salary for employee '" + id + "'");
   }
   const CivilDate d = civil_from_days(today());
-  const int from_day = profile_.calendar.other_salary_from;
-  if (d.day < from_day) {
-    return error_reply(409, "OUTSIDE_WINDOW",
-                       "other salary requests are open from day " + std::to_string(from_day) +
-                           " of the month; today is day " + std::to_string(d.day));
+  if (Status s = cycle::check_window(profile_.calendar, cycle::Window::kOtherSalary, d.day); !s.ok()) {
+    return status_reply(s);
   }
   const std::string month_text = format_month(month);
   if (month >= make_month(d.year, d.month)) {
@@ -72,10 +70,6 @@ Reply Service::file_other_salary(const Context& c, const std::string& id, const 
                            (v ? " (its last completed run did not stop the row)" : " (no completed run)"));
   }
   const std::string bill_id = other_salary_bill_id(month, base_->ddo_code[row], id);
-  if (bills_.count(bill_id) && bills_[bill_id].state != "REJECTED") {  // a rejected one may be filed again
-    return error_reply(409, "WRONG_STATE", "other salary of '" + id + "' for " + month_text + " is already bill '" +
-                                               bill_id + "' (" + bills_[bill_id].state + ")");
-  }
   std::vector<std::string> fields = master_.fields(row);
   const int stop_column = master_.column("stop_payment"), reason_column = master_.column("stop_reason");
   const auto field = [&](int column) {
@@ -106,57 +100,28 @@ Reply Service::file_other_salary(const Context& c, const std::string& id, const 
                                                 " does not pay the row: " + std::string(kFateNames[int(result.fate_of(0))]) +
                                                 (reasons.empty() ? "" : " " + reasons));
   }
-  JsonWriter after;
-  after.begin_object().field("month", month_text).field("bill_id", bill_id).field("ddo", base_->ddo_code[row]);
-  after.field("treasury", base_->treasury_code[row]).field("bill_group", "OS");
-  after.field("gross", int64_t(result.amount(result.layout.gross, 0)));
-  after.field("total_deductions", int64_t(result.amount(result.layout.total_deductions, 0)));
-  after.field("net", int64_t(result.amount(result.layout.net, 0)));
-  if (!reason.empty()) after.field("reason", reason);
-  after.key("amounts").begin_object();
+  cycle::OtherSalaryFile request;
+  request.bill_id = bill_id;
+  request.employee_id = id;
+  request.ddo = std::string(base_->ddo_code[row]);
+  request.treasury = std::string(base_->treasury_code[row]);
+  request.reason = reason;
+  request.month = month;
+  request.row = uint32_t(row);
+  request.amounts = {1, result.amount(result.layout.gross, 0), result.amount(result.layout.total_deductions, 0),
+                     result.amount(result.layout.net, 0)};
   for (size_t col = 0; col < result.layout.columns; ++col) {
-    after.field(result.layout.names[col], int64_t(result.amount(col, 0)));
+    request.payslip.emplace_back(result.layout.names[col], result.amount(col, 0));
   }
-  after.end_object().end_object();
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), c.who->label(), "other_salary.file", "employee:" + id, "{}",
-               after.take()};
-  if (Status s = append_and_apply(&e); !s.ok()) return error_reply(500, "STORE_FAILED", s.message());
+  // The cycle refuses a second filing and a month the row was already paid in.
+  cycle::Event e(cycle::EventKind::kOtherSalaryFile, std::move(request));
+  if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
+  AuditEvent stored;
+  encode_event(e, &stored);
   JsonWriter w;
-  w.begin_object().field("employee_id", id).field("month", month_text).field("audit_seq", e.seq);
-  w.key("bill").raw(bill_json(bills_[bill_id], nullptr)).key("payslip").raw(e.after).end_object();
+  w.begin_object().field("employee_id", id).field("month", month_text).field("audit_seq", e.header.seq);
+  w.key("bill").raw(bill_json(*cycle_.bill(bill_id), false)).key("payslip").raw(stored.after).end_object();
   return Reply{201, w.take()};
-}
-
-// Applies an "other_salary.file" event: the bill it made. REQUIRES: state_mutex_ held.
-Status Service::apply_other_salary(const AuditEvent& e) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(e.after).get(root)) return Status::invalid_argument("malformed event JSON");
-  std::string_view bill_id, month, ddo, treasury, group;
-  if (root["bill_id"].get_string().get(bill_id) || root["month"].get_string().get(month) ||
-      root["ddo"].get_string().get(ddo) || root["treasury"].get_string().get(treasury) ||
-      root["bill_group"].get_string().get(group)) {
-    return Status::invalid_argument("other_salary.file without its bill");
-  }
-  int64_t gross = 0, deductions = 0, net = 0;
-  if (root["gross"].get_int64().get(gross) || root["total_deductions"].get_int64().get(deductions) ||
-      root["net"].get_int64().get(net)) {
-    return Status::invalid_argument("other_salary.file without its amounts");
-  }
-  BillState& bill = bills_[std::string(bill_id)];
-  bill.id = std::string(bill_id);
-  bill.month = std::string(month);
-  bill.ddo = std::string(ddo);
-  bill.treasury = std::string(treasury);
-  bill.group = std::string(group);
-  bill.state = "GENERATED";
-  bill.run_id = 0;  // no run's bill: its totals are the payslip in the event
-  bill.employees = 1;
-  bill.gross = gross;
-  bill.total_deductions = deductions;
-  bill.net = net;
-  bill.updated_at = e.at;
-  return Status();
 }
 
 }  // namespace vetan::serve

@@ -1,7 +1,13 @@
-// Service::handle: the REST routes (README "REST"), authentication and metrics.
+// Service::handle: the route table (README "REST"), authentication and metrics. A route is
+// a method, a path pattern, what it does and its handler; adding an endpoint is adding one
+// line to routes(), and GET /v1/openapi.json describes it from the same line. Pattern
+// segments: a literal ("bills"), "{name}" (any one segment, passed to the handler in order)
+// or "{name:a|b}" (one of the literals, passed too).
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "api/serve/service.h"
 
@@ -59,6 +65,212 @@ Reply method_not_allowed(const std::string& method, const std::string& path) {
 
 }  // namespace
 
+struct Service::RouteSpec {
+  const char* method;
+  const char* pattern;
+  Route metric;
+  const char* summary;             // what it does and who may (the OpenAPI description's)
+  std::vector<const char*> query;  // the query parameters it takes
+  bool authenticated;
+  Reply (Service::*handler)(const Context&, const Params&, const std::string&);
+};
+
+const std::vector<Service::RouteSpec>& Service::routes() {
+  static const std::vector<RouteSpec> kRoutes = {
+      {"GET", "/healthz", Route::kHealthz, "Liveness; 503 when the audit store fails. Anyone.", {}, false,
+       &Service::healthz},
+      {"GET", "/v1/openapi.json", Route::kOpenApi, "This description (OpenAPI 3.1). Anyone.", {}, false,
+       &Service::openapi},
+      {"GET", "/metrics", Route::kMetrics, "Prometheus metrics. Analyst, admin.", {}, true, &Service::get_metrics},
+      {"GET", "/v1/employees/{id}", Route::kEmployeeGet, "An employee's master fields. In scope.", {}, true,
+       &Service::get_employee},
+      {"PATCH", "/v1/employees/{id}", Route::kEmployeePatch,
+       "Change master fields (formats.md), in the master_edit window. DDO, admin.", {}, true,
+       &Service::patch_employee},
+      {"POST", "/v1/employees/{id}/stop", Route::kEmployeeStop, "Stop payment {reason}. DDO, admin.", {}, true,
+       &Service::stop_employee},
+      {"POST", "/v1/employees/{id}/release", Route::kEmployeeRelease, "Release a stopped payment. DDO, admin.", {},
+       true, &Service::release_employee},
+      {"GET", "/v1/employees/{id}/audit", Route::kEmployeeAudit, "The employee's audit events. In scope.",
+       {"after", "limit"}, true, &Service::employee_audit},
+      {"POST", "/v1/employees/{id}/other-salary", Route::kOtherSalary,
+       "File other salary {month, reason} for a withheld month. DDO, admin.", {}, true, &Service::file_other_salary},
+      {"POST", "/v1/employees/{id}/proposals", Route::kProposalCreate,
+       "Propose a deduction {kind, amount}. DDO, admin.", {}, true, &Service::create_proposal},
+      {"GET", "/v1/employees/{id}/payslips/{month}", Route::kPayslip, "A month's payslip. In scope.", {}, true,
+       &Service::get_payslip},
+      {"GET", "/v1/proposals", Route::kProposalList, "Deduction proposals. In scope.",
+       {"status", "page_size", "page_token"}, true, &Service::list_proposals},
+      {"POST", "/v1/proposals/{n}/{action:approve|reject}", Route::kProposalDecide,
+       "Decide a proposal, in the ddo_approval window. DDO, admin.", {}, true, &Service::decide_proposal},
+      {"GET", "/v1/bills", Route::kBillList, "Bills. In scope.",
+       {"month", "ddo", "treasury", "state", "page_size", "page_token"}, true, &Service::list_bills},
+      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}", Route::kBillGet, "A bill and its totals. In scope.", {},
+       true, &Service::get_bill},
+      {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}/audit", Route::kBillAudit, "A bill's audit events. In scope.",
+       {"after", "limit"}, true, &Service::bill_audit},
+      {"POST", "/v1/bills/{month}/{treasury}/{ddo}/{group}/{action:confirm|reject|pass|object}", Route::kBillAction,
+       "Confirm {otp} or reject {reason} (its DDO); pass or object {reason} (its treasury).", {}, true,
+       &Service::bill_action},
+      {"GET", "/v1/reports/mismatches", Route::kMismatches, "Mismatched rows of a month's last run. In scope.",
+       {"month", "ddo", "treasury", "reason", "page_size", "page_token"}, true, &Service::mismatches_report},
+      {"GET", "/v1/reports/stopped", Route::kStopped, "Stopped rows of a month's last run. In scope.",
+       {"month", "ddo", "treasury", "reason", "page_size", "page_token"}, true, &Service::stopped_report},
+      {"GET", "/v1/runs", Route::kRunList, "Runs. Everyone.", {"page_size", "page_token"}, true, &Service::list_runs},
+      {"POST", "/v1/runs", Route::kRunCreate, "Start a run {month, wait}. Admin.", {}, true, &Service::create_run},
+      {"GET", "/v1/runs/{n}", Route::kRunGet, "A run. Everyone.", {}, true, &Service::get_run},
+      {"GET", "/v1/ddos/{ddo}", Route::kDdoGet, "A DDO's confirmation guard (wrong codes, lock). That DDO, analyst, admin.",
+       {}, true, &Service::get_ddo},
+      {"GET", "/v1/ddos/{ddo}/audit", Route::kDdoAudit, "A DDO's audit events. That DDO, analyst, admin.",
+       {"after", "limit"}, true, &Service::ddo_audit},
+      {"POST", "/v1/whatif", Route::kWhatIf, "Cost scenarios (whatif.md). Analyst, admin.", {"month"}, true,
+       &Service::post_whatif},
+      {"POST", "/v1/arrears", Route::kArrears, "Arrears of a revised profile or changes (whatif.md). In scope.",
+       {"ddo", "treasury", "page_size", "page_token"}, true, &Service::post_arrears},
+  };
+  return kRoutes;
+}
+
+std::vector<std::pair<std::string, std::string>> Service::endpoints() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const RouteSpec& r : routes()) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
+namespace {
+
+// The segments of a pattern ("/v1/bills/{month}" -> "v1", "bills", "{month}").
+std::vector<std::string_view> segments(std::string_view pattern) {
+  std::vector<std::string_view> out;
+  size_t start = 1;
+  while (start <= pattern.size()) {
+    size_t end = std::min(pattern.find('/', start), pattern.size());
+    out.push_back(pattern.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// "{name}" and "{name:a|b}" -> "name".
+std::string_view parameter_name(std::string_view segment) {
+  return segment.substr(1, std::min(segment.find(':'), segment.size() - 1) - 1);
+}
+
+// "{name:a|b}" -> "a", "b"; "{name}" -> none.
+std::vector<std::string_view> choices(std::string_view segment) {
+  std::vector<std::string_view> out;
+  const size_t colon = segment.find(':');
+  if (colon == std::string_view::npos) return out;
+  std::string_view list = segment.substr(colon + 1, segment.size() - colon - 2);
+  while (!list.empty()) {
+    const size_t bar = std::min(list.find('|'), list.size());
+    out.push_back(list.substr(0, bar));
+    list.remove_prefix(std::min(bar + 1, list.size()));
+  }
+  return out;
+}
+
+// True iff the decoded path `parts` matches `pattern`; the captured segments go to *params.
+bool match(const std::vector<std::string_view>& pattern_segments, const std::vector<std::string>& parts,
+           std::vector<std::string>* params) {
+  params->clear();
+  if (pattern_segments.size() != parts.size()) return false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string_view segment = pattern_segments[i];
+    if (segment.front() != '{') {
+      if (segment != parts[i]) return false;
+      continue;
+    }
+    if (segment.find(':') != std::string_view::npos) {
+      const std::vector<std::string_view> allowed = choices(segment);
+      if (std::find(allowed.begin(), allowed.end(), parts[i]) == allowed.end()) return false;
+    }
+    params->push_back(parts[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
+Reply Service::openapi(const Context&, const Params&, const std::string&) {
+  static const std::string document = [] {
+    JsonWriter w;
+    w.begin_object().field("openapi", "3.1.0");
+    w.key("info").begin_object().field("title", "vetan serve").field("version", "1");
+    w.field("description", "The treasury's monthly cycle over the vetan engine (README 'REST').").end_object();
+    w.key("components").begin_object().key("securitySchemes").begin_object();
+    w.key("bearer").begin_object().field("type", "http").field("scheme", "bearer").end_object().end_object();
+    w.key("schemas").begin_object().key("Error").begin_object().field("type", "object");
+    w.key("properties").begin_object().key("error").begin_object().field("type", "object");
+    w.key("properties").begin_object();
+    w.key("code").begin_object().field("type", "string").end_object();
+    w.key("message").begin_object().field("type", "string").end_object();
+    w.end_object().end_object().end_object().end_object().end_object().end_object();
+    // Paths in table order; a path's methods together.
+    std::vector<std::string> paths;
+    std::map<std::string, std::vector<const RouteSpec*>> by_path;
+    for (const RouteSpec& r : routes()) {
+      std::string path;
+      for (std::string_view segment : segments(r.pattern)) {
+        path += '/';
+        if (segment.front() == '{') {
+          path += '{';
+          path.append(parameter_name(segment));
+          path += '}';
+        } else {
+          path.append(segment);
+        }
+      }
+      if (!by_path.count(path)) paths.push_back(path);
+      by_path[path].push_back(&r);
+    }
+    w.key("paths").begin_object();
+    for (const std::string& path : paths) {
+      w.key(path).begin_object();
+      for (const RouteSpec* r : by_path[path]) {
+        std::string method = r->method;
+        for (char& c : method) c = char(std::tolower(uint8_t(c)));
+        w.key(method).begin_object().field("operationId", std::string(route_name(r->metric)) + "_" + method);
+        w.field("summary", r->summary).key("parameters").begin_array();
+        for (std::string_view segment : segments(r->pattern)) {
+          if (segment.front() != '{') continue;
+          w.begin_object().field("name", parameter_name(segment)).field("in", "path").field("required", true);
+          w.key("schema").begin_object().field("type", "string");
+          if (const std::vector<std::string_view> values = choices(segment); !values.empty()) {
+            w.key("enum").begin_array();
+            for (std::string_view v : values) w.value(v);
+            w.end_array();
+          }
+          w.end_object().end_object();
+        }
+        for (const char* q : r->query) {
+          w.begin_object().field("name", q).field("in", "query").field("required", false);
+          w.key("schema").begin_object().field("type", "string").end_object().end_object();
+        }
+        w.end_array();
+        if (std::string_view(r->method) != "GET") {
+          w.key("requestBody").begin_object().field("required", false).key("content").begin_object();
+          w.key("application/json").begin_object().key("schema").begin_object().field("type", "object");
+          w.end_object().end_object().end_object().end_object();
+        }
+        w.key("security").begin_array();
+        if (r->authenticated) w.begin_object().key("bearer").begin_array().end_array().end_object();
+        w.end_array();
+        w.key("responses").begin_object();
+        w.key("200").begin_object().field("description", "done").end_object();
+        w.key("default").begin_object().field("description", "refused: {\"error\": {\"code\", \"message\"}}");
+        w.key("content").begin_object().key("application/json").begin_object().key("schema").begin_object();
+        w.field("$ref", "#/components/schemas/Error").end_object().end_object().end_object().end_object();
+        w.end_object().end_object();
+      }
+      w.end_object();
+    }
+    w.end_object().end_object();
+    return w.take();
+  }();
+  return Reply{200, document};
+}
+
 Reply Service::handle(const Request& request) {
   const auto start = std::chrono::steady_clock::now();
   Route route = Route::kOther;
@@ -69,7 +281,6 @@ Reply Service::handle(const Request& request) {
 }
 
 Reply Service::route_request(const Request& request, Route* route) {
-  const std::string& method = request.method;
   std::string_view target = request.target;
   if (target.empty() || target[0] != '/') {
     return error_reply(400, "INVALID_ARGUMENT", "the request target must be an absolute path");
@@ -94,13 +305,35 @@ Reply Service::route_request(const Request& request, Route* route) {
     }
   }
   const std::string path(raw_path);
-  if (parts.size() == 1 && parts[0] == "healthz") {
-    *route = Route::kHealthz;
-    if (method != "GET") return method_not_allowed(method, path);
-    return Reply{200, "{\"status\":\"ok\"}"};
+
+  // The route: the first whose pattern matches; 405 when only other methods match.
+  const RouteSpec* spec = nullptr;
+  Params params;
+  bool other_method = false;
+  static const std::vector<std::vector<std::string_view>> kPatterns = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const RouteSpec& r : routes()) out.push_back(segments(r.pattern));
+    return out;
+  }();
+  for (size_t i = 0; i < routes().size(); ++i) {
+    const RouteSpec& r = routes()[i];
+    Params captured;
+    if (!match(kPatterns[i], parts, &captured)) continue;
+    if (request.method != r.method) {
+      other_method = true;
+      if (spec == nullptr) *route = r.metric;
+      continue;
+    }
+    spec = &r;
+    params = std::move(captured);
+    break;
+  }
+  Context c;
+  if (spec != nullptr && !spec->authenticated) {
+    *route = spec->metric;
+    return (this->*spec->handler)(c, params, request.body);
   }
 
-  Context c;
   // Query parameters: each at most once.
   if (!raw_query.empty()) {
     size_t start = 0;
@@ -137,157 +370,21 @@ Reply Service::route_request(const Request& request, Route* route) {
     std::lock_guard lock(state_mutex_);
     if (closed_) return error_reply(503, "SHUTTING_DOWN", "the server is shutting down");
   }
-  const auto allow_query = [&](std::initializer_list<const char*> names) -> Status {
-    for (const auto& [key, value] : c.query) {
-      bool known = false;
-      for (const char* n : names) known |= key == n;
-      if (!known) return Status::invalid_argument("unknown query parameter '" + key + "'");
-    }
-    return Status();
-  };
-  const auto bad = [](const Status& s) { return error_reply(400, "INVALID_ARGUMENT", s.message()); };
-  const bool reader = c.who->role == Role::kAdmin || c.who->role == Role::kAnalyst;
-
-  if (parts.size() == 1 && parts[0] == "metrics") {
-    *route = Route::kMetrics;
-    if (method != "GET") return method_not_allowed(method, path);
-    if (!reader) return error_reply(403, "FORBIDDEN", c.who->label() + " may not read metrics (analyst, admin)");
-    return render_metrics();
+  if (spec == nullptr) {
+    if (other_method) return method_not_allowed(request.method, path);
+    return error_reply(404, "NOT_FOUND", "no route " + path);
   }
-  if (parts.size() < 2 || parts[0] != "v1") return error_reply(404, "NOT_FOUND", "no route " + path);
-  for (size_t i = 2; i < parts.size(); ++i) {
-    if (Status s = check_segment(parts[i]); !s.ok()) return bad(s);
+  *route = spec->metric;
+  for (const std::string& p : params) {
+    if (Status s = check_segment(p); !s.ok()) return error_reply(400, "INVALID_ARGUMENT", s.message());
   }
-  const std::string& noun = parts[1];
-  if (noun == "employees" && parts.size() >= 3) {
-    const std::string& id = parts[2];
-    if (parts.size() == 3) {
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      if (method == "GET") {
-        *route = Route::kEmployeeGet;
-        return get_employee(c, id);
-      }
-      if (method == "PATCH") {
-        *route = Route::kEmployeePatch;
-        return patch_employee(c, id, request.body);
-      }
-      return method_not_allowed(method, path);
-    }
-    const std::string& verb = parts[3];
-    if (parts.size() == 4 && (verb == "stop" || verb == "release")) {
-      *route = verb == "stop" ? Route::kEmployeeStop : Route::kEmployeeRelease;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return stop_employee(c, id, request.body, verb == "stop");
-    }
-    if (parts.size() == 4 && verb == "audit") {
-      *route = Route::kEmployeeAudit;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({"after", "limit"}); !s.ok()) return bad(s);
-      return employee_audit(c, id);
-    }
-    if (parts.size() == 4 && verb == "other-salary") {
-      *route = Route::kOtherSalary;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return file_other_salary(c, id, request.body);
-    }
-    if (parts.size() == 4 && verb == "proposals") {
-      *route = Route::kProposalCreate;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return create_proposal(c, id, request.body);
-    }
-    if (parts.size() == 5 && verb == "payslips") {
-      *route = Route::kPayslip;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return get_payslip(c, id, parts[4]);
+  for (const auto& [key, value] : c.query) {
+    if (std::find_if(spec->query.begin(), spec->query.end(), [&](const char* n) { return key == n; }) ==
+        spec->query.end()) {
+      return error_reply(400, "INVALID_ARGUMENT", "unknown query parameter '" + key + "'");
     }
   }
-  if (noun == "proposals") {
-    if (parts.size() == 2) {
-      *route = Route::kProposalList;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({"status"}); !s.ok()) return bad(s);
-      return list_proposals(c);
-    }
-    if (parts.size() == 4 && (parts[3] == "approve" || parts[3] == "reject")) {
-      *route = Route::kProposalDecide;
-      if (method != "POST") return method_not_allowed(method, path);
-      if (Status s = allow_query({}); !s.ok()) return bad(s);
-      return decide_proposal(c, parts[2], parts[3], request.body);
-    }
-  }
-  if (noun == "bills") {
-    if (parts.size() == 2) {
-      *route = Route::kBillList;
-      if (method != "GET") return method_not_allowed(method, path);
-      if (Status s = allow_query({"month", "ddo", "treasury", "state", "page_size", "page_token"}); !s.ok()) return bad(s);
-      return list_bills(c);
-    }
-    if (parts.size() == 6 || parts.size() == 7) {
-      const std::string bill_id = parts[2] + "/" + parts[3] + "/" + parts[4] + "/" + parts[5];
-      if (parts.size() == 6) {
-        *route = Route::kBillGet;
-        if (method != "GET") return method_not_allowed(method, path);
-        if (Status s = allow_query({}); !s.ok()) return bad(s);
-        return get_bill(c, bill_id);
-      }
-      const std::string& verb = parts[6];
-      if (verb == "audit" && method == "GET") {
-        *route = Route::kBillAudit;
-        if (Status s = allow_query({"after", "limit"}); !s.ok()) return bad(s);
-        return bill_audit(c, bill_id);
-      }
-      if (verb == "confirm" || verb == "pass" || verb == "object" || verb == "reject") {
-        *route = Route::kBillAction;
-        if (method != "POST") return method_not_allowed(method, path);
-        if (Status s = allow_query({}); !s.ok()) return bad(s);
-        return bill_action(c, bill_id, verb, request.body);
-      }
-    }
-  }
-  if (noun == "reports" && parts.size() == 3 && (parts[2] == "mismatches" || parts[2] == "stopped")) {
-    *route = parts[2] == "mismatches" ? Route::kMismatches : Route::kStopped;
-    if (method != "GET") return method_not_allowed(method, path);
-    if (Status s = allow_query({"month", "ddo", "treasury", "reason", "page_size", "page_token"}); !s.ok()) {
-      return bad(s);
-    }
-    return report(c, parts[2] == "mismatches");
-  }
-  if (noun == "runs") {
-    if (Status s = allow_query({}); !s.ok()) return bad(s);
-    if (parts.size() == 2) {
-      if (method == "GET") {
-        *route = Route::kRunList;
-        return list_runs(c);
-      }
-      if (method == "POST") {
-        *route = Route::kRunCreate;
-        return create_run(c, request.body);
-      }
-      return method_not_allowed(method, path);
-    }
-    if (parts.size() == 3) {
-      *route = Route::kRunGet;
-      if (method != "GET") return method_not_allowed(method, path);
-      return get_run(c, parts[2]);
-    }
-  }
-  if (parts.size() == 2 && noun == "whatif") {
-    *route = Route::kWhatIf;
-    if (method != "POST") return method_not_allowed(method, path);
-    if (Status s = allow_query({"month"}); !s.ok()) return bad(s);
-    return post_whatif(c, request.body);
-  }
-  if (parts.size() == 2 && noun == "arrears") {
-    *route = Route::kArrears;
-    if (method != "POST") return method_not_allowed(method, path);
-    if (Status s = allow_query({"ddo", "treasury", "page_size", "page_token"}); !s.ok()) return bad(s);
-    return post_arrears(c, request.body);
-  }
-  return error_reply(404, "NOT_FOUND", "no route " + path);
+  return (this->*spec->handler)(c, params, request.body);
 }
 
 }  // namespace vetan::serve

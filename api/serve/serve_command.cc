@@ -1,10 +1,14 @@
 // vetan serve and vetan tokens (issue 3).
+#include <sys/stat.h>
+
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
+#include "api/atomic_file.h"
 #include "api/commands.h"
 #include "api/flags.h"
 #include "api/serve/http_server.h"
@@ -18,7 +22,7 @@ const char kServeHelp[] =
     "usage: vetan serve --profile P.json --employees E.csv --data DIR --tokens TOKENS\n"
     "                   [--listen 127.0.0.1:8080] [--io-threads N] [--date YYYY-MM-DD]\n"
     "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
-    "                   [--read-timeout-ms MS]\n"
+    "                   [--read-timeout-ms MS] [--max-connections N] [--resident-runs N]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
@@ -28,16 +32,21 @@ const char kServeHelp[] =
     "  --io-threads    HTTP threads (default 2)\n"
     "  --body-limit    request body limit (default 65536)\n"
     "  --large-body-limit  body limit of POST /v1/whatif and /v1/arrears (default 1048576)\n"
+    "  --max-connections  open connections at most; beyond, 503 (default 1024)\n"
+    "  --resident-runs completed runs' results held in memory (default 3); others are\n"
+    "                  recomputed when read\n"
     "  --date          stand the service's clock still on this date, 10:00 IST (rehearsals, tests)\n"
     "  --auto-run-seconds  how often to check the auto-run window (default 60)\n";
 
 const char kTokensHelp[] =
-    "usage: vetan tokens --role ROLE [--file TOKENS] [--totp] [--name LABEL]\n"
+    "usage: vetan tokens --role ROLE [--file TOKENS] [--totp [--rotate]] [--name LABEL]\n"
     "\n"
     "Makes an API token for ROLE (ddo:<code>, treasury:<code>, analyst, admin), appends its\n"
     "SHA-256 hash to TOKENS (only the hash is stored) and prints the token once. With --totp\n"
     "(ddo roles) also registers a TOTP secret (RFC 6238, 6 digits, 30 s) for confirming bills\n"
-    "and prints it with its otpauth:// URI.\n";
+    "and prints it with its otpauth:// URI. A DDO has one secret: a second --totp for it is\n"
+    "refused unless --rotate, which replaces it (the old secret stops working). TOKENS is\n"
+    "written whole, readable by its owner only (0600).\n";
 
 int refuse(const char* command, const std::string& message) {
   std::fprintf(stderr, "vetan %s: %s\n", command, message.c_str());
@@ -52,7 +61,7 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
-               "header-limit", "read-timeout-ms", "auto-run-seconds"},
+               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs"},
               {"help"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
@@ -73,6 +82,13 @@ int serve_command(const Arguments& args) {
   if (!parse_size(flags, "header-limit", 256, 1 << 20, &header)) return refuse("serve", "--header-limit must be 256..2^20");
   if (!parse_size(flags, "read-timeout-ms", 1, 3600000, &timeout)) return refuse("serve", "--read-timeout-ms must be 1..3600000");
   if (!parse_size(flags, "auto-run-seconds", 1, 86400, &tick)) return refuse("serve", "--auto-run-seconds must be 1..86400");
+  long long connections = 1024;
+  if (!parse_size(flags, "max-connections", 1, 1 << 20, &connections)) {
+    return refuse("serve", "--max-connections must be 1..2^20");
+  }
+  http.max_connections = size_t(connections);
+  long long resident = 3;
+  if (!parse_size(flags, "resident-runs", 1, 120, &resident)) return refuse("serve", "--resident-runs must be 1..120");
   http.threads = int(threads);
   http.body_limit = size_t(body);
   http.large_body_limit = size_t(large_body);
@@ -97,7 +113,7 @@ int serve_command(const Arguments& args) {
 
   serve::Service service;
   serve::ServiceOptions options{flags.get("profile"), flags.get("employees"), flags.get("data"), flags.get("tokens"),
-                                clock};
+                                clock, size_t(resident)};
   if (Status s = service.open(options); !s.ok()) return refuse("serve", s.message());
   serve::HttpServer server(&service, http);
   if (Status s = server.listen(); !s.ok()) return refuse("serve", s.message());
@@ -128,24 +144,69 @@ int serve_command(const Arguments& args) {
   return kExitOk;
 }
 
+namespace {
+
+// Adds `line` to the tokens file at `path`, rewritten whole with mode 0600. A new TOTP
+// secret for a DDO that has one is refused unless `rotate`, which drops the old secret.
+Status add_token_line(const std::string& path, const std::string& line, std::string_view role_text, bool totp,
+                      bool rotate) {
+  std::string text;
+  if (std::ifstream in(path, std::ios::binary); in) {
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    text = bytes.str();
+  }
+  serve::Role role;
+  std::string scope;
+  if (Status s = serve::parse_role(role_text, &role, &scope); !s.ok()) return s;
+  std::string out;
+  std::istringstream lines(text);
+  for (std::string l; std::getline(lines, l);) {
+    std::istringstream words(l);
+    std::string hash, owner, word, kept;
+    if (totp && (words >> hash >> owner) && hash[0] != '#' && owner == "ddo:" + scope &&
+        l.find(" totp=") != std::string::npos) {
+      if (!rotate) {
+        return Status::conflict(path + ": DDO '" + scope + "' already has a TOTP secret; give --rotate to replace it "
+                                "(the old secret stops working)");
+      }
+      kept = hash + " " + owner;
+      while (words >> word) {
+        if (word.rfind("totp=", 0) != 0) kept += " " + word;
+      }
+      l = kept;
+    }
+    out += l + "\n";
+  }
+  out += line + "\n";
+  AtomicFile file(path, 0600);
+  file.write(out);
+  if (Status s = file.commit(); !s.ok()) return s;
+  if (::chmod(path.c_str(), 0600) != 0) return Status::io_error(path + ": cannot make it 0600");
+  return Status();
+}
+
+}  // namespace
+
 int tokens_command(const Arguments& args) {
-  Flags flags({"role", "file", "name"}, {"help", "totp"});
+  Flags flags({"role", "file", "name"}, {"help", "totp", "rotate"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("tokens", s.message());
   if (flags.has("help")) {
     std::fputs(kTokensHelp, stdout);
     return kExitOk;
   }
   if (Status s = flags.require({"role"}); !s.ok()) return refuse("tokens", s.message());
+  if (flags.has("rotate") && !flags.has("totp")) return refuse("tokens", "--rotate replaces a TOTP secret: give --totp");
   std::string token, secret, line;
   if (Status s = serve::make_token(flags.get("role"), flags.has("totp"), flags.get("name"), &token, &secret, &line);
       !s.ok()) {
     return refuse("tokens", s.message());
   }
   if (flags.has("file")) {
-    std::ofstream out(flags.get("file"), std::ios::app);
-    out << line << "\n";
-    out.flush();
-    if (!out) return refuse("tokens", flags.get("file") + ": cannot append");
+    if (Status s = add_token_line(flags.get("file"), line, flags.get("role"), flags.has("totp"), flags.has("rotate"));
+        !s.ok()) {
+      return refuse("tokens", s.message());
+    }
   } else {
     std::printf("line: %s\n", line.c_str());
   }

@@ -1,13 +1,18 @@
 #include "api/serve/service.h"
 
-#include <simdjson.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <fstream>
 #include <sstream>
 
 #include "api/serve/crypto.h"
+#include "api/serve/event_codec.h"
+#include "core/cycle/calendar.h"
+#include "core/cycle/errors.h"
+#include "core/cycle/settlement.h"
 #include "core/fate/fate.h"
 #include "core/profile/month_rules.h"
 #include "core/run/month_run.h"
@@ -15,11 +20,36 @@
 
 namespace vetan::serve {
 
+using cycle::Bill;
+using cycle::BillState;
+using cycle::Event;
+using cycle::EventKind;
+
 Reply error_reply(int status, std::string_view code, std::string_view message) {
   JsonWriter w;
   w.begin_object().key("error").begin_object().field("code", code).field("message", message).end_object().end_object();
   return Reply{status, w.take()};
 }
+
+Reply status_reply(const Status& s) {
+  using Code = Status::Code;
+  int status = 500;
+  const char* code = "INTERNAL";
+  switch (s.code()) {
+    case Code::kOk: status = 200, code = "OK"; break;
+    case Code::kInvalidArgument: status = 400, code = "INVALID_ARGUMENT"; break;
+    case Code::kIoError: status = 500, code = "IO_ERROR"; break;
+    case Code::kNotFound: status = 404, code = "NOT_FOUND"; break;
+    case Code::kPermissionDenied: status = 403, code = "FORBIDDEN"; break;
+    case Code::kConflict: status = 409, code = "CONFLICT"; break;
+    case Code::kRefused: status = 422, code = "RULE_REFUSED"; break;
+    case Code::kExhausted: status = 429, code = "BUSY"; break;
+    case Code::kUnavailable: status = 503, code = "UNAVAILABLE"; break;
+  }
+  return error_reply(status, s.reason() != nullptr ? s.reason() : code, s.message());
+}
+
+Reply forbidden(const std::string& what) { return error_reply(403, "FORBIDDEN", what); }
 
 namespace {
 
@@ -50,18 +80,6 @@ bool truthy(std::string_view value) {
 }
 
 const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
-
-std::string_view text_of(simdjson::simdjson_result<simdjson::dom::element> element) {
-  std::string_view value;
-  if (element.get_string().get(value)) return std::string_view();
-  return value;
-}
-
-int64_t int_of(simdjson::simdjson_result<simdjson::dom::element> element) {
-  int64_t value = 0;
-  if (element.get_int64().get(value)) return 0;
-  return value;
-}
 
 // A text field of a request body: present, a string, 1..max bytes, no control characters.
 Status text_field(const JsonBody& body, std::string_view key, bool required, size_t max,
@@ -98,31 +116,36 @@ Status read_body(const std::string& body, const std::vector<std::string_view>& a
   return parse_body(body, allowed, out);
 }
 
-std::string string_map_json(const std::vector<std::pair<std::string, std::string>>& fields) {
+std::string fields_json(const std::vector<cycle::FieldChange>& fields) {
   JsonWriter w;
   w.begin_object();
-  for (const auto& [k, v] : fields) w.field(k, v);
+  for (const cycle::FieldChange& f : fields) w.field(f.column, f.after);
   w.end_object();
   return w.take();
 }
 
-// Reads {"fields": {"column": "value", …}} of an audit event.
-Status event_fields(const std::string& json, std::vector<std::pair<std::string, std::string>>* fields) {
-  fields->clear();
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json).get(root)) return Status::invalid_argument("malformed event JSON");
-  simdjson::dom::object object;
-  if (root["fields"].get_object().get(object)) return Status();
-  for (auto [k, v] : object) {
-    std::string_view text;
-    if (v.get_string().get(text)) return Status::invalid_argument("field value is not a string");
-    fields->emplace_back(std::string(k), std::string(text));
+// A query number: digits only, at most `max`; `name` names it in the error.
+Status query_number(const std::string& text, const char* name, int64_t max, int64_t* out) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoll(text) > max) {
+    return Status::invalid_argument(std::string("query '") + name + "' must be a number 0.." + std::to_string(max));
   }
+  *out = std::stoll(text);
   return Status();
 }
 
 }  // namespace
+
+Status page_size_of(const std::string& text, size_t* size) {
+  *size = 100;
+  if (text.empty()) return Status();
+  int64_t n = 0;
+  if (!query_number(text, "page_size", 1000, &n).ok() || n < 1) {
+    return Status::invalid_argument("query 'page_size' must be 1..1000");
+  }
+  *size = size_t(n);
+  return Status();
+}
 
 Service::~Service() { shutdown(); }
 
@@ -136,6 +159,15 @@ Status Service::open(const ServiceOptions& options) {
     profile_json_ = json.str();
     if (Status s = parse_profile(profile_json_, &profile_); !s.ok()) {
       return Status::invalid_argument(options.profile_path + ": " + s.message());
+    }
+  }
+  {
+    // issue 9 §2: the tokens file holds the DDOs' TOTP secrets; nobody else may read it.
+    struct stat st {};
+    if (::stat(options.tokens_path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+      return Status::permission_denied(options.tokens_path + ": group or others may access the tokens file (mode " +
+                                       std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
+                                       std::to_string(st.st_mode & 7) + "); chmod 600 it");
     }
   }
   if (Status s = tokens_.load(options.tokens_path); !s.ok()) return s;
@@ -158,48 +190,114 @@ Status Service::open(const ServiceOptions& options) {
   std::sort(rows_by_id_.begin(), rows_by_id_.end(),
             [&](uint32_t a, uint32_t b) { return base_->employee_id[a] < base_->employee_id[b]; });
   if (Status s = store_.open(options.data_dir, "sha256:" + master_.fingerprint()); !s.ok()) return s;
-
-  // Replay: first find each month's last completed run (its snapshot is rebuilt as the
-  // replay passes its start), then apply every event in order.
   std::lock_guard lock(state_mutex_);
-  last_completed_run_.clear();
-  Status scan = store_.replay([&](const AuditEvent& e) {
-    if (e.action == "run.complete") {
-      simdjson::dom::parser parser;
-      std::string_view month;
-      if (parser.parse(e.after)["month"].get_string().get(month)) {
-        return Status::invalid_argument("run.complete without a month");
-      }
-      last_completed_run_[std::string(month)] = std::stoll(e.entity.substr(4));
-    }
+  cycle_.set_rows(base_->rows);
+  return replay_store();
+}
+
+// Replays the store: the cycle and the master as the events leave them, the profile this
+// server runs with recorded as a version, runs left RUNNING marked interrupted, and the views
+// of each month's last completed run and of every run a settled bill refers to, each
+// recomputed from the master as it stood when that run started, with that run's profile.
+// REQUIRES: state_mutex_ held.
+Status Service::replay_store() {
+  std::vector<Event> events;
+  Status read = store_.replay([&](const AuditEvent& row) {
+    Event e;
+    if (Status s = decode_event(row, &e); !s.ok()) return s;
+    events.push_back(std::move(e));
     return Status();
   });
-  if (!scan.ok()) return scan;
-  if (Status s = store_.replay([&](const AuditEvent& e) { return apply(e, true); }); !s.ok()) return s;
-  for (RunInfo& run : runs_) {
-    if (run.state == "RUNNING") {
-      AuditEvent e{0, utc_timestamp(options_.clock->now()), "system", "run.interrupted",
-                   "run:" + std::to_string(run.id), "{}", "{}"};
-      if (Status s = append_and_apply(&e); !s.ok()) return s;
+  if (!read.ok()) return read;
+  // Which runs' views the state will need: a first pass over a scratch cycle.
+  std::set<int64_t> needed;
+  std::map<Month, int64_t> latest;
+  {
+    cycle::CycleState scratch;
+    scratch.set_rows(base_->rows);
+    for (const Event& e : events) {
+      if (Status s = scratch.apply(e); !s.ok()) {
+        return s.prefixed("audit event " + std::to_string(e.header.seq) + " (" + cycle::name(e.kind) + "): ");
+      }
+    }
+    for (const cycle::Run& r : scratch.runs()) {
+      if (r.state == cycle::RunState::kCompleted) latest[r.month] = r.id;
+    }
+    for (const auto& [month, id] : latest) needed.insert(id);
+    for (const auto& [id, b] : scratch.bills()) {
+      if (cycle::settles(b.state) && b.run_id != 0) needed.insert(b.run_id);
     }
   }
-  for (auto& [run_id, snapshot] : replay_snapshots_) {
-    Month month = 0;
-    for (const RunInfo& run : runs_) {
-      if (run.id == run_id) parse_month(run.month, &month);
+  for (const Event& e : events) {
+    if (Status s = apply_event(e); !s.ok()) {
+      return s.prefixed("audit event " + std::to_string(e.header.seq) + " (" + cycle::name(e.kind) + "): ");
     }
+    if (e.kind == EventKind::kRunStart) {
+      const auto& start = std::get<cycle::RunStart>(e.payload);
+      if (needed.count(start.run_id)) {
+        recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
+                                           std::make_shared<const MasterRecords::Changes>(master_.changes())};
+      }
+    }
+  }
+  events.clear();
+  if (Status s = record_profile_version(); !s.ok()) return s;
+  for (const cycle::Run& run : std::vector<cycle::Run>(cycle_.runs())) {
+    if (run.state != cycle::RunState::kRunning) continue;
+    Event e(EventKind::kRunInterrupted, cycle::RunEnd{run.id, 0, ""});
+    if (Status s = record(&e, "system"); !s.ok()) return s;
+  }
+  for (const auto& [month, id] : latest) latest_run_[month] = id;
+  // The most recent views now (a failure is a refusal to start); the rest when first read.
+  size_t computed = 0;
+  for (auto it = needed.rbegin(); it != needed.rend() && computed < options_.resident_views; ++it, ++computed) {
+    const RunRecipe& recipe = recipes_.at(*it);
+    std::shared_ptr<const Profile> profile;
+    if (Status s = profile_version(recipe.profile_version, &profile); !s.ok()) return s;
     std::shared_ptr<RunView> v;
-    if (Status s = compute_view(run_id, month, snapshot, &v); !s.ok()) return s;
-    std::lock_guard views(views_mutex_);
-    views_[month] = std::move(v);
+    if (Status s = compute_view(*it, recipe.month, master_.snapshot_of(*recipe.changes), *profile, &v); !s.ok()) {
+      return s.prefixed("run " + std::to_string(*it) + ": ");
+    }
+    cycle::restrict_bill_totals(*v->table, v->index, billed_rows(*it), &v->result);
+    keep_view(std::move(v));
   }
-  replay_snapshots_.clear();
+  return Status();
+}
+
+// issue 9 §2: the profile is part of the state. REQUIRES: state_mutex_ held.
+Status Service::record_profile_version() {
+  const std::string sha = sha256_hex(profile_json_);
+  const auto& versions = cycle_.profiles();
+  if (versions.empty() || versions.back().sha256 != sha) {
+    Event e(EventKind::kProfileVersion, cycle::ProfileVersion{int64_t(versions.size()) + 1, sha, profile_json_});
+    if (Status s = record(&e, "system"); !s.ok()) return s;
+  }
+  profile_version_ = int64_t(cycle_.profiles().size());
+  profiles_[profile_version_] = std::make_shared<const Profile>(profile_);
+  return Status();
+}
+
+Status Service::profile_version(int64_t version, std::shared_ptr<const Profile>* out) const {
+  auto it = profiles_.find(version);
+  if (it != profiles_.end()) {
+    *out = it->second;
+    return Status();
+  }
+  if (version < 1 || version > int64_t(cycle_.profiles().size())) {
+    return Status::invalid_argument("profile version " + std::to_string(version) + " is not recorded");
+  }
+  auto profile = std::make_shared<Profile>();
+  if (Status s = parse_profile(cycle_.profiles()[size_t(version - 1)].json, profile.get()); !s.ok()) {
+    return s.prefixed("profile version " + std::to_string(version) + ": ");
+  }
+  profiles_[version] = profile;
+  *out = profile;
   return Status();
 }
 
 void Service::wait_for_runs() {
   std::unique_lock lock(state_mutex_);
-  run_done_.wait(lock, [&] { return !running_; });
+  run_done_.wait(lock, [&] { return !computing_; });
   if (runner_.joinable()) {
     std::thread t = std::move(runner_);
     lock.unlock();
@@ -218,158 +316,53 @@ void Service::shutdown() {
 }
 
 Date Service::today() const { return ist_date(options_.clock->now()); }
+int Service::today_day() const { return civil_from_days(today()).day; }
 
-Status Service::append_and_apply(AuditEvent* event) {
-  if (Status s = store_.append(event); !s.ok()) return s;
-  return apply(*event, false);
+Status Service::record(Event* e, const std::string& actor) {
+  if (Status s = store_.health(); !s.ok()) return s;
+  e->header.at = options_.clock->now();
+  e->header.actor = actor;
+  if (Status s = cycle_.check(*e); !s.ok()) return s;
+  AuditEvent row;
+  encode_event(*e, &row);
+  if (Status s = store_.append(&row); !s.ok()) {
+    return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
+  }
+  e->header.seq = row.seq;
+  return apply_event(*e);
 }
 
-// Applies one event to the state. REQUIRES: state_mutex_ held.
-Status Service::apply(const AuditEvent& e, bool replaying) {
-  const std::string& a = e.action;
-  if (a == "employee.edit" || a == "employee.stop" || a == "employee.release" ||
-      a == "proposal.approve") {
-    size_t row;
-    Reply ignored;
-    if (Status s = find_row(e.entity.substr(9), &row, &ignored); !s.ok()) return s;
-    std::vector<std::pair<std::string, std::string>> fields;
-    if (Status s = event_fields(e.after, &fields); !s.ok()) return s;
-    for (const auto& [column, value] : fields) {
-      const int c = master_.column(column);
-      if (c < 0) return Status::invalid_argument("unknown column '" + column + "'");
-      master_.set_field(row, c, value);
+Status Service::apply_event(const Event& e) {
+  const std::vector<cycle::FieldChange>* fields = nullptr;
+  std::string employee;
+  if (const auto* m = std::get_if<cycle::MasterChange>(&e.payload)) {
+    fields = &m->fields, employee = m->employee_id;
+  } else if (const auto* d = std::get_if<cycle::ProposalDecision>(&e.payload); d && e.kind == EventKind::kProposalApprove) {
+    fields = &d->fields, employee = d->employee_id;
+  }
+  size_t row = 0;
+  if (fields != nullptr) {
+    if (Status s = find_row(employee, &row); !s.ok()) return s;
+    for (const cycle::FieldChange& f : *fields) {
+      if (master_.column(f.column) < 0) return Status::invalid_argument("unknown column '" + f.column + "'");
     }
   }
-  if (a == "proposal.create" || a == "proposal.approve" || a == "proposal.reject") {
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (parser.parse(e.after).get(root)) return Status::invalid_argument("malformed event JSON");
-    int64_t id = 0;
-    if (root["proposal_id"].get_int64().get(id)) return Status::invalid_argument("no proposal_id");
-    Proposal& p = proposals_[id];
-    p.id = id;
-    std::string_view text;
-    if (a == "proposal.create") {
-      p.employee_id = e.entity.substr(9);
-      text = text_of(root["kind"]);
-      p.kind = std::string(text);
-      text = text_of(root["month"]);
-      p.month = std::string(text);
-      p.amount = int_of(root["amount"]);
-      size_t row;
-      Reply ignored;
-      if (find_row(p.employee_id, &row, &ignored).ok()) {
-        p.ddo = std::string(base_->ddo_code[row]);
-        if (base_->is_readable(row)) p.treasury = std::string(base_->treasury_code[row]);
-      }
-      p.status = "PENDING";
-      p.by = e.actor;
-    } else {
-      p.status = a == "proposal.approve" ? "APPROVED" : "REJECTED";
-      p.decided_by = e.actor;
-      if (!root["reason"].get_string().get(text)) p.reason = std::string(text);
-    }
-  } else if (a.rfind("bill.", 0) == 0) {
-    auto it = bills_.find(e.entity.substr(5));
-    if (it == bills_.end()) return Status::invalid_argument("unknown bill " + e.entity);
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (parser.parse(e.after).get(root)) return Status::invalid_argument("malformed event JSON");
-    std::string_view text;
-    if (root["state"].get_string().get(text)) return Status::invalid_argument("no state");
-    it->second.state = std::string(text);
-    it->second.reason = root["reason"].get_string().get(text) ? std::string() : std::string(text);
-    it->second.updated_at = e.at;
-  } else if (a == "other_salary.file") {
-    return apply_other_salary(e);
-  } else if (a == "run.start") {
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (parser.parse(e.after).get(root)) return Status::invalid_argument("malformed event JSON");
-    RunInfo run;
-    run.id = std::stoll(e.entity.substr(4));
-    std::string_view text;
-    text = text_of(root["month"]);
-    run.month = std::string(text);
-    int64_t day = 0;
-    day = int_of(root["day"]);
-    run.started_day = Date(day);
-    run.state = "RUNNING";
-    run.actor = e.actor;
-    run.started_at = e.at;
-    runs_.push_back(run);
-    running_ = !replaying;
-    if (replaying) {
-      auto last = last_completed_run_.find(run.month);
-      if (last != last_completed_run_.end() && last->second == run.id) {
-        replay_snapshots_[run.id] = master_.snapshot();
-      }
-    }
-  } else if (a == "run.complete" || a == "run.fail" || a == "run.interrupted") {
-    const int64_t id = std::stoll(e.entity.substr(4));
-    RunInfo* run = nullptr;
-    for (RunInfo& r : runs_) {
-      if (r.id == id) run = &r;
-    }
-    if (run == nullptr) return Status::invalid_argument("unknown run " + e.entity);
-    run->finished_at = e.at;
-    running_ = false;
-    if (a == "run.interrupted") {
-      run->state = "INTERRUPTED";
-      return Status();
-    }
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (parser.parse(e.after).get(root)) return Status::invalid_argument("malformed event JSON");
-    run->duration_ms = int_of(root["duration_ms"]);
-    std::string_view text;
-    if (a == "run.fail") {
-      run->state = "FAILED";
-      if (!root["error"].get_string().get(text)) run->error = std::string(text);
-      return Status();
-    }
-    run->state = "COMPLETED";
-    simdjson::dom::element summary;
-    if (!root["summary"].get(summary)) run->summary = simdjson::minify(summary);
-    simdjson::dom::array list;
-    if (root["bills"].get_array().get(list)) return Status::invalid_argument("no bills");
-    for (simdjson::dom::element b : list) {
-      std::string_view id_text, treasury, ddo, group;
-      id_text = text_of(b["id"]);
-      treasury = text_of(b["treasury"]);
-      ddo = text_of(b["ddo"]);
-      group = text_of(b["group"]);
-      BillState& bill = bills_[std::string(id_text)];
-      if (bill.state == "CONFIRMED" || bill.state == "PASSED") continue;  // frozen once confirmed
-      bill.id = std::string(id_text);
-      bill.month = run->month;
-      bill.treasury = std::string(treasury);
-      bill.ddo = std::string(ddo);
-      bill.group = std::string(group);
-      bill.state = "GENERATED";
-      bill.reason.clear();
-      bill.run_id = id;
-      bill.employees = int_of(b["employees"]);
-      bill.gross = int_of(b["gross"]);
-      bill.total_deductions = int_of(b["total_deductions"]);
-      bill.net = int_of(b["net"]);
-      bill.updated_at = e.at;
-    }
+  if (Status s = cycle_.apply(e); !s.ok()) return s;
+  if (fields != nullptr) {
+    for (const cycle::FieldChange& f : *fields) master_.set_field(row, master_.column(f.column), f.after);
   }
   return Status();
 }
 
-std::optional<Reply> Service::readable_row(const Context& c, const std::string& id,
-                                           size_t* row) const {
-  Reply error;
-  if (!find_row(id, row, &error).ok()) return error;
+std::optional<Reply> Service::readable_row(const Context& c, const std::string& id, size_t* row) const {
+  if (Status s = find_row(id, row); !s.ok()) return status_reply(s);
   if (!may_read_row(c, *row)) {
     return error_reply(403, "FORBIDDEN", c.who->label() + " may not read employee '" + id + "'");
   }
   return std::nullopt;
 }
 
-Status Service::find_row(const std::string& id, size_t* row, Reply* error) const {
+Status Service::find_row(const std::string& id, size_t* row) const {
   auto range = std::equal_range(rows_by_id_.begin(), rows_by_id_.end(), id,
                                 [&](const auto& a, const auto& b) {
                                   if constexpr (std::is_same_v<std::decay_t<decltype(a)>, uint32_t>) {
@@ -379,15 +372,11 @@ Status Service::find_row(const std::string& id, size_t* row, Reply* error) const
                                   }
                                 });
   const size_t n = size_t(range.second - range.first);
-  if (n == 0) {
-    *error = error_reply(404, "NOT_FOUND", "employee '" + id + "' is not in the master");
-    return Status::invalid_argument("employee '" + id + "' is not in the master");
-  }
+  if (n == 0) return Status::not_found("employee '" + id + "' is not in the master");
   if (n > 1) {
-    *error = error_reply(409, "DUPLICATE_EMPLOYEE_ID",
-                         "employee_id '" + id + "' stands on " + std::to_string(n) +
-                             " rows of the master (rules §2 step 1); correct the master first");
-    return Status::invalid_argument("duplicate employee id '" + id + "'");
+    return Status::conflict("employee_id '" + id + "' stands on " + std::to_string(n) +
+                                " rows of the master (rules §2 step 1); correct the master first",
+                            "DUPLICATE_EMPLOYEE_ID");
   }
   *row = *range.first;
   return Status();
@@ -408,18 +397,103 @@ bool Service::may_act_on_row(const Context& c, size_t row) const {
          (c.who->role == Role::kDdo && base_->ddo_code[row] == c.who->scope);
 }
 
-std::shared_ptr<const RunView> Service::view(Month month) const {
+bool Service::may_read_bill(const Context& c, const Bill& bill) const {
+  return !((c.who->role == Role::kDdo && bill.ddo != c.who->scope) ||
+           (c.who->role == Role::kTreasury && bill.treasury != c.who->scope));
+}
+
+std::vector<uint8_t> Service::billed_rows(int64_t run_id) const {
+  std::vector<uint8_t> billed(base_->rows, 0);
+  for (const auto& [id, b] : cycle_.bills()) {
+    if (b.run_id != run_id) continue;
+    for (uint32_t row : b.rows) {
+      if (row < billed.size()) billed[row] = 1;
+    }
+  }
+  return billed;
+}
+
+void Service::keep_view(std::shared_ptr<const RunView> v) const {
+  const int64_t run_id = v->run_id;
   std::lock_guard lock(views_mutex_);
-  auto it = views_.find(month);
-  return it == views_.end() ? nullptr : it->second;
+  views_[run_id] = ResidentView{std::move(v), ++reads_};
+  while (views_.size() > std::max<size_t>(1, options_.resident_views)) {
+    auto oldest = views_.begin();
+    for (auto it = views_.begin(); it != views_.end(); ++it) {
+      if (it->second.last_read < oldest->second.last_read) oldest = it;
+    }
+    views_.erase(oldest);
+  }
+}
+
+std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
+  const auto resident = [&]() -> std::shared_ptr<const RunView> {
+    std::lock_guard lock(views_mutex_);
+    auto it = views_.find(run_id);
+    if (it == views_.end()) return nullptr;
+    it->second.last_read = ++reads_;
+    return it->second.view;
+  };
+  if (auto v = resident()) return v;
+  std::lock_guard recompute(recompute_mutex_);
+  if (auto v = resident()) return v;  // recomputed meanwhile
+  RunRecipe recipe;
+  std::vector<uint8_t> billed;
+  std::shared_ptr<const Profile> profile;
+  {
+    std::lock_guard lock(state_mutex_);
+    auto it = recipes_.find(run_id);
+    if (it == recipes_.end()) return nullptr;
+    recipe = it->second;
+    billed = billed_rows(run_id);
+    if (!profile_version(recipe.profile_version, &profile).ok()) return nullptr;
+  }
+  std::shared_ptr<RunView> v;
+  if (!compute_view(run_id, recipe.month, master_.snapshot_of(*recipe.changes), *profile, &v).ok()) return nullptr;
+  cycle::restrict_bill_totals(*v->table, v->index, billed, &v->result);
+  keep_view(v);
+  return v;
+}
+
+std::shared_ptr<const RunView> Service::view(Month month) const {
+  int64_t run_id = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    auto it = latest_run_.find(month);
+    if (it == latest_run_.end()) return nullptr;
+    run_id = it->second;
+  }
+  return view_of_run(run_id);
 }
 
 std::shared_ptr<const RunView> Service::latest_view() const {
-  std::lock_guard lock(views_mutex_);
-  return views_.empty() ? nullptr : views_.rbegin()->second;
+  int64_t run_id = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    if (latest_run_.empty()) return nullptr;
+    run_id = latest_run_.rbegin()->second;
+  }
+  return view_of_run(run_id);
 }
 
-Reply forbidden(const std::string& what) { return error_reply(403, "FORBIDDEN", what); }
+void Service::prune_recipes() {
+  std::set<int64_t> keep;
+  for (const auto& [month, id] : latest_run_) keep.insert(id);
+  for (const auto& [id, b] : cycle_.bills()) {
+    if (cycle::settles(b.state) && b.run_id != 0) keep.insert(b.run_id);
+  }
+  for (const cycle::Run& run : cycle_.runs()) {
+    if (run.state == cycle::RunState::kRunning) keep.insert(run.id);
+  }
+  std::erase_if(recipes_, [&](const auto& entry) { return keep.count(entry.first) == 0; });
+}
+
+void Service::publish_view(std::shared_ptr<RunView> v) {
+  cycle::restrict_bill_totals(*v->table, v->index, billed_rows(v->run_id), &v->result);
+  latest_run_[v->month] = v->run_id;
+  keep_view(std::move(v));
+  prune_recipes();
+}
 
 std::optional<Reply> Service::narrow_to_scope(const Context& c, const std::string& verb,
                                               std::string* ddo, std::string* treasury) {
@@ -438,15 +512,8 @@ std::optional<Reply> Service::narrow_to_scope(const Context& c, const std::strin
   return std::nullopt;
 }
 
-namespace {
-Reply window_closed(const char* what, int first, int last, int day) {
-  return error_reply(409, "OUTSIDE_WINDOW",
-                     std::string(what) + " is open on days " + std::to_string(first) + "–" +
-                         std::to_string(last) + " of the month; today is day " + std::to_string(day));
-}
-}  // namespace
-
-Reply Service::get_employee(const Context& c, const std::string& id) {
+Reply Service::get_employee(const Context& c, const Params& p, const std::string&) {
+  const std::string& id = p[0];
   std::lock_guard lock(state_mutex_);
   size_t row;
   if (auto refused = readable_row(c, id, &row)) return *refused;
@@ -466,20 +533,20 @@ Reply Service::get_employee(const Context& c, const std::string& id) {
   return ok_reply(200, w.take());
 }
 
-Reply Service::patch_employee(const Context& c, const std::string& id, const std::string& body) {
+Reply Service::patch_employee(const Context& c, const Params& p, const std::string& body) {
+  const std::string& id = p[0];
   JsonBody parsed;
   if (Status s = parse_body(body, kMasterColumns, &parsed); !s.ok()) return bad_request(s);
   std::lock_guard lock(state_mutex_);
   size_t row;
-  Reply error;
-  if (!find_row(id, &row, &error).ok()) return error;
+  if (Status s = find_row(id, &row); !s.ok()) return status_reply(s);
   if (!may_act_on_row(c, row)) return forbidden(c.who->label() + " may not edit employee '" + id + "'");
-  const CivilDate d = civil_from_days(today());
-  const auto& window = profile_.calendar.master_edit;
-  if (d.day < window[0] || d.day > window[1]) return window_closed("master-data editing", window[0], window[1], d.day);
+  if (Status s = cycle::check_window(profile_.calendar, cycle::Window::kMasterEdit, today_day()); !s.ok()) {
+    return status_reply(s);
+  }
   if (parsed.empty()) return error_reply(400, "INVALID_ARGUMENT", "body: no fields to change");
   std::vector<std::string> fields = master_.fields(row);
-  std::vector<std::pair<std::string, std::string>> before, after;
+  cycle::MasterChange change{id, {}};
   for (const auto& [name, value] : parsed) {
     if (!editable(name)) {
       return error_reply(422, "NOT_EDITABLE",
@@ -504,8 +571,7 @@ Reply Service::patch_employee(const Context& c, const std::string& id, const std
       case JsonValue::Type::kNull: text.clear(); break;
     }
     if (size_t(column) >= fields.size()) fields.resize(size_t(column) + 1);
-    before.emplace_back(name, fields[size_t(column)]);
-    after.emplace_back(name, text);
+    change.fields.push_back({name, fields[size_t(column)], text});
     fields[size_t(column)] = text;
   }
   // formats.md: the changed row must read as the loader reads the file.
@@ -517,35 +583,62 @@ Reply Service::patch_employee(const Context& c, const std::string& id, const std
       size_t end = problems.find("; ", start);
       if (end == std::string::npos) end = problems.size();
       const std::string part = problems.substr(start, end - start);
-      for (const auto& [name, value] : after) {
-        if (part.rfind(name + ":", 0) == 0) named += (named.empty() ? "" : "; ") + part;
+      for (const cycle::FieldChange& f : change.fields) {
+        if (part.rfind(f.column + ":", 0) == 0) named += (named.empty() ? "" : "; ") + part;
       }
       start = end + 2;
     }
     if (!named.empty()) return error_reply(400, "INVALID_ARGUMENT", named);
   }
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), c.who->label(), "employee.edit", "employee:" + id,
-               "{\"fields\":" + string_map_json(before) + "}", "{\"fields\":" + string_map_json(after) + "}"};
-  if (Status s = append_and_apply(&e); !s.ok()) return error_reply(500, "STORE_FAILED", s.message());
+  // Issue 9 §5: the row alone through this month's rules: a change that will make it a
+  // mismatch is accepted, and the reasons the next run will give are in the reply.
+  std::vector<std::string> reasons;
+  {
+    EmployeeTable one;
+    const CivilDate d = civil_from_days(today());
+    MonthResult result;
+    if (master_.parse_row(fields, &one).ok()) {
+      const TableIndex index = build_table_index(one);
+      if (run_month(one, index, profile_, make_month(d.year, d.month), &result).ok() &&
+          result.fate_of(0) == Fate::kMismatch) {
+        for (int i = 0; i < kReasonCount; ++i) {
+          if (result.reasons[0] & (1u << i)) reasons.emplace_back(kReasonCodes[i]);
+        }
+      }
+    }
+  }
+  const std::string changed = fields_json(change.fields);
+  Event e(EventKind::kEmployeeEdit, std::move(change));
+  if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter w;
-  w.begin_object().field("employee_id", id).field("audit_seq", e.seq).key("changed").raw(string_map_json(after));
-  w.field("applies_from", "the next run").end_object();
+  w.begin_object().field("employee_id", id).field("audit_seq", e.header.seq).key("changed").raw(changed);
+  w.field("applies_from", "the next run");
+  w.field("next_run_fate", reasons.empty() ? "PAID_OR_STOPPED" : "MISMATCH").key("mismatch_reasons").begin_array();
+  for (const std::string& r : reasons) w.value(r);
+  w.end_array().end_object();
   return ok_reply(200, w.take());
 }
 
-Reply Service::stop_employee(const Context& c, const std::string& id, const std::string& body, bool stop) {
+Reply Service::stop_employee(const Context& c, const Params& p, const std::string& body) {
+  return stop_or_release(c, p[0], body, true);
+}
+Reply Service::release_employee(const Context& c, const Params& p, const std::string& body) {
+  return stop_or_release(c, p[0], body, false);
+}
+
+Reply Service::stop_or_release(const Context& c, const std::string& id, const std::string& body, bool stop) {
   JsonBody parsed;
   if (Status s = read_body(body, {"reason"}, &parsed); !s.ok()) return bad_request(s);
   std::string reason;
   if (Status s = text_field(parsed, "reason", stop, 200, &reason); !s.ok()) return bad_request(s);
   std::lock_guard lock(state_mutex_);
   size_t row;
-  Reply error;
-  if (!find_row(id, &row, &error).ok()) return error;
+  if (Status s = find_row(id, &row); !s.ok()) return status_reply(s);
   if (!may_act_on_row(c, row)) return forbidden(c.who->label() + " may not stop or release employee '" + id + "'");
-  const CivilDate d = civil_from_days(today());
-  if (stop && d.day > profile_.calendar.stop_payment_until) {
-    return window_closed("stopping payment", 1, profile_.calendar.stop_payment_until, d.day);
+  if (stop) {
+    if (Status s = cycle::check_window(profile_.calendar, cycle::Window::kStopPayment, today_day()); !s.ok()) {
+      return status_reply(s);
+    }
   }
   const int stop_column = master_.column("stop_payment"), reason_column = master_.column("stop_reason");
   if (stop_column < 0 || reason_column < 0) {
@@ -557,35 +650,27 @@ Reply Service::stop_employee(const Context& c, const std::string& id, const std:
   if (truthy(old_stop) == stop) {
     return error_reply(409, "WRONG_STATE", "employee '" + id + "' is " + (stop ? "already stopped" : "not stopped"));
   }
-  std::vector<std::pair<std::string, std::string>> before = {{"stop_payment", old_stop}, {"stop_reason", old_reason}};
-  std::vector<std::pair<std::string, std::string>> after = {{"stop_payment", stop ? "1" : "0"},
-                                                            {"stop_reason", stop ? reason : ""}};
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), c.who->label(), stop ? "employee.stop" : "employee.release",
-               "employee:" + id, "{\"fields\":" + string_map_json(before) + "}",
-               "{\"fields\":" + string_map_json(after) + "}"};
-  if (Status s = append_and_apply(&e); !s.ok()) return error_reply(500, "STORE_FAILED", s.message());
+  Event e(stop ? EventKind::kEmployeeStop : EventKind::kEmployeeRelease,
+          cycle::MasterChange{id, {{"stop_payment", old_stop, stop ? "1" : "0"},
+                                   {"stop_reason", old_reason, stop ? reason : ""}}});
+  if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter w;
-  w.begin_object().field("employee_id", id).field("stopped", stop).field("audit_seq", e.seq).end_object();
+  w.begin_object().field("employee_id", id).field("stopped", stop).field("audit_seq", e.header.seq).end_object();
   return ok_reply(200, w.take());
 }
 
 Reply Service::audit_list(const Context& c, const std::string& entity) {
   int64_t after = 0, limit = 100;
   const std::string a = c.param("after"), l = c.param("limit");
-  if (!a.empty() && (a.size() > 18 || a.find_first_not_of("0123456789") != std::string::npos)) {
+  if (!a.empty() && !query_number(a, "after", int64_t(1) << 62, &after).ok()) {
     return error_reply(400, "INVALID_ARGUMENT", "query 'after' must be an audit sequence number");
   }
-  if (!a.empty()) after = std::stoll(a);
-  if (!l.empty()) {
-    if (l.size() > 4 || l.find_first_not_of("0123456789") != std::string::npos || std::stoll(l) < 1 ||
-        std::stoll(l) > 1000) {
-      return error_reply(400, "INVALID_ARGUMENT", "query 'limit' must be 1..1000");
-    }
-    limit = std::stoll(l);
+  if (!l.empty() && (!query_number(l, "limit", 1000, &limit).ok() || limit < 1)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'limit' must be 1..1000");
   }
   std::vector<AuditEvent> events;
   if (Status s = store_.list(entity, after, int(limit), &events); !s.ok()) {
-    return error_reply(500, "STORE_FAILED", s.message());
+    return status_reply(Status::unavailable(s.message(), "STORE_UNAVAILABLE"));
   }
   JsonWriter w;
   w.begin_object().field("entity", entity).key("events").begin_array();
@@ -598,26 +683,50 @@ Reply Service::audit_list(const Context& c, const std::string& entity) {
   return ok_reply(200, w.take());
 }
 
-Reply Service::employee_audit(const Context& c, const std::string& id) {
+Reply Service::employee_audit(const Context& c, const Params& p, const std::string&) {
   {
     std::lock_guard lock(state_mutex_);
     size_t row;
-    if (auto refused = readable_row(c, id, &row)) return *refused;
+    if (auto refused = readable_row(c, p[0], &row)) return *refused;
   }
-  return audit_list(c, "employee:" + id);
+  return audit_list(c, "employee:" + p[0]);
 }
 
-Reply Service::get_payslip(const Context& c, const std::string& id, const std::string& month_text) {
+Reply Service::get_payslip(const Context& c, const Params& p, const std::string&) {
+  const std::string& id = p[0];
+  const std::string& month_text = p[1];
   Month month;
   if (!parse_month(month_text, &month)) {
     return error_reply(400, "INVALID_ARGUMENT", "month '" + month_text + "' is not YYYY-MM");
   }
   size_t row;
+  std::string bill_id;
+  int64_t settled_run = -1;
+  std::vector<std::pair<std::string, Money>> other_salary;
   {
     std::lock_guard lock(state_mutex_);
     if (auto refused = readable_row(c, id, &row)) return *refused;
+    if (const Bill* b = cycle_.paying_bill(month, uint32_t(row))) {
+      bill_id = b->id;
+      if (cycle::settles(b->state)) settled_run = b->run_id;
+      if (cycle::settles(b->state) && b->run_id == 0) other_salary = b->payslip;
+    }
   }
-  const auto v = view(month);
+  // A row a CONFIRMED or PASSED bill pays reads as that bill paid it (issue 9 §2).
+  const auto v = settled_run > 0 ? view_of_run(settled_run) : view(month);
+  const EmployeeTable& base = *base_;
+  if (settled_run == 0) {
+    JsonWriter w;
+    w.begin_object().field("employee_id", id).field("month", month_text).field("run_id", int64_t(0));
+    w.field("line", int64_t(row + 1)).field("bill_id", bill_id);
+    w.field("treasury_code", base.treasury_code[row]).field("ddo_code", base.ddo_code[row]);
+    w.field("bill_group", "OS").field("budget_head", base.budget_head[row]);
+    w.field("fund_type", fund_name(base.fund_type[row]));
+    w.key("amounts").begin_object();
+    for (const auto& [name, amount] : other_salary) w.field(name, int64_t(amount));
+    w.end_object().end_object();
+    return ok_reply(200, w.take());
+  }
   if (!v) return error_reply(404, "NOT_FOUND", "no completed run for " + month_text);
   const MonthResult& r = v->result;
   if (r.fate_of(row) != Fate::kPaid) {
@@ -629,11 +738,12 @@ Reply Service::get_payslip(const Context& c, const std::string& id, const std::s
                        "employee '" + id + "' has no payslip for " + month_text + ": " +
                            (r.fate_of(row) == Fate::kStopped ? "payment stopped" : "mismatch " + reasons));
   }
+  if (bill_id.empty()) bill_id = month_text + "/" + v->index.bills[v->index.bill_of_row[row]].id_suffix;
   const EmployeeTable& t = *v->table;
   JsonWriter w;
   w.begin_object().field("employee_id", id).field("month", month_text).field("run_id", v->run_id);
   w.field("line", int64_t(row + 1));
-  w.field("bill_id", month_text + "/" + v->index.bills[v->index.bill_of_row[row]].id_suffix);
+  w.field("bill_id", bill_id);
   w.field("treasury_code", t.treasury_code[row]).field("ddo_code", t.ddo_code[row]);
   w.field("bill_group", t.bill_group[row]).field("budget_head", t.budget_head[row]);
   w.field("fund_type", fund_name(t.fund_type[row])).field("payable_days", int64_t(r.payable_days[row]));
@@ -643,12 +753,14 @@ Reply Service::get_payslip(const Context& c, const std::string& id, const std::s
   return ok_reply(200, w.take());
 }
 
-Reply Service::create_proposal(const Context& c, const std::string& id, const std::string& body) {
+Reply Service::create_proposal(const Context& c, const Params& p, const std::string& body) {
+  const std::string& id = p[0];
   JsonBody parsed;
   if (Status s = parse_body(body, {"kind", "amount"}, &parsed); !s.ok()) return bad_request(s);
-  std::string kind;
-  if (Status s = text_field(parsed, "kind", true, 32, &kind); !s.ok()) return bad_request(s);
-  if (kind != "GPF_SUBSCRIPTION" && kind != "INCOME_TAX") {
+  std::string kind_text;
+  if (Status s = text_field(parsed, "kind", true, 32, &kind_text); !s.ok()) return bad_request(s);
+  cycle::ProposalKind kind;
+  if (!cycle::parse_proposal_kind(kind_text, &kind)) {
     return error_reply(400, "INVALID_ARGUMENT", "field 'kind' must be GPF_SUBSCRIPTION or INCOME_TAX");
   }
   const JsonValue* amount = find_field(parsed, "amount");
@@ -658,76 +770,107 @@ Reply Service::create_proposal(const Context& c, const std::string& id, const st
   }
   std::lock_guard lock(state_mutex_);
   size_t row;
-  Reply error;
-  if (!find_row(id, &row, &error).ok()) return error;
+  if (Status s = find_row(id, &row); !s.ok()) return status_reply(s);
   if (!may_act_on_row(c, row)) return forbidden(c.who->label() + " may not propose for employee '" + id + "'");
-  const Date now = today();
-  const CivilDate d = civil_from_days(now);
-  const auto& window = profile_.calendar.employee_proposals;
-  if (d.day < window[0] || d.day > window[1]) return window_closed("deduction proposals", window[0], window[1], d.day);
-  const int64_t proposal_id = proposals_.empty() ? 1 : proposals_.rbegin()->first + 1;
-  JsonWriter after;
-  after.begin_object().field("proposal_id", proposal_id).field("kind", kind).field("amount", amount->integer);
-  after.field("month", format_month(make_month(d.year, d.month))).end_object();
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), c.who->label(), "proposal.create", "employee:" + id, "{}",
-               after.take()};
-  if (Status s = append_and_apply(&e); !s.ok()) return error_reply(500, "STORE_FAILED", s.message());
+  const CivilDate d = civil_from_days(today());
+  if (Status s = cycle::check_window(profile_.calendar, cycle::Window::kEmployeeProposals, d.day); !s.ok()) {
+    return status_reply(s);
+  }
+  cycle::ProposalCreate create;
+  create.proposal_id = cycle_.next_proposal_id();
+  create.employee_id = id;
+  create.ddo = std::string(base_->ddo_code[row]);
+  if (base_->is_readable(row)) create.treasury = std::string(base_->treasury_code[row]);
+  create.kind = kind;
+  create.amount = amount->integer;
+  create.month = make_month(d.year, d.month);
+  const int64_t proposal_id = create.proposal_id;
+  Event e(EventKind::kProposalCreate, std::move(create));
+  if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter w;
-  w.begin_object().field("proposal_id", proposal_id).field("status", "PENDING").field("audit_seq", e.seq).end_object();
+  w.begin_object().field("proposal_id", proposal_id).field("status", "PENDING").field("audit_seq", e.header.seq).end_object();
   return ok_reply(201, w.take());
 }
 
-Reply Service::list_proposals(const Context& c) {
-  const std::string status = c.param("status");
+Reply Service::list_proposals(const Context& c, const Params&, const std::string&) {
+  const std::string status = c.param("status"), token = c.param("page_token");
+  cycle::ProposalState wanted = cycle::ProposalState::kPending;
+  if (!status.empty() && !cycle::parse_proposal_state(status, &wanted)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'status' must be PENDING, APPROVED or REJECTED");
+  }
+  size_t page_size;
+  if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
+  int64_t after = 0;
+  if (!token.empty() && !query_number(token, "page_token", int64_t(1) << 62, &after).ok()) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a proposal number");
+  }
   std::lock_guard lock(state_mutex_);
   JsonWriter w;
   w.begin_object().key("proposals").begin_array();
-  for (const auto& [id, p] : proposals_) {
+  size_t n = 0;
+  int64_t last = 0;
+  bool more = false;
+  const auto& proposals = cycle_.proposals();
+  for (auto it = proposals.upper_bound(after); it != proposals.end(); ++it) {
+    const cycle::Proposal& p = it->second;
     if (c.who->role == Role::kDdo && p.ddo != c.who->scope) continue;
     if (c.who->role == Role::kTreasury && p.treasury != c.who->scope) continue;
-    if (!status.empty() && p.status != status) continue;
-    w.begin_object().field("proposal_id", id).field("employee_id", p.employee_id).field("ddo_code", p.ddo);
-    w.field("kind", p.kind).field("amount", p.amount).field("month", p.month).field("status", p.status);
+    if (!status.empty() && p.state != wanted) continue;
+    if (n == page_size) {
+      more = true;
+      break;
+    }
+    w.begin_object().field("proposal_id", p.id).field("employee_id", p.employee_id).field("ddo_code", p.ddo);
+    w.field("kind", cycle::name(p.kind)).field("amount", int64_t(p.amount)).field("month", format_month(p.month));
+    w.field("status", cycle::name(p.state));
     w.field("proposed_by", p.by).field("decided_by", p.decided_by).field("reason", p.reason).end_object();
+    last = p.id;
+    ++n;
   }
-  w.end_array().end_object();
+  w.end_array();
+  if (more) w.field("next_page_token", std::to_string(last));
+  w.end_object();
   return ok_reply(200, w.take());
 }
 
-Reply Service::decide_proposal(const Context& c, const std::string& id_text, const std::string& verb,
-                               const std::string& body) {
+Reply Service::decide_proposal(const Context& c, const Params& params, const std::string& body) {
+  const std::string& id_text = params[0];
+  const bool approve = params[1] == "approve";
   JsonBody parsed;
   if (Status s = read_body(body, {"reason"}, &parsed); !s.ok()) return bad_request(s);
   std::string reason;
   if (Status s = text_field(parsed, "reason", false, 200, &reason); !s.ok()) return bad_request(s);
-  if (id_text.empty() || id_text.size() > 18 || id_text.find_first_not_of("0123456789") != std::string::npos) {
+  int64_t proposal_id = 0;
+  if (!query_number(id_text, "id", int64_t(1) << 62, &proposal_id).ok()) {
     return error_reply(400, "INVALID_ARGUMENT", "proposal id '" + id_text + "' is not a number");
   }
   std::lock_guard lock(state_mutex_);
-  auto it = proposals_.find(std::stoll(id_text));
-  if (it == proposals_.end()) return error_reply(404, "NOT_FOUND", "no proposal " + id_text);
-  const Proposal p = it->second;
+  const cycle::Proposal* found = cycle_.proposal(proposal_id);
+  if (found == nullptr) return error_reply(404, "NOT_FOUND", "no proposal " + id_text);
+  const cycle::Proposal p = *found;
   if (!(c.who->role == Role::kAdmin || (c.who->role == Role::kDdo && c.who->scope == p.ddo))) {
     return forbidden(c.who->label() + " may not decide proposal " + id_text);
   }
   const CivilDate d = civil_from_days(today());
-  const auto& window = profile_.calendar.ddo_approval;
-  if (d.day < window[0] || d.day > window[1]) return window_closed("DDO approval", window[0], window[1], d.day);
-  if (p.status != "PENDING") return error_reply(409, "WRONG_STATE", "proposal " + id_text + " is " + p.status);
+  if (Status s = cycle::check_window(profile_.calendar, cycle::Window::kDdoApproval, d.day); !s.ok()) {
+    return status_reply(s);
+  }
+  if (p.state != cycle::ProposalState::kPending) {
+    return error_reply(409, "WRONG_STATE", "proposal " + id_text + " is " + cycle::name(p.state));
+  }
   size_t row;
-  Reply error;
-  if (!find_row(p.employee_id, &row, &error).ok()) return error;
-  const std::string column = p.kind == "GPF_SUBSCRIPTION" ? "gpf_subscription" : "income_tax_declared";
+  if (Status s = find_row(p.employee_id, &row); !s.ok()) return status_reply(s);
+  const std::string column = p.kind == cycle::ProposalKind::kGpfSubscription ? "gpf_subscription" : "income_tax_declared";
   const int col = master_.column(column);
   if (col < 0) return error_reply(422, "NOT_EDITABLE", "the master file has no column '" + column + "'");
-  std::vector<std::pair<std::string, std::string>> before, after;
-  if (verb == "approve") {
+  cycle::ProposalDecision decision{p.id, p.employee_id, reason, {}};
+  if (approve) {
     // rules §2 step 4, §5.1, §6: run the employee's row alone for this month to find the
     // GPF limits and the month's computed TDS.
     std::vector<std::string> fields = master_.fields(row);
     if (size_t(col) >= fields.size()) fields.resize(size_t(col) + 1);
-    before.emplace_back(column, fields[size_t(col)]);
-    fields[size_t(col)] = p.kind == "INCOME_TAX" ? "0" : std::to_string(p.amount);
+    const std::string old = fields[size_t(col)];
+    fields[size_t(col)] = p.kind == cycle::ProposalKind::kIncomeTax ? "0" : std::to_string(p.amount);
     EmployeeTable one;
     if (Status s = master_.parse_row(fields, &one); !s.ok() || !one.is_readable(0)) {
       return error_reply(422, "RULE_REFUSED", "the employee's master row is unreadable; correct it first");
@@ -737,7 +880,7 @@ Reply Service::decide_proposal(const Context& c, const std::string& id_text, con
     if (Status s = run_month(one, index, profile_, make_month(d.year, d.month), &result); !s.ok()) {
       return error_reply(422, "RULE_REFUSED", s.message());
     }
-    if (p.kind == "GPF_SUBSCRIPTION") {
+    if (p.kind == cycle::ProposalKind::kGpfSubscription) {
       if (result.reasons[0] & kGpfBelowMinimum) {
         return error_reply(422, "RULE_REFUSED", "GPF subscription " + std::to_string(p.amount) +
                                                     " is below the GPF minimum (rules §5.1)");
@@ -754,35 +897,30 @@ Reply Service::decide_proposal(const Context& c, const std::string& id_text, con
                                                     " (rules §6)");
       }
     }
-    after.emplace_back(column, std::to_string(p.amount));
+    decision.fields.push_back({column, old, std::to_string(p.amount)});
   }
-  JsonWriter w;
-  w.begin_object().field("proposal_id", p.id).field("status", verb == "approve" ? "APPROVED" : "REJECTED");
-  if (!reason.empty()) w.field("reason", reason);
-  if (verb == "approve") w.key("fields").raw(string_map_json(after));
-  w.end_object();
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), c.who->label(),
-               verb == "approve" ? "proposal.approve" : "proposal.reject", "employee:" + p.employee_id,
-               "{\"proposal_id\":" + std::to_string(p.id) + ",\"status\":\"PENDING\",\"fields\":" + string_map_json(before) + "}",
-               w.take()};
-  if (Status s = append_and_apply(&e); !s.ok()) return error_reply(500, "STORE_FAILED", s.message());
+  Event e(approve ? EventKind::kProposalApprove : EventKind::kProposalReject, std::move(decision));
+  if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter reply;
-  reply.begin_object().field("proposal_id", p.id).field("status", proposals_[p.id].status).field("audit_seq", e.seq).end_object();
+  reply.begin_object().field("proposal_id", p.id).field("status", cycle::name(cycle_.proposal(p.id)->state));
+  reply.field("audit_seq", e.header.seq).end_object();
   return ok_reply(200, reply.take());
 }
 
-std::string Service::bill_json(const BillState& b, const RunView* v) const {
+std::string Service::bill_json(const Bill& b, bool totals) const {
   JsonWriter w;
-  w.begin_object().field("bill_id", b.id).field("month", b.month).field("treasury_code", b.treasury);
-  w.field("ddo_code", b.ddo).field("bill_group", b.group).field("state", b.state).field("run_id", b.run_id);
-  w.field("employees", b.employees).field("gross", b.gross).field("total_deductions", b.total_deductions);
-  w.field("net", b.net).field("updated_at", b.updated_at);
+  w.begin_object().field("bill_id", b.id).field("month", format_month(b.month)).field("treasury_code", b.treasury);
+  w.field("ddo_code", b.ddo).field("bill_group", b.group).field("state", cycle::name(b.state)).field("run_id", b.run_id);
+  w.field("employees", b.amounts.employees).field("gross", int64_t(b.amounts.gross));
+  w.field("total_deductions", int64_t(b.amounts.total_deductions)).field("net", int64_t(b.amounts.net));
+  w.field("updated_at", utc_timestamp(b.updated_at));
   if (!b.reason.empty()) w.field("reason", b.reason);
-  if (v != nullptr && v->run_id == b.run_id) {
+  if (!totals) return w.end_object().take();
+  const auto v = b.run_id != 0 && !b.source_suffix.empty() ? view_of_run(b.run_id) : nullptr;
+  if (v != nullptr) {
     const MonthResult& r = v->result;
-    const std::string suffix = b.id.substr(b.month.size() + 1);
     for (const BillTotals& t : r.bills) {
-      if (v->index.bills[t.bill].id_suffix != suffix) continue;
+      if (v->index.bills[t.bill].id_suffix != b.source_suffix) continue;
       w.key("totals").begin_object();
       for (size_t col = 0; col < r.layout.columns; ++col) w.field(r.layout.names[col], int64_t(t.amounts[col]));
       w.end_object();
@@ -800,40 +938,42 @@ std::string Service::bill_json(const BillState& b, const RunView* v) const {
   return w.take();
 }
 
-Status page_size_of(const std::string& text, size_t* size) {
-  *size = 100;
-  if (text.empty()) return Status();
-  if (text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1 ||
-      std::stoi(text) > 1000) {
-    return Status::invalid_argument("query 'page_size' must be 1..1000");
-  }
-  *size = size_t(std::stoi(text));
-  return Status();
-}
-
-Reply Service::list_bills(const Context& c) {
+Reply Service::list_bills(const Context& c, const Params&, const std::string&) {
   std::string ddo = c.param("ddo"), treasury = c.param("treasury");
   const std::string month = c.param("month"), state = c.param("state"), token = c.param("page_token");
   if (auto refused = narrow_to_scope(c, "list bills of", &ddo, &treasury)) return *refused;
   size_t page_size;
   if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
+  // Issue 9 §5: a malformed filter or token is a 400 naming it, never an empty list.
+  Month month_value;
+  if (!month.empty() && !parse_month(month, &month_value)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'month': '" + month + "' is not YYYY-MM");
+  }
+  BillState state_value;
+  if (!state.empty() && !cycle::parse_bill_state(state, &state_value)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'state': '" + state + "' is not a bill state");
+  }
+  if (!token.empty() && (token.size() < 8 || !parse_month(token.substr(0, 7), &month_value) || token[7] != '/')) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a bill id as returned in next_page_token");
+  }
   std::lock_guard lock(state_mutex_);
   JsonWriter w;
   w.begin_object().key("bills").begin_array();
   size_t n = 0;
   std::string last;
   bool more = false;
-  for (auto it = token.empty() ? bills_.begin() : bills_.upper_bound(token); it != bills_.end(); ++it) {
-    const BillState& b = it->second;
+  const auto& bills = cycle_.bills();
+  for (auto it = token.empty() ? bills.begin() : bills.upper_bound(token); it != bills.end(); ++it) {
+    const Bill& b = it->second;
     if ((!ddo.empty() && b.ddo != ddo) || (!treasury.empty() && b.treasury != treasury) ||
-        (!month.empty() && b.month != month) || (!state.empty() && b.state != state)) {
+        (!month.empty() && format_month(b.month) != month) || (!state.empty() && cycle::name(b.state) != state)) {
       continue;
     }
     if (n == page_size) {
       more = true;
       break;
     }
-    w.raw(bill_json(b, nullptr));
+    w.raw(bill_json(b, false));
     last = b.id;
     ++n;
   }
@@ -843,88 +983,124 @@ Reply Service::list_bills(const Context& c) {
   return ok_reply(200, w.take());
 }
 
-Reply Service::get_bill(const Context& c, const std::string& bill_id) {
-  BillState bill;
+namespace {
+// A bill id from the path: month/treasury/ddo/group.
+std::string bill_id_of(const std::vector<std::string>& p) { return p[0] + "/" + p[1] + "/" + p[2] + "/" + p[3]; }
+}  // namespace
+
+Reply Service::get_bill(const Context& c, const Params& p, const std::string&) {
+  const std::string bill_id = bill_id_of(p);
+  Bill bill;
   {
     std::lock_guard lock(state_mutex_);
-    auto it = bills_.find(bill_id);
-    if (it == bills_.end()) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
-    bill = it->second;
+    const Bill* found = cycle_.bill(bill_id);
+    if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
+    if (!may_read_bill(c, *found)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
+    bill = *found;
+    bill.rows.clear();  // not shown; a copy of a large bill's rows is not needed
   }
-  if ((c.who->role == Role::kDdo && bill.ddo != c.who->scope) ||
-      (c.who->role == Role::kTreasury && bill.treasury != c.who->scope)) {
-    return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
-  }
-  Month month;
-  parse_month(bill.month, &month);
-  const auto v = view(month);
-  return ok_reply(200, bill_json(bill, v.get()));
+  return ok_reply(200, bill_json(bill, true));  // may recompute the bill's run: no lock held
 }
 
-Reply Service::bill_audit(const Context& c, const std::string& bill_id) {
+Reply Service::bill_audit(const Context& c, const Params& p, const std::string&) {
+  const std::string bill_id = bill_id_of(p);
   {
     std::lock_guard lock(state_mutex_);
-    auto it = bills_.find(bill_id);
-    if (it == bills_.end()) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
-    if ((c.who->role == Role::kDdo && it->second.ddo != c.who->scope) ||
-        (c.who->role == Role::kTreasury && it->second.treasury != c.who->scope)) {
-      return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
-    }
+    const Bill* bill = cycle_.bill(bill_id);
+    if (bill == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
+    if (!may_read_bill(c, *bill)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
   }
   return audit_list(c, "bill:" + bill_id);
 }
 
-Reply Service::bill_action(const Context& c, const std::string& bill_id, const std::string& verb,
-                           const std::string& body) {
+Reply Service::bill_action(const Context& c, const Params& p, const std::string& body) {
+  const std::string bill_id = bill_id_of(p);
+  cycle::BillVerb verb;
+  cycle::parse_bill_verb(p[4], &verb);
   JsonBody parsed;
   const std::vector<std::string_view> allowed =
-      verb == "confirm" ? std::vector<std::string_view>{"otp"} : std::vector<std::string_view>{"reason"};
+      verb == cycle::BillVerb::kConfirm ? std::vector<std::string_view>{"otp"} : std::vector<std::string_view>{"reason"};
   if (Status s = read_body(body, allowed, &parsed); !s.ok()) return bad_request(s);
   std::string otp, reason;
-  if (verb == "confirm") {
+  if (verb == cycle::BillVerb::kConfirm) {
     if (Status s = text_field(parsed, "otp", true, 16, &otp); !s.ok()) return bad_request(s);
-  } else if (Status s = text_field(parsed, "reason", verb == "object" || verb == "reject", 200, &reason); !s.ok()) {
+  } else if (Status s = text_field(parsed, "reason", verb == cycle::BillVerb::kObject || verb == cycle::BillVerb::kReject,
+                                   200, &reason);
+             !s.ok()) {
     return bad_request(s);
   }
   std::lock_guard lock(state_mutex_);
-  auto it = bills_.find(bill_id);
-  if (it == bills_.end()) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
-  BillState& bill = it->second;
-  const bool ddo_verb = verb == "confirm" || verb == "reject";
-  const bool allowed_role = ddo_verb ? (c.who->role == Role::kDdo && c.who->scope == bill.ddo)
-                                     : (c.who->role == Role::kTreasury && c.who->scope == bill.treasury);
+  const Bill* found = cycle_.bill(bill_id);
+  if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
+  const Bill& bill = *found;
+  const bool by_ddo = cycle::ddo_verb(verb);
+  const bool allowed_role = by_ddo ? (c.who->role == Role::kDdo && c.who->scope == bill.ddo)
+                                   : (c.who->role == Role::kTreasury && c.who->scope == bill.treasury);
   if (!allowed_role) {
-    return forbidden(c.who->label() + " may not " + verb + " bill '" + bill_id + "' (" +
-                     (ddo_verb ? "its DDO " + bill.ddo : "its treasury " + bill.treasury) + " does)");
+    return forbidden(c.who->label() + " may not " + cycle::name(verb) + " bill '" + bill_id + "' (" +
+                     (by_ddo ? "its DDO " + bill.ddo : "its treasury " + bill.treasury) + " does)");
   }
-  std::string next;
-  if (verb == "confirm" && bill.state == "GENERATED") next = "CONFIRMED";
-  if (verb == "reject" && (bill.state == "GENERATED" || bill.state == "OBJECTED")) next = "REJECTED";
-  if (verb == "pass" && bill.state == "CONFIRMED") next = "PASSED";
-  if (verb == "object" && bill.state == "CONFIRMED") next = "OBJECTED";
-  if (next.empty()) {
-    return error_reply(409, "WRONG_STATE", "bill '" + bill_id + "' is " + bill.state + "; cannot " + verb + " it");
+  cycle::BillAction action{bill_id, bill.state, bill.state, reason, 0};
+  if (!cycle::bill_transition(bill.state, verb, &action.to)) {
+    return status_reply(cycle::cycle_error(cycle::ErrorKind::kWrongState, "bill '" + bill_id + "' is " +
+                                                                              cycle::name(bill.state) + "; cannot " +
+                                                                              cycle::name(verb) + " it"));
   }
-  if (verb == "confirm") {
+  if (verb == cycle::BillVerb::kConfirm) {
     const std::string* secret = tokens_.totp_secret(bill.ddo);
     if (secret == nullptr) {
-      return error_reply(422, "RULE_REFUSED", "DDO '" + bill.ddo + "' has no registered TOTP secret");
+      return status_reply(cycle::cycle_error(cycle::ErrorKind::kNoSecret,
+                                             "DDO '" + bill.ddo + "' has no registered TOTP secret"));
     }
-    if (!totp_verify(*secret, otp, options_.clock->now())) {
-      return error_reply(422, "RULE_REFUSED", "field 'otp': the one-time password does not match");
+    const int64_t now = options_.clock->now();
+    if (Status s = cycle_.may_confirm(bill.ddo, now); !s.ok()) return status_reply(s);
+    action.otp_step = totp_match(*secret, otp, now);
+    if (action.otp_step < 0) {
+      // issue 9 §2: every wrong code is audited; kMaxOtpFailures in a row lock the DDO.
+      const std::string ddo = bill.ddo;
+      cycle::OtpFailure failure = cycle_.next_failure(ddo, now);
+      const bool locks = failure.locks_until != 0;
+      Event e(EventKind::kOtpFailure, std::move(failure));
+      if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
+      std::string message = "field 'otp': the one-time password does not match";
+      if (locks) message += "; " + cycle_.may_confirm(ddo, now).message();
+      return status_reply(cycle::cycle_error(cycle::ErrorKind::kOtpMismatch, message));
     }
   }
-  JsonWriter after;
-  after.begin_object().field("state", next);
-  if (!reason.empty()) after.field("reason", reason);
-  after.end_object();
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), c.who->label(), "bill." + verb, "bill:" + bill_id,
-               "{\"state\":\"" + bill.state + "\"}", after.take()};
-  if (Status s = append_and_apply(&e); !s.ok()) return error_reply(500, "STORE_FAILED", s.message());
+  Event e(cycle::bill_event(verb), std::move(action));
+  if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter w;
-  w.begin_object().field("bill_id", bill_id).field("state", next).field("audit_seq", e.seq).end_object();
+  w.begin_object().field("bill_id", bill_id).field("state", cycle::name(cycle_.bill(bill_id)->state));
+  w.field("audit_seq", e.header.seq).end_object();
   return ok_reply(200, w.take());
 }
+
+Reply Service::get_ddo(const Context& c, const Params& p, const std::string&) {
+  const std::string& ddo = p[0];
+  if (c.who->role == Role::kTreasury || (c.who->role == Role::kDdo && c.who->scope != ddo)) {
+    return forbidden(c.who->label() + " may not read DDO '" + ddo + "'");
+  }
+  std::lock_guard lock(state_mutex_);
+  const cycle::OtpGuard g = cycle_.guard(ddo);
+  const int64_t now = options_.clock->now();
+  JsonWriter w;
+  w.begin_object().field("ddo_code", ddo).field("totp", tokens_.totp_secret(ddo) != nullptr);
+  w.field("wrong_codes", g.failures).field("max_wrong_codes", cycle::CycleState::kMaxOtpFailures);
+  w.field("locked", now < g.locked_until);
+  if (g.locked_until != 0) w.field("locked_until", utc_timestamp(g.locked_until));
+  w.end_object();
+  return ok_reply(200, w.take());
+}
+
+Reply Service::ddo_audit(const Context& c, const Params& p, const std::string&) {
+  if (c.who->role == Role::kTreasury || (c.who->role == Role::kDdo && c.who->scope != p[0])) {
+    return forbidden(c.who->label() + " may not read DDO '" + p[0] + "'");
+  }
+  return audit_list(c, "ddo:" + p[0]);
+}
+
+Reply Service::mismatches_report(const Context& c, const Params&, const std::string&) { return report(c, true); }
+Reply Service::stopped_report(const Context& c, const Params&, const std::string&) { return report(c, false); }
 
 Reply Service::report(const Context& c, bool mismatches) {
   std::string ddo = c.param("ddo"), treasury = c.param("treasury");
@@ -997,39 +1173,57 @@ Reply Service::report(const Context& c, bool mismatches) {
   return ok_reply(200, w.take());
 }
 
-Reply Service::list_runs(const Context&) {
+std::string Service::run_json(const cycle::Run& run) const {
+  JsonWriter w;
+  w.begin_object().field("run_id", run.id).field("month", format_month(run.month)).field("state", cycle::name(run.state));
+  w.field("started_by", run.actor).field("started_at", utc_timestamp(run.started_at));
+  w.field("finished_at", run.finished_at == 0 ? std::string() : utc_timestamp(run.finished_at));
+  w.field("duration_ms", run.duration_ms).field("profile_version", run.profile_version);
+  if (run.has_summary) write_run_summary(&w, run.month, run.summary);
+  if (!run.error.empty()) w.field("error", run.error);
+  w.end_object();
+  return w.take();
+}
+
+Reply Service::list_runs(const Context& c, const Params&, const std::string&) {
+  size_t page_size;
+  if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
+  int64_t after = 0;
+  if (const std::string token = c.param("page_token");
+      !token.empty() && !query_number(token, "page_token", int64_t(1) << 62, &after).ok()) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a run number");
+  }
   std::lock_guard lock(state_mutex_);
   JsonWriter w;
   w.begin_object().key("runs").begin_array();
-  for (const RunInfo& run : runs_) {
-    w.begin_object().field("run_id", run.id).field("month", run.month).field("state", run.state);
-    w.field("started_by", run.actor).field("started_at", run.started_at).field("finished_at", run.finished_at);
-    w.field("duration_ms", run.duration_ms);
-    if (!run.summary.empty()) w.key("summary").raw(run.summary);
-    if (!run.error.empty()) w.field("error", run.error);
-    w.end_object();
+  size_t n = 0;
+  int64_t last = 0;
+  bool more = false;
+  for (const cycle::Run& run : cycle_.runs()) {
+    if (run.id <= after) continue;
+    if (n == page_size) {
+      more = true;
+      break;
+    }
+    w.raw(run_json(run));
+    last = run.id;
+    ++n;
   }
-  w.end_array().end_object();
+  w.end_array();
+  if (more) w.field("next_page_token", std::to_string(last));
+  w.end_object();
   return ok_reply(200, w.take());
 }
 
-Reply Service::get_run(const Context&, const std::string& id) {
+Reply Service::get_run(const Context&, const Params& p, const std::string&) {
   std::lock_guard lock(state_mutex_);
-  for (const RunInfo& run : runs_) {
-    if (std::to_string(run.id) != id) continue;
-    JsonWriter w;
-    w.begin_object().field("run_id", run.id).field("month", run.month).field("state", run.state);
-    w.field("started_by", run.actor).field("started_at", run.started_at).field("finished_at", run.finished_at);
-    w.field("duration_ms", run.duration_ms);
-    if (!run.summary.empty()) w.key("summary").raw(run.summary);
-    if (!run.error.empty()) w.field("error", run.error);
-    w.end_object();
-    return ok_reply(200, w.take());
+  for (const cycle::Run& run : cycle_.runs()) {
+    if (std::to_string(run.id) == p[0]) return ok_reply(200, run_json(run));
   }
-  return error_reply(404, "NOT_FOUND", "no run '" + id + "'");
+  return error_reply(404, "NOT_FOUND", "no run '" + p[0] + "'");
 }
 
-Reply Service::create_run(const Context& c, const std::string& body) {
+Reply Service::create_run(const Context& c, const Params&, const std::string& body) {
   JsonBody parsed;
   if (Status s = read_body(body, {"month", "wait"}, &parsed); !s.ok()) return bad_request(s);
   if (c.who->role != Role::kAdmin) return forbidden(c.who->label() + " may not start a run (admin only)");
@@ -1058,118 +1252,106 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   }
   std::unique_lock lock(state_mutex_);
   if (closed_) return error_reply(503, "SHUTTING_DOWN", "the server is shutting down");
-  if (running_) return error_reply(409, "RUN_IN_PROGRESS", "a run is in progress; try again when it completes");
+  if (computing_) {
+    return status_reply(cycle::cycle_error(cycle::ErrorKind::kRunInProgress,
+                                           "a run is in progress; try again when it completes"));
+  }
   if (runner_.joinable()) runner_.join();  // the previous run has finished
-  const int64_t run_id = runs_.empty() ? 1 : runs_.back().id + 1;
-  JsonWriter after;
-  after.begin_object().field("month", format_month(month)).field("day", int64_t(today())).end_object();
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), actor, "run.start", "run:" + std::to_string(run_id), "{}",
-               after.take()};
-  if (Status s = append_and_apply(&e); !s.ok()) return error_reply(500, "STORE_FAILED", s.message());
+  const int64_t run_id = cycle_.next_run_id();
+  Event e(EventKind::kRunStart, cycle::RunStart{run_id, month, today(), profile_version_});
+  if (Status s = record(&e, actor); !s.ok()) return status_reply(s);
+  recipes_[run_id] = RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes())};
   std::string snapshot = master_.snapshot();
-  runner_ = std::thread([this, run_id, month, snapshot = std::move(snapshot)]() mutable {
-    execute_run(run_id, month, std::move(snapshot));
+  computing_ = true;
+  runner_ = std::thread([this, run_id, month, snapshot = std::move(snapshot), profile = profiles_[profile_version_]]() mutable {
+    execute_run(run_id, month, std::move(snapshot), std::move(profile));
   });
-  if (wait) run_done_.wait(lock, [&] { return !running_; });
-  lock.unlock();
-  Context none;
-  Reply reply = get_run(none, std::to_string(run_id));
-  reply.status = wait ? 201 : 202;
+  if (wait) run_done_.wait(lock, [&] { return !computing_; });
+  const cycle::Run* run = cycle_.run(run_id);
+  Reply reply = ok_reply(wait ? 201 : 202, run_json(*run));
+  if (wait && run->state == cycle::RunState::kRunning) {
+    return status_reply(store_.health().ok() ? Status::io_error("run " + std::to_string(run_id) + " did not finish")
+                                             : store_.health());
+  }
   return reply;
 }
 
-Status Service::compute_view(int64_t run_id, Month month, const std::string& snapshot,
+Status Service::compute_view(int64_t run_id, Month month, const std::string& snapshot, const Profile& profile,
                              std::shared_ptr<RunView>* out) const {
   auto v = std::make_shared<RunView>();
   v->run_id = run_id;
   v->month = month;
   auto table = std::make_shared<EmployeeTable>();
   CsvLoadOptions load;
-  load.deduction_codes = deduction_codes(profile_);
+  load.deduction_codes = deduction_codes(profile);
   if (Status s = parse_employees_csv(snapshot, options_.employees_path, table.get(), load); !s.ok()) {
     return s;
   }
   v->table = table;
   v->index = build_table_index(*table);
-  if (Status s = run_month(*table, v->index, profile_, month, &v->result); !s.ok()) return s;
+  if (Status s = run_month(*table, v->index, profile, month, &v->result); !s.ok()) return s;
   *out = std::move(v);
   return Status();
 }
 
-void Service::execute_run(int64_t run_id, Month month, std::string snapshot) {
+void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile) {
   const auto start = std::chrono::steady_clock::now();
   std::shared_ptr<RunView> v;
-  const Status computed = compute_view(run_id, month, snapshot, &v);
+  const Status computed = compute_view(run_id, month, snapshot, *profile, &v);
   snapshot.clear();
   snapshot.shrink_to_fit();
-  const int64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-  JsonWriter after;
-  after.begin_object().field("month", format_month(month)).field("duration_ms", millis);
-  if (computed.ok()) {
-    const RunSummary& s = v->result.summary;
-    after.key("summary").begin_object().field("month", format_month(month)).field("rows", s.rows).field("paid", s.paid);
-    after.field("stopped", s.stopped).field("mismatched", s.mismatched).field("bills", s.bills);
-    after.field("gross", int64_t(s.gross)).field("total_deductions", int64_t(s.total_deductions));
-    after.field("net", int64_t(s.net)).field("employer_nps", int64_t(s.employer_nps));
-    after.key("reasons").begin_object();
-    for (int i = 0; i < kReasonCount; ++i) {
-      if (s.reasons[size_t(i)]) after.field(kReasonCodes[i], s.reasons[size_t(i)]);
-    }
-    after.end_object().end_object();
-    after.key("bills").begin_array();
-    const MonthResult& r = v->result;
-    for (const BillTotals& b : r.bills) {
-      const BillKey& key = v->index.bills[b.bill];
-      after.begin_object().field("id", format_month(month) + "/" + key.id_suffix);
-      after.field("treasury", v->table->treasury_code.dictionary.value(key.treasury_code));
-      after.field("ddo", v->table->ddo_code.dictionary.value(key.ddo_code));
-      after.field("group", v->table->bill_group.dictionary.value(key.bill_group));
-      after.field("employees", b.employees).field("gross", int64_t(b.amounts[r.layout.gross]));
-      after.field("total_deductions", int64_t(b.amounts[r.layout.total_deductions]));
-      after.field("net", int64_t(b.amounts[r.layout.net])).end_object();
-    }
-    after.end_array();
-  } else {
-    after.field("error", computed.message());
-  }
-  after.end_object();
+  const int64_t millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   std::lock_guard lock(state_mutex_);
-  AuditEvent e{0, utc_timestamp(options_.clock->now()), "system", computed.ok() ? "run.complete" : "run.fail",
-               "run:" + std::to_string(run_id), "{}", after.take()};
-  Status stored = append_and_apply(&e);
-  if (!stored.ok()) running_ = false;
-  if (computed.ok() && stored.ok()) {
-    std::lock_guard views(views_mutex_);
-    views_[month] = std::move(v);
+  Status stored;
+  if (computed.ok()) {
+    cycle::RunComplete complete{run_id, month, millis, v->result.summary, {}};
+    complete.bills = cycle::make_run_bills(*v->table, v->index, v->result, month, run_id, cycle_);
+    Event e(EventKind::kRunComplete, std::move(complete));
+    stored = record(&e, "system");
+    if (stored.ok()) publish_view(std::move(v));
+  } else {
+    Event e(EventKind::kRunFail, cycle::RunEnd{run_id, millis, computed.message()});
+    stored = record(&e, "system");
   }
   metrics_.record_run(double(millis) / 1e3, computed.ok() && stored.ok());
+  computing_ = false;
   run_done_.notify_all();
 }
 
 bool Service::tick() {
   const Date now = today();
   const CivilDate d = civil_from_days(now);
-  const auto& window = profile_.calendar.auto_run;
-  if (d.day < window[0] || d.day > window[1]) return false;
+  if (!cycle::check_window(profile_.calendar, cycle::Window::kAutoRun, d.day).ok()) return false;
   const Month month = make_month(d.year, d.month);
-  const Date window_start = first_day(month) + window[0] - 1;
+  const Date window_start = first_day(month) + profile_.calendar.auto_run[0] - 1;
   {
     std::lock_guard lock(state_mutex_);
-    if (closed_ || running_) return false;
-    for (const RunInfo& run : runs_) {
-      if (run.month == format_month(month) && run.started_day >= window_start && run.state != "FAILED") return false;
+    if (closed_ || computing_) return false;
+    for (const cycle::Run& run : cycle_.runs()) {
+      if (run.month == month && run.started_day >= window_start && run.state != cycle::RunState::kFailed) return false;
     }
   }
   return start_run("system:auto-run", month, false).status == 202;
 }
 
-Reply Service::render_metrics() {
+Reply Service::healthz(const Context&, const Params&, const std::string&) {
+  if (Status s = store_.health(); !s.ok()) return status_reply(s);
+  return Reply{200, "{\"status\":\"ok\"}"};
+}
+
+Reply Service::get_metrics(const Context& c, const Params&, const std::string&) {
+  if (c.who->role != Role::kAdmin && c.who->role != Role::kAnalyst) {
+    return error_reply(403, "FORBIDDEN", c.who->label() + " may not read metrics (analyst, admin)");
+  }
   std::string out;
   metrics_.render(&out);
   out += "# HELP vetan_run_rows Rows of each month's last completed run, by fate.\n# TYPE vetan_run_rows gauge\n";
-  std::lock_guard lock(views_mutex_);
-  for (const auto& [month, v] : views_) {
-    const RunSummary& s = v->result.summary;
+  std::lock_guard lock(state_mutex_);
+  for (const auto& [month, run_id] : latest_run_) {
+    const cycle::Run* run = cycle_.run(run_id);
+    if (run == nullptr) continue;
+    const RunSummary& s = run->summary;
     const std::string m = format_month(month);
     out += "vetan_run_rows{month=\"" + m + "\",fate=\"PAID\"} " + std::to_string(s.paid) + "\n";
     out += "vetan_run_rows{month=\"" + m + "\",fate=\"STOPPED\"} " + std::to_string(s.stopped) + "\n";

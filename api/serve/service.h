@@ -1,8 +1,11 @@
-// Service: the treasury's monthly cycle over the engine (issue 3). It holds the master with
-// its accepted changes, the runs and their results, bill states and deduction proposals,
-// and answers requests (method, target, token, body) with JSON replies. Every accepted
-// change is appended to the audit store (durable) before it is applied and acknowledged;
-// opening the service replays the store, so a restart rebuilds the same state.
+// Service: the treasury's monthly cycle over the engine (issue 3), as a REST shell around
+// the cycle library (core/cycle, issue 9): it holds the master with its accepted changes,
+// the cycle's state (bills, proposals, runs, profile versions, one-time-password guards) and
+// the runs' results, and answers requests (method, target, token, body) with JSON replies.
+// Every accepted change is one typed event (core/cycle/events.h), checked by the cycle's
+// state, appended to the audit store (durable) and then applied and acknowledged; opening
+// the service replays the store, so a restart rebuilds the same state. Each run computes
+// with the profile version recorded when it started, so months already run never change.
 //
 // Runs work on a snapshot of the master taken when they start; reads are served from the
 // last completed run of each month while a new one computes; edits during a run go to the
@@ -25,10 +28,12 @@
 
 #include "api/serve/audit_store.h"
 #include "api/serve/clock.h"
+#include "api/serve/heavy_slots.h"
 #include "api/serve/json.h"
 #include "api/serve/master_records.h"
 #include "api/serve/metrics.h"
 #include "api/serve/tokens.h"
+#include "core/cycle/cycle_state.h"
 #include "core/profile/profile.h"
 #include "core/run/month_result.h"
 #include "core/table/employee_table.h"
@@ -51,6 +56,10 @@ struct Reply {
 
 // {"error": {"code": …, "message": …}} with `status`.
 Reply error_reply(int status, std::string_view code, std::string_view message);
+// The error reply for a failed Status: the HTTP status by its code (400 invalid argument,
+// 403 permission denied, 404 not found, 409 conflict, 422 refused, 429 exhausted, 500 I/O
+// error, 503 unavailable) and its reason (or the code's name) as the error code.
+Reply status_reply(const Status& status);
 // 403 FORBIDDEN naming what was refused.
 Reply forbidden(const std::string& what);
 // The query's page_size: 1..1000, 100 when absent.
@@ -62,9 +71,13 @@ struct ServiceOptions {
   std::string data_dir;
   std::string tokens_path;
   const Clock* clock = nullptr;  // REQUIRES: outlives the service
+  // Completed runs' views held in memory at once (the least recently read beyond are
+  // evicted and recomputed on demand from the master as it stood when they started).
+  size_t resident_views = 3;
 };
 
-// One completed run's result, immutable and shared by readers.
+// One completed run's result, immutable and shared by readers. Its bill totals hold the rows
+// the run's bills list (core/cycle/settlement.h).
 struct RunView {
   int64_t run_id = 0;
   Month month = 0;
@@ -99,6 +112,9 @@ class Service {
 
   Metrics& metrics() { return metrics_; }
 
+  // Every route of the table as (method, pattern): what GET /v1/openapi.json describes.
+  static std::vector<std::pair<std::string, std::string>> endpoints();
+
  private:
   // One request's principal and query parameters.
   struct Context {
@@ -109,85 +125,102 @@ class Service {
       return it == query.end() ? std::string() : it->second;
     }
   };
-  struct BillState {
-    std::string id, month, treasury, ddo, group;
-    std::string state;  // GENERATED, CONFIRMED, PASSED, OBJECTED, REJECTED
-    int64_t run_id = 0, employees = 0, gross = 0, total_deductions = 0, net = 0;
-    std::string reason;  // the objection or rejection
-    std::string updated_at;
-  };
-  struct Proposal {
-    int64_t id = 0;
-    std::string employee_id, ddo, treasury, kind, status, month, by, decided_by, reason;
-    int64_t amount = 0;
-  };
-  struct RunInfo {
-    int64_t id = 0;
-    std::string month, state, actor, started_at, finished_at;
-    Date started_day = 0;
-    int64_t duration_ms = 0;
-    std::string summary;  // JSON, once completed
-    std::string error;
-  };
-
   // Narrows the ?ddo= and ?treasury= filters to the caller's scope: a DDO reads its own
   // office, a treasury its own DDOs. Returns a 403 when a filter names another office
   // ("<who> may not <verb> DDO 'X'"), else nothing.
   static std::optional<Reply> narrow_to_scope(const Context& c, const std::string& verb,
                                               std::string* ddo, std::string* treasury);
 
-  // Routing (router.cc).
+  // Routing (router.cc): the route table and its dispatch.
+  struct RouteSpec;
+  static const std::vector<RouteSpec>& routes();
   Reply route_request(const Request& request, Route* route);
-  // Operations (service.cc). Each checks scope and state, appends its event, applies it.
-  Reply get_employee(const Context& c, const std::string& id);
-  Reply patch_employee(const Context& c, const std::string& id, const std::string& body);
-  Reply stop_employee(const Context& c, const std::string& id, const std::string& body, bool stop);
-  Reply employee_audit(const Context& c, const std::string& id);
-  Reply get_payslip(const Context& c, const std::string& id, const std::string& month);
-  Reply create_proposal(const Context& c, const std::string& id, const std::string& body);
-  Reply list_proposals(const Context& c);
-  Reply decide_proposal(const Context& c, const std::string& id, const std::string& verb,
-                        const std::string& body);
-  Reply list_bills(const Context& c);
-  Reply get_bill(const Context& c, const std::string& bill_id);
-  Reply bill_action(const Context& c, const std::string& bill_id, const std::string& verb,
-                    const std::string& body);
-  Reply bill_audit(const Context& c, const std::string& bill_id);
+  // Operations (service.cc). Each checks scope and state, records its event, and replies.
+  // `p` holds the route's path parameters in order.
+  using Params = std::vector<std::string>;
+  Reply healthz(const Context& c, const Params& p, const std::string& body);
+  Reply openapi(const Context& c, const Params& p, const std::string& body);
+  Reply get_metrics(const Context& c, const Params& p, const std::string& body);
+  Reply get_employee(const Context& c, const Params& p, const std::string& body);
+  Reply patch_employee(const Context& c, const Params& p, const std::string& body);
+  Reply stop_employee(const Context& c, const Params& p, const std::string& body);
+  Reply release_employee(const Context& c, const Params& p, const std::string& body);
+  Reply employee_audit(const Context& c, const Params& p, const std::string& body);
+  Reply get_payslip(const Context& c, const Params& p, const std::string& body);
+  Reply create_proposal(const Context& c, const Params& p, const std::string& body);
+  Reply list_proposals(const Context& c, const Params& p, const std::string& body);
+  Reply decide_proposal(const Context& c, const Params& p, const std::string& body);
+  Reply list_bills(const Context& c, const Params& p, const std::string& body);
+  Reply get_bill(const Context& c, const Params& p, const std::string& body);
+  Reply bill_action(const Context& c, const Params& p, const std::string& body);
+  Reply bill_audit(const Context& c, const Params& p, const std::string& body);
+  Reply mismatches_report(const Context& c, const Params& p, const std::string& body);
+  Reply stopped_report(const Context& c, const Params& p, const std::string& body);
   Reply report(const Context& c, bool mismatches);
-  Reply list_runs(const Context& c);
-  Reply get_run(const Context& c, const std::string& id);
-  Reply create_run(const Context& c, const std::string& body);
+  Reply list_runs(const Context& c, const Params& p, const std::string& body);
+  Reply get_run(const Context& c, const Params& p, const std::string& body);
+  Reply create_run(const Context& c, const Params& p, const std::string& body);
+  Reply get_ddo(const Context& c, const Params& p, const std::string& body);
+  Reply ddo_audit(const Context& c, const Params& p, const std::string& body);
   // What-if and arrears (whatif_routes.cc).
-  Reply post_whatif(const Context& c, const std::string& body);
-  Reply post_arrears(const Context& c, const std::string& body);
+  Reply post_whatif(const Context& c, const Params& p, const std::string& body);
+  Reply post_arrears(const Context& c, const Params& p, const std::string& body);
   // Other salary requests (other_salary.cc).
-  Reply file_other_salary(const Context& c, const std::string& id, const std::string& body);
-  Status apply_other_salary(const AuditEvent& event);
-  Reply render_metrics();
+  Reply file_other_salary(const Context& c, const Params& p, const std::string& body);
 
   // Helpers.
-  Status find_row(const std::string& id, size_t* row, Reply* error) const;
+  Reply stop_or_release(const Context& c, const std::string& id, const std::string& body, bool stop);
+  // The row of employee `id`: not found, or a conflict when the id stands on several rows.
+  Status find_row(const std::string& id, size_t* row) const;
   bool may_read_row(const Context& c, size_t row) const;
   // The row of employee `id` if the caller may read it; else the 404 or 403 reply.
   // REQUIRES: state_mutex_ held.
   std::optional<Reply> readable_row(const Context& c, const std::string& id, size_t* row) const;
   bool may_act_on_row(const Context& c, size_t row) const;
+  // The caller may read bill `bill` (its DDO, its treasury, analyst, admin).
+  bool may_read_bill(const Context& c, const cycle::Bill& bill) const;
   Reply audit_list(const Context& c, const std::string& entity);
-  Status append_and_apply(AuditEvent* event);
-  Status apply(const AuditEvent& event, bool replaying);
+  // Stamps `event` (time, actor), checks it against the cycle, appends it to the store and
+  // applies it. A store that fails gives a 503 (unavailable). REQUIRES: state_mutex_ held.
+  Status record(cycle::Event* event, const std::string& actor);
+  // Applies a stored event to the cycle and the master. REQUIRES: state_mutex_ held.
+  Status apply_event(const cycle::Event& event);
+  Status replay_store();
+  Status record_profile_version();
+  // The parsed profile of version `version` (parsed once).
+  // REQUIRES: state_mutex_ held.
+  Status profile_version(int64_t version, std::shared_ptr<const Profile>* out) const;
+  // The view of the month's last completed run, of run `run_id`, of the latest month: from
+  // memory, else recomputed from its recipe (seconds on a large master). nullptr when none.
+  // REQUIRES: state_mutex_ not held.
   std::shared_ptr<const RunView> view(Month month) const;
+  std::shared_ptr<const RunView> view_of_run(int64_t run_id) const;
   std::shared_ptr<const RunView> latest_view() const;
+  // By row: 1 when a bill of the cycle from run `run_id` lists it. REQUIRES: state_mutex_ held.
+  std::vector<uint8_t> billed_rows(int64_t run_id) const;
+  // Holds `v` in memory, evicting the least recently read beyond resident_views.
+  void keep_view(std::shared_ptr<const RunView> v) const;
+  // Drops the recipes no read can need: runs neither their month's last nor referred to by a
+  // settled bill nor running. REQUIRES: state_mutex_ held.
+  void prune_recipes();
+  // Publishes run `v`: its bill totals restricted to the rows of the cycle's bills of that
+  // run; the month's latest view, also kept while a settled bill refers to it.
+  // REQUIRES: state_mutex_ held.
+  void publish_view(std::shared_ptr<RunView> v);
   Date today() const;
+  int today_day() const;
   Reply start_run(const std::string& actor, Month month, bool wait);
-  void execute_run(int64_t run_id, Month month, std::string snapshot);
-  Status compute_view(int64_t run_id, Month month, const std::string& snapshot,
+  void execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile);
+  Status compute_view(int64_t run_id, Month month, const std::string& snapshot, const Profile& profile,
                       std::shared_ptr<RunView>* view) const;
-  std::string bill_json(const BillState& bill, const RunView* view) const;
+  // A bill as replies show it; with `totals`, its columns and budget heads from its run.
+  std::string bill_json(const cycle::Bill& bill, bool totals) const;
+  std::string run_json(const cycle::Run& run) const;
 
   ServiceOptions options_;
   Profile profile_;
   std::string profile_json_;  // the profile file's text: what-if changes apply to it
-  std::atomic<int> heavy_requests_{0};  // what-if and arrears computations in flight
+  HeavySlots heavy_;  // what-if and arrears computations in flight
   TokenRegistry tokens_;
   AuditStore store_;
   Metrics metrics_;
@@ -199,18 +232,31 @@ class Service {
 
   mutable std::mutex state_mutex_;  // guards everything below, up to views_mutex_
   MasterRecords master_;
-  std::map<std::string, BillState> bills_;
-  std::map<int64_t, Proposal> proposals_;
-  std::vector<RunInfo> runs_;
-  bool running_ = false;
+  cycle::CycleState cycle_;
+  int64_t profile_version_ = 0;  // the version profile_ is
+  mutable std::map<int64_t, std::shared_ptr<const Profile>> profiles_;  // parsed versions
+  // How to recompute a run's view (issue 9 §2: completed months' views are bounded in
+  // memory): its month, its profile version and the master's changes when it started.
+  struct RunRecipe {
+    Month month = 0;
+    int64_t profile_version = 0;
+    std::shared_ptr<const MasterRecords::Changes> changes;
+  };
+  std::map<int64_t, RunRecipe> recipes_;
+  std::map<Month, int64_t> latest_run_;  // month -> its last completed run
   bool closed_ = false;
-  std::map<int64_t, std::string> replay_snapshots_;  // run id -> snapshot, while opening
-  std::map<std::string, int64_t> last_completed_run_;  // month -> run id, while opening
+  bool computing_ = false;  // a run's thread is computing or recording its end
   std::thread runner_;
   std::condition_variable run_done_;
 
+  mutable std::mutex recompute_mutex_;  // one recomputation at a time; taken before state_mutex_
   mutable std::mutex views_mutex_;
-  std::map<Month, std::shared_ptr<const RunView>> views_;
+  struct ResidentView {
+    std::shared_ptr<const RunView> view;
+    uint64_t last_read = 0;
+  };
+  mutable std::map<int64_t, ResidentView> views_;  // by run id, at most resident_views
+  mutable uint64_t reads_ = 0;
 };
 
 }  // namespace vetan::serve

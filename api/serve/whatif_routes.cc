@@ -17,43 +17,17 @@ namespace {
 // scenarios of 12 months, issue 4's target), the period for arrears (ten years).
 constexpr int64_t kMaxScenarioMonths = 1200;
 constexpr int64_t kMaxArrearsMonths = 120;
-// What-if and arrears computations at once: each takes the TBB pool for seconds on a large
-// master, so a second one waits for nothing but is refused, and reads keep their threads.
-constexpr int kMaxHeavyRequests = 1;
 
 Reply bad_request(const std::string& what) { return error_reply(400, "INVALID_ARGUMENT", what); }
 Reply refused(const std::string& what) { return error_reply(422, "RULE_REFUSED", what); }
 
 // A scenario that fails to parse: 422 when its changes give an invalid profile (the rule
-// refused it), else 400 (the message names the key).
+// refused it), else 400 (the message names the key). core/whatif's parse_scenarios gives
+// both as invalid_argument; the message is the only sign until it returns a code.
 Reply scenario_refused(const Status& s) {
   if (s.message().find("give a profile that is not valid") != std::string::npos) return refused(s.message());
   return bad_request(s.message());
 }
-
-// Holds one of the kMaxHeavyRequests slots while it lives.
-class HeavySlot {
- public:
-  explicit HeavySlot(std::atomic<int>* count) : count_(count) {
-    held_ = count_->fetch_add(1) < kMaxHeavyRequests;
-    if (!held_) count_->fetch_sub(1);
-  }
-  ~HeavySlot() {
-    if (held_) count_->fetch_sub(1);
-  }
-  HeavySlot(const HeavySlot&) = delete;
-  HeavySlot& operator=(const HeavySlot&) = delete;
-  bool held() const { return held_; }
-
- private:
-  std::atomic<int>* count_;
-  bool held_ = false;
-};
-
-Reply busy() {
-  return error_reply(429, "BUSY", "another what-if or arrears computation is running; try again when it completes");
-}
-
 void write_amounts(JsonWriter* w, const CostAmounts& amounts) {
   for (int c = 0; c < kCostColumns; ++c) w->field(kCostColumnNames[c], int64_t(amounts[size_t(c)]));
 }
@@ -138,7 +112,7 @@ Status parse_arrears_body(const std::string& body, ArrearsBody* out) {
 
 }  // namespace
 
-Reply Service::post_whatif(const Context& c, const std::string& body) {
+Reply Service::post_whatif(const Context& c, const Params&, const std::string& body) {
   if (c.who->role != Role::kAnalyst && c.who->role != Role::kAdmin) {
     return forbidden(c.who->label() + " may not run a what-if (analyst, admin)");
   }
@@ -165,8 +139,9 @@ Reply Service::post_whatif(const Context& c, const std::string& body) {
     return bad_request("scenario: the scenarios' horizons add up to " + std::to_string(months) + " months; at most " +
                        std::to_string(kMaxScenarioMonths) + " per request");
   }
-  HeavySlot slot(&heavy_requests_);
-  if (!slot.held()) return busy();
+  Status busy;
+  const HeavySlots::Slot slot = heavy_.acquire(HeavySlots::Kind::kWhatIf, c.who->label(), &busy);
+  if (!slot.held()) return status_reply(busy);
   std::vector<WhatIfResult> results;
   if (Status s = run_whatif(*v->table, v->index, profile_, v->month, scenarios, &results); !s.ok()) {
     return refused(s.message());
@@ -178,7 +153,7 @@ Reply Service::post_whatif(const Context& c, const std::string& body) {
   return Reply{200, w.take()};
 }
 
-Reply Service::post_arrears(const Context& c, const std::string& body) {
+Reply Service::post_arrears(const Context& c, const Params&, const std::string& body) {
   std::string ddo = c.param("ddo"), treasury = c.param("treasury");
   if (auto refused = narrow_to_scope(c, "read arrears of", &ddo, &treasury)) return *refused;
   size_t page_size;
@@ -215,8 +190,9 @@ Reply Service::post_arrears(const Context& c, const std::string& body) {
                        "no completed run for " + format_month(request.from) +
                            "; arrears are computed on the master as that month's last run read it");
   }
-  HeavySlot slot(&heavy_requests_);
-  if (!slot.held()) return busy();
+  Status busy;
+  const HeavySlots::Slot slot = heavy_.acquire(HeavySlots::Kind::kArrears, c.who->label(), &busy);
+  if (!slot.held()) return status_reply(busy);
   ArrearsResult result;
   if (Status s = run_arrears(*v->table, v->index, profile_, revised, request.from, request.to, &result); !s.ok()) {
     return refused(s.message());

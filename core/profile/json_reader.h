@@ -105,7 +105,7 @@ class JsonReader {
     if (e.type() == element_type::INT64) {
       const int64_t v = e.get_int64().value_unsafe();
       if (v < 0) return fail(where + " must not be negative");
-      if (v * 100 > kMaxPercent) return fail(where + " is too large (at most 1000%)");
+      if (v > kMaxPercent / 100) return fail(where + " is too large (at most 1000%)");
       *out = v * 100;
       return true;
     } else if (e.type() == element_type::DOUBLE) {

@@ -9,6 +9,7 @@ work = tempfile.mkdtemp(prefix="vetan-sigkill-")
 TOKEN = "sigkill-admin-token"
 with open(os.path.join(work, "tokens"), "w") as f:
     f.write(hashlib.sha256(TOKEN.encode()).hexdigest() + " admin\n")
+os.chmod(os.path.join(work, "tokens"), 0o600)  # issue 9: refused when others may read it
 
 def start():
     p = subprocess.Popen([vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),

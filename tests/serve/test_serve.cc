@@ -19,96 +19,12 @@
 #include "api/serve/http_server.h"
 #include "api/serve/json.h"
 #include "api/serve/service.h"
+#include "tests/serve/serve_fixture.h"
 
 namespace vetan::serve {
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::string kTotpSecret = "12345678901234567890";  // RFC 6238's SHA-1 test secret
-
-enum Who { kNone, kAdmin, kAnalyst, kDdo1, kDdo2, kTreasury1, kTreasury2, kWhoCount };
-const char* const kTokens[kWhoCount] = {"", "tok-admin", "tok-analyst", "tok-ddo1", "tok-ddo2", "tok-tr1", "tok-tr2"};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class ServeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("vetan-serve-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    // The conformance master plus E0005 on another DDO and treasury.
-    std::string csv = read_text(std::string(VETAN_TEST_DATA_DIR) + "/employees.csv");
-    std::istringstream lines(csv);
-    std::string line, e2;
-    while (std::getline(lines, line)) {
-      if (line.rfind("E0002,", 0) == 0) e2 = line;
-    }
-    ASSERT_FALSE(e2.empty());
-    auto swap = [&](const std::string& from, const std::string& to) { e2.replace(e2.find(from), from.size(), to); };
-    swap("E0002", "E0005");
-    swap("TR01", "TR02");
-    swap("DDO001", "DDO002");
-    swap("1000000002", "1000000005");
-    if (csv.back() != '\n') csv += '\n';
-    csv += e2 + "\n";
-    std::ofstream(dir_ / "employees.csv") << csv;
-    std::ofstream tokens(dir_ / "tokens");
-    tokens << "# test tokens\n";
-    tokens << sha256_hex(kTokens[kAdmin]) << " admin\n";
-    tokens << sha256_hex(kTokens[kAnalyst]) << " analyst\n";
-    tokens << sha256_hex(kTokens[kDdo1]) << " ddo:DDO001 totp=" << base32_encode(kTotpSecret) << "\n";
-    tokens << sha256_hex(kTokens[kDdo2]) << " ddo:DDO002\n";
-    tokens << sha256_hex(kTokens[kTreasury1]) << " treasury:TR01\n";
-    tokens << sha256_hex(kTokens[kTreasury2]) << " treasury:TR02\n";
-    tokens.close();
-    set_day(5);
-    open();
-  }
-  void TearDown() override {
-    service_.reset();
-    fs::remove_all(dir_);
-  }
-  void open() {
-    service_ = std::make_unique<Service>();
-    ServiceOptions o{std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json", (dir_ / "employees.csv").string(),
-                     (dir_ / "data").string(), (dir_ / "tokens").string(), &clock_};
-    Status s = service_->open(o);
-    ASSERT_TRUE(s.ok()) << s.message();
-  }
-  void set_day(int day) { clock_.set_date(days_from_civil(2026, 11, day)); }
-  Reply call(Who who, const std::string& method, const std::string& target, const std::string& body = "") {
-    Request r{method, target, who == kNone ? "" : std::string("Bearer ") + kTokens[who], body};
-    return service_->handle(r);
-  }
-  void run_month() {
-    Reply r = call(kAdmin, "POST", "/v1/runs", R"({"month": "2026-11", "wait": true})");
-    ASSERT_EQ(r.status, 201) << r.body;
-    ASSERT_NE(r.body.find("\"COMPLETED\""), std::string::npos) << r.body;
-  }
-  // Audit events across the entities tests touch: a refused request must not add any.
-  size_t audit_events() {
-    size_t n = 0;
-    for (const char* target : {"/v1/employees/E0001/audit", "/v1/employees/E0002/audit", "/v1/employees/E0005/audit",
-                               "/v1/bills/2026-11/TR01/DDO001/1/audit", "/v1/bills/2026-11/TR02/DDO002/1/audit"}) {
-      const Reply r = call(kAdmin, "GET", target);
-      for (size_t p = r.body.find("\"seq\""); p != std::string::npos; p = r.body.find("\"seq\"", p + 1)) ++n;
-    }
-    return n;
-  }
-
-  fs::path dir_;
-  ManualClock clock_;
-  std::unique_ptr<Service> service_;
-};
 
 // --- crypto: RFC test vectors ----------------------------------------------------------
 
@@ -232,7 +148,11 @@ TEST_F(ServeTest, BillCycleWithTotpObjectionRejectionAndRegeneration) {
   EXPECT_NE(regenerated.body.find("\"GENERATED\""), std::string::npos) << regenerated.body;
   EXPECT_NE(regenerated.body.find("\"run_id\":2"), std::string::npos) << regenerated.body;
   EXPECT_NE(regenerated.body.find("\"budget_heads\""), std::string::npos) << regenerated.body;
-  EXPECT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + otp + "\"}").status, 200);
+  // RFC 6238 §5.2: the code used for the first confirmation is not accepted again.
+  EXPECT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + otp + "\"}").status, 422);
+  clock_.set(clock_.now() + 30);
+  EXPECT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}").status,
+            200);
   EXPECT_EQ(call(kTreasury1, "POST", bill + "/pass").status, 200);
   EXPECT_EQ(call(kTreasury1, "POST", bill + "/pass").status, 409);
   EXPECT_EQ(call(kDdo1, "POST", bill + "/reject", R"({"reason": "late"})").status, 409);
@@ -334,9 +254,10 @@ TEST_F(ServeTest, RestartRebuildsTheSameState) {
   run_month();
   ASSERT_EQ(call(kDdo1, "PATCH", "/v1/employees/E0001", R"({"lwp_days": 2})").status, 200);
   ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/stop", R"({"reason": "inquiry"})").status, 200);
+  run_month();
+  // Confirmed after run 2: the bill settles E0001 with run 2's payslip (issue 9 §2).
   ASSERT_EQ(call(kDdo1, "POST", "/v1/bills/2026-11/TR01/DDO001/1/confirm",
                  "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}").status, 200);
-  run_month();
   ASSERT_EQ(call(kDdo1, "PATCH", "/v1/employees/E0001", R"({"lwp_days": 4})").status, 200);  // after the run
   const std::vector<std::string> reads = {"/v1/employees/E0001",  "/v1/employees/E0002", "/v1/bills",
                                           "/v1/runs",             "/v1/reports/stopped", "/v1/reports/mismatches",
@@ -733,23 +654,6 @@ TEST_F(ServeTest, OtherSalaryForAWithheldMonthIsASeparateBill) {
 }
 
 // --- the HTTP layer --------------------------------------------------------------------
-
-std::string http_exchange(uint16_t port, const std::string& request) {
-  namespace net = boost::asio;
-  net::io_context io;
-  net::ip::tcp::socket socket(io);
-  socket.connect({net::ip::make_address("127.0.0.1"), port});
-  boost::system::error_code ec;
-  net::write(socket, net::buffer(request), ec);
-  std::string reply;
-  char buffer[4096];
-  for (;;) {
-    const size_t n = socket.read_some(net::buffer(buffer), ec);
-    reply.append(buffer, n);
-    if (ec) break;
-  }
-  return reply;
-}
 
 TEST_F(ServeTest, HttpLimitsKeepAliveAndShutdown) {
   HttpOptions options;

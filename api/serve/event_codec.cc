@@ -1,0 +1,436 @@
+#include "api/serve/event_codec.h"
+
+#include <simdjson.h>
+
+#include "api/serve/clock.h"
+#include "core/common/json_text.h"
+
+namespace vetan::serve {
+
+using namespace cycle;
+
+namespace {
+
+void write_fields(JsonWriter* w, const std::vector<FieldChange>& fields, bool after) {
+  w->key("fields").begin_object();
+  for (const FieldChange& f : fields) w->field(f.column, after ? f.after : f.before);
+  w->end_object();
+}
+
+}  // namespace
+
+void write_run_summary(JsonWriter* w, Month month, const RunSummary& s) {
+  w->key("summary").begin_object().field("month", format_month(month)).field("rows", s.rows).field("paid", s.paid);
+  w->field("stopped", s.stopped).field("mismatched", s.mismatched).field("bills", s.bills);
+  w->field("gross", int64_t(s.gross)).field("total_deductions", int64_t(s.total_deductions));
+  w->field("net", int64_t(s.net)).field("employer_nps", int64_t(s.employer_nps));
+  w->key("reasons").begin_object();
+  for (int i = 0; i < kReasonCount; ++i) {
+    if (s.reasons[size_t(i)]) w->field(kReasonCodes[i], s.reasons[size_t(i)]);
+  }
+  w->end_object().end_object();
+}
+
+namespace {
+
+void write_amounts(JsonWriter* w, const BillAmounts& a) {
+  w->field("employees", a.employees).field("gross", int64_t(a.gross));
+  w->field("total_deductions", int64_t(a.total_deductions)).field("net", int64_t(a.net));
+}
+
+// Reading: a document and typed getters that fail naming the key.
+class Reader {
+ public:
+  Status parse(const std::string& json) {
+    if (parser_.parse(json).get(root_)) return Status::invalid_argument("malformed event JSON");
+    return Status();
+  }
+  simdjson::dom::element root() const { return root_; }
+  static Status text(simdjson::dom::element e, const char* key, std::string* out, bool required = true) {
+    std::string_view v;
+    if (e[key].get_string().get(v)) {
+      if (!required) return Status();
+      return Status::invalid_argument(std::string("no text '") + key + "'");
+    }
+    *out = std::string(v);
+    return Status();
+  }
+  static Status integer(simdjson::dom::element e, const char* key, int64_t* out, bool required = true) {
+    if (e[key].get_int64().get(*out)) {
+      if (!required) return Status();
+      return Status::invalid_argument(std::string("no number '") + key + "'");
+    }
+    return Status();
+  }
+  static Status month(simdjson::dom::element e, const char* key, Month* out) {
+    std::string text;
+    if (Status s = Reader::text(e, key, &text); !s.ok()) return s;
+    if (!parse_month(text, out)) return Status::invalid_argument(std::string("'") + key + "' is not a month");
+    return Status();
+  }
+  static Status amounts(simdjson::dom::element e, BillAmounts* a) {
+    for (auto [key, out] : {std::pair{"employees", &a->employees}, std::pair{"gross", &a->gross},
+                            std::pair{"total_deductions", &a->total_deductions}, std::pair{"net", &a->net}}) {
+      if (Status s = integer(e, key, out); !s.ok()) return s;
+    }
+    return Status();
+  }
+  static Status fields(simdjson::dom::element e, std::vector<FieldChange>* out, bool after) {
+    simdjson::dom::object object;
+    if (e["fields"].get_object().get(object)) return Status();
+    size_t i = 0;
+    for (auto [k, v] : object) {
+      std::string_view text;
+      if (v.get_string().get(text)) return Status::invalid_argument("field value is not a string");
+      if (after) {
+        if (i >= out->size()) out->push_back(FieldChange{std::string(k), "", ""});
+        (*out)[i].after = std::string(text);
+      } else {
+        out->push_back(FieldChange{std::string(k), std::string(text), ""});
+      }
+      ++i;
+    }
+    return Status();
+  }
+
+ private:
+  simdjson::dom::parser parser_;
+  simdjson::dom::element root_;
+};
+
+std::string entity_id(const std::string& entity, std::string_view prefix) {
+  return entity.rfind(prefix, 0) == 0 ? entity.substr(prefix.size()) : std::string();
+}
+
+Status id_number(const std::string& entity, std::string_view prefix, int64_t* out) {
+  const std::string text = entity_id(entity, prefix);
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::invalid_argument("entity '" + entity + "' is not " + std::string(prefix) + "<number>");
+  }
+  *out = std::stoll(text);
+  return Status();
+}
+
+}  // namespace
+
+bool parse_utc_timestamp(std::string_view text, int64_t* seconds) {
+  Month month;
+  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != 'Z' || !parse_month(text.substr(0, 7), &month)) {
+    return false;
+  }
+  int parts[4];
+  const size_t at[4] = {8, 11, 14, 17};
+  for (int i = 0; i < 4; ++i) {
+    const char a = text[at[i]], b = text[at[i] + 1];
+    if (a < '0' || a > '9' || b < '0' || b > '9') return false;
+    parts[i] = (a - '0') * 10 + (b - '0');
+  }
+  if (parts[0] < 1 || parts[0] > days_in(month) || parts[1] > 23 || parts[2] > 59 || parts[3] > 59) return false;
+  *seconds = int64_t(first_day(month) + parts[0] - 1) * 86400 + parts[1] * 3600 + parts[2] * 60 + parts[3];
+  return true;
+}
+
+void encode_event(const Event& e, AuditEvent* out) {
+  out->seq = e.header.seq;
+  out->at = utc_timestamp(e.header.at);
+  out->actor = e.header.actor;
+  out->action = name(e.kind);
+  out->before = "{}";
+  JsonWriter before, after;
+  after.begin_object();
+  switch (e.kind) {
+    case EventKind::kProfileVersion: {
+      const auto& p = std::get<ProfileVersion>(e.payload);
+      out->entity = "profile:" + std::to_string(p.version);
+      after.field("version", p.version).field("sha256", p.sha256).field("json", p.json);
+      break;
+    }
+    case EventKind::kEmployeeEdit:
+    case EventKind::kEmployeeStop:
+    case EventKind::kEmployeeRelease: {
+      const auto& m = std::get<MasterChange>(e.payload);
+      out->entity = "employee:" + m.employee_id;
+      before.begin_object();
+      write_fields(&before, m.fields, false);
+      before.end_object();
+      out->before = before.take();
+      write_fields(&after, m.fields, true);
+      break;
+    }
+    case EventKind::kProposalCreate: {
+      const auto& p = std::get<ProposalCreate>(e.payload);
+      out->entity = "employee:" + p.employee_id;
+      after.field("proposal_id", p.proposal_id).field("kind", name(p.kind)).field("amount", int64_t(p.amount));
+      after.field("month", format_month(p.month)).field("ddo", p.ddo).field("treasury", p.treasury);
+      break;
+    }
+    case EventKind::kProposalApprove:
+    case EventKind::kProposalReject: {
+      const auto& d = std::get<ProposalDecision>(e.payload);
+      const bool approve = e.kind == EventKind::kProposalApprove;
+      out->entity = "employee:" + d.employee_id;
+      before.begin_object().field("proposal_id", d.proposal_id).field("status", "PENDING");
+      write_fields(&before, d.fields, false);
+      before.end_object();
+      out->before = before.take();
+      after.field("proposal_id", d.proposal_id).field("status", approve ? "APPROVED" : "REJECTED");
+      if (!d.reason.empty()) after.field("reason", d.reason);
+      if (approve) write_fields(&after, d.fields, true);
+      break;
+    }
+    case EventKind::kBillConfirm:
+    case EventKind::kBillReject:
+    case EventKind::kBillPass:
+    case EventKind::kBillObject: {
+      const auto& a = std::get<BillAction>(e.payload);
+      out->entity = "bill:" + a.bill_id;
+      before.begin_object().field("state", name(a.from)).end_object();
+      out->before = before.take();
+      after.field("state", name(a.to));
+      if (!a.reason.empty()) after.field("reason", a.reason);
+      if (e.kind == EventKind::kBillConfirm) after.field("otp_step", a.otp_step);
+      break;
+    }
+    case EventKind::kOtpFailure: {
+      const auto& f = std::get<OtpFailure>(e.payload);
+      out->entity = "ddo:" + f.ddo;
+      after.field("failures", f.failures);
+      if (f.locks_until != 0) after.field("locked_until", utc_timestamp(f.locks_until));
+      break;
+    }
+    case EventKind::kOtherSalaryFile: {
+      const auto& o = std::get<OtherSalaryFile>(e.payload);
+      out->entity = "employee:" + o.employee_id;
+      after.field("month", format_month(o.month)).field("bill_id", o.bill_id).field("ddo", o.ddo);
+      after.field("treasury", o.treasury).field("bill_group", "OS").field("line", int64_t(o.row) + 1);
+      write_amounts(&after, o.amounts);
+      if (!o.reason.empty()) after.field("reason", o.reason);
+      after.key("amounts").begin_object();
+      for (const auto& [column, amount] : o.payslip) after.field(column, int64_t(amount));
+      after.end_object();
+      break;
+    }
+    case EventKind::kRunStart: {
+      const auto& s = std::get<RunStart>(e.payload);
+      out->entity = "run:" + std::to_string(s.run_id);
+      after.field("month", format_month(s.month)).field("day", int64_t(s.day));
+      after.field("profile_version", s.profile_version);
+      break;
+    }
+    case EventKind::kRunComplete: {
+      const auto& c = std::get<RunComplete>(e.payload);
+      out->entity = "run:" + std::to_string(c.run_id);
+      after.field("month", format_month(c.month)).field("duration_ms", c.duration_ms);
+      write_run_summary(&after, c.month, c.summary);
+      after.key("bills").begin_array();
+      for (const RunBill& b : c.bills) {
+        after.begin_object().field("id", b.id).field("source", b.source_suffix).field("treasury", b.treasury);
+        after.field("ddo", b.ddo).field("group", b.group);
+        write_amounts(&after, b.amounts);
+        after.key("lines").begin_array();
+        for (uint32_t row : b.rows) after.value(int64_t(row) + 1);
+        after.end_array().end_object();
+      }
+      after.end_array();
+      break;
+    }
+    case EventKind::kRunFail:
+    case EventKind::kRunInterrupted: {
+      const auto& r = std::get<RunEnd>(e.payload);
+      out->entity = "run:" + std::to_string(r.run_id);
+      if (e.kind == EventKind::kRunFail) after.field("duration_ms", r.duration_ms).field("error", r.error);
+      break;
+    }
+  }
+  after.end_object();
+  out->after = after.take();
+}
+
+namespace {
+
+Status decode_payload(const AuditEvent& row, Event* e) {
+  Reader before, after;
+  if (Status s = after.parse(row.after); !s.ok()) return s;
+  if (Status s = before.parse(row.before); !s.ok()) return s;
+  const simdjson::dom::element a = after.root();
+  switch (e->kind) {
+    case EventKind::kProfileVersion: {
+      ProfileVersion p;
+      if (Status s = Reader::integer(a, "version", &p.version); !s.ok()) return s;
+      if (Status s = Reader::text(a, "sha256", &p.sha256); !s.ok()) return s;
+      if (Status s = Reader::text(a, "json", &p.json); !s.ok()) return s;
+      e->payload = std::move(p);
+      return Status();
+    }
+    case EventKind::kEmployeeEdit:
+    case EventKind::kEmployeeStop:
+    case EventKind::kEmployeeRelease: {
+      MasterChange m;
+      m.employee_id = entity_id(row.entity, "employee:");
+      if (Status s = Reader::fields(before.root(), &m.fields, false); !s.ok()) return s;
+      if (Status s = Reader::fields(a, &m.fields, true); !s.ok()) return s;
+      e->payload = std::move(m);
+      return Status();
+    }
+    case EventKind::kProposalCreate: {
+      ProposalCreate p;
+      p.employee_id = entity_id(row.entity, "employee:");
+      std::string kind;
+      if (Status s = Reader::integer(a, "proposal_id", &p.proposal_id); !s.ok()) return s;
+      if (Status s = Reader::text(a, "kind", &kind); !s.ok()) return s;
+      if (!parse_proposal_kind(kind, &p.kind)) return Status::invalid_argument("unknown proposal kind '" + kind + "'");
+      if (Status s = Reader::integer(a, "amount", &p.amount); !s.ok()) return s;
+      if (Status s = Reader::month(a, "month", &p.month); !s.ok()) return s;
+      if (Status s = Reader::text(a, "ddo", &p.ddo); !s.ok()) return s;
+      if (Status s = Reader::text(a, "treasury", &p.treasury); !s.ok()) return s;
+      e->payload = std::move(p);
+      return Status();
+    }
+    case EventKind::kProposalApprove:
+    case EventKind::kProposalReject: {
+      ProposalDecision d;
+      d.employee_id = entity_id(row.entity, "employee:");
+      if (Status s = Reader::integer(a, "proposal_id", &d.proposal_id); !s.ok()) return s;
+      if (Status s = Reader::text(a, "reason", &d.reason, false); !s.ok()) return s;
+      if (Status s = Reader::fields(before.root(), &d.fields, false); !s.ok()) return s;
+      if (Status s = Reader::fields(a, &d.fields, true); !s.ok()) return s;
+      e->payload = std::move(d);
+      return Status();
+    }
+    case EventKind::kBillConfirm:
+    case EventKind::kBillReject:
+    case EventKind::kBillPass:
+    case EventKind::kBillObject: {
+      BillAction b;
+      b.bill_id = entity_id(row.entity, "bill:");
+      std::string from, to;
+      if (Status s = Reader::text(before.root(), "state", &from); !s.ok()) return s;
+      if (Status s = Reader::text(a, "state", &to); !s.ok()) return s;
+      if (!parse_bill_state(from, &b.from) || !parse_bill_state(to, &b.to)) {
+        return Status::invalid_argument("unknown bill state '" + from + "' or '" + to + "'");
+      }
+      if (Status s = Reader::text(a, "reason", &b.reason, false); !s.ok()) return s;
+      if (e->kind == EventKind::kBillConfirm) {
+        if (Status s = Reader::integer(a, "otp_step", &b.otp_step); !s.ok()) return s;
+      }
+      e->payload = std::move(b);
+      return Status();
+    }
+    case EventKind::kOtpFailure: {
+      OtpFailure f;
+      f.ddo = entity_id(row.entity, "ddo:");
+      if (Status s = Reader::integer(a, "failures", &f.failures); !s.ok()) return s;
+      std::string until;
+      if (Status s = Reader::text(a, "locked_until", &until, false); !s.ok()) return s;
+      if (!until.empty() && !parse_utc_timestamp(until, &f.locks_until)) {
+        return Status::invalid_argument("'locked_until' is not a UTC time");
+      }
+      e->payload = std::move(f);
+      return Status();
+    }
+    case EventKind::kOtherSalaryFile: {
+      OtherSalaryFile o;
+      o.employee_id = entity_id(row.entity, "employee:");
+      int64_t line = 0;
+      if (Status s = Reader::month(a, "month", &o.month); !s.ok()) return s;
+      if (Status s = Reader::text(a, "bill_id", &o.bill_id); !s.ok()) return s;
+      if (Status s = Reader::text(a, "ddo", &o.ddo); !s.ok()) return s;
+      if (Status s = Reader::text(a, "treasury", &o.treasury); !s.ok()) return s;
+      if (Status s = Reader::integer(a, "line", &line); !s.ok()) return s;
+      if (line < 1 || line > int64_t(UINT32_MAX)) return Status::invalid_argument("'line' out of range");
+      o.row = uint32_t(line - 1);
+      o.amounts.employees = 1;
+      for (auto [key, out] : {std::pair{"gross", &o.amounts.gross},
+                              std::pair{"total_deductions", &o.amounts.total_deductions},
+                              std::pair{"net", &o.amounts.net}}) {
+        if (Status s = Reader::integer(a, key, out); !s.ok()) return s;
+      }
+      if (Status s = Reader::text(a, "reason", &o.reason, false); !s.ok()) return s;
+      simdjson::dom::object amounts;
+      if (a["amounts"].get_object().get(amounts)) return Status::invalid_argument("no 'amounts'");
+      for (auto [k, v] : amounts) {
+        int64_t amount = 0;
+        if (v.get_int64().get(amount)) return Status::invalid_argument("an amount is not a number");
+        o.payslip.emplace_back(std::string(k), amount);
+      }
+      e->payload = std::move(o);
+      return Status();
+    }
+    case EventKind::kRunStart: {
+      RunStart r;
+      int64_t day = 0;
+      if (Status s = id_number(row.entity, "run:", &r.run_id); !s.ok()) return s;
+      if (Status s = Reader::month(a, "month", &r.month); !s.ok()) return s;
+      if (Status s = Reader::integer(a, "day", &day); !s.ok()) return s;
+      if (Status s = Reader::integer(a, "profile_version", &r.profile_version); !s.ok()) return s;
+      r.day = Date(day);
+      e->payload = std::move(r);
+      return Status();
+    }
+    case EventKind::kRunComplete: {
+      RunComplete c;
+      if (Status s = id_number(row.entity, "run:", &c.run_id); !s.ok()) return s;
+      if (Status s = Reader::month(a, "month", &c.month); !s.ok()) return s;
+      if (Status s = Reader::integer(a, "duration_ms", &c.duration_ms); !s.ok()) return s;
+      simdjson::dom::element summary;
+      if (a["summary"].get(summary)) return Status::invalid_argument("no 'summary'");
+      RunSummary& s = c.summary;
+      for (auto [key, out] : {std::pair{"rows", &s.rows}, std::pair{"paid", &s.paid}, std::pair{"stopped", &s.stopped},
+                              std::pair{"mismatched", &s.mismatched}, std::pair{"bills", &s.bills},
+                              std::pair{"gross", &s.gross}, std::pair{"total_deductions", &s.total_deductions},
+                              std::pair{"net", &s.net}, std::pair{"employer_nps", &s.employer_nps}}) {
+        if (Status st = Reader::integer(summary, key, out); !st.ok()) return st;
+      }
+      for (int i = 0; i < kReasonCount; ++i) {
+        int64_t n = 0;
+        if (!summary["reasons"][kReasonCodes[i]].get_int64().get(n)) s.reasons[size_t(i)] = n;
+      }
+      simdjson::dom::array bills;
+      if (a["bills"].get_array().get(bills)) return Status::invalid_argument("no 'bills'");
+      for (simdjson::dom::element b : bills) {
+        RunBill bill;
+        for (auto [key, out] : {std::pair{"id", &bill.id}, std::pair{"source", &bill.source_suffix},
+                                std::pair{"treasury", &bill.treasury}, std::pair{"ddo", &bill.ddo},
+                                std::pair{"group", &bill.group}}) {
+          if (Status st = Reader::text(b, key, out); !st.ok()) return st;
+        }
+        if (Status st = Reader::amounts(b, &bill.amounts); !st.ok()) return st;
+        simdjson::dom::array lines;
+        if (b["lines"].get_array().get(lines)) return Status::invalid_argument("bill '" + bill.id + "' has no 'lines'");
+        for (simdjson::dom::element l : lines) {
+          int64_t line = 0;
+          if (l.get_int64().get(line) || line < 1 || line > int64_t(UINT32_MAX)) {
+            return Status::invalid_argument("bill '" + bill.id + "': a line is not a line number");
+          }
+          bill.rows.push_back(uint32_t(line - 1));
+        }
+        c.bills.push_back(std::move(bill));
+      }
+      e->payload = std::move(c);
+      return Status();
+    }
+    case EventKind::kRunFail:
+    case EventKind::kRunInterrupted: {
+      RunEnd r;
+      if (Status s = id_number(row.entity, "run:", &r.run_id); !s.ok()) return s;
+      if (Status s = Reader::integer(a, "duration_ms", &r.duration_ms, false); !s.ok()) return s;
+      if (Status s = Reader::text(a, "error", &r.error, false); !s.ok()) return s;
+      e->payload = std::move(r);
+      return Status();
+    }
+  }
+  return Status::invalid_argument("unknown event kind");
+}
+
+}  // namespace
+
+Status decode_event(const AuditEvent& row, Event* e) {
+  if (!parse_event_kind(row.action, &e->kind)) return Status::invalid_argument("unknown action '" + row.action + "'");
+  e->header.seq = row.seq;
+  e->header.actor = row.actor;
+  if (!parse_utc_timestamp(row.at, &e->header.at)) return Status::invalid_argument("'at' is not a UTC time");
+  return decode_payload(row, e);
+}
+
+}  // namespace vetan::serve

@@ -1,0 +1,395 @@
+#include "core/cycle/cycle_state.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+#include <unordered_set>
+
+#include "core/cycle/errors.h"
+
+namespace vetan::cycle {
+
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SSZ" of unix time `seconds`.
+std::string utc_text(int64_t seconds) {
+  const int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  const int64_t rest = seconds - days * 86400;
+  const CivilDate d = civil_from_days(Date(days));
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, int(rest / 3600),
+                int(rest / 60 % 60), int(rest % 60));
+  return text;
+}
+
+Status malformed(const std::string& what) { return cycle_error(ErrorKind::kMalformed, what); }
+
+}  // namespace
+
+bool parse_event_kind(std::string_view text, EventKind* out) {
+  for (int i = 0; i < kEventKindCount; ++i) {
+    if (text == kEventKindNames[i]) {
+      *out = EventKind(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool payload_matches(const Event& e) {
+  switch (e.kind) {
+    case EventKind::kProfileVersion: return std::holds_alternative<ProfileVersion>(e.payload);
+    case EventKind::kEmployeeEdit:
+    case EventKind::kEmployeeStop:
+    case EventKind::kEmployeeRelease: return std::holds_alternative<MasterChange>(e.payload);
+    case EventKind::kProposalCreate: return std::holds_alternative<ProposalCreate>(e.payload);
+    case EventKind::kProposalApprove:
+    case EventKind::kProposalReject: return std::holds_alternative<ProposalDecision>(e.payload);
+    case EventKind::kBillConfirm:
+    case EventKind::kBillReject:
+    case EventKind::kBillPass:
+    case EventKind::kBillObject: return std::holds_alternative<BillAction>(e.payload);
+    case EventKind::kOtpFailure: return std::holds_alternative<OtpFailure>(e.payload);
+    case EventKind::kOtherSalaryFile: return std::holds_alternative<OtherSalaryFile>(e.payload);
+    case EventKind::kRunStart: return std::holds_alternative<RunStart>(e.payload);
+    case EventKind::kRunComplete: return std::holds_alternative<RunComplete>(e.payload);
+    case EventKind::kRunFail:
+    case EventKind::kRunInterrupted: return std::holds_alternative<RunEnd>(e.payload);
+  }
+  return false;
+}
+
+const Bill* CycleState::bill(const std::string& id) const {
+  auto it = bills_.find(id);
+  return it == bills_.end() ? nullptr : &it->second;
+}
+
+const Bill* CycleState::paying_bill(Month month, uint32_t row) const {
+  auto it = paying_.find(month);
+  if (it == paying_.end() || row >= it->second.size()) return nullptr;
+  return it->second[row];
+}
+
+const Bill* CycleState::settled_by(Month month, uint32_t row) const {
+  const Bill* b = paying_bill(month, row);
+  return b != nullptr && settles(b->state) ? b : nullptr;
+}
+
+std::vector<const Bill*>& CycleState::paying(Month month) {
+  std::vector<const Bill*>& rows = paying_[month];
+  if (rows.size() < rows_) rows.resize(rows_, nullptr);
+  return rows;
+}
+
+const Proposal* CycleState::proposal(int64_t id) const {
+  auto it = proposals_.find(id);
+  return it == proposals_.end() ? nullptr : &it->second;
+}
+
+const Run* CycleState::run(int64_t id) const {
+  for (const Run& r : runs_) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+bool CycleState::running() const {
+  return std::any_of(runs_.begin(), runs_.end(), [](const Run& r) { return r.state == RunState::kRunning; });
+}
+
+OtpGuard CycleState::guard(const std::string& ddo) const {
+  auto it = guards_.find(ddo);
+  return it == guards_.end() ? OtpGuard{} : it->second;
+}
+
+Status CycleState::may_confirm(const std::string& ddo, int64_t now) const {
+  const OtpGuard g = guard(ddo);
+  if (now < g.locked_until) {
+    return cycle_error(ErrorKind::kLocked, "confirmations of DDO '" + ddo + "' are locked until " +
+                                               utc_text(g.locked_until) + " after " +
+                                               std::to_string(kMaxOtpFailures) + " wrong one-time passwords");
+  }
+  return Status();
+}
+
+OtpFailure CycleState::next_failure(const std::string& ddo, int64_t now) const {
+  OtpFailure f;
+  f.ddo = ddo;
+  f.failures = guard(ddo).failures + 1;
+  if (f.failures >= kMaxOtpFailures) f.locks_until = now + kOtpLockSeconds;
+  return f;
+}
+
+Status CycleState::check_rows_unsettled(const std::string& bill_id, Month month,
+                                        const std::vector<uint32_t>& rows) const {
+  for (uint32_t row : rows) {
+    if (row >= rows_) return malformed("bill '" + bill_id + "' names row " + std::to_string(row) + " beyond the master");
+    const Bill* by = settled_by(month, row);
+    if (by != nullptr && by->id != bill_id) {
+      return cycle_error(ErrorKind::kAlreadyPaid, "line " + std::to_string(row + 1) + " of the master, on bill '" +
+                                                      bill_id + "', is already paid for " + format_month(month) +
+                                                      " by " + name(by->state) + " bill '" + by->id + "'");
+    }
+  }
+  return Status();
+}
+
+Status CycleState::check_bill_action(const Event& e, const BillAction& a) const {
+  const Bill* b = bill(a.bill_id);
+  if (b == nullptr) return cycle_error(ErrorKind::kUnknown, "no bill '" + a.bill_id + "'");
+  const BillVerb verb = bill_verb(e.kind);
+  BillState to;
+  if (b->state != a.from || !bill_transition(b->state, verb, &to) || to != a.to) {
+    return cycle_error(ErrorKind::kWrongState, "bill '" + a.bill_id + "' is " + name(b->state) + "; cannot " +
+                                                   name(verb) + " it");
+  }
+  if (verb == BillVerb::kConfirm) {
+    if (Status s = may_confirm(b->ddo, e.header.at); !s.ok()) return s;
+    if (a.otp_step <= guard(b->ddo).last_step) {
+      return cycle_error(ErrorKind::kOtpReused, "field 'otp': this one-time password (or a later one) was already "
+                                                "used for DDO '" + b->ddo + "'; wait for the next one (RFC 6238 §5.2)");
+    }
+    if (Status s = check_rows_unsettled(b->id, b->month, b->rows); !s.ok()) return s;
+  }
+  return Status();
+}
+
+Status CycleState::check(const Event& e) const {
+  if (!payload_matches(e)) return malformed(std::string(name(e.kind)) + ": the payload is of another kind");
+  switch (e.kind) {
+    case EventKind::kProfileVersion: {
+      const auto& p = std::get<ProfileVersion>(e.payload);
+      if (p.version != int64_t(profiles_.size()) + 1) {
+        return malformed("profile version " + std::to_string(p.version) + " does not follow version " +
+                         std::to_string(profiles_.size()));
+      }
+      return Status();
+    }
+    case EventKind::kEmployeeEdit:
+    case EventKind::kEmployeeStop:
+    case EventKind::kEmployeeRelease:
+      if (std::get<MasterChange>(e.payload).employee_id.empty()) return malformed("a master change names no employee");
+      return Status();
+    case EventKind::kProposalCreate: {
+      const auto& p = std::get<ProposalCreate>(e.payload);
+      if (p.proposal_id != next_proposal_id()) return malformed("proposal " + std::to_string(p.proposal_id) + " is out of order");
+      return Status();
+    }
+    case EventKind::kProposalApprove:
+    case EventKind::kProposalReject: {
+      const auto& d = std::get<ProposalDecision>(e.payload);
+      const Proposal* p = proposal(d.proposal_id);
+      if (p == nullptr) return cycle_error(ErrorKind::kUnknown, "no proposal " + std::to_string(d.proposal_id));
+      if (p->state != ProposalState::kPending) {
+        return cycle_error(ErrorKind::kWrongState, "proposal " + std::to_string(d.proposal_id) + " is " + name(p->state));
+      }
+      return Status();
+    }
+    case EventKind::kBillConfirm:
+    case EventKind::kBillReject:
+    case EventKind::kBillPass:
+    case EventKind::kBillObject: return check_bill_action(e, std::get<BillAction>(e.payload));
+    case EventKind::kOtpFailure: return may_confirm(std::get<OtpFailure>(e.payload).ddo, e.header.at);
+    case EventKind::kOtherSalaryFile: {
+      const auto& o = std::get<OtherSalaryFile>(e.payload);
+      if (o.row >= rows_) return malformed("other salary names row " + std::to_string(o.row) + " beyond the master");
+      if (const Bill* by = settled_by(o.month, o.row)) {
+        return cycle_error(ErrorKind::kAlreadyPaid, "employee '" + o.employee_id + "' was already paid for " +
+                                                        format_month(o.month) + " by " + name(by->state) + " bill '" +
+                                                        by->id + "'");
+      }
+      if (const Bill* b = bill(o.bill_id); b != nullptr && b->state != BillState::kRejected) {
+        return cycle_error(ErrorKind::kWrongState, "other salary of '" + o.employee_id + "' for " +
+                                                       format_month(o.month) + " is already bill '" + o.bill_id +
+                                                       "' (" + name(b->state) + ")");
+      }
+      return Status();
+    }
+    case EventKind::kRunStart: {
+      const auto& r = std::get<RunStart>(e.payload);
+      if (running()) return cycle_error(ErrorKind::kRunInProgress, "a run is in progress; try again when it completes");
+      if (r.run_id != next_run_id()) return malformed("run " + std::to_string(r.run_id) + " is out of order");
+      if (r.profile_version < 1 || r.profile_version > int64_t(profiles_.size())) {
+        return malformed("run " + std::to_string(r.run_id) + " names profile version " +
+                         std::to_string(r.profile_version) + ", which is not recorded");
+      }
+      return Status();
+    }
+    case EventKind::kRunComplete: {
+      const auto& c = std::get<RunComplete>(e.payload);
+      const Run* r = run(c.run_id);
+      if (r == nullptr) return cycle_error(ErrorKind::kUnknown, "no run " + std::to_string(c.run_id));
+      if (r->state != RunState::kRunning || r->month != c.month) {
+        return cycle_error(ErrorKind::kWrongState, "run " + std::to_string(c.run_id) + " is " + name(r->state));
+      }
+      for (const RunBill& b : c.bills) {
+        if (const Bill* old = bill(b.id); old != nullptr && settles(old->state)) {
+          return cycle_error(ErrorKind::kAlreadyPaid, "run " + std::to_string(c.run_id) + " would regenerate " +
+                                                          name(old->state) + " bill '" + b.id + "'");
+        }
+        if (Status s = check_rows_unsettled(b.id, c.month, b.rows); !s.ok()) return s;
+      }
+      return Status();
+    }
+    case EventKind::kRunFail:
+    case EventKind::kRunInterrupted: {
+      const auto& end = std::get<RunEnd>(e.payload);
+      const Run* r = run(end.run_id);
+      if (r == nullptr) return cycle_error(ErrorKind::kUnknown, "no run " + std::to_string(end.run_id));
+      if (r->state != RunState::kRunning) {
+        return cycle_error(ErrorKind::kWrongState, "run " + std::to_string(end.run_id) + " is " + name(r->state));
+      }
+      return Status();
+    }
+  }
+  return malformed("unknown event kind");
+}
+
+void CycleState::apply_run_complete(const Event& e, const RunComplete& c) {
+  Run& run = *const_cast<Run*>(this->run(c.run_id));
+  run.state = RunState::kCompleted;
+  run.finished_at = e.header.at;
+  run.duration_ms = c.duration_ms;
+  run.summary = c.summary;
+  run.has_summary = true;
+  // The run regenerates its month's unsettled run bills: rows leave them, and those it does
+  // not make again are withdrawn.
+  std::vector<const Bill*>& pay = paying(c.month);
+  for (const Bill*& b : pay) {
+    if (b != nullptr && b->run_id != 0 && !settles(b->state)) b = nullptr;
+  }
+  std::unordered_set<std::string_view> made;
+  for (const RunBill& r : c.bills) made.insert(r.id);
+  for (auto& [id, b] : bills_) {
+    if (b.month != c.month || b.run_id == 0 || settles(b.state) || b.state == BillState::kSuperseded) continue;
+    if (!made.count(id)) {
+      b.state = BillState::kSuperseded;
+      b.reason = "run " + std::to_string(c.run_id) + " makes no such bill";
+      b.rows.clear();
+      b.amounts = BillAmounts{};
+      b.updated_at = e.header.at;
+    }
+  }
+  for (const RunBill& r : c.bills) {
+    Bill& b = bills_[r.id];
+    b.id = r.id;
+    b.source_suffix = r.source_suffix;
+    b.treasury = r.treasury;
+    b.ddo = r.ddo;
+    b.group = r.group;
+    b.month = c.month;
+    b.state = BillState::kGenerated;
+    b.run_id = c.run_id;
+    b.amounts = r.amounts;
+    b.rows = r.rows;
+    b.reason.clear();
+    b.updated_at = e.header.at;
+    for (uint32_t row : b.rows) pay[row] = &b;
+  }
+}
+
+Status CycleState::apply(const Event& e) {
+  if (Status s = check(e); !s.ok()) return s;
+  switch (e.kind) {
+    case EventKind::kProfileVersion: profiles_.push_back(std::get<ProfileVersion>(e.payload)); break;
+    case EventKind::kEmployeeEdit:
+    case EventKind::kEmployeeStop:
+    case EventKind::kEmployeeRelease: break;
+    case EventKind::kProposalCreate: {
+      const auto& c = std::get<ProposalCreate>(e.payload);
+      Proposal& p = proposals_[c.proposal_id];
+      p.id = c.proposal_id;
+      p.employee_id = c.employee_id;
+      p.ddo = c.ddo;
+      p.treasury = c.treasury;
+      p.kind = c.kind;
+      p.amount = c.amount;
+      p.month = c.month;
+      p.by = e.header.actor;
+      break;
+    }
+    case EventKind::kProposalApprove:
+    case EventKind::kProposalReject: {
+      const auto& d = std::get<ProposalDecision>(e.payload);
+      Proposal& p = proposals_[d.proposal_id];
+      p.state = e.kind == EventKind::kProposalApprove ? ProposalState::kApproved : ProposalState::kRejected;
+      p.decided_by = e.header.actor;
+      p.reason = d.reason;
+      break;
+    }
+    case EventKind::kBillConfirm:
+    case EventKind::kBillReject:
+    case EventKind::kBillPass:
+    case EventKind::kBillObject: {
+      const auto& a = std::get<BillAction>(e.payload);
+      Bill& b = bills_[a.bill_id];
+      b.state = a.to;
+      b.reason = a.reason;
+      b.updated_at = e.header.at;
+      if (e.kind == EventKind::kBillConfirm) {
+        std::vector<const Bill*>& pay = paying(b.month);
+        for (uint32_t row : b.rows) pay[row] = &b;
+        OtpGuard& g = guards_[b.ddo];
+        g.last_step = a.otp_step;
+        g.failures = 0;
+      }
+      break;
+    }
+    case EventKind::kOtpFailure: {
+      const auto& f = std::get<OtpFailure>(e.payload);
+      OtpGuard& g = guards_[f.ddo];
+      g.failures = f.failures;
+      if (f.locks_until != 0) {
+        g.locked_until = f.locks_until;
+        g.failures = 0;
+      }
+      break;
+    }
+    case EventKind::kOtherSalaryFile: {
+      const auto& o = std::get<OtherSalaryFile>(e.payload);
+      Bill& b = bills_[o.bill_id];
+      b.id = o.bill_id;
+      b.source_suffix.clear();
+      b.month = o.month;
+      b.ddo = o.ddo;
+      b.treasury = o.treasury;
+      b.group = "OS";
+      b.state = BillState::kGenerated;
+      b.run_id = 0;  // no run's bill: its payslip is in the event
+      b.amounts = o.amounts;
+      b.rows = {o.row};
+      b.reason.clear();
+      b.payslip = o.payslip;
+      b.updated_at = e.header.at;
+      std::vector<const Bill*>& pay = paying(o.month);
+      if (pay[o.row] == nullptr) pay[o.row] = &b;
+      break;
+    }
+    case EventKind::kRunStart: {
+      const auto& s = std::get<RunStart>(e.payload);
+      Run run;
+      run.id = s.run_id;
+      run.month = s.month;
+      run.started_day = s.day;
+      run.profile_version = s.profile_version;
+      run.actor = e.header.actor;
+      run.started_at = e.header.at;
+      runs_.push_back(run);
+      break;
+    }
+    case EventKind::kRunComplete: apply_run_complete(e, std::get<RunComplete>(e.payload)); break;
+    case EventKind::kRunFail:
+    case EventKind::kRunInterrupted: {
+      const auto& end = std::get<RunEnd>(e.payload);
+      Run& run = *const_cast<Run*>(this->run(end.run_id));
+      run.state = e.kind == EventKind::kRunFail ? RunState::kFailed : RunState::kInterrupted;
+      run.finished_at = e.header.at;
+      run.duration_ms = end.duration_ms;
+      run.error = end.error;
+      break;
+    }
+  }
+  return Status();
+}
+
+}  // namespace vetan::cycle

@@ -1,0 +1,124 @@
+// CycleState: the monthly cycle's state (issue 9 §1) — bills, deduction proposals, runs,
+// profile versions and each DDO's one-time-password guard — as the replay of its events.
+// apply() is the one place an event changes the state, and it first checks every invariant
+// the event could break:
+//
+//   - paid at most once a month: a row on a CONFIRMED or PASSED bill of a month (settled)
+//     goes on no other bill of that month; a bill whose rows are settled elsewhere is not
+//     confirmed; no other-salary bill for a month the row is paid in;
+//   - a bill's amounts are the sums of its rows' payslips (the events carry both, the
+//     builders in settlement.h make them so);
+//   - every run names the profile version it computes with;
+//   - a one-time password's time step is used once per DDO (RFC 6238 §5.2), and
+//     kMaxOtpFailures wrong codes in a row lock the DDO's confirmations for kOtpLockSeconds;
+//   - bills, proposals and runs move only along their state machines (states.h).
+//
+// The master's fields are not held here: MasterChange events are checked and applied by the
+// master's owner (api/serve).
+//
+// Thread-safety: none; a caller serialises apply() with reads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/cycle/events.h"
+
+namespace vetan::cycle {
+
+struct Bill {
+  std::string id, source_suffix, treasury, ddo, group;
+  Month month = 0;
+  BillState state = BillState::kGenerated;
+  int64_t run_id = 0;  // 0: an other-salary bill
+  BillAmounts amounts;
+  std::vector<uint32_t> rows;  // master rows it pays, increasing
+  std::string reason;          // the objection or rejection
+  int64_t updated_at = 0;      // unix seconds
+  std::vector<std::pair<std::string, Money>> payslip;  // other-salary bills: the one payslip
+};
+
+struct Proposal {
+  int64_t id = 0;
+  std::string employee_id, ddo, treasury, by, decided_by, reason;
+  ProposalKind kind = ProposalKind::kGpfSubscription;
+  ProposalState state = ProposalState::kPending;
+  Money amount = 0;
+  Month month = 0;
+};
+
+struct Run {
+  int64_t id = 0;
+  Month month = 0;
+  RunState state = RunState::kRunning;
+  std::string actor, error;
+  int64_t started_at = 0, finished_at = 0;  // unix seconds; finished 0 while running
+  Date started_day = 0;
+  int64_t profile_version = 0;
+  int64_t duration_ms = 0;
+  bool has_summary = false;
+  RunSummary summary;
+};
+
+struct OtpGuard {
+  int64_t failures = 0;      // consecutive wrong codes since the last success or lock
+  int64_t locked_until = 0;  // unix seconds
+  int64_t last_step = -1;    // the last time step accepted
+};
+
+class CycleState {
+ public:
+  static constexpr int64_t kMaxOtpFailures = 5;
+  static constexpr int64_t kOtpLockSeconds = 15 * 60;
+
+  // The master has `rows` rows (bills name rows by index).
+  void set_rows(size_t rows) { rows_ = rows; }
+
+  // Ok iff apply(event) would succeed; else the refusal (errors.h), naming what and why.
+  Status check(const Event& event) const;
+  // Checks `event`, then applies it. On failure nothing changes.
+  Status apply(const Event& event);
+
+  const std::map<std::string, Bill>& bills() const { return bills_; }
+  const Bill* bill(const std::string& id) const;
+  // The bill paying `row` in `month` (the settled one, else the latest run's), or nullptr.
+  const Bill* paying_bill(Month month, uint32_t row) const;
+  // The CONFIRMED or PASSED bill paying `row` in `month`, or nullptr.
+  const Bill* settled_by(Month month, uint32_t row) const;
+
+  const std::map<int64_t, Proposal>& proposals() const { return proposals_; }
+  const Proposal* proposal(int64_t id) const;
+  int64_t next_proposal_id() const { return proposals_.empty() ? 1 : proposals_.rbegin()->first + 1; }
+
+  const std::vector<Run>& runs() const { return runs_; }
+  const Run* run(int64_t id) const;
+  bool running() const;
+  int64_t next_run_id() const { return runs_.empty() ? 1 : runs_.back().id + 1; }
+
+  const std::vector<ProfileVersion>& profiles() const { return profiles_; }
+
+  OtpGuard guard(const std::string& ddo) const;
+  // Ok unless `ddo`'s confirmations are locked at unix time `now` (LOCKED, until when).
+  Status may_confirm(const std::string& ddo, int64_t now) const;
+  // The OtpFailure event payload for a wrong code of `ddo` at `now`.
+  OtpFailure next_failure(const std::string& ddo, int64_t now) const;
+
+ private:
+  Status check_bill_action(const Event& e, const BillAction& a) const;
+  Status check_rows_unsettled(const std::string& bill_id, Month month, const std::vector<uint32_t>& rows) const;
+  void apply_run_complete(const Event& e, const RunComplete& c);
+  std::vector<const Bill*>& paying(Month month);
+
+  size_t rows_ = 0;
+  std::map<std::string, Bill> bills_;
+  std::map<Month, std::vector<const Bill*>> paying_;  // by month, by row: the bill paying it
+  std::map<int64_t, Proposal> proposals_;
+  std::vector<Run> runs_;
+  std::vector<ProfileVersion> profiles_;
+  std::map<std::string, OtpGuard> guards_;
+};
+
+}  // namespace vetan::cycle

@@ -1,0 +1,175 @@
+// The events of the monthly cycle (issue 9 §1): every accepted change is one event, and the
+// cycle's state is the replay of its events in order (CycleState::apply). An event is a
+// header (sequence number, time, who) and one typed payload; api/serve/event_codec.h
+// writes each kind to and from the audit store.
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/common/civil_date.h"
+#include "core/common/money.h"
+#include "core/cycle/states.h"
+#include "core/run/month_result.h"
+
+namespace vetan::cycle {
+
+enum class EventKind {
+  kProfileVersion,   // the server runs with a profile other than the last recorded one
+  kEmployeeEdit,     // master fields changed (PATCH)
+  kEmployeeStop,     // stop_payment set
+  kEmployeeRelease,  // stop_payment cleared
+  kProposalCreate,
+  kProposalApprove,  // also changes the master field the proposal names
+  kProposalReject,
+  kBillConfirm,
+  kBillReject,
+  kBillPass,
+  kBillObject,
+  kOtpFailure,       // a wrong one-time password for a DDO's confirmation
+  kOtherSalaryFile,  // an other-salary request and the bill it makes
+  kRunStart,
+  kRunComplete,
+  kRunFail,
+  kRunInterrupted,   // a run the server was computing when it stopped
+};
+inline constexpr int kEventKindCount = 17;
+// The audit trail's action names, by EventKind.
+inline constexpr const char* kEventKindNames[kEventKindCount] = {
+    "profile.version", "employee.edit",    "employee.stop",     "employee.release", "proposal.create",
+    "proposal.approve", "proposal.reject", "bill.confirm",      "bill.reject",      "bill.pass",
+    "bill.object",      "otp.failure",     "other_salary.file", "run.start",        "run.complete",
+    "run.fail",         "run.interrupted"};
+inline const char* name(EventKind k) { return kEventKindNames[int(k)]; }
+// The event of a bill verb (kBillConfirm for kConfirm, …) and back.
+// REQUIRES for bill_verb: `kind` is one of the four bill events.
+constexpr EventKind bill_event(BillVerb verb) { return EventKind(int(EventKind::kBillConfirm) + int(verb)); }
+constexpr BillVerb bill_verb(EventKind kind) { return BillVerb(int(kind) - int(EventKind::kBillConfirm)); }
+static_assert(bill_event(BillVerb::kReject) == EventKind::kBillReject &&
+              bill_event(BillVerb::kPass) == EventKind::kBillPass &&
+              bill_event(BillVerb::kObject) == EventKind::kBillObject);
+bool parse_event_kind(std::string_view text, EventKind* out);
+
+struct EventHeader {
+  int64_t seq = 0;     // set when stored, increasing from 1
+  int64_t at = 0;      // unix seconds, the service's clock
+  std::string actor;   // "ddo:DDO001", "admin", "system", …
+};
+
+// One master field's text before and after (formats.md columns).
+struct FieldChange {
+  std::string column, before, after;
+};
+
+// kEmployeeEdit, kEmployeeStop, kEmployeeRelease.
+struct MasterChange {
+  std::string employee_id;
+  std::vector<FieldChange> fields;
+};
+
+// kProfileVersion: version n (from 1) is the profile text with this SHA-256.
+struct ProfileVersion {
+  int64_t version = 0;
+  std::string sha256;
+  std::string json;
+};
+
+struct ProposalCreate {
+  int64_t proposal_id = 0;
+  std::string employee_id, ddo, treasury;
+  ProposalKind kind = ProposalKind::kGpfSubscription;
+  Money amount = 0;
+  Month month = 0;
+};
+
+// kProposalApprove (with the master field it sets) and kProposalReject.
+struct ProposalDecision {
+  int64_t proposal_id = 0;
+  std::string employee_id;
+  std::string reason;
+  std::vector<FieldChange> fields;  // approve only
+};
+
+// kBillConfirm, kBillReject, kBillPass, kBillObject.
+struct BillAction {
+  std::string bill_id;
+  BillState from = BillState::kGenerated, to = BillState::kGenerated;
+  std::string reason;
+  int64_t otp_step = 0;  // kBillConfirm: the RFC 6238 time step of the code used
+};
+
+// kOtpFailure: a wrong code for `ddo`; `locks_until` (unix seconds) when this failure
+// locks the DDO's confirmations, else 0.
+struct OtpFailure {
+  std::string ddo;
+  int64_t failures = 0;  // consecutive wrong codes, this one included
+  int64_t locks_until = 0;
+};
+
+// The amounts of a bill: rules §7's totals of the payslips it pays.
+struct BillAmounts {
+  int64_t employees = 0;
+  Money gross = 0, total_deductions = 0, net = 0;
+};
+
+// kOtherSalaryFile: bill "YYYY-MM/OS/<ddo>/<employee_id>" paying one row its month's pay.
+struct OtherSalaryFile {
+  std::string bill_id, employee_id, ddo, treasury, reason;
+  Month month = 0;
+  uint32_t row = 0;  // the employee's master row
+  BillAmounts amounts;
+  std::vector<std::pair<std::string, Money>> payslip;  // PayslipLayout names and amounts
+};
+
+struct RunStart {
+  int64_t run_id = 0;
+  Month month = 0;
+  Date day = 0;                 // the service's day (IST) when it started
+  int64_t profile_version = 0;  // the profile it computes with
+};
+
+// One bill a completed run makes: the rows it pays (unsettled rows only) and their sums.
+struct RunBill {
+  std::string id;             // "YYYY-MM/<treasury>/<ddo>/<group>", or "…-S<run>" beside a settled bill
+  std::string source_suffix;  // the run's bill it comes from (TableIndex id_suffix)
+  std::string treasury, ddo, group;
+  BillAmounts amounts;
+  std::vector<uint32_t> rows;  // master rows, increasing
+};
+
+struct RunComplete {
+  int64_t run_id = 0;
+  Month month = 0;
+  int64_t duration_ms = 0;
+  RunSummary summary;
+  std::vector<RunBill> bills;
+};
+
+// kRunFail and kRunInterrupted.
+struct RunEnd {
+  int64_t run_id = 0;
+  int64_t duration_ms = 0;
+  std::string error;
+};
+
+using Payload = std::variant<ProfileVersion, MasterChange, ProposalCreate, ProposalDecision, BillAction, OtpFailure,
+                             OtherSalaryFile, RunStart, RunComplete, RunEnd>;
+
+struct Event {
+  Event() = default;
+  Event(EventKind k, Payload p) : kind(k), payload(std::move(p)) {}
+  EventKind kind = EventKind::kEmployeeEdit;
+  EventHeader header;
+  Payload payload;
+};
+
+// The payload type each kind carries. REQUIRES nothing; returns false when `event.payload`
+// is not the one its kind names.
+bool payload_matches(const Event& event);
+
+}  // namespace vetan::cycle

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""vetan serve as a process (issue 9 §2): one server per data folder (a second exits 2 naming
+the holder); a store emptied where events had been written is refused at start (exit 2);
+out of file descriptors, accept backs off instead of spinning, and the server serves again
+once connections close.
+Usage: process_test.py VETAN TEST_DATA_DIR"""
+import hashlib, http.client, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
+
+vetan, data = sys.argv[1], sys.argv[2]
+work = tempfile.mkdtemp(prefix="vetan-process-")
+TOKEN = "process-admin-token"
+tokens = os.path.join(work, "tokens")
+with open(tokens, "w") as f:
+    f.write(hashlib.sha256(TOKEN.encode()).hexdigest() + " admin\n")
+os.chmod(tokens, 0o600)
+ARGS = [vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
+        "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
+        "--tokens", tokens, "--listen", "127.0.0.1:0", "--date", "2026-11-05"]
+
+def start(nofile=None):
+    def limit():
+        if nofile: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+    p = subprocess.Popen(ARGS, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit)
+    line = p.stdout.readline()
+    if "listening on" not in line:
+        p.wait()
+        return p, None, p.stderr.read()
+    return p, int(line.strip().rsplit(":", 1)[1]), ""
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    p.wait(timeout=30)
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def get(port, path, auth=True):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", path, headers={"Authorization": "Bearer " + TOKEN} if auth else {})
+    r = c.getresponse()
+    r.read()
+    return r.status
+
+failures = []
+try:
+    first, port, _ = start(nofile=64)
+    assert port, "the first server did not start"
+    # A second server on the same folder: exit 2, naming the holder.
+    second, second_port, err = start()
+    if second_port is not None or second.returncode != 2 or f"pid {first.pid}" not in err:
+        failures.append(f"second server: port {second_port}, exit {second.returncode}, stderr {err!r}")
+        if second_port: stop(second)
+
+    # Out of descriptors: open more connections than the server has descriptors for.
+    held = []
+    for _ in range(120):
+        s = socket.create_connection(("127.0.0.1", port))
+        held.append(s)
+    time.sleep(0.5)
+    before = cpu_seconds(first.pid)
+    time.sleep(2.0)
+    spent = cpu_seconds(first.pid) - before
+    print(f"CPU while out of descriptors: {spent:.2f} s in 2 s")
+    if spent > 0.2:
+        failures.append(f"accept spins when descriptors run out: {spent:.2f} s of CPU in 2 s")
+    for s in held: s.close()
+    deadline = time.time() + 10
+    status = None
+    while time.time() < deadline:
+        try:
+            status = get(port, "/healthz", auth=False)
+            if status == 200: break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    if status != 200:
+        failures.append(f"the server does not serve again after descriptors are back: {status}")
+    if get(port, "/v1/runs") != 200:
+        failures.append("authenticated read failed after recovery")
+    stop(first)
+
+    # The store emptied where events had been written (the profile version, at least).
+    store = os.path.join(work, "data", "audit.sqlite3")
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(store + suffix): os.remove(store + suffix)
+    open(store, "w").close()
+    third, third_port, err = start()
+    if third_port is not None or third.returncode != 2 or "audit.sqlite3" not in err:
+        failures.append(f"emptied store: port {third_port}, exit {third.returncode}, stderr {err!r}")
+        if third_port: stop(third)
+finally:
+    shutil.rmtree(work, ignore_errors=True)
+
+if failures:
+    sys.exit("\n".join(failures))
+print("one server per folder, emptied store refused, accept backs off and recovers")

@@ -1,0 +1,137 @@
+// The in-process service fixture shared by the serve tests: the conformance master plus
+// E0005 on another DDO and treasury, one token per role (DDO001 with RFC 6238's SHA-1 test
+// secret), a manual clock on 2026-11-05 and the mini profile.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "api/serve/crypto.h"
+#include "api/serve/service.h"
+
+namespace vetan::serve {
+
+namespace fs = std::filesystem;
+
+const std::string kTotpSecret = "12345678901234567890";  // RFC 6238's SHA-1 test secret
+
+enum Who { kNone, kAdmin, kAnalyst, kDdo1, kDdo2, kTreasury1, kTreasury2, kWhoCount };
+const char* const kTokens[kWhoCount] = {"", "tok-admin", "tok-analyst", "tok-ddo1", "tok-ddo2", "tok-tr1", "tok-tr2"};
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("vetan-serve-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    // The conformance master plus E0005 on another DDO and treasury.
+    std::string csv = read_text(std::string(VETAN_TEST_DATA_DIR) + "/employees.csv");
+    std::istringstream lines(csv);
+    std::string line, e2;
+    while (std::getline(lines, line)) {
+      if (line.rfind("E0002,", 0) == 0) e2 = line;
+    }
+    ASSERT_FALSE(e2.empty());
+    auto swap = [&](const std::string& from, const std::string& to) { e2.replace(e2.find(from), from.size(), to); };
+    swap("E0002", "E0005");
+    swap("TR01", "TR02");
+    swap("DDO001", "DDO002");
+    swap("1000000002", "1000000005");
+    if (csv.back() != '\n') csv += '\n';
+    csv += e2 + "\n";
+    std::ofstream(dir_ / "employees.csv") << csv;
+    std::ofstream tokens(dir_ / "tokens");
+    tokens << "# test tokens\n";
+    tokens << sha256_hex(kTokens[kAdmin]) << " admin\n";
+    tokens << sha256_hex(kTokens[kAnalyst]) << " analyst\n";
+    tokens << sha256_hex(kTokens[kDdo1]) << " ddo:DDO001 totp=" << base32_encode(kTotpSecret) << "\n";
+    tokens << sha256_hex(kTokens[kDdo2]) << " ddo:DDO002\n";
+    tokens << sha256_hex(kTokens[kTreasury1]) << " treasury:TR01\n";
+    tokens << sha256_hex(kTokens[kTreasury2]) << " treasury:TR02\n";
+    tokens.close();
+    fs::permissions(dir_ / "tokens", fs::perms::owner_read | fs::perms::owner_write);
+    set_day(5);
+    open();
+  }
+  void TearDown() override {
+    service_.reset();
+    fs::remove_all(dir_);
+  }
+  // Opens the service on the fixture's files; fails the test when it refuses.
+  void open() {
+    Status s = try_open(service_);
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  // Opens a service on the fixture's files into *service; returns its verdict.
+  Status try_open(std::unique_ptr<Service>& service) {
+    service = std::make_unique<Service>();
+    ServiceOptions o{profile_path_, (dir_ / "employees.csv").string(), (dir_ / "data").string(),
+                     (dir_ / "tokens").string(), &clock_, resident_views_};
+    return service->open(o);
+  }
+  void set_day(int day) { clock_.set_date(days_from_civil(2026, 11, day)); }
+  Reply call(Who who, const std::string& method, const std::string& target, const std::string& body = "") {
+    Request r{method, target, who == kNone ? "" : std::string("Bearer ") + kTokens[who], body};
+    return service_->handle(r);
+  }
+  void run_month() {
+    Reply r = call(kAdmin, "POST", "/v1/runs", R"({"month": "2026-11", "wait": true})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    ASSERT_NE(r.body.find("\"COMPLETED\""), std::string::npos) << r.body;
+  }
+  // Audit events across the entities tests touch: a refused request must not add any.
+  size_t audit_events() {
+    size_t n = 0;
+    for (const char* target : {"/v1/employees/E0001/audit", "/v1/employees/E0002/audit", "/v1/employees/E0005/audit",
+                               "/v1/bills/2026-11/TR01/DDO001/1/audit", "/v1/bills/2026-11/TR02/DDO002/1/audit"}) {
+      const Reply r = call(kAdmin, "GET", target);
+      for (size_t p = r.body.find("\"seq\""); p != std::string::npos; p = r.body.find("\"seq\"", p + 1)) ++n;
+    }
+    return n;
+  }
+
+  fs::path dir_;
+  std::string profile_path_ = std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json";
+  size_t resident_views_ = 3;
+  ManualClock clock_;
+  std::unique_ptr<Service> service_;
+};
+
+// Sends `request` on a new connection to 127.0.0.1:`port` and returns all it reads until
+// the server closes the connection.
+inline std::string http_exchange(uint16_t port, const std::string& request) {
+  namespace net = boost::asio;
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  socket.connect({net::ip::make_address("127.0.0.1"), port});
+  boost::system::error_code ec;
+  net::write(socket, net::buffer(request), ec);
+  std::string reply;
+  char buffer[4096];
+  for (;;) {
+    const size_t n = socket.read_some(net::buffer(buffer), ec);
+    reply.append(buffer, n);
+    if (ec) break;
+  }
+  return reply;
+}
+
+}  // namespace vetan::serve
