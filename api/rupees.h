@@ -5,22 +5,12 @@
 #include <cstdint>
 #include <string>
 
+#include "api/output_writer.h"
 #include "core/common/money.h"
 
 namespace vetan {
 
-// 12345678 -> "1,23,45,678" (Indian digit grouping: lakhs and crores).
-inline std::string rupees(int64_t value) {
-  const std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out;
-  const size_t n = digits.size();
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[i]);
-    const size_t left = n - i - 1;
-    if (left > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0))) out.push_back(',');
-  }
-  return (value < 0 ? "-" : "") + out;
-}
+// rupees(): Indian digit grouping, in api/output_writer.h.
 
 // Basis points as a percentage with the decimals it needs: 5800 -> "58%", 710 -> "7.1%",
 // 1234 -> "12.34%".
