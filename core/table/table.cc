@@ -1,3 +1,5 @@
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <array>
 #include <numeric>
@@ -168,41 +170,41 @@ Status EmployeeTable::concatenate(std::vector<EmployeeTable>* parts, EmployeeTab
     }
     out.rows += p.rows;
   }
+  // One job per column (columns are independent), run in parallel: each joins its column
+  // of every part, releases the parts' copies and reports it done.
+  std::vector<std::function<void()>> jobs;
   for (size_t i = 0; i < bytes.size(); ++i) {
-    join_column(parts, strings[i], &out, rows, bytes[i]);
-    done();
+    jobs.push_back([&, i] { join_column(parts, strings[i], &out, rows, bytes[i]); });
   }
-  join_column(parts, &T::pan, &out, rows);
-  done();
-  join_column(parts, &T::ifsc, &out, rows);
-  done();
-  join_column(parts, &T::bank_account, &out, rows);
-  done();
-  for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme, &T::hra_class,
-                      &T::flags, &T::lwp_days}) {
-    join_column(parts, member, &out, rows);
-  }
-  done();
+  jobs.push_back([&] { join_column(parts, &T::pan, &out, rows); });
+  jobs.push_back([&] { join_column(parts, &T::ifsc, &out, rows); });
+  jobs.push_back([&] { join_column(parts, &T::bank_account, &out, rows); });
+  jobs.push_back([&] {
+    for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme,
+                        &T::hra_class, &T::flags, &T::lwp_days}) {
+      join_column(parts, member, &out, rows);
+    }
+  });
   for (auto member : {&T::date_of_birth, &T::date_of_joining, &T::date_of_retirement}) {
-    join_column(parts, member, &out, rows);
-    done();
+    jobs.push_back([&, member] { join_column(parts, member, &out, rows); });
   }
   for (auto member : {&T::treasury_code, &T::ddo_code, &T::bill_group, &T::department,
                       &T::budget_head, &T::pay_level, &T::stop_reason, &T::exempt_deductions}) {
-    join_column(parts, member, &out, rows);
-    done();
+    jobs.push_back([&, member] { join_column(parts, member, &out, rows); });
   }
   for (auto member : {&T::gpf_subscription, &T::special_pay, &T::loan_installment,
                       &T::loan_balance, &T::income_tax_declared, &T::fy_gross_to_date,
                       &T::fy_tds_to_date}) {
-    join_column(parts, member, &out, rows);
-    done();
+    jobs.push_back([&, member] { join_column(parts, member, &out, rows); });
   }
-  join_column(parts, &T::pay_cell, &out, rows);
+  jobs.push_back([&] { join_column(parts, &T::pay_cell, &out, rows); });
   for (auto member : {&T::basic_pay, &T::gpf_basis_pay, &T::chapter_via_deductions}) {
-    join_column(parts, member, &out, rows);
-    done();
+    jobs.push_back([&, member] { join_column(parts, member, &out, rows); });
   }
+  tbb::parallel_for(size_t(0), jobs.size(), [&](size_t j) {
+    jobs[j]();
+    done();
+  });
   parts->clear();
   *table = std::move(out);
   return Status();

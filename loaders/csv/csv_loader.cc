@@ -43,17 +43,17 @@ struct ColumnSpec {
   const char* name;
   Kind kind;
   bool upper;
-  const char* fallback;  // the default of an optional column given empty
-  const char* const* values;  // enumeration values, null-terminated
+  std::string_view fallback;  // the default of an optional column given empty
+  const std::string_view* values;  // enumeration values, ended by an empty one
 };
 
-const char* const kStatusValues[] = {"ACTIVE", "SUSPENDED", "RETIRED", "DECEASED", "VRS",
-                                     "TERMINATED", nullptr};
-const char* const kFundValues[] = {"SF", "CA", nullptr};
-const char* const kSchemeValues[] = {"GPF", "NPS", nullptr};
-const char* const kClassValues[] = {"X", "Y", "Z", nullptr};
-const char* const kRegimeValues[] = {"NEW", "OLD", nullptr};
-const char* const kIncrementValues[] = {"07", "01", nullptr};
+constexpr std::string_view kStatusValues[] = {"ACTIVE", "SUSPENDED", "RETIRED", "DECEASED",
+                                              "VRS", "TERMINATED", {}};
+constexpr std::string_view kFundValues[] = {"SF", "CA", {}};
+constexpr std::string_view kSchemeValues[] = {"GPF", "NPS", {}};
+constexpr std::string_view kClassValues[] = {"X", "Y", "Z", {}};
+constexpr std::string_view kRegimeValues[] = {"NEW", "OLD", {}};
+constexpr std::string_view kIncrementValues[] = {"07", "01", {}};
 
 const ColumnSpec kColumns[kColumnCount] = {
     {"employee_id", Kind::kRequiredText, false, "", nullptr},
@@ -97,6 +97,16 @@ const ColumnSpec kColumns[kColumnCount] = {
     {"chapter_via_deductions", Kind::kInteger, false, "0", nullptr},
     {"increment_month", Kind::kEnum, false, "07", kIncrementValues},
 };
+
+// a == b for the short values of a row, compared byte by byte in line (a library call
+// costs more than the comparison).
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 // Where each column of formats.md stands in the file (-1: absent).
 struct Header {
@@ -179,15 +189,15 @@ class ChunkParser {
       case Kind::kOptionalInteger:
         return false;  // mapped above
       case Kind::kEnum:
-        for (const char* const* e = spec.values; *e != nullptr; ++e) {
-          if (value == *e) {
+        for (const std::string_view* e = spec.values; !e->empty(); ++e) {
+          if (same_text(value, *e)) {
             v->number[c] = e - spec.values;
             return true;
           }
         }
         {
           std::string allowed;
-          for (const char* const* e = spec.values; *e != nullptr; ++e) {
+          for (const std::string_view* e = spec.values; !e->empty(); ++e) {
             if (!allowed.empty()) allowed.push_back('/');
             allowed.append(*e);
           }
@@ -214,7 +224,9 @@ class ChunkParser {
         return true;
       case Kind::kBoolean: {
         const std::string_view u = upper(value, &upper_[c]);
-        if (u == "1" || u == "Y" || u == "TRUE") {
+        if (u.size() == 1 && (u[0] == '0' || u[0] == '1')) {  // the usual spelling
+          v->number[c] = u[0] - '0';
+        } else if (u == "1" || u == "Y" || u == "TRUE") {
           v->number[c] = 1;
         } else if (u == "0" || u == "N" || u == "FALSE") {
           v->number[c] = 0;
@@ -342,11 +354,13 @@ class ChunkParser {
     ++t->rows;
   }
 
-  // Neighbouring rows often share a DDO or treasury: remember the last value per column.
+  // Neighbouring rows often share a DDO or treasury: remember the last value per column
+  // (a view of the dictionary's copy, which never moves).
   void push_code(DictColumn* column, std::string_view value, int slot) {
     LastCode& last = last_[slot];
-    if (!last.valid || column->dictionary.value(last.code) != value) {
+    if (!last.valid || !same_text(last.value, value)) {
       last.code = column->dictionary.add(value);
+      last.value = column->dictionary.value(last.code);
       last.valid = true;
     }
     column->codes.push_back(last.code);
@@ -354,6 +368,7 @@ class ChunkParser {
 
   struct LastCode {
     Dictionary::Code code = 0;
+    std::string_view value;
     bool valid = false;
   };
 

@@ -71,6 +71,10 @@ int digit_value(uint32_t cp) {
 }  // namespace
 
 std::string_view trim(std::string_view s) {
+  // The usual field: ASCII text neither starting nor ending with a space.
+  if (s.empty()) return s;
+  const auto first = static_cast<uint8_t>(s.front()), last = static_cast<uint8_t>(s.back());
+  if (first > ' ' && first < 0x80 && last > ' ' && last < 0x80) return s;
   size_t begin = 0, end = s.size();
   while (size_t n = space_at(s, begin)) begin += n;
   while (end > begin) {
@@ -114,7 +118,27 @@ std::string_view upper(std::string_view s, std::string* out) {
   return *out;
 }
 
+namespace {
+
+// The civil date of year, month, day if valid.
+bool make_date(int32_t y, int32_t m, int32_t d, Date* date) {
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return false;
+  *date = days_from_civil(y, m, d);
+  return true;
+}
+
+bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
 bool parse_date(std::string_view s, Date* date) {
+  // The usual spelling: ten ASCII bytes.
+  if (s.size() == 10 && s[4] == '-' && s[7] == '-' && ascii_digit(s[0]) && ascii_digit(s[1]) &&
+      ascii_digit(s[2]) && ascii_digit(s[3]) && ascii_digit(s[5]) && ascii_digit(s[6]) &&
+      ascii_digit(s[8]) && ascii_digit(s[9])) {
+    return make_date((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'),
+                     (s[5] - '0') * 10 + (s[6] - '0'), (s[8] - '0') * 10 + (s[9] - '0'), date);
+  }
   int digits[8];
   int n = 0;
   size_t position = 0;  // code points read
@@ -133,9 +157,7 @@ bool parse_date(std::string_view s, Date* date) {
   const int32_t y = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
   const int32_t m = digits[4] * 10 + digits[5];
   const int32_t d = digits[6] * 10 + digits[7];
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return false;
-  *date = days_from_civil(y, m, d);
-  return true;
+  return make_date(y, m, d, date);
 }
 
 bool parse_month_text(std::string_view s, Month* month) {
