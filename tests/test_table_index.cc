@@ -101,7 +101,7 @@ std::string master_with_ties(size_t rows, uint32_t seed) {
   const std::vector<std::string> heads = {"2202-01-101", "2202-01-102", "2071-01-101", "2202"};
   std::vector<test::Employee> employees;
   for (size_t i = 0; i < rows; ++i) {
-    test::Employee e(int(i));
+    test::Employee e(static_cast<int>(i));
     // Ids: a long shared prefix, then 0 to 12 more characters from a small alphabet, so
     // many agree on the eight bytes after the prefix, some are prefixes of others, some
     // repeat; a few are empty, a few differ early or hold non-ASCII text.
@@ -157,7 +157,9 @@ TEST(TableIndex, MatchesComparisonSortReference) {
     EXPECT_EQ(index.rows_by_bill, ref.rows_by_bill);
     EXPECT_EQ(index.bill_begin, ref.bill_begin);
     for (size_t r = 0; r < table.rows; ++r) {
-      if (table.readable[r]) EXPECT_EQ(index.bill_of_row[r], ref.bill_of_row[r]) << r;
+      if (table.readable[r]) {
+        EXPECT_EQ(index.bill_of_row[r], ref.bill_of_row[r]) << r;
+      }
     }
   }
 }

@@ -70,11 +70,7 @@ int digit_value(uint32_t cp) {
 
 }  // namespace
 
-std::string_view trim(std::string_view s) {
-  // The usual field: ASCII text neither starting nor ending with a space.
-  if (s.empty()) return s;
-  const auto first = static_cast<uint8_t>(s.front()), last = static_cast<uint8_t>(s.back());
-  if (first > ' ' && first < 0x80 && last > ' ' && last < 0x80) return s;
+std::string_view trim_spaces(std::string_view s) {
   size_t begin = 0, end = s.size();
   while (size_t n = space_at(s, begin)) begin += n;
   while (end > begin) {
@@ -92,7 +88,7 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
-std::string_view upper(std::string_view s, std::string* out) {
+std::string_view upper_case(std::string_view s, std::string* out) {
   bool plain = true;
   for (char c : s) plain = plain && !(c >= 'a' && c <= 'z') && static_cast<uint8_t>(c) < 0x80;
   if (plain) return s;
