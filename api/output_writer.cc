@@ -23,6 +23,10 @@ const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "
 }  // namespace
 
 void append_number(std::string* out, int64_t value) {
+  if (value >= 0 && value < 10) {  // most amounts of a payslip are 0
+    out->push_back(char('0' + value));
+    return;
+  }
   char buffer[24];
   auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
   out->append(buffer, size_t(r.ptr - buffer));
@@ -52,7 +56,10 @@ std::string rupees(Int128 value) {
 }
 
 void append_csv_field(std::string* out, std::string_view value) {
-  if (value.find_first_of(",\"\r\n") == std::string_view::npos) {
+  // One pass over the bytes (find_first_of searches the four characters for each byte).
+  bool plain = true;
+  for (char c : value) plain &= c != ',' && c != '"' && c != '\r' && c != '\n';
+  if (plain) {
     out->append(value);
     return;
   }
