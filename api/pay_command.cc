@@ -5,7 +5,6 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +14,7 @@
 
 #include "api/atomic_file.h"
 #include "api/commands.h"
+#include "api/file_batch.h"
 #include "api/flags.h"
 #include "api/output_writer.h"
 #include "core/common/sha256.h"
@@ -282,16 +282,14 @@ int issue_command(const Arguments& args) {
     ++unchanged;
   }
 
-  // Write: fresh bills in parallel (each file whole or not at all), then the manifest.
-  std::atomic<bool> failed{false};
-  std::string failure;
+  // Write: fresh bills in parallel, one flush to disk for all, then the manifest. A crash
+  // between leaves files the manifest does not name; the next run writes the same bytes.
+  FileBatch batch;
   auto write = [&](BillPayment* p) {
-    for (auto [name, bytes] : {std::pair<std::string, const std::string*>{p->ids.message_id + ".xml", &p->xml},
-                               {p->ids.message_id + "-advice.csv", &p->advice}}) {
-      AtomicFile file(out + "/" + name);
-      file.write(*bytes);
-      if (Status s = file.commit(); !s.ok() && !failed.exchange(true)) failure = s.message();
-    }
+    batch.write(out + "/" + p->ids.message_id + ".xml", p->xml);
+    batch.write(out + "/" + p->ids.message_id + "-advice.csv", p->advice);
+    p->xml = std::string();  // the memory back before the next bill
+    p->advice = std::string();
   };
   for (BillPayment* p : again) {  // a file lost since: written again, the same bytes
     if (!std::filesystem::exists(out + "/" + p->ids.message_id + ".xml", error) ||
@@ -299,15 +297,14 @@ int issue_command(const Arguments& args) {
       write(p);
     }
     p->xml = std::string();
+    p->advice = std::string();
   }
   tbb::parallel_for(size_t(0), fresh.size(), [&](size_t i) {
     format(fresh[i], month, execution_date, config);
     write(fresh[i]);
-    fresh[i]->xml = std::string();  // the memory back before the next bill
-    fresh[i]->advice = std::string();
   });
-  if (failed) {
-    std::fprintf(stderr, "vetan pay: %s\n", failure.c_str());
+  if (Status s = batch.commit(); !s.ok()) {
+    std::fprintf(stderr, "vetan pay: %s\n", s.message().c_str());
     return kExitFailed;
   }
   Int128 total = 0;
