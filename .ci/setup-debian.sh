@@ -6,6 +6,7 @@ packages=(
   libtbb-dev libeigen3-dev libboost-dev libsimdjson-dev libjemalloc-dev
   libbenchmark-dev libgtest-dev googletest
   libsqlite3-dev libssl-dev wrk curl
+  libxml2-dev  # vetan pay: pain.002 return files (loaders/payment), tests parse pain.001 back
 )
 missing=()
 for p in "${packages[@]}"; do

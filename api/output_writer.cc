@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "api/atomic_file.h"
+#include "api/person_fields.h"
+#include "api/schedule_writer.h"
 #include "core/run/month_run.h"
 
 namespace vetan {
@@ -119,7 +121,7 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
         "employee_id,line,bill_id,treasury_code,ddo_code,bill_group,budget_head,fund_type,"
         "payable_days";
     for (const std::string& name : layout.names) header += "," + name;
-    file.write(header + "\n");
+    file.write(header + kPersonColumns + "\n");
     write_rows_parallel(&file, paid.size(), [&](size_t i, std::string* out) {
       const uint32_t r = paid[i];
       append_csv_field(out, t.employee_id[r]);
@@ -145,6 +147,7 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
         out->push_back(',');
         append_number(out, slip[c]);
       }
+      append_person_fields(out, t, r);
       out->push_back('\n');
     });
     if (Status s = file.commit(); !s.ok()) return s;
@@ -199,8 +202,8 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
   {
     AtomicFile mismatches(path("mismatches.csv"));
     AtomicFile stopped(path("stopped.csv"));
-    std::string m = "line,employee_id,ddo_code,reasons,detail\n";
-    std::string s = "line,employee_id,ddo_code,stop_reason\n";
+    std::string m = "line,employee_id,ddo_code,reasons,detail,name\n";
+    std::string s = "line,employee_id,ddo_code,stop_reason,name\n";
     for (size_t r = 0; r < t.rows; ++r) {
       const Fate fate = result.fate_of(r);
       if (fate == Fate::kPaid) continue;
@@ -225,6 +228,8 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
         out.push_back(',');
         append_csv_field(&out, mismatch_detail(t, result, r));
       }
+      out.push_back(',');
+      append_csv_field(&out, t.name[r]);
       out.push_back('\n');
       if (m.size() > (1u << 20)) {
         mismatches.write(m);
@@ -241,6 +246,7 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
     if (Status st = stopped.commit(); !st.ok()) return st;
   }
 
+  if (Status s = write_deduction_schedules(folder, t, index, result); !s.ok()) return s;
   AtomicFile summary(path("summary.json"));
   summary.write(summary_json(result));
   return summary.commit();

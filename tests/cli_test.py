@@ -68,7 +68,9 @@ def main():
             check(code == 0, f"exit code {code}, expected 0 (stderr: {err!r})")
             names = sorted(os.listdir(out)) if os.path.isdir(out) else []
             check(names == sorted(["payslips.csv", "bills.csv", "bill_heads.csv", "mismatches.csv",
-                                   "stopped.csv", "summary.json"]), f"output files: {names}")
+                                   "stopped.csv", "summary.json", "gpf_schedule.csv",
+                                   "nps_contributions.csv", "tds_schedule.csv",
+                                   "department_totals.csv"]), f"output files: {names}")
             _, slips = read_csv(os.path.join(out, "payslips.csv"))
             by_id = {r["employee_id"]: r for r in slips}
             check(sorted(by_id) == ["E0001", "E0002"], f"payslips for {sorted(by_id)}")

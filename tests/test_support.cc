@@ -280,12 +280,13 @@ std::map<std::string, std::string> run_output_files(const RunOutcome& run) {
   EXPECT_TRUE(s.ok()) << s.message();
   std::map<std::string, std::string> files;
   for (const char* name : {"payslips.csv", "bills.csv", "bill_heads.csv", "mismatches.csv",
-                           "stopped.csv", "summary.json"}) {
+                           "stopped.csv", "summary.json", "gpf_schedule.csv",
+                           "nps_contributions.csv", "tds_schedule.csv", "department_totals.csv"}) {
     files[name] = read_text(out + "/" + name);
   }
   size_t entries = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(out)) ++entries;
-  EXPECT_EQ(entries, 6u) << "the output folder holds files other than the six";
+  EXPECT_EQ(entries, 10u) << "the output folder holds files other than the ten";
   remove_tree(dir);
   return files;
 }

@@ -9,10 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/common/sha256.h"
+
 namespace vetan::serve {
 
-// Lower-case hex of SHA-256(`data`).
-std::string sha256_hex(std::string_view data);
+// Lower-case hex of SHA-256(`data`) (core/common/sha256.h).
+using vetan::sha256_hex;
 
 // HMAC-SHA1(key, message), 20 raw bytes.
 std::string hmac_sha1(std::string_view key, std::string_view message);

@@ -1,0 +1,102 @@
+// Many output files written whole or not at all, with one flush to disk for all of them
+// (formats.md "each file whole or not at all"): each file goes to a temporary name beside
+// it; commit() flushes the file system once (syncfs), then renames every file into place
+// and flushes the folders. AtomicFile's fsync per file costs milliseconds each, which for
+// the tens of thousands of bills of a state is minutes; this is the same guarantee at the
+// cost of one flush. A batch not committed removes its temporary files.
+//
+// Thread-safety: write() may be called from many threads at once; commit() from one.
+#pragma once
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/status.h"
+
+namespace vetan {
+
+class FileBatch {
+ public:
+  FileBatch() = default;
+  FileBatch(const FileBatch&) = delete;
+  FileBatch& operator=(const FileBatch&) = delete;
+  ~FileBatch() {
+    if (committed_) return;
+    for (const auto& [path, temporary] : files_) ::unlink(temporary.c_str());
+  }
+
+  // Writes `bytes` to a temporary name for `path`.
+  void write(const std::string& path, std::string_view bytes) {
+    const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+    Status status;
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      status = Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
+    } else {
+      while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          status = Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
+          break;
+        }
+        bytes.remove_prefix(size_t(n));
+      }
+      if (::close(fd) != 0 && status.ok()) {
+        status = Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
+      }
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fd >= 0) files_.emplace_back(path, temporary);
+    if (!status.ok() && status_.ok()) status_ = status;
+  }
+
+  // Flushes every file to disk, then renames each into place. The first error, if any
+  // (then no file of the batch is renamed).
+  Status commit() {
+    if (!status_.ok()) return status_;
+    std::set<std::string> folders;
+    for (const auto& [path, temporary] : files_) {
+      const size_t slash = path.rfind('/');
+      folders.insert(slash == std::string::npos ? "." : path.substr(0, slash));
+    }
+    for (const std::string& folder : folders) {  // one syncfs per file system reached
+      const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0 || ::syncfs(fd) != 0) {
+        if (fd >= 0) ::close(fd);
+        return Status::io_error(folder + ": cannot flush to disk (" + std::strerror(errno) + ")");
+      }
+      ::close(fd);
+    }
+    for (const auto& [path, temporary] : files_) {
+      if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        return Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
+      }
+    }
+    committed_ = true;
+    for (const std::string& folder : folders) {
+      const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+      }
+    }
+    return Status();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> files_;  // (path, temporary)
+  Status status_;
+  bool committed_ = false;
+};
+
+}  // namespace vetan

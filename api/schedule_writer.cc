@@ -1,0 +1,169 @@
+#include "api/schedule_writer.h"
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "api/atomic_file.h"
+#include "api/output_writer.h"
+
+namespace vetan {
+namespace {
+
+// PAID rows sorted by bill id (the order of result.bills), then employee_id.
+std::vector<uint32_t> paid_rows_by_bill(const TableIndex& index, const MonthResult& result) {
+  std::vector<uint32_t> rank(index.bills.size(), 0);
+  std::vector<size_t> start(result.bills.size() + 1, 0);
+  for (size_t i = 0; i < result.bills.size(); ++i) {
+    rank[result.bills[i].bill] = uint32_t(i);
+    start[i + 1] = start[i] + size_t(result.bills[i].employees);
+  }
+  std::vector<uint32_t> rows(start.back());
+  for (uint32_t r : index.rows_by_employee_id) {  // a stable bucket sort by bill
+    if (result.fate_of(r) == Fate::kPaid) rows[start[rank[index.bill_of_row[r]]]++] = r;
+  }
+  return rows;
+}
+
+// bill_id,treasury_code,ddo_code of row r (comma-separated, no line end).
+void append_bill_fields(std::string* out, const EmployeeTable& t, const TableIndex& index,
+                        std::string_view month, size_t r) {
+  std::string_view suffix = index.bills[index.bill_of_row[r]].id_suffix;
+  if (suffix.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(month).push_back('/');
+    out->append(suffix);
+  } else {
+    append_csv_field(out, std::string(month) + "/" + std::string(suffix));
+  }
+  out->push_back(',');
+  append_csv_field(out, t.treasury_code[r]);
+  out->push_back(',');
+  append_csv_field(out, t.ddo_code[r]);
+}
+
+// One schedule: the header, then format(r, out) for each selected row of `rows`.
+template <typename Select, typename Format>
+Status write_schedule(const std::string& path, const char* header,
+                      const std::vector<uint32_t>& rows, Select select, Format format) {
+  std::vector<uint32_t> chosen;
+  chosen.reserve(rows.size());
+  for (uint32_t r : rows) {
+    if (select(r)) chosen.push_back(r);
+  }
+  AtomicFile file(path);
+  file.write(header);
+  write_rows_parallel(&file, chosen.size(),
+                      [&](size_t i, std::string* out) { format(chosen[i], out); });
+  return file.commit();
+}
+
+}  // namespace
+
+Status write_deduction_schedules(const std::string& folder, const EmployeeTable& t,
+                                 const TableIndex& index, const MonthResult& result) {
+  const PayslipLayout& layout = result.layout;
+  const std::string month = format_month(result.rules.month);
+  const std::vector<uint32_t> rows = paid_rows_by_bill(index, result);
+  auto amounts = [&](std::string* out, std::initializer_list<Money> values) {
+    for (Money v : values) {
+      out->push_back(',');
+      append_number(out, v);
+    }
+    out->push_back('\n');
+  };
+
+  // The AG's GPF schedule: every paid GPF subscriber, a zero subscription included (the
+  // last months before retirement, rules §5.1). vetan recovers no GPF advance, so `refund`
+  // (the column of the AG's schedule for an advance's instalment) is 0.
+  if (Status s = write_schedule(
+          folder + "/gpf_schedule.csv",
+          "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,refund\n",
+          rows, [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf; },
+          [&](uint32_t r, std::string* out) {
+            append_bill_fields(out, t, index, month, r);
+            for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
+              out->push_back(',');
+              append_csv_field(out, text);
+            }
+            amounts(out, {result.amount(layout.gpf, r), 0});
+          });
+      !s.ok()) {
+    return s;
+  }
+
+  // The NPS contribution schedule: every paid NPS subscriber, the employee's share (the
+  // payslip's nps deduction) and the government's (employer_nps).
+  if (Status s = write_schedule(
+          folder + "/nps_contributions.csv",
+          "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
+          "employer_contribution,total_contribution\n",
+          rows, [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps; },
+          [&](uint32_t r, std::string* out) {
+            append_bill_fields(out, t, index, month, r);
+            for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
+              out->push_back(',');
+              append_csv_field(out, text);
+            }
+            const Money employee = result.amount(layout.nps, r);
+            const Money employer = result.amount(layout.employer_nps, r);
+            amounts(out, {employee, employer, employee + employer});
+          });
+      !s.ok()) {
+    return s;
+  }
+
+  // The TDS schedule (section 192): every paid row with tax deducted this month.
+  if (Status s = write_schedule(
+          folder + "/tds_schedule.csv",
+          "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n", rows,
+          [&](uint32_t r) { return result.amount(layout.income_tax, r) != 0; },
+          [&](uint32_t r, std::string* out) {
+            append_bill_fields(out, t, index, month, r);
+            for (std::string_view text : {t.employee_id[r], t.name[r]}) {
+              out->push_back(',');
+              append_csv_field(out, text);
+            }
+            out->push_back(',');
+            append_csv_field(out, t.pan[r].view());
+            amounts(out, {result.amount(layout.gross, r), result.amount(layout.income_tax, r)});
+          });
+      !s.ok()) {
+    return s;
+  }
+
+  // Totals by department over the run's paid rows, sorted by department (byte order).
+  struct Totals {
+    int64_t employees = 0;
+    Money gross = 0, gpf = 0, nps = 0, income_tax = 0, total_deductions = 0, net = 0,
+          employer_nps = 0;
+  };
+  std::vector<Totals> by_code(t.department.dictionary.size());
+  for (uint32_t r : rows) {
+    Totals& d = by_code[t.department.codes[r]];
+    ++d.employees;
+    d.gross += result.amount(layout.gross, r);
+    d.gpf += result.amount(layout.gpf, r);
+    d.nps += result.amount(layout.nps, r);
+    d.income_tax += result.amount(layout.income_tax, r);
+    d.total_deductions += result.amount(layout.total_deductions, r);
+    d.net += result.amount(layout.net, r);
+    d.employer_nps += result.amount(layout.employer_nps, r);
+  }
+  std::map<std::string_view, const Totals*> sorted;
+  for (size_t c = 0; c < by_code.size(); ++c) {
+    if (by_code[c].employees > 0) sorted[t.department.dictionary.value(Dictionary::Code(c))] = &by_code[c];
+  }
+  std::string out =
+      "department,employees,gross,gpf,nps,income_tax,total_deductions,net,employer_nps\n";
+  for (const auto& [department, d] : sorted) {
+    append_csv_field(&out, department);
+    amounts(&out, {d->employees, d->gross, d->gpf, d->nps, d->income_tax, d->total_deductions,
+                   d->net, d->employer_nps});
+  }
+  AtomicFile file(folder + "/department_totals.csv");
+  file.write(out);
+  return file.commit();
+}
+
+}  // namespace vetan
