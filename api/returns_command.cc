@@ -303,13 +303,20 @@ class RunReader {
   std::string summary_text_;
 };
 
+// A run folder to read: named by a --runs flag itself, or found in a folder of runs.
+struct RunFolder {
+  std::string path;
+  bool named = false;
+  Month month = 0;
+};
+
 // The run folders of the --runs flags: each a run folder, or a folder of run folders.
-Status expand_runs(const std::vector<std::string>& given, std::vector<std::string>* runs) {
+Status expand_runs(const std::vector<std::string>& given, std::vector<RunFolder>* runs) {
   namespace fs = std::filesystem;
   for (const std::string& path : given) {
     std::error_code error;
     if (fs::is_regular_file(fs::path(path) / "summary.json", error)) {
-      runs->push_back(path);
+      runs->push_back(RunFolder{path, true});
       continue;
     }
     if (!fs::is_directory(path, error)) {
@@ -326,7 +333,7 @@ Status expand_runs(const std::vector<std::string>& given, std::vector<std::strin
                                       ": neither a run folder (summary.json) nor a folder of them");
     }
     std::sort(found.begin(), found.end());
-    runs->insert(runs->end(), found.begin(), found.end());
+    for (std::string& f : found) runs->push_back(RunFolder{std::move(f), false});
   }
   return Status();
 }
@@ -385,23 +392,28 @@ int returns_command(const Arguments& args) {
   options.deduction_codes = deduction_codes(profile);
   if (Status s = load_employees_csv(employees, &table, options); !s.ok()) return refuse(s.message());
 
-  std::vector<std::string> runs;
-  if (Status s = expand_runs(flags.get_all("runs"), &runs); !s.ok()) return refuse(s.message());
-  {
-    // In month order, so that the latest payslips' names and PAN are the ones printed.
-    std::vector<std::pair<Month, std::string>> ordered;
-    for (const std::string& run : runs) {
-      Month month = 0;
-      if (Status s = read_run_month(run + "/summary.json", &month, nullptr); !s.ok()) {
-        return refuse(s.message());
-      }
-      ordered.emplace_back(month, run);
+  std::vector<RunFolder> found, runs;
+  if (Status s = expand_runs(flags.get_all("runs"), &found); !s.ok()) return refuse(s.message());
+  size_t skipped = 0;
+  for (RunFolder& run : found) {
+    if (Status s = read_run_month(run.path + "/summary.json", &run.month, nullptr); !s.ok()) {
+      return refuse(s.message());
     }
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    // A folder of runs may hold other years and later months: only the year to the
+    // quarter's end is read. A run named itself is always read (and refused when outside).
+    if (!run.named && (run.month < in.quarter.fy_first_month() || run.month > in.quarter.last_month())) {
+      ++skipped;
+      continue;
+    }
+    runs.push_back(std::move(run));
+  }
+  // In month order, so that the latest payslips' names and PAN are the ones printed.
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const RunFolder& a, const RunFolder& b) { return a.month < b.month; });
+  {
     RunReader reader(table, employees, &in);
-    for (const auto& [month, run] : ordered) {
-      if (Status s = reader.read(run); !s.ok()) return refuse(s.message());
+    for (const RunFolder& run : runs) {
+      if (Status s = reader.read(run.path); !s.ok()) return refuse(s.message());
     }
   }
   TaxReturns returns;
@@ -418,9 +430,12 @@ int returns_command(const Arguments& args) {
       tds += t.tds;
       paid += t.amount_paid;
     }
-    std::printf("vetan returns %s (%s): %zu runs; Form 24Q %zu DDOs, %zu deductee rows, paid %s, "
+    std::printf("vetan returns %s (%s): %s runs; Form 24Q %zu DDOs, %zu deductee rows, paid %s, "
                 "TDS %s; Form 16 Part B %zu employees; Form 24G %zu DDO-months -> %s (%.2f s)\n",
-                format_tax_quarter(in.quarter).c_str(), profile.name.c_str(), runs.size(),
+                format_tax_quarter(in.quarter).c_str(), profile.name.c_str(),
+                (std::to_string(runs.size()) +
+                 (skipped > 0 ? " (" + std::to_string(skipped) + " of other months skipped)" : ""))
+                    .c_str(),
                 returns.form24q_totals.size(), returns.form24q.size(), rupees(paid).c_str(),
                 rupees(tds).c_str(), returns.form16.size(), returns.form24g.size(), out.c_str(),
                 seconds_since(start));
