@@ -43,7 +43,7 @@ const char kReturnsHelp[] =
     "the financial year to the quarter's end) and form24g.csv (the treasury's Form 24G: each\n"
     "month's TDS per DDO), each also as .json with the same fields.\n"
     "\n"
-    "  --profile    the state's rules as JSON (profile.md): the year's income_tax entry\n"
+    "  --profile    the state's rules as JSON (docs/profile.md): the year's income_tax\n"
     "  --employees  the employee master: names and PAN when payslips.csv has none, the tax\n"
     "               regime and Chapter VI-A deductions (every paid employee must be in it)\n"
     "  --quarter    the quarter, as the forms write it: 2026-27Q1 (April to June) ... Q4\n"
