@@ -1032,7 +1032,7 @@ Reply Service::bill_action(const Context& c, const Params& p, const std::string&
     return bad_request(s);
   }
   std::string signature;
-  if (Status s = text_field(parsed, "signature", false, 48 * 1024, &signature); !s.ok()) return bad_request(s);
+  if (Status s = signature_field(parsed, &signature); !s.ok()) return bad_request(s);
   cycle::BillSignature signed_by;
   Bill signed_bill;
   if (auto refused = check_bill_signature(c, bill_id, verb, signature, &signed_by, &signed_bill)) return *refused;

@@ -63,6 +63,9 @@ Reply error_reply(int status, std::string_view code, std::string_view message);
 Reply status_reply(const Status& status);
 // 403 FORBIDDEN naming what was refused.
 Reply forbidden(const std::string& what);
+// A request's optional "signature" (signatures.cc): a string of at most 48 KiB whose only
+// control characters are line breaks and tabs (PEM has lines); "" when absent.
+Status signature_field(const JsonBody& body, std::string* out);
 // The query's page_size: 1..1000, 100 when absent.
 Status page_size_of(const std::string& text, size_t* size);
 

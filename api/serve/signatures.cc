@@ -29,6 +29,21 @@ void append_payslip(std::string* out, std::string_view employee_id, uint32_t row
 
 }  // namespace
 
+Status signature_field(const JsonBody& body, std::string* out) {
+  out->clear();
+  const JsonValue* v = find_field(body, "signature");
+  if (v == nullptr || v->type == JsonValue::Type::kNull) return Status();
+  if (v->type != JsonValue::Type::kString) return Status::invalid_argument("field 'signature' must be a string");
+  if (v->text.size() > 48 * 1024) return Status::invalid_argument("field 'signature' is longer than 49152 bytes");
+  for (char c : v->text) {
+    if ((uint8_t(c) < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+      return Status::invalid_argument("field 'signature' holds a control character other than a line break");
+    }
+  }
+  *out = v->text;
+  return Status();
+}
+
 Status Service::set_signature_policy(const SignaturePolicy& policy) {
   if (policy.require_signature && policy.ca_bundle.empty()) {
     return Status::invalid_argument("a required signature needs a CA bundle to verify it against");
