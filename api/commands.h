@@ -25,6 +25,9 @@ int profile_command(const Arguments& args);   // vetan profile show / check
 int gpf_command(const Arguments& args);       // vetan gpf statement | final (gpf.md)
 int close_command(const Arguments& args);     // vetan close (issue 12)
 int pay_command(const Arguments& args);       // vetan pay [returns] (docs/payment.md)
+int returns_command(const Arguments& args);   // vetan returns (docs/returns.md)
+int sign_command(const Arguments& args);      // vetan sign (docs/signatures.md)
+int verify_command(const Arguments& args);    // vetan verify (docs/signatures.md)
 
 // Reads a whole file; the error names the path and the reason.
 Status read_file(const std::string& path, std::string* contents);

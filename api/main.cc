@@ -28,6 +28,9 @@ const char kUsage[] =
     "  gpf        GPF ledgers: the FY statement and the Form PF-9 final payment (docs/gpf.md)\n"
     "  close      close a paid month: the next month's master (FY figures, loans, increments)\n"
     "  pay        pain.001 bank files, advices and a manifest per bill; import returns (docs/payment.md)\n"
+    "  returns    income-tax returns of a quarter: Form 24Q, Form 16 Part B, Form 24G\n"
+    "  sign       sign a file (a bill's canonical bytes, a payment file): detached CMS\n"
+    "  verify     check a file's detached CMS signature against a CA bundle\n"
     "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
     "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
@@ -55,6 +58,9 @@ int main(int argc, char** argv) {
   if (command == "gpf") return vetan::gpf_command(args);
   if (command == "close") return vetan::close_command(args);
   if (command == "pay") return vetan::pay_command(args);
+  if (command == "returns") return vetan::returns_command(args);
+  if (command == "sign") return vetan::sign_command(args);
+  if (command == "verify") return vetan::verify_command(args);
   std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
   return vetan::kExitRefused;
 }

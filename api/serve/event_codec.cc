@@ -190,6 +190,12 @@ void encode_event(const Event& e, AuditEvent* out) {
       after.field("state", name(a.to));
       if (!a.reason.empty()) after.field("reason", a.reason);
       if (e.kind == EventKind::kBillConfirm) after.field("otp_step", a.otp_step);
+      if (a.signature.present()) {
+        const BillSignature& g = a.signature;
+        after.key("signature").begin_object().field("subject", g.subject).field("issuer", g.issuer);
+        after.field("serial", g.serial).field("canonical_sha256", g.canonical_sha256).field("cms", g.cms_base64);
+        after.end_object();
+      }
       break;
     }
     case EventKind::kOtpFailure: {
@@ -313,6 +319,15 @@ Status decode_payload(const AuditEvent& row, Event* e) {
       if (Status s = Reader::text(a, "reason", &b.reason, false); !s.ok()) return s;
       if (e->kind == EventKind::kBillConfirm) {
         if (Status s = Reader::integer(a, "otp_step", &b.otp_step); !s.ok()) return s;
+      }
+      simdjson::dom::element g;
+      if (!a["signature"].get(g)) {
+        BillSignature& sig = b.signature;
+        for (auto [key, out] : {std::pair{"subject", &sig.subject}, std::pair{"issuer", &sig.issuer},
+                                std::pair{"serial", &sig.serial}, std::pair{"canonical_sha256", &sig.canonical_sha256},
+                                std::pair{"cms", &sig.cms_base64}}) {
+          if (Status s = Reader::text(g, key, out); !s.ok()) return Status::invalid_argument("signature: " + s.message());
+        }
       }
       e->payload = std::move(b);
       return Status();

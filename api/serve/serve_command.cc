@@ -23,6 +23,7 @@ const char kServeHelp[] =
     "                   [--listen 127.0.0.1:8080] [--io-threads N] [--date YYYY-MM-DD]\n"
     "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
     "                   [--read-timeout-ms MS] [--max-connections N] [--resident-runs N]\n"
+    "                   [--ca-bundle CA.pem [--require-signature]]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
@@ -36,7 +37,11 @@ const char kServeHelp[] =
     "  --resident-runs completed runs' results held in memory (default 3); others are\n"
     "                  recomputed when read\n"
     "  --date          stand the service's clock still on this date, 10:00 IST (rehearsals, tests)\n"
-    "  --auto-run-seconds  how often to check the auto-run window (default 60)\n";
+    "  --auto-run-seconds  how often to check the auto-run window (default 60)\n"
+    "  --ca-bundle     CA certificates (PEM) that officers' signing certificates chain to:\n"
+    "                  confirm and pass may carry a CMS signature of the bill\n"
+    "                  (docs/signatures.md)\n"
+    "  --require-signature  confirm and pass must carry a valid signature beside the OTP\n";
 
 const char kTokensHelp[] =
     "usage: vetan tokens --role ROLE [--file TOKENS] [--totp [--rotate]] [--name LABEL]\n"
@@ -61,8 +66,8 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
-               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs"},
-              {"help"});
+               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs", "ca-bundle"},
+              {"help", "require-signature"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
     std::fputs(kServeHelp, stdout);
@@ -114,6 +119,12 @@ int serve_command(const Arguments& args) {
   serve::Service service;
   serve::ServiceOptions options{flags.get("profile"), flags.get("employees"), flags.get("data"), flags.get("tokens"),
                                 clock, size_t(resident)};
+  if (flags.has("require-signature") && !flags.has("ca-bundle")) {
+    return refuse("serve", "--require-signature needs --ca-bundle (the CAs signatures are verified against)");
+  }
+  if (Status s = service.set_signature_policy({flags.get("ca-bundle"), flags.has("require-signature")}); !s.ok()) {
+    return refuse("serve", s.message());
+  }
   if (Status s = service.open(options); !s.ok()) return refuse("serve", s.message());
   serve::HttpServer server(&service, http);
   if (Status s = server.listen(); !s.ok()) return refuse("serve", s.message());

@@ -1019,7 +1019,9 @@ Reply Service::bill_action(const Context& c, const Params& p, const std::string&
   cycle::parse_bill_verb(p[4], &verb);
   JsonBody parsed;
   const std::vector<std::string_view> allowed =
-      verb == cycle::BillVerb::kConfirm ? std::vector<std::string_view>{"otp"} : std::vector<std::string_view>{"reason"};
+      verb == cycle::BillVerb::kConfirm ? std::vector<std::string_view>{"otp", "signature"}
+      : verb == cycle::BillVerb::kPass  ? std::vector<std::string_view>{"reason", "signature"}
+                                        : std::vector<std::string_view>{"reason"};
   if (Status s = read_body(body, allowed, &parsed); !s.ok()) return bad_request(s);
   std::string otp, reason;
   if (verb == cycle::BillVerb::kConfirm) {
@@ -1029,18 +1031,27 @@ Reply Service::bill_action(const Context& c, const Params& p, const std::string&
              !s.ok()) {
     return bad_request(s);
   }
+  std::string signature;
+  if (Status s = signature_field(parsed, &signature); !s.ok()) return bad_request(s);
+  cycle::BillSignature signed_by;
+  Bill signed_bill;
+  if (auto refused = check_bill_signature(c, bill_id, verb, signature, &signed_by, &signed_bill)) return *refused;
   std::lock_guard lock(state_mutex_);
   const Bill* found = cycle_.bill(bill_id);
   if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
   const Bill& bill = *found;
   const bool by_ddo = cycle::ddo_verb(verb);
-  const bool allowed_role = by_ddo ? (c.who->role == Role::kDdo && c.who->scope == bill.ddo)
-                                   : (c.who->role == Role::kTreasury && c.who->scope == bill.treasury);
-  if (!allowed_role) {
+  if (!may_act_on_bill(c, verb, bill)) {
     return forbidden(c.who->label() + " may not " + cycle::name(verb) + " bill '" + bill_id + "' (" +
                      (by_ddo ? "its DDO " + bill.ddo : "its treasury " + bill.treasury) + " does)");
   }
-  cycle::BillAction action{bill_id, bill.state, bill.state, reason, 0};
+  if (signed_by.present() && (bill.run_id != signed_bill.run_id || bill.rows != signed_bill.rows ||
+                              bill.payslip != signed_bill.payslip || bill.amounts.net != signed_bill.amounts.net)) {
+    return status_reply(cycle::cycle_error(cycle::ErrorKind::kWrongState,
+                                           "bill '" + bill_id + "' changed while its signature was checked; sign its "
+                                           "canonical bytes again"));
+  }
+  cycle::BillAction action{bill_id, bill.state, bill.state, reason, 0, std::move(signed_by)};
   if (!cycle::bill_transition(bill.state, verb, &action.to)) {
     return status_reply(cycle::cycle_error(cycle::ErrorKind::kWrongState, "bill '" + bill_id + "' is " +
                                                                               cycle::name(bill.state) + "; cannot " +
@@ -1071,7 +1082,10 @@ Reply Service::bill_action(const Context& c, const Params& p, const std::string&
   if (Status s = record(&e, c.who->label()); !s.ok()) return status_reply(s);
   JsonWriter w;
   w.begin_object().field("bill_id", bill_id).field("state", cycle::name(cycle_.bill(bill_id)->state));
-  w.field("audit_seq", e.header.seq).end_object();
+  w.field("audit_seq", e.header.seq);
+  const auto& done = std::get<cycle::BillAction>(e.payload);
+  if (done.signature.present()) w.field("signed_by", done.signature.subject).field("signer_serial", done.signature.serial);
+  w.end_object();
   return ok_reply(200, w.take());
 }
 

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/cms.h"
 #include "api/serve/audit_store.h"
 #include "api/serve/clock.h"
 #include "api/serve/heavy_slots.h"
@@ -62,6 +63,9 @@ Reply error_reply(int status, std::string_view code, std::string_view message);
 Reply status_reply(const Status& status);
 // 403 FORBIDDEN naming what was refused.
 Reply forbidden(const std::string& what);
+// A request's optional "signature" (signatures.cc): a string of at most 48 KiB whose only
+// control characters are line breaks and tabs (PEM has lines); "" when absent.
+Status signature_field(const JsonBody& body, std::string* out);
 // The query's page_size: 1..1000, 100 when absent.
 Status page_size_of(const std::string& text, size_t* size);
 
@@ -74,6 +78,14 @@ struct ServiceOptions {
   // Completed runs' views held in memory at once (the least recently read beyond are
   // evicted and recomputed on demand from the master as it stood when they started).
   size_t resident_views = 3;
+};
+
+// Signed bills (docs/signatures.md): the CA bundle (PEM) that officers' certificates must
+// chain to (none: a signature cannot be verified, and is refused), and whether the DDO's
+// confirmation and the treasury's pass must carry one beside the OTP.
+struct SignaturePolicy {
+  std::string ca_bundle;
+  bool require_signature = false;
 };
 
 // One completed run's result, immutable and shared by readers. Its bill totals hold the rows
@@ -96,6 +108,10 @@ class Service {
   // Loads the profile, master and tokens, opens the audit store and replays it, and
   // recomputes each month's last completed run. The message names the file and problem.
   Status open(const ServiceOptions& options);
+
+  // Sets how bills are signed; loads the CA bundle (the message names the file). Call it
+  // before open(); without it signatures are neither required nor verifiable.
+  Status set_signature_policy(const SignaturePolicy& policy);
 
   // Answers one request.
   Reply handle(const Request& request);
@@ -167,6 +183,22 @@ class Service {
   Reply post_arrears(const Context& c, const Params& p, const std::string& body);
   // Other salary requests (other_salary.cc).
   Reply file_other_salary(const Context& c, const Params& p, const std::string& body);
+  // Signed bills (signatures.cc): the bytes an officer signs, and the check of a signature.
+  Reply get_bill_canonical(const Context& c, const Params& p, const std::string& body);
+  // The canonical bytes of `bill` (docs/signatures.md). May recompute its run.
+  // REQUIRES: state_mutex_ not held.
+  Status bill_canonical(const cycle::Bill& bill, std::string* bytes) const;
+  // For a confirm or pass of `bill_id` by a caller who may do it: a refusal when the
+  // signature is required and missing, or given and not valid over the bill's canonical
+  // bytes; else what to record (empty when unsigned) and the bill as signed in *signed_bill.
+  // Nothing when the bill is unknown or not the caller's (the action refuses those).
+  // REQUIRES: state_mutex_ not held.
+  std::optional<Reply> check_bill_signature(const Context& c, const std::string& bill_id, cycle::BillVerb verb,
+                                            const std::string& signature, cycle::BillSignature* out,
+                                            cycle::Bill* signed_bill);
+  // True iff the caller's role acts on `bill` with `verb`: its DDO confirms and rejects, its
+  // treasury passes and objects.
+  static bool may_act_on_bill(const Context& c, cycle::BillVerb verb, const cycle::Bill& bill);
 
   // Helpers.
   Reply stop_or_release(const Context& c, const std::string& id, const std::string& body, bool stop);
@@ -221,6 +253,8 @@ class Service {
   Profile profile_;
   std::string profile_json_;  // the profile file's text: what-if changes apply to it
   HeavySlots heavy_;  // what-if and arrears computations in flight
+  SignaturePolicy signature_policy_;
+  CmsVerifier signatures_;  // the CA bundle, when one is configured
   TokenRegistry tokens_;
   AuditStore store_;
   Metrics metrics_;

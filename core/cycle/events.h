@@ -95,12 +95,24 @@ struct ProposalDecision {
   std::vector<FieldChange> fields;  // approve only
 };
 
+// An officer's detached CMS signature over a bill's canonical bytes (docs/signatures.md),
+// as verified when the confirmation or pass was accepted: the signature (base64 of its
+// DER), the signer certificate's subject, issuer and serial, and the SHA-256 of the bytes
+// signed. All empty when the action was not signed.
+struct BillSignature {
+  std::string cms_base64;
+  std::string subject, issuer, serial;
+  std::string canonical_sha256;
+  bool present() const { return !cms_base64.empty(); }
+};
+
 // kBillConfirm, kBillReject, kBillPass, kBillObject.
 struct BillAction {
   std::string bill_id;
   BillState from = BillState::kGenerated, to = BillState::kGenerated;
   std::string reason;
   int64_t otp_step = 0;  // kBillConfirm: the RFC 6238 time step of the code used
+  BillSignature signature;  // kBillConfirm, kBillPass: when signed
 };
 
 // kOtpFailure: a wrong code for `ddo`; `locks_until` (unix seconds) when this failure

@@ -15,7 +15,8 @@ Int128 divide(Int128 a, int64_t b) {
   return a / b;
 }
 
-// rules §6 step 3: exact slab tax, scaled by kTaxScale.
+}  // namespace
+
 Int128 slab_tax(const TaxRegime& regime, Money taxable) {
   Int128 tax = 0;
   Money lower = 0;
@@ -28,9 +29,7 @@ Int128 slab_tax(const TaxRegime& regime, Money taxable) {
   return tax;
 }
 
-}  // namespace
-
-Int128 tax_with_surcharge(const TaxRegime& year, Money taxable, const Int128* caps) {
+Int128 tax_after_rebate(const TaxRegime& year, Money taxable) {
   // rules §6 step 4: the section 87A rebate.
   Int128 tax = 0;
   if (year.rebate_max != kNoLimit) {  // old regime: up to rebate_max, no marginal relief
@@ -41,6 +40,19 @@ Int128 tax_with_surcharge(const TaxRegime& year, Money taxable, const Int128* ca
   } else if (taxable > year.rebate_limit) {  // new regime: with marginal relief
     tax = std::min(slab_tax(year, taxable), Int128(taxable - year.rebate_limit) * kTaxScale);
   }
+  return tax;
+}
+
+Int128 with_cess(const TaxRegime& year, Int128 before_cess) {
+  return divide(before_cess * (kHundredPercent + year.cess_percent), kHundredPercent);
+}
+
+Money round_annual_tax(Int128 scaled) {
+  return Money(divide(scaled + 5 * kTaxScale, int64_t(10 * kTaxScale))) * 10;
+}
+
+Int128 tax_with_surcharge(const TaxRegime& year, Money taxable, const Int128* caps) {
+  const Int128 tax = tax_after_rebate(year, taxable);
   // rules §6 step 5: the tier with the greatest `above` that taxable exceeds.
   int tier = -1;
   for (size_t i = 0; i < year.surcharge.size(); ++i) {
@@ -63,9 +75,7 @@ Money income_tax(const MonthRules& rules, Money gross, const TaxInputs& in) {
   const Money deductions = year.standard_deduction + (in.old_regime ? in.chapter_via_deductions : 0);
   const Money taxable = rnd10(std::max<Money>(0, projected - deductions));  // step 2
   const Int128 before_cess = tax_with_surcharge(year, taxable, caps);
-  const Int128 with_cess = divide(before_cess * (kHundredPercent + year.cess_percent), kHundredPercent);
-  // step 7: round half up to a multiple of ten rupees.
-  const Money annual = Money(divide(with_cess + 5 * kTaxScale, int64_t(10 * kTaxScale))) * 10;
+  const Money annual = round_annual_tax(with_cess(year, before_cess));  // steps 6-7
   const Money due = annual - fy_tds_to_date;                                 // step 8
   const Money tds = due <= 0 ? 0 : (due + months_left - 1) / months_left;
   return std::max(tds, in.income_tax_declared);                              // step 9

@@ -15,6 +15,19 @@ namespace vetan {
 
 inline constexpr Int128 kTaxScale = Int128(1000000000000LL);
 
+// rules §6 step 3: the exact slab tax of an annual `taxable` income, scaled by kTaxScale.
+Int128 slab_tax(const TaxRegime& regime, Money taxable);
+
+// rules §6 step 4 (§6.1 for the old regime): the slab tax less the section 87A rebate (with
+// its marginal relief in the new regime), scaled by kTaxScale.
+Int128 tax_after_rebate(const TaxRegime& regime, Money taxable);
+
+// rules §6 step 6: `before_cess` (tax and surcharge, scaled) with the cess added.
+Int128 with_cess(const TaxRegime& regime, Int128 before_cess);
+
+// rules §6 step 7: a scaled amount rounded half up to a multiple of 10 rupees.
+Money round_annual_tax(Int128 scaled);
+
 // rules §6 steps 3–5: tax after rebate (and marginal relief in the new regime), plus
 // surcharge with marginal relief, for an annual `taxable` income under `regime`; scaled by
 // kTaxScale. `caps[i]` must be this function's value at regime.surcharge[i].above

@@ -51,10 +51,11 @@ TEST(EventCodec, EveryKindRoundTrips) {
       stamped(EventKind::kProposalCreate, ProposalCreate{4, "E2", "DDO001", "TR01", ProposalKind::kIncomeTax, 900, nov}),
       stamped(EventKind::kProposalApprove, ProposalDecision{4, "E2", "ok", {{"income_tax_declared", "0", "900"}}}),
       stamped(EventKind::kProposalReject, ProposalDecision{5, "E2", "too low", {}}),
-      stamped(EventKind::kBillConfirm, BillAction{"2026-11/TR01/DDO001/1", BillState::kGenerated, BillState::kConfirmed, "", 59833337}),
-      stamped(EventKind::kBillObject, BillAction{"2026-11/TR01/DDO001/1", BillState::kConfirmed, BillState::kObjected, "HRA", 0}),
-      stamped(EventKind::kBillReject, BillAction{"2026-11/TR01/DDO001/1", BillState::kObjected, BillState::kRejected, "fix", 0}),
-      stamped(EventKind::kBillPass, BillAction{"2026-11/TR01/DDO001/1", BillState::kConfirmed, BillState::kPassed, "", 0}),
+      stamped(EventKind::kBillConfirm, BillAction{"2026-11/TR01/DDO001/1", BillState::kGenerated, BillState::kConfirmed, "", 59833337,
+                                                          {"MIIB", "CN=Officer,O=Treasury", "CN=Test CA", "1A2B", "ab12"}}),
+      stamped(EventKind::kBillObject, BillAction{"2026-11/TR01/DDO001/1", BillState::kConfirmed, BillState::kObjected, "HRA", 0, {}}),
+      stamped(EventKind::kBillReject, BillAction{"2026-11/TR01/DDO001/1", BillState::kObjected, BillState::kRejected, "fix", 0, {}}),
+      stamped(EventKind::kBillPass, BillAction{"2026-11/TR01/DDO001/1", BillState::kConfirmed, BillState::kPassed, "", 0, {}}),
       stamped(EventKind::kOtpFailure, OtpFailure{"DDO001", 5, 1'795'001'023}),
       stamped(EventKind::kOtherSalaryFile, os),
       stamped(EventKind::kRunStart, RunStart{3, nov, 20'000, 2}),
@@ -64,6 +65,21 @@ TEST(EventCodec, EveryKindRoundTrips) {
   };
   ASSERT_EQ(events.size(), size_t(kEventKindCount));
   for (const Event& e : events) expect_round_trip(e);
+  // A signed pass (issue 12 item 4): the signature and its signer survive the store.
+  Event signed_pass = stamped(EventKind::kBillPass, BillAction{"2026-11/TR01/DDO001/1", BillState::kConfirmed,
+                                                               BillState::kPassed, "", 0,
+                                                               {"MIIC", "CN=TO", "CN=CA", "FF", "cd34"}});
+  expect_round_trip(signed_pass);
+  AuditEvent row;
+  encode_event(signed_pass, &row);
+  Event back;
+  ASSERT_TRUE(decode_event(row, &back).ok());
+  const BillSignature& g = std::get<BillAction>(back.payload).signature;
+  EXPECT_EQ(g.cms_base64, "MIIC");
+  EXPECT_EQ(g.subject, "CN=TO");
+  EXPECT_EQ(g.issuer, "CN=CA");
+  EXPECT_EQ(g.serial, "FF");
+  EXPECT_EQ(g.canonical_sha256, "cd34");
 }
 
 TEST(EventCodec, DamagedRowsAreRefused) {
