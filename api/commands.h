@@ -24,6 +24,7 @@ int arrears_command(const Arguments& args);   // vetan arrears
 int profile_command(const Arguments& args);   // vetan profile show / check
 int gpf_command(const Arguments& args);       // vetan gpf statement | final (gpf.md)
 int close_command(const Arguments& args);     // vetan close (issue 12)
+int payslips_command(const Arguments& args);  // vetan payslips (issue 12): PDF payslips
 
 // Reads a whole file; the error names the path and the reason.
 Status read_file(const std::string& path, std::string* contents);

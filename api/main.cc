@@ -27,6 +27,7 @@ const char kUsage[] =
     "  profile    show what a profile puts in force for a month, or check a profile\n"
     "  gpf        GPF ledgers: the FY statement and the Form PF-9 final payment (docs/gpf.md)\n"
     "  close      close a paid month: the next month's master (FY figures, loans, increments)\n"
+    "  payslips   print a run's payslips as PDF, in Hindi and English (a bill, a DDO, or all)\n"
     "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
     "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   if (command == "profile") return vetan::profile_command(args);
   if (command == "gpf") return vetan::gpf_command(args);
   if (command == "close") return vetan::close_command(args);
+  if (command == "payslips") return vetan::payslips_command(args);
   std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
   return vetan::kExitRefused;
 }
