@@ -6,6 +6,7 @@ packages=(
   libtbb-dev libeigen3-dev libboost-dev libsimdjson-dev libjemalloc-dev
   libbenchmark-dev libgtest-dev googletest
   libsqlite3-dev libssl-dev wrk curl
+  libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
 )
 missing=()
 for p in "${packages[@]}"; do
