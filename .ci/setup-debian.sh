@@ -7,6 +7,7 @@ packages=(
   libbenchmark-dev libgtest-dev googletest
   libsqlite3-dev libssl-dev wrk curl
   libxml2-dev  # vetan pay: pain.002 return files (loaders/payment), tests parse pain.001 back
+  libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -28,6 +28,7 @@ int pay_command(const Arguments& args);       // vetan pay [returns] (docs/payme
 int returns_command(const Arguments& args);   // vetan returns (docs/returns.md)
 int sign_command(const Arguments& args);      // vetan sign (docs/signatures.md)
 int verify_command(const Arguments& args);    // vetan verify (docs/signatures.md)
+int payslips_command(const Arguments& args);  // vetan payslips (issue 12): PDF payslips
 
 // Reads a whole file; the error names the path and the reason.
 Status read_file(const std::string& path, std::string* contents);

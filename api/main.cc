@@ -31,6 +31,7 @@ const char kUsage[] =
     "  returns    income-tax returns of a quarter: Form 24Q, Form 16 Part B, Form 24G\n"
     "  sign       sign a file (a bill's canonical bytes, a payment file): detached CMS\n"
     "  verify     check a file's detached CMS signature against a CA bundle\n"
+    "  payslips   print a run's payslips as PDF, in Hindi and English (a bill, a DDO, or all)\n"
     "  serve      the monthly cycle as a REST service (roles, calendar, audit trail)\n"
     "  tokens     make an API token (and a DDO's TOTP secret) for vetan serve\n"
     "\n"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   if (command == "returns") return vetan::returns_command(args);
   if (command == "sign") return vetan::sign_command(args);
   if (command == "verify") return vetan::verify_command(args);
+  if (command == "payslips") return vetan::payslips_command(args);
   std::fprintf(stderr, "vetan: unknown command '%s' (try 'vetan --help')\n", command.c_str());
   return vetan::kExitRefused;
 }

@@ -97,6 +97,9 @@ const std::vector<Service::RouteSpec>& Service::routes() {
        "File other salary {month, reason} for a withheld month. DDO, admin.", {}, true, &Service::file_other_salary},
       {"POST", "/v1/employees/{id}/proposals", Route::kProposalCreate,
        "Propose a deduction {kind, amount}. DDO, admin.", {}, true, &Service::create_proposal},
+      {"GET", "/v1/employees/{id}/payslips/{month}.pdf", Route::kPayslip,
+       "A month's payslip as a printable PDF in Hindi and English (payslip_pdf_routes.cc). In scope.", {}, true,
+       &Service::get_payslip_pdf},
       {"GET", "/v1/employees/{id}/payslips/{month}", Route::kPayslip, "A month's payslip. In scope.", {}, true,
        &Service::get_payslip},
       {"GET", "/v1/proposals", Route::kProposalList, "Deduction proposals. In scope.",
@@ -154,9 +157,14 @@ std::vector<std::string_view> segments(std::string_view pattern) {
   return out;
 }
 
-// "{name}" and "{name:a|b}" -> "name".
+// "{name}", "{name:a|b}" and "{name}.pdf" -> "name".
 std::string_view parameter_name(std::string_view segment) {
-  return segment.substr(1, std::min(segment.find(':'), segment.size() - 1) - 1);
+  return segment.substr(1, std::min(segment.find(':'), segment.find('}')) - 1);
+}
+
+// "{name}.pdf" -> ".pdf": a literal the segment ends in, not captured; "{name}" -> "".
+std::string_view parameter_suffix(std::string_view segment) {
+  return segment.substr(std::min(segment.find('}') + 1, segment.size()));
 }
 
 // "{name:a|b}" -> "a", "b"; "{name}" -> none.
@@ -187,6 +195,12 @@ bool match(const std::vector<std::string_view>& pattern_segments, const std::vec
     if (segment.find(':') != std::string_view::npos) {
       const std::vector<std::string_view> allowed = choices(segment);
       if (std::find(allowed.begin(), allowed.end(), parts[i]) == allowed.end()) return false;
+    }
+    if (const std::string_view suffix = parameter_suffix(segment); !suffix.empty()) {
+      const std::string_view part = parts[i];
+      if (part.size() <= suffix.size() || part.substr(part.size() - suffix.size()) != suffix) return false;
+      params->push_back(std::string(part.substr(0, part.size() - suffix.size())));
+      continue;
     }
     params->push_back(parts[i]);
   }
@@ -220,6 +234,7 @@ Reply Service::openapi(const Context&, const Params&, const std::string&) {
           path += '{';
           path.append(parameter_name(segment));
           path += '}';
+          path.append(parameter_suffix(segment));
         } else {
           path.append(segment);
         }

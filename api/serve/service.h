@@ -163,6 +163,8 @@ class Service {
   Reply release_employee(const Context& c, const Params& p, const std::string& body);
   Reply employee_audit(const Context& c, const Params& p, const std::string& body);
   Reply get_payslip(const Context& c, const Params& p, const std::string& body);
+  // The same payslip as a PDF (payslip_pdf_routes.cc): the same scope and refusals.
+  Reply get_payslip_pdf(const Context& c, const Params& p, const std::string& body);
   Reply create_proposal(const Context& c, const Params& p, const std::string& body);
   Reply list_proposals(const Context& c, const Params& p, const std::string& body);
   Reply decide_proposal(const Context& c, const Params& p, const std::string& body);
