@@ -32,6 +32,7 @@
 #include "api/serve/json.h"
 #include "api/serve/master_records.h"
 #include "api/serve/metrics.h"
+#include "api/serve/sessions.h"
 #include "api/serve/tokens.h"
 #include "core/cycle/cycle_state.h"
 #include "core/profile/profile.h"
@@ -46,12 +47,22 @@ struct Request {
   std::string target;         // path and query, as sent
   std::string authorization;  // the Authorization header's value
   std::string body;
+  // For the web console (sessions.cc, static_assets.cc): the Cookie, X-CSRF-Token,
+  // X-Forwarded-Proto, If-None-Match and Accept-Encoding headers' values.
+  std::string cookie;
+  std::string csrf_token;
+  std::string forwarded_proto;
+  std::string if_none_match;
+  std::string accept_encoding;
 };
 
 struct Reply {
+  Reply(int status_code = 200, std::string body_text = {}, std::string type = "application/json")
+      : status(status_code), body(std::move(body_text)), content_type(std::move(type)) {}
   int status = 200;
   std::string body;  // JSON, or Prometheus text for /metrics
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers (Set-Cookie, ETag, …)
 };
 
 // {"error": {"code": …, "message": …}} with `status`.
@@ -120,6 +131,8 @@ class Service {
   struct Context {
     const Principal* who = nullptr;
     std::map<std::string, std::string> query;
+    const Request* request = nullptr;  // the request being answered
+    std::string session_id;            // the session cookie's id, when it authenticated
     std::string param(const std::string& name) const {
       auto it = query.find(name);
       return it == query.end() ? std::string() : it->second;
@@ -167,6 +180,15 @@ class Service {
   Reply post_arrears(const Context& c, const Params& p, const std::string& body);
   // Other salary requests (other_salary.cc).
   Reply file_other_salary(const Context& c, const Params& p, const std::string& body);
+  // Web console sessions (sessions.cc) and its assets (static_assets.cc).
+  Reply create_session(const Context& c, const Params& p, const std::string& body);
+  Reply get_session(const Context& c, const Params& p, const std::string& body);
+  Reply delete_session(const Context& c, const Params& p, const std::string& body);
+  // The principal of the request's session cookie, or an error reply (401 without a live
+  // session, 403 when a write lacks the session's X-CSRF-Token).
+  std::optional<Reply> session_principal(const Request& request, Context* c);
+  // GET / and /assets/…: the console's files; nothing when `request` is not for one.
+  static std::optional<Reply> serve_static(const Request& request);
 
   // Helpers.
   Reply stop_or_release(const Context& c, const std::string& id, const std::string& body, bool stop);
@@ -224,6 +246,7 @@ class Service {
   TokenRegistry tokens_;
   AuditStore store_;
   Metrics metrics_;
+  SessionStore sessions_;
 
   // The directory of the master as loaded: ids, DDOs and treasuries by row (these fields
   // are not editable, so rows keep them).
