@@ -135,11 +135,9 @@ Reply Service::create_session(const Context& c, const Params&, const std::string
   Context signed_in = c;
   signed_in.who = who;
   signed_in.session_id = id;
-  Reply reply = get_session(signed_in, {}, "");
-  // get_session reads the CSRF token from the store; the cookie goes with the reply.
+  Reply reply = get_session(signed_in, {}, "");  // who, the CSRF token, the windows
   reply.headers.emplace_back("Set-Cookie", session_cookie(id, sessions_.lifetime(),
                                                           c.request != nullptr && behind_tls(*c.request)));
-  reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
 

@@ -46,7 +46,7 @@ function pagesOf(role) {
 function windowsStrip() {
   const items = Object.entries(session.windows).map(([name, w]) =>
     h("li", {class: w.open ? "open" : "shut"},
-      h("span", {class: "wname"}, name.replace(/_/g, " ")), " ",
+      h("span", {class: "wname"}, t("w_" + name)), " ",
       h("span", {}, w.last >= 31 ? `${w.first}+` : `${w.first}–${w.last}`), " ",
       h("strong", {}, w.open ? t("open") : t("closed"))));
   return h("section", {class: "windows", "aria-label": t("windows")},
@@ -62,7 +62,7 @@ function render() {
     setCsrf("");
     signInForm();
   }}, t("signout"));
-  const tabs = h("nav", {class: "tabs", "aria-label": t("pages")}, pages.map((p, i) =>
+  const tabs = h("nav", {class: "tabs", "aria-label": t("sections")}, pages.map((p, i) =>
     h("button", {type: "button", class: i === current ? "tab active" : "tab", "aria-current": i === current ? "page" : null,
                  onclick: () => { current = i; render(); }}, t(p.key))));
   top.replaceChildren(

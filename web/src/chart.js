@@ -14,7 +14,7 @@ function el(tag, attrs, text) {
 
 // labels: x values; series: [{name, values}] of equal length to labels.
 export function lineChart(title, labels, series) {
-  const W = 720, H = 300, L = 90, R = 20, T = 20, B = 40;
+  const W = 720, H = 300, L = 90, R = 40, T = 20, B = 40;
   const all = series.flatMap(s => s.values);
   let lo = Math.min(0, ...all), hi = Math.max(0, ...all);
   if (hi === lo) hi = lo + 1;

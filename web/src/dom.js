@@ -31,7 +31,7 @@ export function select(label, options, attrs = {}) {
 }
 
 const rupeeFormat = () => new Intl.NumberFormat(lang() === "hi" ? "hi-IN" : "en-IN");
-export function rupees(n) { return "₹" + rupeeFormat().format(n); }
+export function rupees(n) { return (n < 0 ? "−₹" : "₹") + rupeeFormat().format(Math.abs(n)); }
 export function number(n) { return rupeeFormat().format(n); }
 
 // A table of `rows` with `columns` [[heading, row => cell, numeric?]]; `caption` names it.

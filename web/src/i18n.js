@@ -31,7 +31,9 @@ const en = {
   compare: "Scenarios compared", total_delta: "Total extra cost", one_group: "(one group)",
   runs: "Runs", run_month: "Month", start_run: "Start run",
   admin_note: "DDO onboarding is not in this build; tokens are issued with `vetan tokens`.",
-  gpf: "GPF statement", pf9: "PF-9 final payment",
+  gpf: "GPF statement", pf9: "PF-9 final payment", sections: "Sections",
+  w_master_edit: "master edit", w_employee_proposals: "proposals", w_ddo_approval: "DDO approval",
+  w_stop_payment: "stop payment", w_other_salary: "other salary", w_auto_run: "automatic run",
 };
 const hi = {
   title: "वेतन — वेतन कंसोल", signin: "साइन इन", token: "एक्सेस टोकन", signout: "साइन आउट",
@@ -64,7 +66,9 @@ const hi = {
   compare: "परिदृश्यों की तुलना", total_delta: "कुल अतिरिक्त लागत", one_group: "(एक समूह)",
   runs: "गणनाएँ", run_month: "माह", start_run: "गणना शुरू करें",
   admin_note: "डीडीओ ऑनबोर्डिंग इस संस्करण में नहीं है; टोकन `vetan tokens` से जारी होते हैं।",
-  gpf: "जीपीएफ विवरण", pf9: "पीएफ-9 अंतिम भुगतान",
+  gpf: "जीपीएफ विवरण", pf9: "पीएफ-9 अंतिम भुगतान", sections: "अनुभाग",
+  w_master_edit: "मास्टर संपादन", w_employee_proposals: "प्रस्ताव", w_ddo_approval: "डीडीओ स्वीकृति",
+  w_stop_payment: "भुगतान रोक", w_other_salary: "अन्य वेतन", w_auto_run: "स्वचालित गणना",
 };
 const strings = {en, hi};
 let current = localStorage.getItem("vetan.lang") === "hi" ? "hi" : "en";

@@ -39,20 +39,20 @@ export async function billDetail(box, bill, act) {
 function billsPage(box, session) {
   const detail = h("div", {});
   const stateSel = select(t("filter_state"), [["", t("all")], ...["GENERATED", "CONFIRMED", "PASSED", "OBJECTED", "REJECTED", "SUPERSEDED"].map(s => [s, s])]);
-  box.append(h("div", {class: "filters"}, stateSel.wrap), detail);
-  const p = pager(node => box.insertBefore(node, detail), async (token) => {
+  const said = status();
+  box.append(h("div", {class: "filters"}, stateSel.wrap), said.el, detail);
+  const p = pager(node => box.insertBefore(node, said.el), async (token) => {
     const r = await api("GET", "/v1/bills" + query({ddo: session.scope, state: stateSel.input.value, page_size: 50, page_token: token}));
     const open = b => h("button", {type: "button", onclick: () => showBill(b)}, t("details"));
     return {node: h("div", {}, table(t("bills"), billColumns(open), r.bills), pageTotals(r.bills)), next: r.next_page_token};
   });
-  const showBill = b => billDetail(detail, b, full => ddoBillActions(full, () => { p.reload(); showBill(full); }))
+  const showBill = b => billDetail(detail, b, full => ddoBillActions(full, said, () => { p.reload(); showBill(full); }))
     .catch(e => { const s = status(); s.fail(e); detail.replaceChildren(s.el); });
   stateSel.input.addEventListener("change", () => p.reload());
 }
 
-function ddoBillActions(bill, done) {
+function ddoBillActions(bill, s, done) {
   if (bill.state !== "GENERATED") return null;
-  const s = status();
   const otp = field(t("otp"), {inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: "6", name: "otp"});
   const reason = field(t("reason"), {name: "reason", maxlength: "200"});
   const act = async (action, body, message) => {
@@ -66,8 +66,7 @@ function ddoBillActions(bill, done) {
     h("form", {class: "inline", onsubmit: e => { e.preventDefault(); act("confirm", {otp: otp.input.value}, t("confirmed")); }},
       otp.wrap, h("button", {type: "submit", class: "primary"}, t("confirm"))),
     h("form", {class: "inline", onsubmit: e => { e.preventDefault(); act("reject", {reason: reason.input.value}, t("rejected")); }},
-      reason.wrap, h("button", {type: "submit"}, t("reject"))),
-    s.el);
+      reason.wrap, h("button", {type: "submit"}, t("reject"))));
 }
 
 let fixes = null;

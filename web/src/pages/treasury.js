@@ -14,9 +14,8 @@ function byDdo(bills) {
   return [...m.values()].sort((a, b) => a.ddo_code < b.ddo_code ? -1 : 1);
 }
 
-function actions(bill, done) {
+function actions(bill, s, done) {
   if (bill.state !== "CONFIRMED") return null;
-  const s = status();
   const reason = field(t("reason"), {name: "reason", maxlength: "200"});
   const act = async (action, body, message) => {
     try { await api("POST", billPath(bill.bill_id) + "/" + action, body); s.ok(message); done(); } catch (e) { s.fail(e); }
@@ -24,16 +23,17 @@ function actions(bill, done) {
   return h("div", {class: "actions"},
     h("button", {type: "button", class: "primary", onclick: () => act("pass", {}, t("passed"))}, t("pass")),
     h("form", {class: "inline", onsubmit: e => { e.preventDefault(); act("object", {reason: reason.input.value}, t("objected")); }},
-      reason.wrap, h("button", {type: "submit"}, t("object"))), s.el);
+      reason.wrap, h("button", {type: "submit"}, t("object"))));
 }
 
 function billsPage(box, session) {
   const detail = h("div", {});
   const stateSel = select(t("filter_state"), [["CONFIRMED", "CONFIRMED"], ["", t("all")], ...["GENERATED", "PASSED", "OBJECTED", "REJECTED"].map(s => [s, s])]);
-  box.append(h("div", {class: "filters"}, stateSel.wrap), detail);
-  const showBill = b => billDetail(detail, b, full => actions(full, () => { p.reload(); showBill(full); }))
+  const said = status();
+  box.append(h("div", {class: "filters"}, stateSel.wrap), said.el, detail);
+  const showBill = b => billDetail(detail, b, full => actions(full, said, () => { p.reload(); showBill(full); }))
     .catch(e => { const s = status(); s.fail(e); detail.replaceChildren(s.el); });
-  const p = pager(node => box.insertBefore(node, detail), async token => {
+  const p = pager(node => box.insertBefore(node, said.el), async token => {
     const r = await api("GET", "/v1/bills" + query({treasury: session.scope, state: stateSel.input.value, page_size: 200, page_token: token}));
     const open = b => h("button", {type: "button", onclick: () => showBill(b)}, t("details"));
     return {node: h("div", {},
