@@ -6,6 +6,7 @@ packages=(
   libtbb-dev libeigen3-dev libboost-dev libsimdjson-dev libjemalloc-dev
   libbenchmark-dev libgtest-dev googletest
   libsqlite3-dev libssl-dev wrk curl
+  chromium chromium-driver python3-selenium fonts-noto-core npm
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -15,4 +16,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The web console's browser test injects axe-core (tests/web/package.json, pinned with its
+# lock file; test-only, never shipped).
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$root/tests/web/node_modules/axe-core/axe.min.js" ]; then
+  npm ci --prefix "$root/tests/web" --no-audit --no-fund
 fi
