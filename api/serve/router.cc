@@ -134,6 +134,9 @@ const std::vector<Service::RouteSpec>& Service::routes() {
        {}, true, &Service::get_session},
       {"DELETE", "/v1/session", Route::kSession, "Sign out of the web console. Everyone.", {}, true,
        &Service::delete_session},
+      {"GET", "/v1/admin/rollout", Route::kAdminRollout,
+       "Per treasury: DDOs, enrolled for TOTP, with bills of the month, confirmed online. Admin.", {"month"}, true,
+       &Service::admin_rollout},
   };
   return kRoutes;
 }

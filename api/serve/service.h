@@ -187,6 +187,8 @@ class Service {
   // The principal of the request's session cookie, or an error reply (401 without a live
   // session, 403 when a write lacks the session's X-CSRF-Token).
   std::optional<Reply> session_principal(const Request& request, Context* c);
+  // The administrator's roll-out view (admin_routes.cc).
+  Reply admin_rollout(const Context& c, const Params& p, const std::string& body);
   // GET / and /assets/…: the console's files; nothing when `request` is not for one.
   static std::optional<Reply> serve_static(const Request& request);
 

@@ -236,6 +236,16 @@ try:
     browser.execute_script("document.querySelector('.results').scrollIntoView()")
     shot("06-analyst-whatif")
 
+    # Admin: the roll-out view counts DDO001 as confirmed online once its bill is passed.
+    sign_out()
+    sign_in(ADMIN)
+    check(text_appears("DDO roll-out 2026-11"), "the admin's roll-out view")
+    row = wait.until(EC.presence_of_element_located((By.XPATH, "//tr[td[normalize-space()='TR01']]")))
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    check(cells[1:5] == ["1", "1 (10%)", "1 (10%)", "1 (10%)"], f"TR01's roll-out: {cells}")
+    axe("admin roll-out")
+    shot("07-admin-rollout")
+
     # Sign-out ends the session: the old cookie no longer authenticates.
     cookie = browser.get_cookie("vetan_session")
     check(cookie and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict", f"the cookie is HttpOnly, Strict: {cookie}")

@@ -82,6 +82,19 @@ try:
     st, _, body = server.call("GET", "/v1/bills", headers={"Cookie": tcookie.split(";")[0]})
     check(st == 200 and len(json.loads(body)["bills"]) >= 1, f"the treasury's cookie: {st}")
 
+    # The roll-out view: admin only; TR01 has DDO001, enrolled (its token has a TOTP secret),
+    # with a GENERATED bill of November, not yet confirmed online.
+    st, _, body = server.call("GET", "/v1/admin/rollout?month=2026-11", T["admin"])
+    rollout = json.loads(body)
+    check(st == 200 and rollout["treasuries"] == [{"treasury_code": "TR01", "ddos": 1, "enrolled": 1, "with_bills": 1,
+                                                   "confirmed_online": 0}], f"the roll-out view: {st} {body[:300]}")
+    st, _, body = server.call("GET", "/v1/admin/rollout?month=2026-12", T["admin"])
+    check(st == 200 and json.loads(body)["treasuries"][0]["with_bills"] == 0, f"no bills in December: {body[:300]}")
+    st, _, _ = server.call("GET", "/v1/admin/rollout", headers=jar)
+    check(st == 403, f"a DDO reading the roll-out view: {st}")
+    st, _, _ = server.call("GET", "/v1/admin/rollout?month=11-2026", T["admin"])
+    check(st == 400, f"a bad month: {st}")
+
     # Sign out: the cookie is refused afterwards and cleared; the other session lives on.
     st, hs, _ = server.call("DELETE", "/v1/session", headers={**jar, "X-CSRF-Token": s["csrf_token"]})
     check(st == 200 and re.search(r"Max-Age=0\b", header(hs, "Set-Cookie") or ""), f"sign-out: {st} {header(hs, 'Set-Cookie')}")

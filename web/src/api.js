@@ -12,12 +12,18 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+export function api(method, path, body) {
+  return send(method, path, body === undefined ? undefined : JSON.stringify(body), "application/json");
+}
+
+// A body sent as it is (a PDF upload) with its Content-Type.
+export function apiRaw(method, path, bytes, type) { return send(method, path, bytes, type); }
+
+async function send(method, path, body, type) {
   const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (body !== undefined) headers["Content-Type"] = type;
   if (method !== "GET") headers["X-CSRF-Token"] = csrf;
-  const r = await fetch(path, {method, headers, credentials: "same-origin",
-                               body: body === undefined ? undefined : JSON.stringify(body)});
+  const r = await fetch(path, {method, headers, credentials: "same-origin", body});
   const text = await r.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }

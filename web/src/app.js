@@ -6,11 +6,25 @@ import { t, lang, setLang } from "./i18n.js";
 import { ddoPages } from "./pages/ddo.js";
 import { treasuryPages } from "./pages/treasury.js";
 import { analystPages } from "./pages/analyst.js";
+import { adminPages } from "./pages/admin.js";
+import { employeePages, queuePages, subscriberSignIn } from "./pages/gpf.js";
 
 const top = document.getElementById("top");
 const main = document.getElementById("main");
 let session = null;
 let current = 0;
+// The server's routes (GET /v1/openapi.json): the GPF pages show only where it has them.
+let routes = new Set();
+const hasGpf = () => routes.has("/v1/pf9/cases");
+async function loadRoutes() {
+  try { routes = new Set(Object.keys((await api("GET", "/v1/openapi.json")).paths)); } catch { routes = new Set(); }
+}
+function signedIn(s) {
+  session = s;
+  setCsrf(session.csrf_token);
+  current = 0;
+  render();
+}
 
 function signInForm() {
   document.title = t("title");
@@ -20,13 +34,11 @@ function signInForm() {
   const form = h("form", {class: "card signin", onsubmit: async (e) => {
     e.preventDefault();
     try {
-      session = await api("POST", "/v1/session", {token: token.input.value});
-      setCsrf(session.csrf_token);
-      current = 0;
-      render();
+      signedIn(await api("POST", "/v1/session", {token: token.input.value}));
     } catch (err) { s.fail(err); }
   }}, h("h1", {}, t("signin")), h("p", {}, t("signin_help")), token.wrap, h("button", {type: "submit"}, t("signin")), s.el);
   main.replaceChildren(form);
+  if (routes.has("/v1/auth/otp/request")) main.append(subscriberSignIn(signedIn));
   token.input.focus();
 }
 
@@ -37,10 +49,12 @@ function languageButton() {
 }
 
 function pagesOf(role) {
-  if (role === "ddo") return ddoPages;
+  if (role === "ddo") return hasGpf() ? [...ddoPages, ...queuePages] : ddoPages;
   if (role === "treasury") return treasuryPages;
+  if (role === "employee") return employeePages;
+  if (role === "hoo" || role === "ag") return queuePages;
   if (role === "analyst") return analystPages;
-  return [...treasuryPages.slice(0, 1), ...analystPages];  // admin reads all bills and costs
+  return [...adminPages, ...treasuryPages, ...analystPages];  // admin: roll-out, all bills, costs
 }
 
 function windowsStrip() {
@@ -67,7 +81,7 @@ function render() {
                  onclick: () => { current = i; render(); }}, t(p.key))));
   top.replaceChildren(
     h("div", {class: "bar"}, h("span", {class: "brand"}, "vetan · वेतन"),
-      h("span", {class: "who"}, `${t("role")} ${t(session.role)} ${session.scope}`), languageButton(), signOut),
+      h("span", {class: "who"}, `${t("role")} ${t(session.role === "employee" ? "employee_role" : session.role)} ${session.scope}`), languageButton(), signOut),
     windowsStrip(), tabs);
   const page = pages[Math.min(current, pages.length - 1)];
   const body = h("div", {class: "page"}, h("h1", {}, t(page.key)));
@@ -76,6 +90,7 @@ function render() {
 }
 
 async function start() {
+  await loadRoutes();
   try {
     session = await api("GET", "/v1/session");
     setCsrf(session.csrf_token);
