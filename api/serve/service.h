@@ -49,20 +49,18 @@ struct Request {
   std::string body;
   // For the web console (sessions.cc, static_assets.cc): the Cookie, X-CSRF-Token,
   // X-Forwarded-Proto, If-None-Match and Accept-Encoding headers' values.
-  std::string cookie;
-  std::string csrf_token;
-  std::string forwarded_proto;
-  std::string if_none_match;
-  std::string accept_encoding;
+  std::string cookie{};
+  std::string csrf_token{};
+  std::string forwarded_proto{};
+  std::string if_none_match{};
+  std::string accept_encoding{};
 };
 
 struct Reply {
-  Reply(int status_code = 200, std::string body_text = {}, std::string type = "application/json")
-      : status(status_code), body(std::move(body_text)), content_type(std::move(type)) {}
   int status = 200;
   std::string body;  // JSON, or Prometheus text for /metrics
   std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;  // more headers (Set-Cookie, ETag, …)
+  std::vector<std::pair<std::string, std::string>> headers{};  // more headers (Set-Cookie, ETag, …)
 };
 
 // {"error": {"code": …, "message": …}} with `status`.
