@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev libssl-dev wrk curl
   libxml2-dev  # vetan pay: pain.002 return files (loaders/payment), tests parse pain.001 back
   libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
+  chromium chromium-driver python3-selenium npm
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -17,4 +18,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The web console's browser test injects axe-core (tests/web/package.json, pinned with its
+# lock file; test-only, never shipped).
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$root/tests/web/node_modules/axe-core/axe.min.js" ]; then
+  npm ci --prefix "$root/tests/web" --no-audit --no-fund
 fi

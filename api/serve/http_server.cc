@@ -140,6 +140,11 @@ class Session : public std::enable_shared_from_this<Session> {
     request.target = std::string(req.target());
     request.authorization = std::string(req[http::field::authorization]);
     request.body = req.body();
+    request.cookie = std::string(req[http::field::cookie]);
+    request.csrf_token = std::string(req["X-CSRF-Token"]);
+    request.forwarded_proto = std::string(req["X-Forwarded-Proto"]);
+    request.if_none_match = std::string(req[http::field::if_none_match]);
+    request.accept_encoding = std::string(req[http::field::accept_encoding]);
     keep_alive_ = req.keep_alive() && !shared_->stopping;
     version_ = req.version();
     Reply reply = shared_->service->handle(request);
@@ -159,6 +164,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.set(http::field::server, "vetan");
     response_.set(http::field::content_type, reply.content_type);
     if (reply.status == 401) response_.set(http::field::www_authenticate, "Bearer");
+    for (auto& [name, value] : reply.headers) response_.insert(name, value);
     response_.body() = std::move(reply.body);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();

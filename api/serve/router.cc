@@ -133,6 +133,16 @@ const std::vector<Service::RouteSpec>& Service::routes() {
        &Service::post_whatif},
       {"POST", "/v1/arrears", Route::kArrears, "Arrears of a revised profile or changes (whatif.md). In scope.",
        {"ddo", "treasury", "page_size", "page_token"}, true, &Service::post_arrears},
+      {"POST", "/v1/session", Route::kSession,
+       "Sign in to the web console {token}: sets the session cookie; the reply holds its CSRF token. Anyone.", {},
+       false, &Service::create_session},
+      {"GET", "/v1/session", Route::kSession, "Who is signed in, the CSRF token, the day's calendar windows. Everyone.",
+       {}, true, &Service::get_session},
+      {"DELETE", "/v1/session", Route::kSession, "Sign out of the web console. Everyone.", {}, true,
+       &Service::delete_session},
+      {"GET", "/v1/admin/rollout", Route::kAdminRollout,
+       "Per treasury: DDOs, enrolled for TOTP, with bills of the month, confirmed online. Admin.", {"month"}, true,
+       &Service::admin_rollout},
   };
   return kRoutes;
 }
@@ -303,6 +313,10 @@ Reply Service::route_request(const Request& request, Route* route) {
   if (target.empty() || target[0] != '/') {
     return error_reply(400, "INVALID_ARGUMENT", "the request target must be an absolute path");
   }
+  if (std::optional<Reply> asset = serve_static(request)) {
+    *route = Route::kStatic;
+    return std::move(*asset);
+  }
   const size_t question = target.find('?');
   const std::string_view raw_path = target.substr(0, question);
   const std::string_view raw_query = question == std::string_view::npos ? "" : target.substr(question + 1);
@@ -347,6 +361,7 @@ Reply Service::route_request(const Request& request, Route* route) {
     break;
   }
   Context c;
+  c.request = &request;
   if (spec != nullptr && !spec->authenticated) {
     *route = spec->metric;
     return (this->*spec->handler)(c, params, request.body);
@@ -375,8 +390,10 @@ Reply Service::route_request(const Request& request, Route* route) {
     }
   }
 
-  // Authentication: every route but /healthz.
-  {
+  // Authentication: every route but /healthz: a bearer token, else the console's session cookie.
+  if (request.authorization.empty()) {
+    if (std::optional<Reply> refused = session_principal(request, &c)) return std::move(*refused);
+  } else {
     std::string_view auth = request.authorization;
     if (auth.rfind("Bearer ", 0) != 0) {
       return error_reply(401, "UNAUTHENTICATED", "an 'Authorization: Bearer <token>' header is required");

@@ -33,6 +33,7 @@
 #include "api/serve/json.h"
 #include "api/serve/master_records.h"
 #include "api/serve/metrics.h"
+#include "api/serve/sessions.h"
 #include "api/serve/tokens.h"
 #include "core/cycle/cycle_state.h"
 #include "core/profile/profile.h"
@@ -47,12 +48,20 @@ struct Request {
   std::string target;         // path and query, as sent
   std::string authorization;  // the Authorization header's value
   std::string body;
+  // For the web console (sessions.cc, static_assets.cc): the Cookie, X-CSRF-Token,
+  // X-Forwarded-Proto, If-None-Match and Accept-Encoding headers' values.
+  std::string cookie{};
+  std::string csrf_token{};
+  std::string forwarded_proto{};
+  std::string if_none_match{};
+  std::string accept_encoding{};
 };
 
 struct Reply {
   int status = 200;
   std::string body;  // JSON, or Prometheus text for /metrics
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers{};  // more headers (Set-Cookie, ETag, …)
 };
 
 // {"error": {"code": …, "message": …}} with `status`.
@@ -136,6 +145,8 @@ class Service {
   struct Context {
     const Principal* who = nullptr;
     std::map<std::string, std::string> query;
+    const Request* request = nullptr;  // the request being answered
+    std::string session_id;            // the session cookie's id, when it authenticated
     std::string param(const std::string& name) const {
       auto it = query.find(name);
       return it == query.end() ? std::string() : it->second;
@@ -201,6 +212,17 @@ class Service {
   // True iff the caller's role acts on `bill` with `verb`: its DDO confirms and rejects, its
   // treasury passes and objects.
   static bool may_act_on_bill(const Context& c, cycle::BillVerb verb, const cycle::Bill& bill);
+  // Web console sessions (sessions.cc) and its assets (static_assets.cc).
+  Reply create_session(const Context& c, const Params& p, const std::string& body);
+  Reply get_session(const Context& c, const Params& p, const std::string& body);
+  Reply delete_session(const Context& c, const Params& p, const std::string& body);
+  // The principal of the request's session cookie, or an error reply (401 without a live
+  // session, 403 when a write lacks the session's X-CSRF-Token).
+  std::optional<Reply> session_principal(const Request& request, Context* c);
+  // The administrator's roll-out view (admin_routes.cc).
+  Reply admin_rollout(const Context& c, const Params& p, const std::string& body);
+  // GET / and /assets/…: the console's files; nothing when `request` is not for one.
+  static std::optional<Reply> serve_static(const Request& request);
 
   // Helpers.
   Reply stop_or_release(const Context& c, const std::string& id, const std::string& body, bool stop);
@@ -260,6 +282,7 @@ class Service {
   TokenRegistry tokens_;
   AuditStore store_;
   Metrics metrics_;
+  SessionStore sessions_;
 
   // The directory of the master as loaded: ids, DDOs and treasuries by row (these fields
   // are not editable, so rows keep them).

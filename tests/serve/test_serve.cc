@@ -115,6 +115,8 @@ TEST_F(ServeTest, EveryEndpointAgainstEveryRole) {
       {"POST", "/v1/arrears?ddo=DDO001", kDaArrears, {401, 403, 200, 200, 200, 200, 200}},
       {"POST", "/v1/employees/E0001/other-salary", R"({"month": "2026-11"})", {401, 403, 403, 403, 403, 409, 409}},
       {"POST", "/v1/arrears?treasury=TR01", kDaArrears, {401, 200, 403, 200, 200, 200, 200}},  // a DDO stays in its DDO
+      {"GET", "/v1/session", "", {401, 200, 200, 200, 200, 200, 200}},  // the web console (issue 11)
+      {"GET", "/v1/admin/rollout", "", {401, 403, 403, 403, 403, 403, 200}},
   };
   for (const Case& c : cases) {
     for (int i = 0; i < 7; ++i) {

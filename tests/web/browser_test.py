@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""The web console in a real browser (issue 11 §4): headless Chromium, driven by Selenium,
+against a `vetan serve` this test starts (clock stood on 2026-11-05, 10:00 IST). Each role's
+main flow end to end, checking what the page shows:
+  - a DDO signs in with its token, sees its GENERATED bill and the budget-head split, and
+    confirms it with the authenticator's TOTP code; the mismatch report groups rows by reason
+    with what to fix (from docs/mismatches.md); an action outside its calendar window is
+    disabled with the reason; the page switches to Hindi;
+  - the treasury sees the CONFIRMED bill and passes it (the API then says PASSED);
+  - an analyst runs a what-if of two scenarios and sees the chart, the table and the CSV link;
+  - signing out ends the session (the cookie no longer authenticates);
+and, on every page, axe-core (npm, pinned in tests/web/package.json, injected here, never
+shipped) finds no violation. Screenshots go to OUT_DIR.
+Usage: browser_test.py VETAN TEST_DATA_DIR OUT_DIR"""
+import base64, hashlib, hmac, http.client, json, os, shutil, signal, struct, subprocess, sys, tempfile, time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+vetan, data, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+HERE = os.path.dirname(os.path.abspath(__file__))
+AXE = os.path.join(HERE, "node_modules", "axe-core", "axe.min.js")
+if not os.path.exists(AXE):
+    sys.exit(f"{AXE} is missing: run `npm ci --prefix {HERE}` (.ci/setup-debian.sh does)")
+os.makedirs(out_dir, exist_ok=True)
+work = tempfile.mkdtemp(prefix="vetan-web-")
+tokens_file = os.path.join(work, "tokens")
+NOW = 1793853000  # 2026-11-05T04:30:00Z: the server's clock with --date 2026-11-05
+
+
+def token(role, totp=False):
+    args = [vetan, "tokens", "--role", role, "--file", tokens_file] + (["--totp"] if totp else [])
+    text = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+    return fields["token"], fields.get("totp_secret")
+
+
+def totp(secret_b32, unix):
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", unix // 30), hashlib.sha1).digest()
+    o = digest[-1] & 15
+    return "%06d" % ((struct.unpack(">I", digest[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+ADMIN, _ = token("admin")
+DDO, DDO_SECRET = token("ddo:DDO001", totp=True)
+TREASURY, _ = token("treasury:TR01")
+ANALYST, _ = token("analyst")
+
+server = subprocess.Popen([vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
+                           "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
+                           "--tokens", tokens_file, "--listen", "127.0.0.1:0", "--date", "2026-11-05"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+line = server.stdout.readline()
+if "listening on" not in line:
+    sys.exit("the server did not start: " + server.stderr.read())
+port = int(line.strip().rsplit(":", 1)[1])
+base = f"http://127.0.0.1:{port}"
+
+
+def call(method, path, tok, body=None, headers=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    h = dict(headers or {})
+    if tok: h["Authorization"] = "Bearer " + tok
+    c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
+    r = c.getresponse()
+    return r.status, r.read().decode()
+
+
+status, text = call("POST", "/v1/runs", ADMIN, {"month": "2026-11", "wait": True})
+assert status == 201 or status == 200, (status, text)
+BILL = "2026-11/TR01/DDO001/1"
+
+options = webdriver.ChromeOptions()
+for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
+             "--lang=en-IN"):
+    options.add_argument(flag)
+options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+service = ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+browser = webdriver.Chrome(options=options, service=service)
+wait = WebDriverWait(browser, 20)
+failures = []
+axe_source = open(AXE).read()
+shots = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def text_appears(text, where=(By.TAG_NAME, "main")):
+    try:
+        wait.until(EC.text_to_be_present_in_element(where, text))
+        return True
+    except Exception:
+        return False
+
+
+def axe(page):
+    browser.execute_script(axe_source)
+    result = browser.execute_async_script(
+        "const done = arguments[0]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
+        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));")
+    for v in result:
+        targets = [n.get("target") for n in v.get("nodes", [])][:3]
+        failures.append(f"axe on {page}: {v['id']}: {v['help']} at {targets}")
+        print("AXE:", page, v["id"], v["help"], targets)
+
+
+def shot(name):
+    path = os.path.join(out_dir, name + ".png")
+    browser.save_screenshot(path)
+    shots.append(path)
+
+
+def tab(label):
+    browser.find_element(By.XPATH, f"//nav[contains(@class,'tabs')]/button[normalize-space()='{label}']").click()
+
+
+def sign_in(tok):
+    browser.get(base + "/")
+    box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=token]")))
+    box.send_keys(tok)
+    box.submit()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.tabs")))
+
+
+def sign_out():
+    browser.find_element(By.XPATH, "//button[normalize-space()='Sign out' or normalize-space()='साइन आउट']").click()
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=token]")))
+
+
+try:
+    # The sign-in page; no script runs inline (CSP), so the form itself proves the modules loaded.
+    browser.get(base + "/")
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=token]")))
+    axe("sign-in")
+    shot("01-sign-in")
+    # The one expected error: GET /v1/session is 401 before signing in.
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "/v1/session" not in e["message"]]
+    check(not errors, f"console errors on the sign-in page: {errors}")
+
+    # DDO: its bill, the split, confirm with the TOTP code.
+    sign_in(DDO)
+    check(text_appears(BILL), "the DDO's bills list its GENERATED bill")
+    check("Today: 2026-11-05" in browser.find_element(By.TAG_NAME, "header").text, "the header shows the day")
+    axe("ddo bills")
+    browser.find_element(By.XPATH, f"//tr[td[normalize-space()='{BILL}']]//button").click()
+    check(text_appears("Budget-head split"), "the bill's budget-head split is shown")
+    check(text_appears("2202-01-101"), "the split names the budget head")
+    otp = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=otp]")))
+    otp.send_keys("000000" if totp(DDO_SECRET, NOW) != "000000" else "111111")
+    otp.submit()
+    check(text_appears("OTP_MISMATCH"), "a wrong code is refused, the server's reason shown")
+    otp = browser.find_element(By.CSS_SELECTOR, "input[name=otp]")
+    otp.clear()
+    otp.send_keys(totp(DDO_SECRET, NOW))
+    otp.submit()
+    check(text_appears("Bill confirmed."), "the right code confirms the bill")
+    check(text_appears("CONFIRMED"), "the bill now reads CONFIRMED")
+    shot("02-ddo-bill-confirmed")
+    st, body = call("GET", "/v1/bills/" + BILL, DDO)
+    check(json.loads(body).get("state") == "CONFIRMED", f"the API agrees the bill is CONFIRMED: {body[:200]}")
+
+    tab("Mismatch report")
+    check(text_appears("What to fix"), "the mismatch report shows what to fix")
+    groups = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "section.reason h2")]
+    check(len(groups) >= 1, f"mismatches are grouped by reason: {groups}")
+    axe("ddo mismatches")
+    shot("03-ddo-mismatches")
+
+    tab("Proposals")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "form.inline")))
+    propose = browser.find_element(By.XPATH, "//button[normalize-space()='Propose']")
+    check(propose.is_enabled(), "proposing is open on day 5 (employee_proposals 1–10)")
+    axe("ddo proposals")
+    tab("Stopped payments")
+    check(text_appears("E0003") or text_appears("Stopped"), "the stopped list is shown")
+    axe("ddo stopped")
+
+    tab("Employee master")
+    box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=employee_id]")))
+    box.send_keys("E0002")
+    box.submit()
+    check(text_appears("E0002 (Line"), "an employee's master is shown")
+    axe("ddo employee")
+
+    tab("Other salary")
+    button = wait.until(EC.presence_of_element_located((By.XPATH, "//button[normalize-space()='File request']")))
+    check(not button.is_enabled(), "filing other salary is disabled on day 5")
+    check(text_appears("open from day 23"), "with the calendar's reason")
+    axe("ddo other salary")
+
+    # Hindi.
+    browser.find_element(By.CSS_SELECTOR, "button.lang").click()
+    check(text_appears("अन्य वेतन"), "the page switches to Hindi")
+    check(browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "hi", "html lang is hi")
+    tab("बिल")
+    check(text_appears(BILL), "the Hindi bills page lists the bill")
+    axe("ddo bills (hi)")
+    shot("04-ddo-bills-hindi")
+    browser.find_element(By.CSS_SELECTOR, "button.lang").click()
+    sign_out()
+
+    # Treasury: pass the confirmed bill.
+    sign_in(TREASURY)
+    check(text_appears(BILL), "the treasury sees the CONFIRMED bill")
+    check(text_appears("Totals by DDO"), "with totals by DDO")
+    axe("treasury bills")
+    browser.find_element(By.XPATH, f"//tr[td[normalize-space()='{BILL}']]//button").click()
+    wait.until(EC.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Pass']"))).click()
+    check(text_appears("Bill passed."), "the treasury passes the bill")
+    shot("05-treasury-passed")
+    st, body = call("GET", "/v1/bills/" + BILL, TREASURY)
+    check(json.loads(body).get("state") == "PASSED", f"the API agrees the bill is PASSED: {body[:200]}")
+    sign_out()
+
+    # Analyst: two scenarios, the chart and the table.
+    sign_in(ANALYST)
+    wait.until(EC.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Add scenario']"))).click()
+    axe("analyst builder")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Run what-if']").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.chart polyline")))
+    lines = browser.find_elements(By.CSS_SELECTOR, "svg.chart polyline")
+    check(len(lines) == 2, f"the chart has a line per scenario: {len(lines)}")
+    check(text_appears("Scenarios compared"), "the scenarios are compared")
+    link = browser.find_element(By.XPATH, "//a[normalize-space()='Download CSV']")
+    check(link.get_attribute("href").startswith("blob:"), "the CSV link is a local download")
+    check(text_appears("Education"), "the cost table is grouped by department")
+    axe("analyst results")
+    browser.execute_script("document.querySelector('.results').scrollIntoView()")
+    shot("06-analyst-whatif")
+
+    # Admin: the roll-out view counts DDO001 as confirmed online once its bill is passed.
+    sign_out()
+    sign_in(ADMIN)
+    check(text_appears("DDO roll-out 2026-11"), "the admin's roll-out view")
+    row = wait.until(EC.presence_of_element_located((By.XPATH, "//tr[td[normalize-space()='TR01']]")))
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    check(cells[1:5] == ["1", "1 (10%)", "1 (10%)", "1 (10%)"], f"TR01's roll-out: {cells}")
+    axe("admin roll-out")
+    shot("07-admin-rollout")
+
+    # Sign-out ends the session: the old cookie no longer authenticates.
+    cookie = browser.get_cookie("vetan_session")
+    check(cookie and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict", f"the cookie is HttpOnly, Strict: {cookie}")
+    sign_out()
+    st, _ = call("GET", "/v1/session", None, headers={"Cookie": "vetan_session=" + cookie["value"]})
+    check(st == 401, f"after sign-out the cookie is refused: {st}")
+finally:
+    browser.quit()
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    shutil.rmtree(work, ignore_errors=True)
+
+print("screenshots:", ", ".join(shots))
+if failures:
+    print(f"{len(failures)} failure(s)")
+    sys.exit(1)
+print("browser test passed")
