@@ -54,10 +54,10 @@ TEST(OutputsFormats, FieldsQuotedOnlyWhenNeeded) {
             "bill_id,budget_head,fund_type,employees,gross,total_deductions,net\n"
             "\"2026-02/TR,9/DDO001/1\",\"Head \"\"A\"\"\",SF,1,94277,10318,83959\n");
   EXPECT_EQ(files.at("stopped.csv"),
-            "line,employee_id,ddo_code,stop_reason\n"
-            "2,E0002,DDO001,\"Under inquiry, \"\"held\"\"\nlong\"\n");
+            "line,employee_id,ddo_code,stop_reason,name\n"
+            "2,E0002,DDO001,\"Under inquiry, \"\"held\"\"\nlong\",Employee 2\n");
   const std::string prefix =
-      "line,employee_id,ddo_code,reasons,detail\n3,\"E,3\",\"DDO \"\"3\"\"\",INVALID_PAN,";
+      "line,employee_id,ddo_code,reasons,detail,name\n3,\"E,3\",\"DDO \"\"3\"\"\",INVALID_PAN,";
   EXPECT_EQ(files.at("mismatches.csv").substr(0, prefix.size()), prefix);
 }
 
@@ -77,7 +77,8 @@ TEST(OutputsFormats, MismatchesAndStoppedSortedByLineWithRawFields) {
   EXPECT_EQ(mismatches.rows[1][2], "");  // ddo_code is column 8: absent from the short row
   EXPECT_EQ(mismatches.rows[1][3], "INVALID_RECORD");
   EXPECT_EQ(files.at("stopped.csv"),
-            "line,employee_id,ddo_code,stop_reason\n2,E0002,DDO001,\n4,E0004,DDO001,\n");
+            "line,employee_id,ddo_code,stop_reason,name\n2,E0002,DDO001,,Employee 2\n"
+            "4,E0004,DDO001,,Employee 4\n");
 }
 
 TEST(OutputsFormats, SummaryJson) {
