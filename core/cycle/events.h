@@ -108,6 +108,12 @@ struct BillSignature {
 
 // kBillConfirm, kBillReject, kBillPass, kBillObject.
 struct BillAction {
+  BillAction() = default;
+  // The signature last and optional, so that unsigned actions are built as before.
+  BillAction(std::string bill_id, BillState from, BillState to, std::string reason, int64_t otp_step,
+             BillSignature signature = {})
+      : bill_id(std::move(bill_id)), from(from), to(to), reason(std::move(reason)), otp_step(otp_step),
+        signature(std::move(signature)) {}
   std::string bill_id;
   BillState from = BillState::kGenerated, to = BillState::kGenerated;
   std::string reason;
