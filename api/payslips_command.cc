@@ -53,7 +53,7 @@ const char kPayslipsHelp[] =
     "Exit 0 when printed; exit 2 with one line on stderr, writing nothing, when refused (a\n"
     "flag missing or malformed, both --bill and --ddo, a file unreadable, a run folder that\n"
     "is not the run of this master and profile, no payslip on the bill or DDO); exit 1 when\n"
-    "writing fails.\n";
+    "writing fails. Documentation: docs/payslips.md\n";
 
 int refuse(const std::string& message) {
   std::fprintf(stderr, "vetan payslips: %s\n", message.c_str());
