@@ -344,7 +344,7 @@ int issue_command(const Arguments& args) {
 }
 
 // vetan pay returns: the bank's pain.002 against what the manifest says was issued.
-int returns_command(const Arguments& args) {
+int pay_returns_command(const Arguments& args) {
   Flags flags({"payments", "returns"}, {"help", "quiet"});
   if (Status s = flags.parse(args); !s.ok()) return refuse(s.message() + " (see vetan pay --help)");
   if (flags.has("help")) {
@@ -452,7 +452,7 @@ int returns_command(const Arguments& args) {
 
 int pay_command(const Arguments& args) {
   if (!args.empty() && args[0] == "returns") {
-    return returns_command(Arguments(args.begin() + 1, args.end()));
+    return pay_returns_command(Arguments(args.begin() + 1, args.end()));
   }
   return issue_command(args);
 }
