@@ -23,6 +23,7 @@ const char kServeHelp[] =
     "                   [--listen 127.0.0.1:8080] [--io-threads N] [--date YYYY-MM-DD]\n"
     "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
     "                   [--read-timeout-ms MS] [--max-connections N] [--resident-runs N]\n"
+    "                   [--gpf-ledger LEDGER.csv]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
@@ -36,7 +37,9 @@ const char kServeHelp[] =
     "  --resident-runs completed runs' results held in memory (default 3); others are\n"
     "                  recomputed when read\n"
     "  --date          stand the service's clock still on this date, 10:00 IST (rehearsals, tests)\n"
-    "  --auto-run-seconds  how often to check the auto-run window (default 60)\n";
+    "  --auto-run-seconds  how often to check the auto-run window (default 60)\n"
+    "  --gpf-ledger    the AG's opening GPF ledger (gpf.md §2), imported once (refused whole when\n"
+    "                  a line cannot be read)\n";
 
 const char kTokensHelp[] =
     "usage: vetan tokens --role ROLE [--file TOKENS] [--totp [--rotate]] [--name LABEL]\n"
@@ -61,7 +64,7 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
-               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs"},
+               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs", "gpf-ledger"},
               {"help"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
@@ -113,7 +116,8 @@ int serve_command(const Arguments& args) {
 
   serve::Service service;
   serve::ServiceOptions options{flags.get("profile"), flags.get("employees"), flags.get("data"), flags.get("tokens"),
-                                clock, size_t(resident)};
+                                clock, size_t(resident), {}};
+  options.gpf_ledger_path = flags.get("gpf-ledger");
   if (Status s = service.open(options); !s.ok()) return refuse("serve", s.message());
   serve::HttpServer server(&service, http);
   if (Status s = server.listen(); !s.ok()) return refuse("serve", s.message());
