@@ -95,7 +95,6 @@ Status Service::import_gpf_ledger_file(const std::string& path) {
   if (!in) return Status::io_error(path + ": cannot read the GPF ledger");
   std::ostringstream text;
   text << in.rdbuf();
-  std::lock_guard lock(state_mutex_);
   if (fund_.imported(sha256_hex(text.str()))) return Status();  // imported at an earlier start
   std::vector<GpfLineProblem> problems;
   return import_gpf_ledger(path, text.str(), "system", &problems);
@@ -132,11 +131,12 @@ Reply Service::gpf_export(const Context& c, const Params&, const std::string&) {
   return Reply{200, fund_.export_csv(""), "text/csv"};
 }
 
-Reply Service::gpf_ledger(const Context& c, const Params& p, const std::string&) {
+Reply Service::gpf_ledger(const Context& c, const Params&, const std::string&) {
+  const Params p = {c.param("account")};
+  if (p[0].empty()) return error_reply(400, "INVALID_ARGUMENT", "query 'account' (the GPF account) is required");
   std::lock_guard lock(state_mutex_);
   if (!may_read_gpf_account(c, p[0])) return forbidden(c.who->label() + " may not read GPF account '" + p[0] + "'");
   const std::vector<const GpfPosting*> postings = fund_.postings_of(p[0]);
-  if (postings.empty() && !may_read_gpf_account(c, p[0])) return error_reply(404, "NOT_FOUND", "no GPF account " + p[0]);
   JsonWriter w;
   w.begin_object().field("gpf_account", p[0]).key("postings").begin_array();
   for (const GpfPosting* g : postings) {
@@ -148,7 +148,9 @@ Reply Service::gpf_ledger(const Context& c, const Params& p, const std::string&)
   return Reply{200, w.take()};
 }
 
-Reply Service::gpf_statement(const Context& c, const Params& p, const std::string&) {
+Reply Service::gpf_statement(const Context& c, const Params&, const std::string&) {
+  const Params p = {c.param("account")};
+  if (p[0].empty()) return error_reply(400, "INVALID_ARGUMENT", "query 'account' (the GPF account) is required");
   Month fy = 0;
   if (!parse_gpf_fy(c.param("fy"), &fy)) {
     return error_reply(400, "INVALID_ARGUMENT", "query 'fy' must be an FY like 2025-26");
@@ -181,9 +183,17 @@ Reply Service::gpf_statement(const Context& c, const Params& p, const std::strin
   return Reply{200, w.take()};
 }
 
-Reply Service::gpf_post(const Context& c, const Params& p, const std::string& body) {
+Reply Service::gpf_post(const Context& c, const Params&, const std::string& body) {
   JsonBody fields;
-  if (Status s = parse_body(body, {"kind", "month", "amount", "reference"}, &fields); !s.ok()) return status_reply(s);
+  if (Status s = parse_body(body, {"gpf_account", "kind", "month", "amount", "reference"}, &fields); !s.ok()) {
+    return status_reply(s);
+  }
+  const JsonValue* account = find_field(fields, "gpf_account");
+  if (account == nullptr || account->type != JsonValue::Type::kString || account->text.empty() ||
+      account->text.size() > 256) {
+    return error_reply(400, "INVALID_ARGUMENT", "field 'gpf_account' must be the account, 1..256 characters");
+  }
+  const Params p = {account->text};
   const JsonValue* kind = find_field(fields, "kind");
   const JsonValue* month = find_field(fields, "month");
   const JsonValue* amount = find_field(fields, "amount");

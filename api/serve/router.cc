@@ -132,12 +132,13 @@ const std::vector<Service::RouteSpec>& Service::routes() {
        &Service::gpf_import},
       {"GET", "/v1/gpf/export", Route::kGpf, "The fund's ledger as gpf.md §2 CSV. AG officers, analyst, admin.", {},
        true, &Service::gpf_export},
-      {"GET", "/v1/gpf/{account}/ledger", Route::kGpf, "An account's postings. Its subscriber, DDO, HoO, AG, analyst, admin.",
-       {}, true, &Service::gpf_ledger},
-      {"GET", "/v1/gpf/{account}/statement", Route::kGpf, "An account's statement for ?fy= (gpf.md §3-§4). As ledger.",
-       {"fy"}, true, &Service::gpf_statement},
-      {"POST", "/v1/gpf/{account}/postings", Route::kGpf,
-       "Post {kind, month, amount, reference}: ADVANCE, WITHDRAWAL, REFUND by its DDO; any but OPENING and "
+      {"GET", "/v1/gpf/ledger", Route::kGpf,
+       "An account's postings (?account=). Its subscriber, DDO, HoO, AG, analyst, admin.", {"account"}, true,
+       &Service::gpf_ledger},
+      {"GET", "/v1/gpf/statement", Route::kGpf, "An account's statement (?account=, ?fy=; gpf.md §3-§4). As ledger.",
+       {"account", "fy"}, true, &Service::gpf_statement},
+      {"POST", "/v1/gpf/postings", Route::kGpf,
+       "Post {gpf_account, kind, month, amount, reference}: ADVANCE, WITHDRAWAL, REFUND by its DDO; any but OPENING and "
        "SUBSCRIPTION by ag:approver, admin.",
        {}, true, &Service::gpf_post},
       {"POST", "/v1/pf9/cases", Route::kPf9, "Open a PF-9 case {reason, bank_account, ifsc, payable_month}. Employee.", {},
@@ -357,9 +358,6 @@ Reply Service::route_request(const Request& request, Route* route) {
   Context c;
   if (spec != nullptr && !spec->authenticated) {
     *route = spec->metric;
-  if (c.who != nullptr && fund_only_role(c.who->role) && spec->metric != Route::kGpf && spec->metric != Route::kPf9) {
-    return forbidden(c.who->label() + " may use the GPF and PF-9 routes only");
-  }
     return (this->*spec->handler)(c, params, request.body);
   }
 
@@ -404,6 +402,9 @@ Reply Service::route_request(const Request& request, Route* route) {
     return error_reply(404, "NOT_FOUND", "no route " + path);
   }
   *route = spec->metric;
+  if (c.who != nullptr && fund_only_role(c.who->role) && spec->metric != Route::kGpf && spec->metric != Route::kPf9) {
+    return forbidden(c.who->label() + " may use the GPF and PF-9 routes only");
+  }
   for (const std::string& p : params) {
     if (Status s = check_segment(p); !s.ok()) return error_reply(400, "INVALID_ARGUMENT", s.message());
   }

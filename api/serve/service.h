@@ -184,6 +184,7 @@ class Service {
   // Appends a fund event (durable) and applies it. REQUIRES: state_mutex_ held.
   Status record_fund(AuditEvent* event, const std::string& actor);
   // Imports a validated ledger text. REQUIRES: state_mutex_ held.
+  // REQUIRES: state_mutex_ held (open() holds it).
   Status import_gpf_ledger_file(const std::string& path);
   Status import_gpf_ledger(const std::string& name, const std::string& csv, const std::string& actor,
                            std::vector<GpfLineProblem>* problems);
