@@ -52,20 +52,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// gpf.md §4: "2025-26": a year and the next one's last two digits.
-bool parse_fy(const std::string& text, Month* april) {
-  if (text.size() != 7 || text[4] != '-') return false;
-  int year = 0, next = 0;
-  for (size_t i = 0; i < 7; ++i) {
-    if (i == 4) continue;
-    if (text[i] < '0' || text[i] > '9') return false;
-    int& v = i < 4 ? year : next;
-    v = v * 10 + (text[i] - '0');
-  }
-  if ((year + 1) % 100 != next) return false;
-  *april = make_month(year, 4);
-  return true;
-}
+bool parse_fy(const std::string& text, Month* april) { return parse_gpf_fy(text, april); }
 
 class GpfJob {
  public:

@@ -26,10 +26,12 @@ namespace {
 
 class Session;
 
-// POST /v1/whatif and /v1/arrears carry scenario lists and whole profiles.
+// POST /v1/whatif and /v1/arrears carry scenario lists and whole profiles; a GPF ledger
+// import and a PF-9 document upload carry files.
 bool takes_large_body(std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
-  return path == "/v1/whatif" || path == "/v1/arrears";
+  return path == "/v1/whatif" || path == "/v1/arrears" || path == "/v1/gpf/ledger/import" ||
+         (path.rfind("/v1/pf9/cases/", 0) == 0 && path.find("/documents/") != std::string_view::npos);
 }
 
 struct Shared {

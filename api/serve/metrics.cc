@@ -11,7 +11,8 @@ const char* route_name(Route route) {
       "proposal_decide", "bill_list",      "bill_get",         "bill_action",    "bill_audit",
       "mismatches",      "stopped",        "run_list",         "run_get",        "run_create",
       "whatif",          "arrears",        "other_salary",     "ddo_get",        "ddo_audit",
-      "openapi",         "session",        "static",           "admin_rollout",    "other"};
+      "openapi",         "session",        "static",           "admin_rollout",    "gpf",
+      "pf9",             "other"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(Route::kCount));
   return kNames[int(route)];
 }

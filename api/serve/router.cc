@@ -143,6 +143,33 @@ const std::vector<Service::RouteSpec>& Service::routes() {
       {"GET", "/v1/admin/rollout", Route::kAdminRollout,
        "Per treasury: DDOs, enrolled for TOTP, with bills of the month, confirmed online. Admin.", {"month"}, true,
        &Service::admin_rollout},
+      // The GPF fund and the PF-9 case (gpf.md §6-§7, /work/notes/fund-routes.md).
+      {"POST", "/v1/gpf/ledger/import", Route::kGpf, "Import an opening ledger (gpf.md §2 CSV body). Admin.", {}, true,
+       &Service::gpf_import},
+      {"GET", "/v1/gpf/export", Route::kGpf, "The fund's ledger as gpf.md §2 CSV. AG officers, analyst, admin.", {},
+       true, &Service::gpf_export},
+      {"GET", "/v1/gpf/ledger", Route::kGpf,
+       "An account's postings (?account=). Its subscriber, DDO, HoO, AG, analyst, admin.", {"account"}, true,
+       &Service::gpf_ledger},
+      {"GET", "/v1/gpf/statement", Route::kGpf, "An account's statement (?account=, ?fy=; gpf.md §3-§4). As ledger.",
+       {"account", "fy"}, true, &Service::gpf_statement},
+      {"POST", "/v1/gpf/postings", Route::kGpf,
+       "Post {gpf_account, kind, month, amount, reference}: ADVANCE, WITHDRAWAL, REFUND by its DDO; any but OPENING and "
+       "SUBSCRIPTION by ag:approver, admin.",
+       {}, true, &Service::gpf_post},
+      {"POST", "/v1/pf9/cases", Route::kPf9, "Open a PF-9 case {reason, bank_account, ifsc, payable_month}. Employee.", {},
+       true, &Service::pf9_create},
+      {"GET", "/v1/pf9/cases", Route::kPf9, "PF-9 cases the caller may read, by id.", {"state", "page_size", "page_token"},
+       true, &Service::pf9_list},
+      {"GET", "/v1/pf9/cases/{case}", Route::kPf9, "A PF-9 case with its history. Its parties, AG, analyst, admin.", {}, true,
+       &Service::pf9_get},
+      {"PATCH", "/v1/pf9/cases/{case}", Route::kPf9, "Edit the application in DRAFT or RETURNED. Its employee.", {}, true,
+       &Service::pf9_action},
+      {"POST", "/v1/pf9/cases/{case}/documents/{kind:SIGNATURE|IDENTIFICATION_MARKS|ATTESTING_OFFICER}", Route::kPf9,
+       "Upload a mandatory document (PDF body, at most 2 MiB). Its employee.", {}, true, &Service::pf9_document},
+      {"POST",
+       "/v1/pf9/cases/{case}/{action:lock|return|agree|sign|forward|send-back|initiate|check|approve|pay}",
+       Route::kPf9, "A step of gpf.md §7 by the role it names (fund-routes.md).", {}, true, &Service::pf9_action},
   };
   return kRoutes;
 }
@@ -410,6 +437,9 @@ Reply Service::route_request(const Request& request, Route* route) {
     return error_reply(404, "NOT_FOUND", "no route " + path);
   }
   *route = spec->metric;
+  if (c.who != nullptr && fund_only_role(c.who->role) && spec->metric != Route::kGpf && spec->metric != Route::kPf9) {
+    return forbidden(c.who->label() + " may use the GPF and PF-9 routes only");
+  }
   for (const std::string& p : params) {
     if (Status s = check_segment(p); !s.ok()) return error_reply(400, "INVALID_ARGUMENT", s.message());
   }

@@ -24,6 +24,7 @@ const char kServeHelp[] =
     "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
     "                   [--read-timeout-ms MS] [--max-connections N] [--resident-runs N]\n"
     "                   [--ca-bundle CA.pem [--require-signature]]\n"
+    "                   [--gpf-ledger LEDGER.csv]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
@@ -41,7 +42,9 @@ const char kServeHelp[] =
     "  --ca-bundle     CA certificates (PEM) that officers' signing certificates chain to:\n"
     "                  confirm and pass may carry a CMS signature of the bill\n"
     "                  (docs/signatures.md)\n"
-    "  --require-signature  confirm and pass must carry a valid signature beside the OTP\n";
+    "  --require-signature  confirm and pass must carry a valid signature beside the OTP\n"
+    "  --gpf-ledger    the AG's opening GPF ledger (gpf.md §2), imported once (refused whole when\n"
+    "                  a line cannot be read)\n";
 
 const char kTokensHelp[] =
     "usage: vetan tokens --role ROLE [--file TOKENS] [--totp [--rotate]] [--name LABEL]\n"
@@ -66,7 +69,8 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
-               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs", "ca-bundle"},
+               "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs", "ca-bundle",
+               "gpf-ledger"},
               {"help", "require-signature"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
@@ -118,7 +122,8 @@ int serve_command(const Arguments& args) {
 
   serve::Service service;
   serve::ServiceOptions options{flags.get("profile"), flags.get("employees"), flags.get("data"), flags.get("tokens"),
-                                clock, size_t(resident)};
+                                clock, size_t(resident), {}};
+  options.gpf_ledger_path = flags.get("gpf-ledger");
   if (flags.has("require-signature") && !flags.has("ca-bundle")) {
     return refuse("serve", "--require-signature needs --ca-bundle (the CAs signatures are verified against)");
   }

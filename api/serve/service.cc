@@ -192,7 +192,8 @@ Status Service::open(const ServiceOptions& options) {
   if (Status s = store_.open(options.data_dir, "sha256:" + master_.fingerprint()); !s.ok()) return s;
   std::lock_guard lock(state_mutex_);
   cycle_.set_rows(base_->rows);
-  return replay_store();
+  if (Status s = replay_store(); !s.ok()) return s;
+  return options.gpf_ledger_path.empty() ? Status() : import_gpf_ledger_file(options.gpf_ledger_path);
 }
 
 // Replays the store: the cycle and the master as the events leave them, the profile this
@@ -203,6 +204,7 @@ Status Service::open(const ServiceOptions& options) {
 Status Service::replay_store() {
   std::vector<Event> events;
   Status read = store_.replay([&](const AuditEvent& row) {
+    if (GpfFund::owns(row.action)) return fund_.apply(row);  // the fund's events (gpf_fund.h)
     Event e;
     if (Status s = decode_event(row, &e); !s.ok()) return s;
     events.push_back(std::move(e));
@@ -388,8 +390,8 @@ bool Service::may_read_row(const Context& c, size_t row) const {
     case Role::kAnalyst: return true;
     case Role::kDdo: return base_->ddo_code[row] == c.who->scope;
     case Role::kTreasury: return base_->is_readable(row) && base_->treasury_code[row] == c.who->scope;
+    default: return false;  // the fund's roles (router.cc keeps them to the fund's routes)
   }
-  return false;
 }
 
 bool Service::may_act_on_row(const Context& c, size_t row) const {

@@ -29,6 +29,7 @@
 #include "api/cms.h"
 #include "api/serve/audit_store.h"
 #include "api/serve/clock.h"
+#include "api/serve/gpf_fund.h"
 #include "api/serve/heavy_slots.h"
 #include "api/serve/json.h"
 #include "api/serve/master_records.h"
@@ -87,6 +88,8 @@ struct ServiceOptions {
   // Completed runs' views held in memory at once (the least recently read beyond are
   // evicted and recomputed on demand from the master as it stood when they started).
   size_t resident_views = 3;
+  // gpf.md §6: the AG's opening ledger (§2 format) imported at open unless already imported.
+  std::string gpf_ledger_path;
 };
 
 // Signed bills (docs/signatures.md): the CA bundle (PEM) that officers' certificates must
@@ -223,6 +226,30 @@ class Service {
   Reply admin_rollout(const Context& c, const Params& p, const std::string& body);
   // GET / and /assets/…: the console's files; nothing when `request` is not for one.
   static std::optional<Reply> serve_static(const Request& request);
+  // The GPF fund (gpf_routes.cc) and its PF-9 cases (pf9_routes.cc), gpf.md §6-§7.
+  Reply gpf_import(const Context& c, const Params& p, const std::string& body);
+  Reply gpf_export(const Context& c, const Params& p, const std::string& body);
+  Reply gpf_ledger(const Context& c, const Params& p, const std::string& body);
+  Reply gpf_statement(const Context& c, const Params& p, const std::string& body);
+  Reply gpf_post(const Context& c, const Params& p, const std::string& body);
+  Reply pf9_create(const Context& c, const Params& p, const std::string& body);
+  Reply pf9_get(const Context& c, const Params& p, const std::string& body);
+  Reply pf9_list(const Context& c, const Params& p, const std::string& body);
+  Reply pf9_action(const Context& c, const Params& p, const std::string& body);
+  Reply pf9_document(const Context& c, const Params& p, const std::string& body);
+  // Appends a fund event (durable) and applies it. REQUIRES: state_mutex_ held.
+  Status record_fund(AuditEvent* event, const std::string& actor);
+  // Imports a validated ledger text. REQUIRES: state_mutex_ held.
+  // REQUIRES: state_mutex_ held (open() holds it).
+  Status import_gpf_ledger_file(const std::string& path);
+  Status import_gpf_ledger(const std::string& name, const std::string& csv, const std::string& actor,
+                           std::vector<GpfLineProblem>* problems);
+  // May the caller read GPF account `account` (its subscriber, the DDO or Head of Office of
+  // a row holding it, the AG's officers, analyst, admin)? REQUIRES: state_mutex_ held.
+  bool may_read_gpf_account(const Context& c, const std::string& account) const;
+  // The gpf.md §5 amount due on case `c` paid in `payment_month`, over the fund's ledger and
+  // the case's Part II lines. REQUIRES: state_mutex_ held.
+  Status pf9_computed_amount(const Pf9Case& c, Month payment_month, Money* amount) const;
 
   // Helpers.
   Reply stop_or_release(const Context& c, const std::string& id, const std::string& body, bool stop);
@@ -292,6 +319,7 @@ class Service {
   mutable std::mutex state_mutex_;  // guards everything below, up to views_mutex_
   MasterRecords master_;
   cycle::CycleState cycle_;
+  GpfFund fund_;
   int64_t profile_version_ = 0;  // the version profile_ is
   mutable std::map<int64_t, std::shared_ptr<const Profile>> profiles_;  // parsed versions
   // How to recompute a run's view (issue 9 §2: completed months' views are bounded in

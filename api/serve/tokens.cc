@@ -13,6 +13,11 @@ std::string Principal::label() const {
     case Role::kTreasury: return "treasury:" + scope;
     case Role::kAnalyst: return "analyst";
     case Role::kAdmin: return "admin";
+    case Role::kHeadOfOffice: return "hoo:" + scope;
+    case Role::kAgInitiator: return "ag:initiator";
+    case Role::kAgChecker: return "ag:checker";
+    case Role::kAgApprover: return "ag:approver";
+    case Role::kEmployee: return "employee:" + scope;
   }
   return "?";
 }
@@ -39,9 +44,18 @@ Status parse_role(std::string_view text, Role* role, std::string* scope) {
   } else if (text.rfind("treasury:", 0) == 0 && is_code(text.substr(9))) {
     *role = Role::kTreasury;
     *scope = std::string(text.substr(9));
+  } else if (text.rfind("hoo:", 0) == 0 && is_code(text.substr(4))) {
+    *role = Role::kHeadOfOffice;
+    *scope = std::string(text.substr(4));
+  } else if (text == "ag:initiator" || text == "ag:checker" || text == "ag:approver") {
+    *role = text == "ag:initiator" ? Role::kAgInitiator : text == "ag:checker" ? Role::kAgChecker : Role::kAgApprover;
+  } else if (text.rfind("employee:", 0) == 0 && is_code(text.substr(9))) {
+    *role = Role::kEmployee;
+    *scope = std::string(text.substr(9));
   } else {
     return Status::invalid_argument("role '" + std::string(text) +
-                                    "' is not ddo:<code>, treasury:<code>, analyst or admin");
+                                    "' is not ddo:<code>, treasury:<code>, analyst, admin, hoo:<code>, "
+                                    "ag:initiator, ag:checker, ag:approver or employee:<id>");
   }
   return Status();
 }

@@ -18,7 +18,15 @@
 
 namespace vetan::serve {
 
-enum class Role { kDdo, kTreasury, kAnalyst, kAdmin };
+enum class Role {
+  kDdo, kTreasury, kAnalyst, kAdmin,
+  // The GPF fund and its PF-9 cases only (gpf.md §7; other routes refuse them): the Head of
+  // Office of a DDO office `hoo:<ddo_code>`, the AG office's `ag:initiator`, `ag:checker`,
+  // `ag:approver`, and the subscriber `employee:<employee_id>`.
+  kHeadOfOffice, kAgInitiator, kAgChecker, kAgApprover, kEmployee,
+};
+// True iff `role` may use only the GPF and PF-9 routes.
+constexpr bool fund_only_role(Role role) { return role >= Role::kHeadOfOffice; }
 
 struct Principal {
   Role role = Role::kAnalyst;

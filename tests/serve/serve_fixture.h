@@ -84,7 +84,7 @@ class ServeTest : public ::testing::Test {
   Status try_open(std::unique_ptr<Service>& service) {
     service = std::make_unique<Service>();
     ServiceOptions o{profile_path_, (dir_ / "employees.csv").string(), (dir_ / "data").string(),
-                     (dir_ / "tokens").string(), &clock_, resident_views_};
+                     (dir_ / "tokens").string(), &clock_, resident_views_, gpf_ledger_path_};
     return service->open(o);
   }
   void set_day(int day) { clock_.set_date(days_from_civil(2026, 11, day)); }
@@ -111,6 +111,7 @@ class ServeTest : public ::testing::Test {
   fs::path dir_;
   std::string profile_path_ = std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json";
   size_t resident_views_ = 3;
+  std::string gpf_ledger_path_;  // ServiceOptions::gpf_ledger_path
   ManualClock clock_;
   std::unique_ptr<Service> service_;
 };

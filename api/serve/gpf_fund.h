@@ -1,0 +1,83 @@
+// GpfFund: the GPF fund inside `vetan serve` (gpf.md §6-§7, issue 10 items 4-5): every
+// account's postings and the PF-9 cases, as the replay of their audit events. The service
+// appends each event to its audit store (durable) before apply() takes it, and replays the
+// store into a fresh GpfFund at open, so a restart rebuilds the same fund.
+//
+// Events (AuditEvent.action, entity, after):
+//   gpf.import   "gpf:ledger"      {"name", "sha256", "csv"}: an opening ledger (gpf.md §2)
+//   gpf.post     "gpf:<account>"   {"month", "kind", "amount", "reference"}
+//   pf9.<action> "pf9:<case_id>"   the Pf9Step's fields
+//
+// Thread-safety: none; the service guards it with its state mutex.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/serve/audit_store.h"
+#include "core/common/status.h"
+#include "core/gpf/gpf_ledger.h"
+#include "core/gpf/pf9_case.h"
+
+namespace vetan::serve {
+
+struct GpfPosting {
+  std::string account;
+  Month month = 0;
+  PostingKind kind = PostingKind::kSubscription;
+  Money amount = 0;
+  std::string reference;
+  int64_t seq = 0;  // the event that posted it (an import's lines share its seq)
+  std::string actor, at;
+};
+
+class GpfFund {
+ public:
+  // True iff `action` is one of this fund's events.
+  static bool owns(std::string_view action);
+
+  // Applies one stored event; fails naming the event when it cannot be read or the case's
+  // rules refuse it (a store written by this service never does).
+  Status apply(const AuditEvent& event) { return apply(event, true); }
+  // What apply() would answer, changing nothing.
+  Status check(const AuditEvent& event) const { return const_cast<GpfFund*>(this)->apply(event, false); }
+
+  // The events of the operations, ready to append (seq, at, actor set by the caller).
+  // An import's text must already have been validated (validate_gpf_ledger).
+  static AuditEvent import_event(const std::string& name, const std::string& sha256, const std::string& csv);
+  static AuditEvent post_event(const GpfPosting& posting);
+  static AuditEvent step_event(const Pf9Step& step);
+
+  // Every posting of `account` in month order (then seq); all postings when account is empty.
+  std::vector<const GpfPosting*> postings_of(const std::string& account) const;
+  bool has_account(const std::string& account) const;
+  bool imported(const std::string& sha256) const;
+
+  // gpf.md §2: the ledger as CSV (header gpf_account,month,kind,amount,reference), by
+  // account then month then seq; only `account`'s lines when not empty. `extra` lines (a
+  // case's Part II) are added to it.
+  std::string export_csv(const std::string& account, const std::vector<GpfPosting>& extra = {}) const;
+
+  const Pf9Book& cases() const { return cases_; }
+  // The next case id ("PF9-000001", …) and application number ("PF9/<year>/000001", …).
+  std::string next_case_id() const;
+  std::string next_application_number(int year) const;
+
+ private:
+  Status apply(const AuditEvent& event, bool commit);
+  std::vector<GpfPosting> postings_;
+  std::vector<std::string> imports_;  // sha256 of each imported ledger
+  Pf9Book cases_;
+  int64_t applications_ = 0;
+};
+
+// Reads a ledger's text as `vetan gpf` does (loaders/gpf); fails naming the file when it is
+// unusable or when any line cannot be read (`problems` lists them: nothing is imported).
+Status validate_gpf_ledger(std::string_view csv, const std::string& name, std::vector<GpfLineProblem>* problems);
+
+// gpf.md §2 CSV field: quoted when it holds a comma, quote or line break.
+std::string gpf_csv_field(std::string_view text);
+
+}  // namespace vetan::serve

@@ -1,0 +1,254 @@
+// The GPF fund and the PF-9 case in the service (gpf.md §6-§7, issue 10 items 4-5;
+// /work/notes/fund-routes.md): import whole or not at all, postings by the roles that
+// sanction them, the export giving the statement's figures, the case end to end with every
+// step's role checked, a second payment refused, and all of it rebuilt on restart.
+#include <simdjson.h>
+
+#include <fstream>
+
+#include "core/gpf/statement.h"
+#include "loaders/gpf/ledger_csv.h"
+#include "tests/serve/serve_fixture.h"
+
+namespace vetan::serve {
+namespace {
+
+// The fund's roles beside the fixture's.
+enum FundWho { kEmployee2, kEmployee1, kHoo1, kHoo2, kInitiator, kChecker, kApprover, kFundWhoCount };
+const char* const kFundTokens[kFundWhoCount] = {"tok-e2", "tok-e1", "tok-hoo1", "tok-hoo2", "tok-agi", "tok-agc", "tok-aga"};
+const char* const kFundRoles[kFundWhoCount] = {"employee:E0002", "employee:E0001", "hoo:DDO001", "hoo:DDO002",
+                                               "ag:initiator",   "ag:checker",     "ag:approver"};
+
+const std::string kLedger =
+    "gpf_account,month,kind,amount,reference\n"
+    "GPF/2,2025-04,OPENING,100000,\n"
+    "GPF/2,2025-05,SUBSCRIPTION,5000,b1\n"
+    "GPF/9,2025-04,OPENING,50000,\n";
+// `body` (a JSON object) with "gpf_account": `account` first.
+std::string with_account(const std::string& account, const std::string& body) {
+  return "{\"gpf_account\": \"" + account + "\", " + body.substr(body.find('{') + 1);
+}
+const std::string kPdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+class GpfServeTest : public ServeTest {
+ protected:
+  void SetUp() override {
+    ServeTest::SetUp();
+    service_.reset();
+    std::ofstream tokens(dir_ / "tokens", std::ios::app);
+    for (int i = 0; i < kFundWhoCount; ++i) tokens << sha256_hex(kFundTokens[i]) << " " << kFundRoles[i] << "\n";
+    tokens.close();
+    // The mini profile with gpf.interest: 7.1% from 2020-04.
+    std::string profile = read_text(profile_path_);
+    const std::string key = "\"gpf\": {";
+    ASSERT_NE(profile.find(key), std::string::npos);
+    profile.replace(profile.find(key), key.size(), key + " \"interest\": [{\"from\": \"2020-04\", \"percent\": 7.1}],");
+    profile_path_ = (dir_ / "profile.json").string();
+    std::ofstream(profile_path_) << profile;
+    open();
+  }
+  Reply fund(FundWho who, const std::string& method, const std::string& target, const std::string& body = "") {
+    return service_->handle(Request{method, target, std::string("Bearer ") + kFundTokens[who], body});
+  }
+  void restart() {
+    service_.reset();
+    open();
+  }
+  static int64_t number(const std::string& json, const char* key) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(json);
+    return int64_t(root[key]);
+  }
+  static std::string text(const std::string& json, const char* outer, const char* key) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(json);
+    return std::string(std::string_view(root[outer][key]));
+  }
+};
+
+TEST_F(GpfServeTest, ImportIsWholeOrNothingAndOnce) {
+  Reply r = call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger + "GPF/3,2025-13,SUBSCRIPTION,1,\n");
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("\"line\":4"), std::string::npos) << r.body;
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/gpf/export").body, "gpf_account,month,kind,amount,reference\n");
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/gpf/ledger/import", kLedger).status, 403);
+  r = call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(number(r.body, "imported_lines"), 3);
+  EXPECT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 409);
+  restart();
+  r = call(kAdmin, "GET", "/v1/gpf/ledger?account=GPF%2F2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"OPENING\",\"amount\":100000"), std::string::npos) << r.body;
+}
+
+TEST_F(GpfServeTest, LedgerImportedAtStart) {
+  std::ofstream(dir_ / "ledger.csv") << kLedger;
+  gpf_ledger_path_ = (dir_ / "ledger.csv").string();
+  restart();
+  restart();  // the same file again: imported once
+  const Reply r = call(kAdmin, "GET", "/v1/gpf/export");
+  EXPECT_EQ(r.body, "gpf_account,month,kind,amount,reference\nGPF/2,2025-04,OPENING,100000,import:" +
+                        sha256_hex(kLedger).substr(0, 12) + "\nGPF/2,2025-05,SUBSCRIPTION,5000,import:" +
+                        sha256_hex(kLedger).substr(0, 12) + "\nGPF/9,2025-04,OPENING,50000,import:" +
+                        sha256_hex(kLedger).substr(0, 12) + "\n");
+  // An unreadable file refuses the start, naming it.
+  std::ofstream(dir_ / "bad.csv") << "gpf_account,month,kind,amount\nX,2025-04,OPEN,1\n";
+  gpf_ledger_path_ = (dir_ / "bad.csv").string();
+  std::unique_ptr<Service> other;
+  service_.reset();
+  const Status s = try_open(other);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("bad.csv"), std::string::npos) << s.message();
+}
+
+TEST_F(GpfServeTest, PostingsByTheRolesThatSanctionThem) {
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  const std::string advance = R"({"kind": "ADVANCE", "month": "2025-06", "amount": 20000, "reference": "TA/1"})";
+  const std::string deposit = R"({"kind": "DEPOSIT", "month": "2025-07", "amount": 3000})";
+  EXPECT_EQ(call(kTreasury1, "POST", "/v1/gpf/postings", with_account("GPF/2", advance)).status, 403);
+  EXPECT_EQ(call(kAnalyst, "POST", "/v1/gpf/postings", with_account("GPF/2", advance)).status, 403);
+  EXPECT_EQ(fund(kEmployee2, "POST", "/v1/gpf/postings", with_account("GPF/2", advance)).status, 403);
+  EXPECT_EQ(fund(kInitiator, "POST", "/v1/gpf/postings", with_account("GPF/2", advance)).status, 403);
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/gpf/postings", with_account("GPF/9", advance)).status, 403);  // not its office's account
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/gpf/postings", with_account("GPF/2", deposit)).status, 403);  // a DEPOSIT is the AG's
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/gpf/postings", with_account("GPF/2", R"({"kind": "SUBSCRIPTION", "month": "2025-06", "amount": 1})")).status, 400);
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/gpf/postings", with_account("GPF/2", R"({"kind": "WITHDRAWAL", "month": "2025-06", "amount": 1000000})")).status, 422);  // below 0
+  Reply r = call(kDdo1, "POST", "/v1/gpf/postings", with_account("GPF/2", advance));
+  ASSERT_EQ(r.status, 201) << r.body;
+  r = fund(kApprover, "POST", "/v1/gpf/postings", with_account("GPF/2", deposit));
+  ASSERT_EQ(r.status, 201) << r.body;
+  // The statement by hand: opening 100000; May +5000; June -20000; July +3000.
+  // balances: Apr 100000, May 105000, Jun 85000, Jul..Mar 88000 (9 months)
+  // Σ = 100000 + 105000 + 85000 + 9 × 88000 = 1082000; interest = rnd(1082000 × 7.1 / 1200)
+  // = rnd(6401.83) = 6402; closing = 88000 + 6402 = 94402.
+  restart();
+  r = fund(kEmployee2, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2025-26");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(number(r.body, "interest"), 6402);
+  EXPECT_EQ(number(r.body, "closing"), 94402);
+  EXPECT_EQ(fund(kEmployee1, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2025-26").status, 403);
+  EXPECT_EQ(call(kTreasury1, "GET", "/v1/gpf/ledger?account=GPF%2F2").status, 403);
+  EXPECT_EQ(fund(kHoo1, "GET", "/v1/gpf/ledger?account=GPF%2F2").status, 200);
+
+  // gpf.md §6: `vetan gpf` on the export gives the same figures.
+  const std::string csv = fund(kChecker, "GET", "/v1/gpf/export").body;
+  GpfLedger ledger;
+  ASSERT_TRUE(parse_gpf_ledger(csv, "export", &ledger).ok());
+  EXPECT_TRUE(ledger.problems.empty());
+  GpfStatementResult result;
+  ASSERT_TRUE(compute_gpf_statement(ledger, GpfRates({{make_month(2020, 4), 710}}), make_month(2025, 4), &result).ok());
+  ASSERT_EQ(ledger.accounts.value(0), "GPF/2");
+  EXPECT_EQ(result.walks[0].year.interest, 6402);
+  EXPECT_EQ(result.walks[0].year.closing, 94402);
+}
+
+TEST_F(GpfServeTest, FundRolesKeptToTheFundsRoutes) {
+  for (int who = 0; who < kFundWhoCount; ++who) {
+    EXPECT_EQ(fund(FundWho(who), "GET", "/v1/bills").status, 403) << kFundRoles[who];
+    EXPECT_EQ(fund(FundWho(who), "GET", "/v1/employees/E0002").status, 403) << kFundRoles[who];
+  }
+}
+
+// gpf.md §7 end to end: each step by its role, every other role refused and nothing changed.
+TEST_F(GpfServeTest, Pf9CaseEndToEndAndRestart) {
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  const std::string application =
+      R"({"reason": "RETIREMENT", "bank_account": "1000000002", "ifsc": "SBIN0001234", "payable_month": "2026-10"})";
+  EXPECT_EQ(call(kDdo1, "POST", "/v1/pf9/cases", application).status, 403);
+  Reply r = fund(kEmployee2, "POST", "/v1/pf9/cases", application);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = text(r.body, "case", "case_id");
+  EXPECT_EQ(text(r.body, "case", "state"), "DRAFT");
+  const std::string base = "/v1/pf9/cases/" + id;
+  EXPECT_EQ(fund(kEmployee1, "GET", base).status, 404);
+
+  // Documents: PDF by content only, and all three before the lock.
+  EXPECT_EQ(fund(kEmployee2, "POST", base + "/documents/SIGNATURE", "GIF89a").status, 400);
+  EXPECT_EQ(fund(kEmployee2, "POST", base + "/documents/SIGNATURE", "%PDF-1.4 no end").status, 400);
+  EXPECT_EQ(fund(kEmployee2, "POST", base + "/lock").status, 400);
+  for (const char* kind : {"SIGNATURE", "IDENTIFICATION_MARKS", "ATTESTING_OFFICER"}) {
+    r = fund(kEmployee2, "POST", base + "/documents/" + kind, kPdf);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  EXPECT_EQ(read_text((dir_ / "data" / "documents" / (sha256_hex(kPdf) + ".pdf")).string()), kPdf);
+
+  struct StepCase {
+    std::string path, body;
+    Who caller;  // a fixture role, or kNone when `fund_caller` acts
+    int fund_caller;
+    std::string state;
+  };
+  const std::vector<StepCase> steps = {
+      {"/lock", "{}", kNone, kEmployee2, "SUBMITTED"},
+      {"/return", R"({"remark": "IFSC of another branch"})", kDdo1, -1, "RETURNED"},
+      {"", R"({"ifsc": "SBIN0000002"})", kNone, kEmployee2, "RETURNED"},  // PATCH
+      {"/lock", "{}", kNone, kEmployee2, "SUBMITTED"},
+      {"/agree", R"({"final_deductions": [{"month": "2026-10", "amount": 5000}], "advances": []})", kDdo1, -1,
+       "DDO_AGREED"},
+      {"/sign", "{}", kDdo1, -1, "DDO_SIGNED"},
+      {"/forward", "{}", kNone, kHoo1, "FORWARDED"},
+      {"/initiate", R"({"amount": 1, "reason": "test amount"})", kNone, kInitiator, "INITIATED"},
+      {"/check", R"({"amount": 1, "reason": "as initiated"})", kNone, kChecker, "CHECKED"},
+      {"/approve", R"({"amount": 1, "reason": "as checked"})", kNone, kApprover, "AUTHORISED"},
+      {"/pay", R"({"voucher": "TV/1"})", kTreasury1, -1, "PAID"},
+  };
+  for (const StepCase& s : steps) {
+    const std::string method = s.path.empty() ? "PATCH" : "POST";
+    // Every other role is refused (403, or 404 when it may not even read the case).
+    for (int who = kAdmin; who < kWhoCount; ++who) {
+      if (who == s.caller) continue;
+      const int status = call(Who(who), method, base + s.path, s.body).status;
+      EXPECT_TRUE(status == 403 || status == 404) << s.path << " by fixture role " << who << ": " << status;
+    }
+    for (int who = 0; who < kFundWhoCount; ++who) {
+      if (who == s.fund_caller) continue;
+      const int status = fund(FundWho(who), method, base + s.path, s.body).status;
+      EXPECT_TRUE(status == 403 || status == 404) << s.path << " by " << kFundRoles[who] << ": " << status;
+    }
+    r = s.caller != kNone ? call(s.caller, method, base + s.path, s.body)
+                          : fund(FundWho(s.fund_caller), method, base + s.path, s.body);
+    ASSERT_EQ(r.status, 200) << s.path << ": " << r.body;
+    EXPECT_EQ(text(r.body, "case", "state"), s.state) << s.path;
+  }
+  // A second payment is refused; the first stays.
+  r = call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/2"})");
+  EXPECT_EQ(r.status, 409) << r.body;
+  const std::string before = call(kAdmin, "GET", base).body;
+  EXPECT_NE(before.find("\"voucher\":\"TV/1\""), std::string::npos) << before;
+  EXPECT_NE(before.find("\"application_number\":\"PF9/2026/000001\""), std::string::npos) << before;
+  restart();
+  EXPECT_EQ(call(kAdmin, "GET", base).body, before);
+  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/3"})").status, 409);
+  // Lists: by state, narrowed to the caller.
+  EXPECT_NE(fund(kEmployee2, "GET", "/v1/pf9/cases?state=PAID").body.find(id), std::string::npos);
+  EXPECT_EQ(fund(kEmployee1, "GET", "/v1/pf9/cases").body.find(id), std::string::npos);
+  EXPECT_EQ(call(kDdo2, "GET", "/v1/pf9/cases").body.find(id), std::string::npos);
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/pf9/cases?state=DRAFT").body.find(id), std::string::npos);
+}
+
+TEST_F(GpfServeTest, Pf9AmountDifferingFromComputedNeedsReason) {
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  Reply r = fund(kEmployee2, "POST", "/v1/pf9/cases",
+                 R"({"reason": "QUIT", "bank_account": "1", "ifsc": "SBIN0001234", "payable_month": "2026-10"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string base = "/v1/pf9/cases/" + text(r.body, "case", "case_id");
+  for (const char* kind : {"SIGNATURE", "IDENTIFICATION_MARKS", "ATTESTING_OFFICER"}) {
+    ASSERT_EQ(fund(kEmployee2, "POST", base + "/documents/" + kind, kPdf).status, 200);
+  }
+  ASSERT_EQ(fund(kEmployee2, "POST", base + "/lock", "{}").status, 200);
+  ASSERT_EQ(call(kDdo1, "POST", base + "/agree", "{}").status, 200);
+  ASSERT_EQ(call(kDdo1, "POST", base + "/sign", "{}").status, 200);
+  r = fund(kHoo1, "POST", base + "/forward", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const int64_t computed = number(r.body, "computed_amount");
+  EXPECT_GT(computed, 105000);  // the balance with interest
+  r = fund(kInitiator, "POST", base + "/initiate", R"({"amount": 1})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = fund(kInitiator, "POST", base + "/initiate", "{\"amount\": " + std::to_string(computed) + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(text(r.body, "case", "state"), "INITIATED");
+}
+
+}  // namespace
+}  // namespace vetan::serve
