@@ -437,8 +437,9 @@ Reply Service::route_request(const Request& request, Route* route) {
     return error_reply(404, "NOT_FOUND", "no route " + path);
   }
   *route = spec->metric;
-  if (c.who != nullptr && fund_only_role(c.who->role) && spec->metric != Route::kGpf && spec->metric != Route::kPf9) {
-    return forbidden(c.who->label() + " may use the GPF and PF-9 routes only");
+  if (c.who != nullptr && fund_only_role(c.who->role) && spec->metric != Route::kGpf && spec->metric != Route::kPf9 &&
+      spec->metric != Route::kSession) {
+    return forbidden(c.who->label() + " may use the GPF and PF-9 routes (and its web session) only");
   }
   for (const std::string& p : params) {
     if (Status s = check_segment(p); !s.ok()) return error_reply(400, "INVALID_ARGUMENT", s.message());

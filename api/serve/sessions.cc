@@ -32,6 +32,11 @@ const char* role_name(Role role) {
     case Role::kTreasury: return "treasury";
     case Role::kAnalyst: return "analyst";
     case Role::kAdmin: return "admin";
+    case Role::kHeadOfOffice: return "hoo";
+    case Role::kAgInitiator:
+    case Role::kAgChecker:
+    case Role::kAgApprover: return "ag";
+    case Role::kEmployee: return "employee";
   }
   return "analyst";
 }
@@ -145,7 +150,12 @@ Reply Service::get_session(const Context& c, const Params&, const std::string&) 
   SessionStore::Session session;
   const bool cookie = !c.session_id.empty() && sessions_.touch(c.session_id, SessionStore::Clock::now(), &session);
   JsonWriter w;
-  w.begin_object().field("role", role_name(c.who->role)).field("scope", c.who->scope);
+  // The AG office's three roles are one "ag" role to the pages, its step as the scope.
+  std::string scope = c.who->scope;
+  if (c.who->role == Role::kAgInitiator) scope = "initiator";
+  if (c.who->role == Role::kAgChecker) scope = "checker";
+  if (c.who->role == Role::kAgApprover) scope = "approver";
+  w.begin_object().field("role", role_name(c.who->role)).field("scope", scope);
   w.field("label", c.who->label()).field("name", c.who->name);
   if (cookie) w.field("csrf_token", session.csrf_token);
   w.field("session", cookie);
