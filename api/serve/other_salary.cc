@@ -9,6 +9,7 @@
 // computed amounts, so replay rebuilds the bill without recomputing it. The cycle refuses a
 // request for a month a CONFIRMED or PASSED bill already paid the row in (issue 9 §2).
 #include "api/serve/event_codec.h"
+#include "api/serve/master_fields.h"
 #include "api/serve/service.h"
 #include "core/cycle/calendar.h"
 #include "core/fate/fate.h"
@@ -75,8 +76,7 @@ Reply Service::file_other_salary(const Context& c, const Params& p, const std::s
   const auto field = [&](int column) {
     return column >= 0 && size_t(column) < fields.size() ? fields[size_t(column)] : std::string();
   };
-  const std::string stop = field(stop_column);
-  if (stop == "1" || stop == "Y" || stop == "y" || stop == "TRUE" || stop == "true") {
+  if (stops_payment(field(stop_column))) {
     return error_reply(409, "WRONG_STATE", "employee '" + id + "' is still stopped; release the payment first");
   }
   if (reason_column >= 0 && size_t(reason_column) < fields.size()) fields[size_t(reason_column)].clear();

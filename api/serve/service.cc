@@ -10,6 +10,7 @@
 
 #include "api/serve/crypto.h"
 #include "api/serve/event_codec.h"
+#include "api/serve/master_fields.h"
 #include "core/cycle/calendar.h"
 #include "core/cycle/errors.h"
 #include "core/cycle/settlement.h"
@@ -57,27 +58,13 @@ Reply ok_reply(int status, std::string body) { return Reply{status, std::move(bo
 
 Reply bad_request(const Status& s) { return error_reply(400, "INVALID_ARGUMENT", s.message()); }
 
-// The formats.md columns an edit may change: all but the employee's identity and place
+// The master schema's columns an edit may change: all but the employee's identity and place
 // (employee_id, treasury_code, ddo_code) and the stop fields (their own endpoints).
-const std::vector<std::string_view> kMasterColumns = {
-    "employee_id", "name", "date_of_birth", "date_of_joining", "date_of_retirement", "status",
-    "treasury_code", "ddo_code", "bill_group", "department", "budget_head", "fund_type",
-    "pay_level", "pay_cell", "basic_pay", "pension_scheme", "gpf_account", "gpf_subscription",
-    "pran", "hra_class", "govt_quarters", "npa_eligible", "special_pay", "lwp_days",
-    "loan_installment", "loan_balance", "income_tax_declared", "fy_gross_to_date",
-    "fy_tds_to_date", "stop_payment", "stop_reason", "bank_account", "ifsc", "pan"};
 bool editable(std::string_view column) {
   return column != "employee_id" && column != "treasury_code" && column != "ddo_code" &&
          column != "stop_payment" && column != "stop_reason";
 }
 
-bool truthy(std::string_view value) {
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  std::string upper(value);
-  for (char& c : upper) c = char(std::toupper(uint8_t(c)));
-  return upper == "1" || upper == "Y" || upper == "TRUE";
-}
 
 const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
 
@@ -119,7 +106,7 @@ Status read_body(const std::string& body, const std::vector<std::string_view>& a
 std::string fields_json(const std::vector<cycle::FieldChange>& fields) {
   JsonWriter w;
   w.begin_object();
-  for (const cycle::FieldChange& f : fields) w.field(f.column, f.after);
+  for (const cycle::FieldChange& f : fields) write_master_field(&w, f.column, f.after);
   w.end_object();
   return w.take();
 }
@@ -525,7 +512,7 @@ Reply Service::get_employee(const Context& c, const Params& p, const std::string
   w.field("changed", master_.changed(row));
   w.key("fields").begin_object();
   for (size_t i = 0; i < master_.header().size() && i < fields.size(); ++i) {
-    w.field(master_.header()[i], fields[i]);
+    write_master_field(&w, master_.header()[i], fields[i]);
   }
   w.end_object();
   const std::string problems = master_.check_row(fields);
@@ -538,7 +525,7 @@ Reply Service::get_employee(const Context& c, const Params& p, const std::string
 Reply Service::patch_employee(const Context& c, const Params& p, const std::string& body) {
   const std::string& id = p[0];
   JsonBody parsed;
-  if (Status s = parse_body(body, kMasterColumns, &parsed); !s.ok()) return bad_request(s);
+  if (Status s = parse_body(body, master_body_keys(), &parsed); !s.ok()) return bad_request(s);
   std::lock_guard lock(state_mutex_);
   size_t row;
   if (Status s = find_row(id, &row); !s.ok()) return status_reply(s);
@@ -558,20 +545,7 @@ Reply Service::patch_employee(const Context& c, const Params& p, const std::stri
     const int column = master_.column(name);
     if (column < 0) return error_reply(422, "NOT_EDITABLE", "field '" + name + "': the master file has no such column");
     std::string text;
-    switch (value.type) {
-      case JsonValue::Type::kString:
-        if (value.text.size() > 256) return error_reply(400, "INVALID_ARGUMENT", "field '" + name + "': longer than 256 bytes");
-        for (char ch : value.text) {
-          if (uint8_t(ch) < 0x20 || ch == 0x7f) {
-            return error_reply(400, "INVALID_ARGUMENT", "field '" + name + "': holds a control character");
-          }
-        }
-        text = value.text;
-        break;
-      case JsonValue::Type::kInteger: text = std::to_string(value.integer); break;
-      case JsonValue::Type::kBool: text = value.boolean ? "1" : "0"; break;
-      case JsonValue::Type::kNull: text.clear(); break;
-    }
+    if (Status s = master_field_text(name, value, &text); !s.ok()) return bad_request(s);
     if (size_t(column) >= fields.size()) fields.resize(size_t(column) + 1);
     change.fields.push_back({name, fields[size_t(column)], text});
     fields[size_t(column)] = text;
@@ -649,7 +623,7 @@ Reply Service::stop_or_release(const Context& c, const std::string& id, const st
   const std::vector<std::string> fields = master_.fields(row);
   const std::string old_stop = size_t(stop_column) < fields.size() ? fields[size_t(stop_column)] : "";
   const std::string old_reason = size_t(reason_column) < fields.size() ? fields[size_t(reason_column)] : "";
-  if (truthy(old_stop) == stop) {
+  if (stops_payment(old_stop) == stop) {
     return error_reply(409, "WRONG_STATE", "employee '" + id + "' is " + (stop ? "already stopped" : "not stopped"));
   }
   Event e(stop ? EventKind::kEmployeeStop : EventKind::kEmployeeRelease,

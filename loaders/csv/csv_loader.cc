@@ -9,94 +9,20 @@
 #include "loaders/csv/csv_file.h"
 #include "loaders/csv/csv_record.h"
 #include "loaders/csv/file_shape.h"
+#include "loaders/csv/master_schema.h"
 #include "loaders/csv/text.h"
 
 namespace vetan {
 namespace {
 
-// The columns of formats.md, required ones first, in the order problems are reported.
-enum Column : int {
-  kEmployeeId, kName, kDateOfBirth, kDateOfJoining, kStatus, kTreasuryCode, kDdoCode,
-  kBillGroup, kPayLevel, kPayCell, kBasicPay, kPensionScheme, kHraClass, kBankAccount, kIfsc,
-  kPan,
-  kDateOfRetirement, kDepartment, kBudgetHead, kFundType, kGpfAccount, kGpfSubscription, kPran,
-  kGovtQuarters, kNpaEligible, kSpecialPay, kLwpDays, kLoanInstallment, kLoanBalance,
-  kIncomeTaxDeclared, kFyGrossToDate, kFyTdsToDate, kStopPayment, kStopReason,
-  kAllowanceClass, kGpfBasisPay, kExemptDeductions, kTaxRegime, kChapterViaDeductions,
-  kIncrementMonth,
-  kColumnCount
-};
-
-// Columns of formats.md that the table does not hold (used by the service, not by the run):
-// known, so that their names are not mistaken for near misses, and otherwise ignored.
-const char* const kKnownUnread[] = {"mobile"};
-constexpr int kRequiredCount = kPan + 1;
-
-enum class Kind {
-  kText, kRequiredText, kDate, kOptionalDate, kEnum, kInteger, kBoolean,
-  kOptionalEnum,     // empty: -1 (allowance_class: the row's hra_class)
-  kOptionalInteger,  // empty: -1 (gpf_basis_pay: the current basic)
-  kDeductionCodes,   // ';'-separated codes of the profile's deductions (exempt_deductions)
-};
-
-struct ColumnSpec {
-  const char* name;
-  Kind kind;
-  bool upper;
-  std::string_view fallback;  // the default of an optional column given empty
-  const std::string_view* values;  // enumeration values, ended by an empty one
-};
-
-constexpr std::string_view kStatusValues[] = {"ACTIVE", "SUSPENDED", "RETIRED", "DECEASED",
-                                              "VRS", "TERMINATED", {}};
-constexpr std::string_view kFundValues[] = {"SF", "CA", {}};
-constexpr std::string_view kSchemeValues[] = {"GPF", "NPS", {}};
-constexpr std::string_view kClassValues[] = {"X", "Y", "Z", {}};
-constexpr std::string_view kRegimeValues[] = {"NEW", "OLD", {}};
-constexpr std::string_view kIncrementValues[] = {"07", "01", {}};
-
-const ColumnSpec kColumns[kColumnCount] = {
-    {"employee_id", Kind::kRequiredText, false, "", nullptr},
-    {"name", Kind::kRequiredText, false, "", nullptr},
-    {"date_of_birth", Kind::kDate, false, "", nullptr},
-    {"date_of_joining", Kind::kDate, false, "", nullptr},
-    {"status", Kind::kEnum, true, "", kStatusValues},
-    {"treasury_code", Kind::kRequiredText, false, "", nullptr},
-    {"ddo_code", Kind::kRequiredText, false, "", nullptr},
-    {"bill_group", Kind::kRequiredText, false, "", nullptr},
-    {"pay_level", Kind::kRequiredText, false, "", nullptr},
-    {"pay_cell", Kind::kInteger, false, "", nullptr},
-    {"basic_pay", Kind::kInteger, false, "", nullptr},
-    {"pension_scheme", Kind::kEnum, true, "", kSchemeValues},
-    {"hra_class", Kind::kEnum, true, "", kClassValues},
-    {"bank_account", Kind::kText, false, "", nullptr},
-    {"ifsc", Kind::kText, true, "", nullptr},
-    {"pan", Kind::kText, true, "", nullptr},
-    {"date_of_retirement", Kind::kOptionalDate, false, "", nullptr},
-    {"department", Kind::kText, false, "", nullptr},
-    {"budget_head", Kind::kText, false, "", nullptr},
-    {"fund_type", Kind::kEnum, true, "SF", kFundValues},
-    {"gpf_account", Kind::kText, false, "", nullptr},
-    {"gpf_subscription", Kind::kInteger, false, "0", nullptr},
-    {"pran", Kind::kText, false, "", nullptr},
-    {"govt_quarters", Kind::kBoolean, false, "0", nullptr},
-    {"npa_eligible", Kind::kBoolean, false, "0", nullptr},
-    {"special_pay", Kind::kInteger, false, "0", nullptr},
-    {"lwp_days", Kind::kInteger, false, "0", nullptr},
-    {"loan_installment", Kind::kInteger, false, "0", nullptr},
-    {"loan_balance", Kind::kInteger, false, "0", nullptr},
-    {"income_tax_declared", Kind::kInteger, false, "0", nullptr},
-    {"fy_gross_to_date", Kind::kInteger, false, "0", nullptr},
-    {"fy_tds_to_date", Kind::kInteger, false, "0", nullptr},
-    {"stop_payment", Kind::kBoolean, false, "0", nullptr},
-    {"stop_reason", Kind::kText, false, "", nullptr},
-    {"allowance_class", Kind::kOptionalEnum, true, "", kClassValues},
-    {"gpf_basis_pay", Kind::kOptionalInteger, false, "", nullptr},
-    {"exempt_deductions", Kind::kDeductionCodes, true, "", nullptr},
-    {"tax_regime", Kind::kEnum, true, "NEW", kRegimeValues},
-    {"chapter_via_deductions", Kind::kInteger, false, "0", nullptr},
-    {"increment_month", Kind::kEnum, false, "07", kIncrementValues},
-};
+// The master's columns, kinds and enumerations (the one schema the service reads too).
+using enum master_schema::Column;
+using master_schema::ColumnSpec;
+using master_schema::kColumns;
+using master_schema::Kind;
+using master_schema::kKnownUnread;
+using master_schema::kRequiredCount;
+using master_schema::read_boolean;
 
 // a == b for the short values of a row, compared byte by byte in line (a library call
 // costs more than the comparison).
@@ -223,17 +149,12 @@ class ChunkParser {
         }
         return true;
       case Kind::kBoolean: {
-        const std::string_view u = upper(value, &upper_[c]);
-        if (u.size() == 1 && (u[0] == '0' || u[0] == '1')) {  // the usual spelling
-          v->number[c] = u[0] - '0';
-        } else if (u == "1" || u == "Y" || u == "TRUE") {
-          v->number[c] = 1;
-        } else if (u == "0" || u == "N" || u == "FALSE") {
-          v->number[c] = 0;
-        } else {
+        bool b = false;
+        if (!read_boolean(upper(value, &upper_[c]), &b)) {
           problem(std::string(spec.name) + ": '" + std::string(value) + "' is not a boolean");
           return false;
         }
+        v->number[c] = b ? 1 : 0;
         return true;
       }
       case Kind::kDate:

@@ -81,7 +81,7 @@ try:
                 failures += 1; print(f"lost: {employee} seq {seq} lwp_days={value}")
         status, record = request(port, "GET", "/v1/employees/" + employee)
         last = by_seq[max(by_seq)] if by_seq else "0"
-        if record["fields"]["lwp_days"] != last:
+        if str(record["fields"]["lwp_days"]) != last:  # typed in the record, text in the trail
             failures += 1; print(f"state differs from trail: {employee} {record['fields']['lwp_days']} != {last}")
         if mine and max(by_seq) < max(s for _, s, _ in mine):
             failures += 1
