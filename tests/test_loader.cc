@@ -1,5 +1,6 @@
 // formats.md "The employee master: CSV", and rules §2 step 0 (unreadable rows): the CSV
 // loader on strings, its refusals, and its independence from chunking.
+#include <atomic>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -550,12 +551,12 @@ TEST(LoaderRules8, MappedFileChunksEqualTheString) {
     SCOPED_TRACE("chunk_bytes " + std::to_string(chunk));
     CsvLoadOptions options;
     options.chunk_bytes = chunk;
-    size_t released = 0;
+    std::atomic<size_t> released = 0;  // called from the join's worker threads
     options.release_memory = [&released] { ++released; };
     EmployeeTable from_file;
     ASSERT_TRUE(load_employees_csv(dir + "/employees.csv", &from_file, options).ok());
     test::expect_tables_equal(from_file, reference);
-    EXPECT_GT(released, 0u);
+    EXPECT_GT(released.load(), 0u);
   }
   test::remove_tree(dir);
 }

@@ -27,7 +27,8 @@ struct CsvLoadOptions {
   // thread-safe.
   std::function<void(size_t, size_t)> progress;
   // Called now and then while chunks are joined into the table, after memory was freed (a
-  // caller using an allocator that keeps freed pages may give them back there).
+  // caller using an allocator that keeps freed pages may give them back there). Called from
+  // worker threads, several at once: must be thread-safe.
   std::function<void()> release_memory;
 };
 

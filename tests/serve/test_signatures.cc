@@ -50,7 +50,7 @@ class SignedBillsTest : public ServeTest {
     service_ = std::make_unique<Service>();
     ASSERT_TRUE(service_->set_signature_policy({with_bundle ? ca_.cert_path : "", require}).ok());
     ServiceOptions o{profile_path_, (dir_ / "employees.csv").string(), (dir_ / "data").string(),
-                     (dir_ / "tokens").string(), &clock_, resident_views_};
+                     (dir_ / "tokens").string(), &clock_, resident_views_, {}};
     const Status s = service_->open(o);
     ASSERT_TRUE(s.ok()) << s.message();
   }
