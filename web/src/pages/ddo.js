@@ -172,7 +172,9 @@ function employeePage(box, session) {
   }}, id.wrap, h("button", {type: "submit"}, t("find"))), s.el, out);
   function show(emp) {
     const inputs = {};
-    const rows = Object.entries(emp.fields).map(([k, v]) => {
+    // Fields come typed (numbers, booleans, null when empty); the form edits their text.
+    const rows = Object.entries(emp.fields).map(([k, typed]) => {
+      const v = typed === null ? "" : typed === true ? "1" : typed === false ? "0" : String(typed);
       const f = field(k, {name: k, value: v, readonly: ["employee_id", "ddo_code", "treasury_code"].includes(k) || !session.windows.master_edit.open});
       inputs[k] = [f.input, v];
       return f.wrap;
