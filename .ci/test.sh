@@ -15,5 +15,6 @@ cmake -S "$root" -B "$root/build-sanitize" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDe
   -DVETAN_SANITIZE=ON -DVETAN_BUILD_BENCH=OFF
 cmake --build "$root/build-sanitize" -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions="$root/.ci/lsan.supp" \
   ctest --test-dir "$root/build-sanitize" --output-on-failure -j "$jobs"
 echo "vetan: all tests passed (Release and sanitizer builds)"
