@@ -4,7 +4,6 @@
 // computed again and compared with summary.json and payslips.csv. The folder then gets
 // closed.json, and a month is closed once.
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <simdjson.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -33,6 +32,7 @@
 #include "api/run_folder.h"
 #include "core/close/month_close.h"
 #include "core/common/json_text.h"
+#include "core/common/sha256.h"
 #include "core/profile/month_rules.h"
 #include "core/profile/profile.h"
 #include "core/run/month_run.h"
@@ -79,29 +79,6 @@ int refuse(const std::string& message) {
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
-
-// SHA-256 of the bytes written, as lower-case hex.
-class Sha256 {
- public:
-  Sha256() : context_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(context_, EVP_sha256(), nullptr); }
-  ~Sha256() { EVP_MD_CTX_free(context_); }
-  void update(std::string_view bytes) { EVP_DigestUpdate(context_, bytes.data(), bytes.size()); }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context_, digest, &length);
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-      out.push_back(kHex[digest[i] >> 4]);
-      out.push_back(kHex[digest[i] & 0xf]);
-    }
-    return out;
-  }
-
- private:
-  EVP_MD_CTX* context_;
-};
 
 // What closed.json says of an earlier close, for the refusal.
 std::string earlier_close(const std::string& path) {
@@ -222,7 +199,7 @@ int close_command(const Arguments& args) {
   const double close_seconds = seconds_since(close_start);
   const auto write_start = std::chrono::steady_clock::now();
 
-  Sha256 digest;
+  Sha256Stream digest;
   {
     AtomicFile file(out);
     ProgressBar bar("writing");

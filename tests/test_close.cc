@@ -12,6 +12,7 @@
 #include "api/commands.h"
 #include "api/next_master_writer.h"
 #include "core/close/month_close.h"
+#include "core/common/sha256.h"
 #include "core/fate/fate.h"
 #include "core/tax/income_tax.h"
 #include "loaders/csv/csv_record.h"
@@ -312,6 +313,10 @@ TEST(MonthClose, KeepsEveryByteButTheChangedFields) {
   EXPECT_NE(marker.find("\"month\": \"2026-06\""), std::string::npos) << marker;
   EXPECT_NE(marker.find("\"next_month\": \"2026-07\""), std::string::npos) << marker;
   EXPECT_NE(marker.find("\"increments\": 2"), std::string::npos) << marker;
+  // The digest is of the bytes the next master holds.
+  EXPECT_NE(marker.find("\"out_sha256\": \"" + sha256_hex(test::read_text(next)) + "\""),
+            std::string::npos)
+      << marker;
   test::remove_tree(dir);
 }
 
