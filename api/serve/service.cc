@@ -964,17 +964,20 @@ namespace {
 std::string bill_id_of(const std::vector<std::string>& p) { return p[0] + "/" + p[1] + "/" + p[2] + "/" + p[3]; }
 }  // namespace
 
+std::optional<Reply> Service::copy_readable_bill(const Context& c, const std::string& bill_id, bool with_rows,
+                                                 Bill* out) {
+  std::lock_guard lock(state_mutex_);
+  const Bill* found = cycle_.bill(bill_id);
+  if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
+  if (!may_read_bill(c, *found)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
+  *out = *found;
+  if (!with_rows) out->rows = {};  // not shown: free them before the reply is built
+  return std::nullopt;
+}
+
 Reply Service::get_bill(const Context& c, const Params& p, const std::string&) {
-  const std::string bill_id = bill_id_of(p);
   Bill bill;
-  {
-    std::lock_guard lock(state_mutex_);
-    const Bill* found = cycle_.bill(bill_id);
-    if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
-    if (!may_read_bill(c, *found)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
-    bill = *found;
-    bill.rows.clear();  // not shown; a copy of a large bill's rows is not needed
-  }
+  if (auto refused = copy_readable_bill(c, bill_id_of(p), false, &bill)) return *refused;
   return ok_reply(200, bill_json(bill, true));  // may recompute the bill's run: no lock held
 }
 

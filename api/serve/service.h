@@ -262,6 +262,10 @@ class Service {
   bool may_act_on_row(const Context& c, size_t row) const;
   // The caller may read bill `bill` (its DDO, its treasury, analyst, admin).
   bool may_read_bill(const Context& c, const cycle::Bill& bill) const;
+  // A copy of bill `bill_id` (its rows only when `with_rows`) if the caller may read it; else
+  // the 404 or 403 reply. Takes state_mutex_.
+  std::optional<Reply> copy_readable_bill(const Context& c, const std::string& bill_id, bool with_rows,
+                                          cycle::Bill* out);
   Reply audit_list(const Context& c, const std::string& entity);
   // Stamps `event` (time, actor), checks it against the cycle, appends it to the store and
   // applies it. A store that fails gives a 503 (unavailable). REQUIRES: state_mutex_ held.

@@ -101,14 +101,9 @@ Status Service::bill_canonical(const Bill& b, std::string* bytes) const {
 }
 
 Reply Service::get_bill_canonical(const Context& c, const Params& p, const std::string&) {
-  const std::string bill_id = p[0] + "/" + p[1] + "/" + p[2] + "/" + p[3];
   Bill bill;
-  {
-    std::lock_guard lock(state_mutex_);
-    const Bill* found = cycle_.bill(bill_id);
-    if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
-    if (!may_read_bill(c, *found)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
-    bill = *found;
+  if (auto refused = copy_readable_bill(c, p[0] + "/" + p[1] + "/" + p[2] + "/" + p[3], true, &bill)) {
+    return *refused;
   }
   std::string bytes;
   if (Status s = bill_canonical(bill, &bytes); !s.ok()) return status_reply(s);  // no lock held
