@@ -163,6 +163,9 @@ Reply Service::get_session(const Context& c, const Params&, const std::string&) 
   if (c.who->role == Role::kAgApprover) scope = "approver";
   w.begin_object().field("role", role_name(c.who->role)).field("scope", scope);
   w.field("label", c.who->label()).field("name", c.who->name);
+  if (size_t row; c.who->role == Role::kEmployee && find_row(c.who->scope, &row).ok()) {
+    w.field("gpf_account", std::string(base_->gpf_account[row]));  // the subscriber's pages need it
+  }
   if (cookie) w.field("csrf_token", session.csrf_token);
   w.field("session", cookie);
   const Date date = today();

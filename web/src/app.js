@@ -38,7 +38,7 @@ function signInForm() {
     } catch (err) { s.fail(err); }
   }}, h("h1", {}, t("signin")), h("p", {}, t("signin_help")), token.wrap, h("button", {type: "submit"}, t("signin")), s.el);
   main.replaceChildren(form);
-  if (routes.has("/v1/auth/otp/request")) main.append(subscriberSignIn(signedIn));
+  if (routes.has("/v1/session/code")) main.append(subscriberSignIn(signedIn));
   token.input.focus();
 }
 
