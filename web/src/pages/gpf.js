@@ -156,7 +156,9 @@ function queuePage(box, session) {
       [t("actions"), act]], cases), next: r.next_page_token};
   });
   stateSel.input.addEventListener("change", () => p.reload());
-  box.prepend(h("div", {class: "filters"}, stateSel.wrap), s.el);
+  const heading = box.querySelector("h1");
+  if (heading) heading.after(h("div", {class: "filters"}, stateSel.wrap), s.el);
+  else box.prepend(h("div", {class: "filters"}, stateSel.wrap), s.el);
 }
 
 export const employeePages = [{key: "gpf", render: statementPage}, {key: "pf9", render: pf9Page}];
