@@ -15,7 +15,8 @@ main flow end to end, checking what the page shows:
     applies for the PF-9 final payment with its three PDF documents, and the DDO (agree,
     sign), the Head of Office (forward) and the AG's initiator, checker and approver (each
     with the computed amount beside the case) take their steps through the pages, until the
-    case is AUTHORISED at the computed amount, which the subscriber then sees;
+    case is AUTHORISED at the computed amount; the treasury marks it PAID with its voucher,
+    which the subscriber then sees;
 and, on every page, axe-core (npm, pinned in tests/web/package.json, injected here, never
 shipped) finds no violation. Screenshots go to OUT_DIR.
 Usage: browser_test.py VETAN TEST_DATA_DIR OUT_DIR"""
@@ -406,12 +407,21 @@ try:
         sign_out()
     check(case["case"]["state"] == "AUTHORISED" and case["case"]["authorised_amount"] == int(computed),
           f"the case is AUTHORISED at the computed amount {computed}: {case['case']['state']} {case['case']['authorised_amount']}")
+    # The treasury pays it once.
+    sign_in(TREASURY)
+    tab("PF-9 cases")
+    check(text_appears("AUTHORISED"), "the treasury's PF-9 queue lists the authorised case")
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=remark]"))).send_keys("TV-2026-11-0042")
+    axe("treasury pf9 queue")
+    paid = step("pay", "AUTHORISED")
+    check(paid["case"]["state"] == "PAID" and paid["case"]["voucher"] == "TV-2026-11-0042", f"the case is PAID: {paid['case']}")
+    sign_out()
     sign_in_subscriber("E0002")
     tab("PF-9 final payment")
-    check(text_appears("AUTHORISED"), "the subscriber sees the case AUTHORISED")
+    check(text_appears("PAID"), "the subscriber sees the case PAID")
     check(text_appears("Authorised: ₹"), "with the authorised amount")
-    axe("employee pf9 authorised")
-    shot("13-employee-pf9-authorised")
+    axe("employee pf9 paid")
+    shot("13-employee-pf9-paid")
 finally:
     browser.quit()
     server.send_signal(signal.SIGTERM)

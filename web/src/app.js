@@ -50,7 +50,7 @@ function languageButton() {
 
 function pagesOf(role) {
   if (role === "ddo") return hasGpf() ? [...ddoPages, ...queuePages] : ddoPages;
-  if (role === "treasury") return treasuryPages;
+  if (role === "treasury") return hasGpf() ? [...treasuryPages, ...queuePages] : treasuryPages;
   if (role === "employee") return employeePages;
   if (role === "hoo" || role === "ag") return queuePages;
   if (role === "analyst") return analystPages;

@@ -51,7 +51,7 @@ const en = {
   shown_once: "Shown once: the server keeps only the token's hash. Hand the token to the DDO and let the DDO scan the QR code with an authenticator app.",
   totp_secret: "TOTP secret (if the QR code cannot be scanned)", qr_alt: "QR code to enrol the authenticator app of DDO",
   registered: "Registered online", target_col: "Target", set_target: "Set a treasury's target", target_set: "target set to",
-  documents: "Documents", uploaded: "Uploaded", to_act: "To act on",
+  documents: "Documents", uploaded: "Uploaded", to_act: "To act on", voucher: "Payment voucher", pf9_pay: "Mark paid",
 };
 const hi = {
   title: "वेतन — वेतन कंसोल", signin: "साइन इन", token: "एक्सेस टोकन", signout: "साइन आउट",
@@ -104,7 +104,7 @@ const hi = {
   shown_once: "केवल एक बार दिखाया जाता है: सर्वर केवल टोकन का हैश रखता है। टोकन डीडीओ को दें और डीडीओ ऑथेंटिकेटर ऐप से क्यूआर कोड स्कैन करे।",
   totp_secret: "टीओटीपी सीक्रेट (यदि क्यूआर कोड स्कैन न हो)", qr_alt: "डीडीओ के ऑथेंटिकेटर ऐप हेतु क्यूआर कोड",
   registered: "ऑनलाइन पंजीकृत", target_col: "लक्ष्य", set_target: "कोषागार का लक्ष्य तय करें", target_set: "लक्ष्य तय:",
-  documents: "दस्तावेज़", uploaded: "अपलोड हुआ", to_act: "कार्यवाही हेतु",
+  documents: "दस्तावेज़", uploaded: "अपलोड हुआ", to_act: "कार्यवाही हेतु", voucher: "भुगतान वाउचर", pf9_pay: "भुगतान दर्ज करें",
 };
 const strings = {en, hi};
 let current = localStorage.getItem("vetan.lang") === "hi" ? "hi" : "en";

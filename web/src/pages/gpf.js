@@ -90,6 +90,7 @@ function pf9Page(box, session) {
     const r = await api("GET", "/v1/pf9/cases" + query({page_size: 20}));
     const computed = await Promise.all(r.cases.map(withComputed));
     out.replaceChildren(...r.cases.map((c, i) => h("div", {}, caseView(c, computed[i]), ["DRAFT", "RETURNED"].includes(c.state) ? draftActions(c) : null)));
+    form.hidden = r.cases.length > 0;  // one final payment: the form opens the case
   };
   function draftActions(c) {
     const docs = ["SIGNATURE", "IDENTIFICATION_MARKS", "ATTESTING_OFFICER"].map(kind => {
@@ -107,14 +108,15 @@ function pf9Page(box, session) {
       try { await api("POST", `/v1/pf9/cases/${encodeURIComponent(c.case_id)}/lock`, {}); s.ok(t("submitted")); load(); } catch (err) { s.fail(err); }
     }}, t("submit_application")));
   }
-  box.append(h("form", {class: "card inline", onsubmit: async e => {
+  const form = h("form", {class: "card inline", onsubmit: async e => {
     e.preventDefault();
     try {
       await api("POST", "/v1/pf9/cases", {reason: reason.input.value, bank_account: bank.input.value, ifsc: ifsc.input.value, payable_month: month.input.value});
       s.ok(t("draft_saved"));
       load();
     } catch (err) { s.fail(err); }
-  }}, h("h2", {}, t("pf9")), reason.wrap, bank.wrap, ifsc.wrap, month.wrap, h("button", {type: "submit"}, t("save"))), s.el, out);
+  }}, h("h2", {}, t("pf9")), reason.wrap, bank.wrap, ifsc.wrap, month.wrap, h("button", {type: "submit"}, t("save")));
+  box.append(form, s.el, out);
   load().catch(err => s.fail(err));
 }
 
@@ -125,6 +127,7 @@ function stepsFor(role, scope) {
   if (role === "ag" && scope === "initiator") return {FORWARDED: [["initiate", amount]]};
   if (role === "ag" && scope === "checker") return {INITIATED: [["check", amount]]};
   if (role === "ag" && scope === "approver") return {CHECKED: [["approve", amount]]};
+  if (role === "treasury") return {AUTHORISED: [["pay", (c, f) => ({voucher: f.remark.value})]]};
   return {};
 }
 const remark = (c, f) => ({remark: f.remark.value});
@@ -139,7 +142,7 @@ function queuePage(box, session) {
     const actions = steps[c.state] || [];
     if (!actions.length) return "—";
     const amountField = field(`${t("amount")} ${c.case_id}`, {type: "number", name: "amount", value: c.computed ?? ""});
-    const remarkField = field(`${t("remark")} ${c.case_id}`, {name: "remark"});
+    const remarkField = field(`${t(session.role === "treasury" ? "voucher" : "remark")} ${c.case_id}`, {name: "remark"});
     const f = {amount: amountField.input, remark: remarkField.input};
     return h("form", {class: "inline", onsubmit: e => e.preventDefault()}, actions.some(([, b]) => b === amount) ? amountField.wrap : null, remarkField.wrap,
       actions.map(([name, body]) => h("button", {type: "button", "data-step": name, onclick: async () => {
