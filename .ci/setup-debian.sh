@@ -10,6 +10,7 @@ packages=(
   libxml2-dev  # vetan pay: pain.002 return files (loaders/payment), tests parse pain.001 back
   libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
   chromium chromium-driver python3-selenium
+  zbar-tools  # the browser test decodes the TOTP enrolment QR code the page shows
 )
 missing=()
 for p in "${packages[@]}"; do

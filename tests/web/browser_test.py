@@ -312,8 +312,15 @@ try:
     check(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr), "the QR code is drawn")
     issued = browser.find_element(By.CSS_SELECTOR, "input[name=issued_token]").get_attribute("value")
     check(call("GET", "/v1/bills", issued)[0] == 200, "the issued token works")
-    check("otpauth://totp/vetan%3ADDO777?secret=" in browser.find_element(By.CSS_SELECTOR, ".credentials").text,
-          "the otpauth URI is shown")
+    uri = browser.find_element(By.CSS_SELECTOR, ".credentials p.mono").text
+    secret = browser.find_element(By.CSS_SELECTOR, "input[name=totp_secret]").get_attribute("value")
+    check(uri == f"otpauth://totp/vetan%3ADDO777?secret={secret}&issuer=vetan&algorithm=SHA1&digits=6&period=30",
+          f"the otpauth URI is shown: {uri}")
+    # The QR code as the browser draws it decodes (Debian zbar-tools) to that URI.
+    qr_png = os.path.join(out_dir, "qr.png")
+    qr.screenshot(qr_png)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", qr_png], capture_output=True, text=True).stdout.strip()
+    check(decoded == uri, f"the QR code decodes to the otpauth URI: {decoded!r}")
     axe("admin credentials")
     shot("07-admin-onboarding-qr")
     browser.find_element(By.XPATH, "//tr[td[normalize-space()='DDO777']]//button[normalize-space()='Rotate']").click()
