@@ -24,7 +24,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "api/cms.h"
@@ -330,6 +329,9 @@ class Service {
   Metrics metrics_;
   SessionStore sessions_;
   OnlineAccounts accounts_;  // DDOs registered online, their credentials, targets, sign-in guards
+  // The subscribers' one-time codes in flight, by employee id (onboarding_routes.cc).
+  // Guarded by state_mutex_.
+  std::unordered_map<std::string, PendingCode> pending_codes_;
 
   // The directory of the master as loaded: ids, DDOs and treasuries by row (these fields
   // are not editable, so rows keep them).
@@ -340,7 +342,6 @@ class Service {
   MasterRecords master_;
   cycle::CycleState cycle_;
   GpfFund fund_;
-  std::unordered_map<std::string, PendingCode> pending_codes_;  // subscribers' codes, by id
   int64_t profile_version_ = 0;  // the version profile_ is
   mutable std::map<int64_t, std::shared_ptr<const Profile>> profiles_;  // parsed versions
   // How to recompute a run's view (issue 9 §2: completed months' views are bounded in
