@@ -6,6 +6,8 @@ packages=(
   libtbb-dev libeigen3-dev libboost-dev libsimdjson-dev libjemalloc-dev
   libbenchmark-dev libgtest-dev googletest
   libsqlite3-dev libssl-dev wrk curl
+  libqrencode-dev  # the DDOs' TOTP enrolment QR codes, drawn as SVG by the server
+  zbar-tools  # the web browser test decodes that QR code as the page shows it
   libxml2-dev  # vetan pay: pain.002 return files (loaders/payment), tests parse pain.001 back
   libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
   chromium chromium-driver python3-selenium

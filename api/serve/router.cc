@@ -143,6 +143,23 @@ const std::vector<Service::RouteSpec>& Service::routes() {
       {"GET", "/v1/admin/rollout", Route::kAdminRollout,
        "Per treasury: DDOs, enrolled for TOTP, with bills of the month, confirmed online. Admin.", {"month"}, true,
        &Service::admin_rollout},
+      // DDO onboarding, roll-out targets, subscriber sign-in (onboarding_routes.cc).
+      {"POST", "/v1/admin/rollout/targets", Route::kAdminRollout, "Set a treasury's target {treasury_code, target}. Admin.",
+       {}, true, &Service::admin_rollout_target},
+      {"GET", "/v1/admin/ddos", Route::kAdminRollout, "DDOs registered online. Admin.",
+       {"treasury", "page_size", "page_token"}, true, &Service::admin_ddo_list},
+      {"POST", "/v1/admin/ddos", Route::kAdminRollout,
+       "Register a DDO {ddo_code, name, office, treasury_code, mobile}. Admin.", {}, true, &Service::admin_ddo_register},
+      {"GET", "/v1/admin/ddos/{ddo}", Route::kAdminRollout, "A registered DDO. Admin.", {}, true, &Service::admin_ddo_get},
+      {"POST", "/v1/admin/ddos/{ddo}/{action:credentials|rotate|revoke}", Route::kAdminRollout,
+       "Issue (token and TOTP QR code, shown once), rotate or revoke a DDO's credentials. Admin.", {}, true,
+       &Service::admin_ddo_action},
+      {"POST", "/v1/session/code", Route::kSession,
+       "A subscriber's one-time sign-in code {employee_id}, sent to the master's mobile. Anyone.", {}, false,
+       &Service::signin_code},
+      {"POST", "/v1/session/employee", Route::kSession,
+       "Sign in as a subscriber {employee_id, code}: a 15-minute session cookie. Anyone.", {}, false,
+       &Service::signin_employee},
       // The GPF fund and the PF-9 case (gpf.md §6-§7, /work/notes/fund-routes.md).
       {"POST", "/v1/gpf/ledger/import", Route::kGpf, "Import an opening ledger (gpf.md §2 CSV body). Admin.", {}, true,
        &Service::gpf_import},
@@ -425,7 +442,7 @@ Reply Service::route_request(const Request& request, Route* route) {
     if (auth.rfind("Bearer ", 0) != 0) {
       return error_reply(401, "UNAUTHENTICATED", "an 'Authorization: Bearer <token>' header is required");
     }
-    c.who = tokens_.authenticate(auth.substr(7));
+    c.who = authenticate_token(auth.substr(7));
     if (c.who == nullptr) return error_reply(401, "UNAUTHENTICATED", "the token is not valid");
   }
   {

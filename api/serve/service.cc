@@ -158,6 +158,7 @@ Status Service::open(const ServiceOptions& options) {
     }
   }
   if (Status s = tokens_.load(options.tokens_path); !s.ok()) return s;
+  if (Status s = open_accounts(); !s.ok()) return s;  // credentials issued online (onboarding_routes.cc)
   if (Status s = master_.load(options.employees_path); !s.ok()) return s;
   master_.set_deduction_codes(deduction_codes(profile_));
   {
@@ -180,6 +181,7 @@ Status Service::open(const ServiceOptions& options) {
   std::lock_guard lock(state_mutex_);
   cycle_.set_rows(base_->rows);
   if (Status s = replay_store(); !s.ok()) return s;
+  if (Status s = accounts_.check_secrets(); !s.ok()) return s;
   return options.gpf_ledger_path.empty() ? Status() : import_gpf_ledger_file(options.gpf_ledger_path);
 }
 
@@ -192,6 +194,7 @@ Status Service::replay_store() {
   std::vector<Event> events;
   Status read = store_.replay([&](const AuditEvent& row) {
     if (GpfFund::owns(row.action)) return fund_.apply(row);  // the fund's events (gpf_fund.h)
+    if (OnlineAccounts::owns(row.action)) return accounts_.apply(row);  // online_accounts.h
     Event e;
     if (Status s = decode_event(row, &e); !s.ok()) return s;
     events.push_back(std::move(e));
@@ -1037,7 +1040,8 @@ Reply Service::bill_action(const Context& c, const Params& p, const std::string&
                                                                               cycle::name(verb) + " it"));
   }
   if (verb == cycle::BillVerb::kConfirm) {
-    const std::string* secret = tokens_.totp_secret(bill.ddo);
+    const std::string secret_bytes = ddo_totp_secret(bill.ddo);
+    const std::string* secret = secret_bytes.empty() ? nullptr : &secret_bytes;
     if (secret == nullptr) {
       return status_reply(cycle::cycle_error(cycle::ErrorKind::kNoSecret,
                                              "DDO '" + bill.ddo + "' has no registered TOTP secret"));
@@ -1077,7 +1081,7 @@ Reply Service::get_ddo(const Context& c, const Params& p, const std::string&) {
   const cycle::OtpGuard g = cycle_.guard(ddo);
   const int64_t now = options_.clock->now();
   JsonWriter w;
-  w.begin_object().field("ddo_code", ddo).field("totp", tokens_.totp_secret(ddo) != nullptr);
+  w.begin_object().field("ddo_code", ddo).field("totp", !ddo_totp_secret(ddo).empty());
   w.field("wrong_codes", g.failures).field("max_wrong_codes", cycle::CycleState::kMaxOtpFailures);
   w.field("locked", now < g.locked_until);
   if (g.locked_until != 0) w.field("locked_until", utc_timestamp(g.locked_until));

@@ -34,6 +34,7 @@
 #include "api/serve/json.h"
 #include "api/serve/master_records.h"
 #include "api/serve/metrics.h"
+#include "api/serve/online_accounts.h"
 #include "api/serve/sessions.h"
 #include "api/serve/tokens.h"
 #include "core/cycle/cycle_state.h"
@@ -224,6 +225,23 @@ class Service {
   std::optional<Reply> session_principal(const Request& request, Context* c);
   // The administrator's roll-out view (admin_routes.cc).
   Reply admin_rollout(const Context& c, const Params& p, const std::string& body);
+  // DDO onboarding, roll-out targets and the subscribers' one-time-code sign-in
+  // (onboarding_routes.cc over online_accounts.h).
+  Reply admin_ddo_list(const Context& c, const Params& p, const std::string& body);
+  Reply admin_ddo_get(const Context& c, const Params& p, const std::string& body);
+  Reply admin_ddo_register(const Context& c, const Params& p, const std::string& body);
+  Reply admin_ddo_action(const Context& c, const Params& p, const std::string& body);
+  Reply admin_rollout_target(const Context& c, const Params& p, const std::string& body);
+  Reply signin_code(const Context& c, const Params& p, const std::string& body);
+  Reply signin_employee(const Context& c, const Params& p, const std::string& body);
+  Status open_accounts();
+  // Appends an OnlineAccounts event (durable) and applies it. REQUIRES: state_mutex_ held.
+  Status record_account(AuditEvent* event, const std::string& actor);
+  std::string master_mobile(const std::string& id) const;  // REQUIRES: state_mutex_ held
+  // A bearer token's principal: the tokens file's, else one issued online; nullptr when none.
+  const Principal* authenticate_token(std::string_view token) const;
+  // The DDO's TOTP secret (raw): issued online, else on its tokens-file line; empty when none.
+  std::string ddo_totp_secret(std::string_view ddo) const;
   // GET / and /assets/…: the console's files; nothing when `request` is not for one.
   static std::optional<Reply> serve_static(const Request& request);
   // The GPF fund (gpf_routes.cc) and its PF-9 cases (pf9_routes.cc), gpf.md §6-§7.
@@ -314,6 +332,10 @@ class Service {
   AuditStore store_;
   Metrics metrics_;
   SessionStore sessions_;
+  OnlineAccounts accounts_;  // DDOs registered online, their credentials, targets, sign-in guards
+  // The subscribers' one-time codes in flight, by employee id (onboarding_routes.cc).
+  // Guarded by state_mutex_.
+  std::unordered_map<std::string, PendingCode> pending_codes_;
 
   // The directory of the master as loaded: ids, DDOs and treasuries by row (these fields
   // are not editable, so rows keep them).

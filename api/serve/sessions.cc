@@ -43,7 +43,8 @@ const char* role_name(Role role) {
 
 }  // namespace
 
-void SessionStore::create(const Principal* who, Clock::time_point now, std::string* id, std::string* csrf_token) {
+void SessionStore::create(const Principal* who, Clock::time_point now, std::string* id, std::string* csrf_token,
+                          std::chrono::seconds lifetime) {
   *id = random_hex(32);
   *csrf_token = random_hex(32);
   std::lock_guard lock(mutex_);
@@ -56,11 +57,12 @@ void SessionStore::create(const Principal* who, Clock::time_point now, std::stri
       }));
     }
   }
-  by_id_[*id] = Session{who, *csrf_token, now, now};
+  by_id_[*id] = Session{who, *csrf_token, now, now, lifetime};
 }
 
 bool SessionStore::expired(const Session& s, Clock::time_point now) const {
-  return now - s.last_seen >= idle_ || now - s.created >= lifetime_;
+  const std::chrono::seconds lifetime = s.lifetime.count() > 0 ? std::min(s.lifetime, lifetime_) : lifetime_;
+  return now - s.last_seen >= idle_ || now - s.created >= lifetime;
 }
 
 bool SessionStore::touch(std::string_view id, Clock::time_point now, Session* out) {
@@ -121,6 +123,10 @@ std::optional<Reply> Service::session_principal(const Request& request, Context*
       !constant_time_equal(request.csrf_token, session.csrf_token)) {
     return error_reply(403, "CSRF", "a write with the session cookie must send the session's X-CSRF-Token header");
   }
+  if (accounts_.retired(session.who)) {  // its token was rotated or revoked
+    sessions_.remove(id);
+    return error_reply(401, "UNAUTHENTICATED", "the credentials of this session were revoked: sign in again");
+  }
   c->who = session.who;
   c->session_id = std::string(id);
   return std::nullopt;
@@ -133,7 +139,7 @@ Reply Service::create_session(const Context& c, const Params&, const std::string
   if (token == nullptr || token->type != JsonValue::Type::kString || token->text.empty()) {
     return error_reply(400, "INVALID_ARGUMENT", "field 'token' must be the API token, a string");
   }
-  const Principal* who = tokens_.authenticate(token->text);
+  const Principal* who = authenticate_token(token->text);
   if (who == nullptr) return error_reply(401, "UNAUTHENTICATED", "the token is not valid");
   std::string id, csrf;
   sessions_.create(who, SessionStore::Clock::now(), &id, &csrf);
@@ -157,6 +163,9 @@ Reply Service::get_session(const Context& c, const Params&, const std::string&) 
   if (c.who->role == Role::kAgApprover) scope = "approver";
   w.begin_object().field("role", role_name(c.who->role)).field("scope", scope);
   w.field("label", c.who->label()).field("name", c.who->name);
+  if (size_t row; c.who->role == Role::kEmployee && find_row(c.who->scope, &row).ok()) {
+    w.field("gpf_account", std::string(base_->gpf_account[row]));  // the subscriber's pages need it
+  }
   if (cookie) w.field("csrf_token", session.csrf_token);
   w.field("session", cookie);
   const Date date = today();

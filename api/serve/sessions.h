@@ -34,10 +34,13 @@ class SessionStore {
     std::string csrf_token;          // 32 random bytes, hex
     Clock::time_point created;
     Clock::time_point last_seen;
+    std::chrono::seconds lifetime{0};  // shorter than the store's when > 0 (subscribers)
   };
 
-  // A new session for `who`: its id (32 random bytes, hex) and its CSRF token.
-  void create(const Principal* who, Clock::time_point now, std::string* id, std::string* csrf_token);
+  // A new session for `who`: its id (32 random bytes, hex) and its CSRF token; `lifetime`,
+  // when > 0, ends it sooner than the store's.
+  void create(const Principal* who, Clock::time_point now, std::string* id, std::string* csrf_token,
+              std::chrono::seconds lifetime = std::chrono::seconds(0));
   // The live session `id`, its idle timer restarted; false (and the session dropped) when
   // unknown or expired.
   bool touch(std::string_view id, Clock::time_point now, Session* out);

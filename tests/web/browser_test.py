@@ -8,7 +8,15 @@ main flow end to end, checking what the page shows:
     disabled with the reason; the page switches to Hindi;
   - the treasury sees the CONFIRMED bill and passes it (the API then says PASSED);
   - an analyst runs a what-if of two scenarios and sees the chart, the table and the CSV link;
+  - the administrator registers a DDO, issues its credentials (the QR code is shown and the
+    token works), rotates and revokes them, and sets TR01's roll-out target on the server;
   - signing out ends the session (the cookie no longer authenticates);
+  - a GPF subscriber signs in with the one-time code the outbox holds, sees the GPF statement,
+    applies for the PF-9 final payment with its three PDF documents, and the DDO (agree,
+    sign), the Head of Office (forward) and the AG's initiator, checker and approver (each
+    with the computed amount beside the case) take their steps through the pages, until the
+    case is AUTHORISED at the computed amount; the treasury marks it PAID with its voucher,
+    which the subscriber then sees;
 and, on every page, axe-core (npm, pinned in tests/web/package.json, injected here, never
 shipped) finds no violation. Screenshots go to OUT_DIR.
 Usage: browser_test.py VETAN TEST_DATA_DIR OUT_DIR"""
@@ -49,9 +57,31 @@ ADMIN, _ = token("admin")
 DDO, DDO_SECRET = token("ddo:DDO001", totp=True)
 TREASURY, _ = token("treasury:TR01")
 ANALYST, _ = token("analyst")
+HOO, _ = token("hoo:DDO001")
+AG = {step: token("ag:" + step)[0] for step in ("initiator", "checker", "approver")}
 
-server = subprocess.Popen([vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
-                           "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
+# The GPF fund (gpf.md §1-§2): the profile with its interest rate, the master with the
+# optional `mobile` column (E0002, a GPF subscriber, has one), and an opening ledger.
+with open(os.path.join(data, "mini-profile.json"), encoding="utf-8") as f:
+    profile = json.load(f)
+profile["gpf"].update({"interest": [{"from": "2020-04", "percent": 7.1}], "salary_credited": "same_month"})
+profile_file = os.path.join(work, "profile.json")
+with open(profile_file, "w", encoding="utf-8") as f:
+    json.dump(profile, f)
+master_file = os.path.join(work, "employees.csv")
+with open(os.path.join(data, "employees.csv"), encoding="utf-8") as src, open(master_file, "w", encoding="utf-8") as out:
+    for i, row in enumerate(src.read().splitlines()):
+        out.write(row + "," + ("mobile" if i == 0 else "+91 9812345678" if row.startswith("E0002,") else "") + "\n")
+ledger_file = os.path.join(work, "gpf-ledger.csv")
+with open(ledger_file, "w") as f:
+    f.write("gpf_account,month,kind,amount,reference\nGPF/2,2026-04,OPENING,250000,AG-2026\n")
+pdf_file = os.path.join(work, "document.pdf")
+with open(pdf_file, "wb") as f:
+    f.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+outbox = os.path.join(work, "data", "sms-outbox.jsonl")
+
+server = subprocess.Popen([vetan, "serve", "--profile", profile_file, "--gpf-ledger", ledger_file,
+                           "--employees", master_file, "--data", os.path.join(work, "data"),
                            "--tokens", tokens_file, "--listen", "127.0.0.1:0", "--date", "2026-11-05"],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 line = server.stdout.readline()
@@ -128,6 +158,35 @@ def sign_in(tok):
     box.send_keys(tok)
     box.submit()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.tabs")))
+
+
+def sign_in_subscriber(employee_id):
+    """The subscriber's sign-in: the id, the code from the SMS outbox, the session."""
+    browser.get(base + "/")
+    box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=employee_id]")))
+    before = len(open(outbox).read().splitlines()) if os.path.exists(outbox) else 0
+    box.send_keys(employee_id)
+    box.submit()
+    code_box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=code]")))
+    lines = open(outbox).read().splitlines()
+    check(len(lines) == before + 1, f"one SMS in the outbox: {lines}")
+    message = json.loads(lines[-1])
+    check(message["to"] == "+919812345678", f"the SMS goes to the master's mobile: {message}")
+    code = [w for w in message["text"].replace(".", " ").split() if w.isdigit() and len(w) == 6][0]
+    code_box.send_keys(code)
+    code_box.submit()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.tabs")))
+
+
+def step(action, case_state):
+    """Clicks the queue's button of `action` and waits for the case to leave `case_state`."""
+    button = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"button[data-step='{action}']")))
+    button.click()
+    check(text_appears(f"{CASE}: "), f"the page reports the step {action}")
+    st, body = call("GET", "/v1/pf9/cases/" + CASE, ADMIN)
+    state = json.loads(body)["case"]["state"]
+    check(state != case_state, f"{action}: the case left {case_state}: {state}")
+    return json.loads(body)
 
 
 def sign_out():
@@ -236,15 +295,56 @@ try:
     browser.execute_script("document.querySelector('.results').scrollIntoView()")
     shot("06-analyst-whatif")
 
-    # Admin: the roll-out view counts DDO001 as confirmed online once its bill is passed.
+    # Admin: onboard a DDO: register, issue credentials (QR code), rotate, revoke.
     sign_out()
     sign_in(ADMIN)
+    check(text_appears("Register a DDO"), "the admin's onboarding page")
+    axe("admin onboarding")
+    for name, value in (("ddo_code", "DDO777"), ("name", "Sunita Devi"), ("office", "Govt. Girls School, Kathua"),
+                        ("treasury_code", "TR01"), ("mobile", "94190 12345")):
+        browser.find_element(By.CSS_SELECTOR, f"form input[name={name}]").send_keys(value)
+    browser.find_element(By.XPATH, "//button[normalize-space()='Register']").click()
+    check(text_appears("DDO777: registered."), "the DDO is registered")
+    row = wait.until(EC.presence_of_element_located((By.XPATH, "//tr[td[normalize-space()='DDO777']]")))
+    check("+919419012345" in row.text and "registered" in row.text, f"the registry lists it: {row.text}")
+    row.find_element(By.XPATH, ".//button[normalize-space()='Issue credentials']").click()
+    qr = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".credentials img")))
+    check(browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr), "the QR code is drawn")
+    issued = browser.find_element(By.CSS_SELECTOR, "input[name=issued_token]").get_attribute("value")
+    check(call("GET", "/v1/bills", issued)[0] == 200, "the issued token works")
+    uri = browser.find_element(By.CSS_SELECTOR, ".credentials p.mono").text
+    secret = browser.find_element(By.CSS_SELECTOR, "input[name=totp_secret]").get_attribute("value")
+    check(uri == f"otpauth://totp/vetan%3ADDO777?secret={secret}&issuer=vetan&algorithm=SHA1&digits=6&period=30",
+          f"the otpauth URI is shown: {uri}")
+    # The QR code as the browser draws it decodes (Debian zbar-tools) to that URI.
+    qr_png = os.path.join(out_dir, "qr.png")
+    qr.screenshot(qr_png)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", qr_png], capture_output=True, text=True).stdout.strip()
+    check(decoded == uri, f"the QR code decodes to the otpauth URI: {decoded!r}")
+    axe("admin credentials")
+    shot("07-admin-onboarding-qr")
+    browser.find_element(By.XPATH, "//tr[td[normalize-space()='DDO777']]//button[normalize-space()='Rotate']").click()
+    check(text_appears("credentials rotated"), "rotation is reported")
+    check(call("GET", "/v1/bills", issued)[0] == 401, "the rotated token is refused")
+    wait.until(EC.element_to_be_clickable((By.XPATH, "//tr[td[normalize-space()='DDO777']]//button[normalize-space()='Revoke']"))).click()
+    check(text_appears("credentials revoked"), "revocation is reported")
+    row = wait.until(EC.presence_of_element_located((By.XPATH, "//tr[td[normalize-space()='DDO777'] and td[normalize-space()='revoked']]")))
+    check(row is not None, "the registry shows DDO777 revoked")
+    # The roll-out view, its target set on the server: DDO001 confirmed online, DDO777 registered.
+    tab("DDO roll-out")
+    browser.find_element(By.CSS_SELECTOR, "input[name=target_treasury]").send_keys("TR01")
+    browser.find_element(By.CSS_SELECTOR, "input[name=target]").send_keys("10")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Save changes']").click()
+    check(text_appears("TR01: target set to 10"), "the target is saved")
     check(text_appears("DDO roll-out 2026-11"), "the admin's roll-out view")
-    row = wait.until(EC.presence_of_element_located((By.XPATH, "//tr[td[normalize-space()='TR01']]")))
+    wait.until(EC.text_to_be_present_in_element((By.XPATH, "//tr[td[normalize-space()='TR01']]"), "10"))
+    row = browser.find_element(By.XPATH, "//tr[td[normalize-space()='TR01']]")
     cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
-    check(cells[1:5] == ["1", "1 (10%)", "1 (10%)", "1 (10%)"], f"TR01's roll-out: {cells}")
+    check(cells[1:] == ["2", "1", "1 (10%)", "1 (10%)", "1 (10%)", "10", "9"], f"TR01's roll-out: {cells}")
+    st, body = call("GET", "/v1/admin/rollout?month=2026-11", ADMIN)
+    check(json.loads(body)["treasuries"][0]["target"] == 10, f"the target is on the server: {body}")
     axe("admin roll-out")
-    shot("07-admin-rollout")
+    shot("08-admin-rollout")
 
     # Sign-out ends the session: the old cookie no longer authenticates.
     cookie = browser.get_cookie("vetan_session")
@@ -252,6 +352,83 @@ try:
     sign_out()
     st, _ = call("GET", "/v1/session", None, headers={"Cookie": "vetan_session=" + cookie["value"]})
     check(st == 401, f"after sign-out the cookie is refused: {st}")
+
+    # The GPF subscriber: sign in with the code from the outbox, the statement, the PF-9.
+    axe("sign-in with the subscriber form")
+    sign_in_subscriber("E0002")
+    check("Employee E0002" in browser.find_element(By.TAG_NAME, "header").text, "signed in as the subscriber")
+    check(text_appears("GPF statement GPF/2 2026-27"), "the subscriber's GPF statement")
+    check(text_appears("Opening ₹2,50,000"), "with the opening balance of the AG's ledger")
+    axe("employee gpf statement")
+    shot("09-employee-gpf-statement")
+    tab("PF-9 final payment")
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=bank_account]"))).send_keys("1000000002")
+    browser.find_element(By.CSS_SELECTOR, "input[name=ifsc]").send_keys("SBIN0001234")
+    browser.find_element(By.XPATH, "//form[.//input[@name='ifsc']]//button[@type='submit']").click()
+    check(text_appears("Draft saved."), "the application is saved as a draft")
+    check(text_appears("DRAFT"), "the case is a DRAFT")
+    st, body = call("GET", "/v1/pf9/cases", ADMIN)
+    CASE = json.loads(body)["cases"][0]["case_id"]
+    for kind in ("SIGNATURE", "IDENTIFICATION_MARKS", "ATTESTING_OFFICER"):
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"input[type=file][name={kind}]"))).send_keys(pdf_file)
+        check(text_appears(f"Uploaded {kind}"), f"the {kind} PDF is uploaded")
+        wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), kind + ("" if kind == "SIGNATURE" else "")))
+    wait.until(lambda b: "ATTESTING_OFFICER" in b.find_element(By.CSS_SELECTOR, "section.card").text)
+    axe("employee pf9 draft")
+    wait.until(EC.element_to_be_clickable((By.XPATH, "//button[normalize-space()='Submit application']"))).click()
+    check(text_appears("Application submitted."), "the application is submitted")
+    check(text_appears("SUBMITTED"), "the case is SUBMITTED")
+    check(text_appears("PF9/2026/"), "with its application number")
+    shot("10-employee-pf9-submitted")
+    sign_out()
+
+    # The chain: DDO agrees and signs, the Head of Office forwards, the AG office authorises.
+    sign_in(DDO)
+    tab("PF-9 cases")
+    check(text_appears(CASE) or text_appears("PF9/2026/"), "the DDO's PF-9 queue lists the case")
+    axe("ddo pf9 queue")
+    shot("11-ddo-pf9-queue")
+    step("agree", "SUBMITTED")
+    step("sign", "DDO_AGREED")
+    sign_out()
+    sign_in(HOO)
+    check(text_appears("DDO_SIGNED"), "the Head of Office's queue lists the signed case")
+    axe("hoo pf9 queue")
+    step("forward", "DDO_SIGNED")
+    sign_out()
+    computed = None
+    for who, action, state in (("initiator", "initiate", "FORWARDED"), ("checker", "check", "INITIATED"),
+                               ("approver", "approve", "CHECKED")):
+        sign_in(AG[who])
+        check(text_appears(state), f"the AG {who}'s queue lists the case")
+        amount = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=amount]")))
+        row = browser.find_element(By.XPATH, "//tr[.//input[@name='amount']]")
+        shown = row.find_elements(By.TAG_NAME, "td")[4].text
+        computed = computed or amount.get_attribute("value")
+        check(computed and shown == "₹" + format(int(computed), ",").replace(",", ",") or shown.replace(",", "") == "₹" + computed,
+              f"the computed amount beside the case: {shown} / {computed}")
+        axe(f"ag {who} queue")
+        if who == "approver":
+            shot("12-ag-approver-queue")
+        case = step(action, state)
+        sign_out()
+    check(case["case"]["state"] == "AUTHORISED" and case["case"]["authorised_amount"] == int(computed),
+          f"the case is AUTHORISED at the computed amount {computed}: {case['case']['state']} {case['case']['authorised_amount']}")
+    # The treasury pays it once.
+    sign_in(TREASURY)
+    tab("PF-9 cases")
+    check(text_appears("AUTHORISED"), "the treasury's PF-9 queue lists the authorised case")
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=remark]"))).send_keys("TV-2026-11-0042")
+    axe("treasury pf9 queue")
+    paid = step("pay", "AUTHORISED")
+    check(paid["case"]["state"] == "PAID" and paid["case"]["voucher"] == "TV-2026-11-0042", f"the case is PAID: {paid['case']}")
+    sign_out()
+    sign_in_subscriber("E0002")
+    tab("PF-9 final payment")
+    check(text_appears("PAID"), "the subscriber sees the case PAID")
+    check(text_appears("Authorised: ₹"), "with the authorised amount")
+    axe("employee pf9 paid")
+    shot("13-employee-pf9-paid")
 finally:
     browser.quit()
     server.send_signal(signal.SIGTERM)

@@ -83,11 +83,12 @@ try:
     check(st == 200 and len(json.loads(body)["bills"]) >= 1, f"the treasury's cookie: {st}")
 
     # The roll-out view: admin only; TR01 has DDO001, enrolled (its token has a TOTP secret),
-    # with a GENERATED bill of November, not yet confirmed online.
+    # with a GENERATED bill of November, not yet confirmed online; none registered online, no
+    # target set (tests/web/onboarding_test.py covers those).
     st, _, body = server.call("GET", "/v1/admin/rollout?month=2026-11", T["admin"])
     rollout = json.loads(body)
-    check(st == 200 and rollout["treasuries"] == [{"treasury_code": "TR01", "ddos": 1, "enrolled": 1, "with_bills": 1,
-                                                   "confirmed_online": 0}], f"the roll-out view: {st} {body[:300]}")
+    check(st == 200 and rollout["treasuries"] == [{"treasury_code": "TR01", "ddos": 1, "registered": 0, "enrolled": 1,
+                                                   "target": None, "with_bills": 1, "confirmed_online": 0}], f"the roll-out view: {st} {body[:300]}")
     st, _, body = server.call("GET", "/v1/admin/rollout?month=2026-12", T["admin"])
     check(st == 200 and json.loads(body)["treasuries"][0]["with_bills"] == 0, f"no bills in December: {body[:300]}")
     st, _, _ = server.call("GET", "/v1/admin/rollout", headers=jar)

@@ -4,25 +4,34 @@ import http.client, json, os, shutil, signal, subprocess, tempfile
 
 
 class Server:
-    def __init__(self, vetan, data, roles):
+    def __init__(self, vetan, data, roles, totp=True, employees=None):
         self.work = tempfile.mkdtemp(prefix="vetan-web-")
         self.vetan = vetan
         self.tokens_file = os.path.join(self.work, "tokens")
         self.tokens, self.secrets = {}, {}
         for role in roles:
             args = [vetan, "tokens", "--role", role, "--file", self.tokens_file]
-            if role.startswith("ddo:"):
+            if role.startswith("ddo:") and totp:
                 args.append("--totp")
             text = subprocess.run(args, check=True, capture_output=True, text=True).stdout
             fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
             self.tokens[role] = fields["token"]
             if "totp_secret" in fields:
                 self.secrets[role] = fields["totp_secret"]
-        self.process = subprocess.Popen(
-            [vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
-             "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(self.work, "data"),
-             "--tokens", self.tokens_file, "--listen", "127.0.0.1:0", "--date", "2026-11-05"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.args = [vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
+                     "--employees", employees or os.path.join(data, "employees.csv"),
+                     "--data", os.path.join(self.work, "data"),
+                     "--tokens", self.tokens_file, "--listen", "127.0.0.1:0", "--date", "2026-11-05"]
+        self.start()
+
+    def restart(self):
+        """SIGKILL, then a new server over the same data folder and tokens file."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if "listening on" not in line:
             raise SystemExit("the server did not start: " + self.process.stderr.read())

@@ -38,7 +38,7 @@ function signInForm() {
     } catch (err) { s.fail(err); }
   }}, h("h1", {}, t("signin")), h("p", {}, t("signin_help")), token.wrap, h("button", {type: "submit"}, t("signin")), s.el);
   main.replaceChildren(form);
-  if (routes.has("/v1/auth/otp/request")) main.append(subscriberSignIn(signedIn));
+  if (routes.has("/v1/session/code")) main.append(subscriberSignIn(signedIn));
   token.input.focus();
 }
 
@@ -50,7 +50,7 @@ function languageButton() {
 
 function pagesOf(role) {
   if (role === "ddo") return hasGpf() ? [...ddoPages, ...queuePages] : ddoPages;
-  if (role === "treasury") return treasuryPages;
+  if (role === "treasury") return hasGpf() ? [...treasuryPages, ...queuePages] : treasuryPages;
   if (role === "employee") return employeePages;
   if (role === "hoo" || role === "ag") return queuePages;
   if (role === "analyst") return analystPages;
