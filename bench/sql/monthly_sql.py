@@ -98,6 +98,14 @@ class Dialect:
 
     big = property(lambda self: "HUGEINT" if self.duck else "NUMERIC")
 
+    def fence(self, name):
+        """A stage read as a table. PostgreSQL pulls a view or subquery up into the query
+        that reads it and substitutes each column's expression wherever it is used (it has no
+        common-subexpression elimination): the tax steps, each using the one before several
+        times, would be evaluated thousands of times a row. OFFSET 0 keeps the stage whole
+        (evaluated once a row); DuckDB eliminates the common subexpressions itself."""
+        return name if self.duck else f"(SELECT * FROM {name} OFFSET 0) {name}"
+
     def trim(self, x):
         full = f"trim({x}, {q(SPACES)})" if self.duck else f"btrim({x}, {q(SPACES)})"
         # the usual field (ASCII, not starting or ending with a space) as it is, as vetan's
@@ -298,7 +306,7 @@ DROP TABLE raw; DROP TABLE split;""")
     pan_re, bank_re, ifsc_re = "[A-Z]{5}[0-9]{4}[A-Z]", "[0-9]{9,18}", "[A-Z]{4}0[A-Z0-9]{6}"
     emit(f"""CREATE {tmp} TABLE r AS SELECT t.*, coalesce(({readable}) AND NOT bad_count, false) AS readable,
   {d.match('pan', pan_re)} AS pan_ok, {d.match('bank_account', bank_re)} AS bank_ok,
-  {d.match('ifsc', ifsc_re)} AS ifsc_ok FROM t;""")
+  {d.match('ifsc', ifsc_re)} AS ifsc_ok FROM {d.fence('t')};""")
     emit("""CREATE {tmp} TABLE dup_id AS SELECT employee_id FROM r
   WHERE NOT employee_id__absent AND employee_id <> '' GROUP BY employee_id HAVING count(*) > 1;""")
     emit("""CREATE {tmp} TABLE dup_bank AS SELECT ifsc, bank_account FROM r
@@ -374,7 +382,7 @@ WHERE r.readable;""")
     susp = "(status = 'SUSPENDED')"
     emit(f"""CREATE {tmp} TABLE q AS SELECT p.*, {reasons3} AS reasons3,
   GREATEST(0, {service} - lwp) AS pd,
-  dor_ym - {ym} + 1 AS s_months FROM p;""")
+  dor_ym - {ym} + 1 AS s_months FROM {d.fence('p')};""")
 
     # Full-month earnings (rules §4) for the rows without a step-3 reason.
     npa_raw = rnd_pct("b", bp(npa["percent"]), d)
@@ -412,7 +420,7 @@ FROM q WHERE reasons3 = '' AND NOT stop_hold(q);""".replace(
     earn = [("basic", "basic_f"), ("npa", "npa_f"), ("da", da_full), ("hra", "hra_f")] + \
         [(code, f"{code}_f") for code, _ in allow_exprs] + [("special_pay", "special")]
     emit("CREATE {view} f AS SELECT e.*, " + ", ".join(f"{paid(x)} AS {c}" for c, x in earn)
-         + " FROM e;")
+         + f" FROM {d.fence('e')};")
 
     # Deductions (rules §5) and the GPF checks (§5.1); income tax (§6) below.
     in_last = f"(s_months <= {no_sub})"
@@ -438,10 +446,10 @@ FROM q WHERE reasons3 = '' AND NOT stop_hold(q);""".replace(
   CASE WHEN gq THEN lf ELSE 0 END AS licence_fee, LEAST(loan_inst, loan_bal) AS loan,
   LEAST({13 - k}, s_months) AS rm,
   {gpf_taken} AND gpf_sub < {pmin} AS gpf_below, {gpf_taken} AND gpf_sub > b AS gpf_above
-FROM f;""")
-    emit("CREATE {view} h AS " + nest("g", [(c, e) for c, e in ded_exprs] + tax_sql(tax, d)) + ";")
+FROM {d.fence('f')};""")
+    emit("CREATE {view} h AS " + nest("g", [(c, e) for c, e in ded_exprs] + tax_sql(tax, d), d) + ";")
     deds = ["gpf", "nps", "income_tax"] + [c for c, _ in ded_exprs] + ["licence_fee", "loan"]
-    emit(f"CREATE {tmp} TABLE pay AS SELECT h.*, {' + '.join(deds)} AS total_deductions FROM h;")
+    emit(f"CREATE {tmp} TABLE pay AS SELECT h.*, {' + '.join(deds)} AS total_deductions FROM {d.fence('h')};")
 
     # Fates (rules §2): step 0 unreadable, 2 stopped, 3 reasons, 4 computation.
     step4 = ("CASE WHEN y.pd = 0 THEN ';ZERO_PAYABLE_DAYS' ELSE "
@@ -592,11 +600,12 @@ def tax_sql(entry, d):
     return steps
 
 
-def nest(table, steps):
+def nest(table, steps, d):
     """SELECT table.*, step1, step2, ... where each step may use the ones before it."""
-    sql = f"SELECT {table}.* FROM {table}"
+    sql = f"SELECT {table}.* FROM {d.fence(table)}"
     for i, (name, expr) in enumerate(steps):
-        sql = f"SELECT z{i}.*, {expr} AS {name} FROM ({sql}) z{i}"
+        inner = sql if d.duck else sql + " OFFSET 0"
+        sql = f"SELECT z{i}.*, {expr} AS {name} FROM ({inner}) z{i}"
     return sql
 
 
