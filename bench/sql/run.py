@@ -46,6 +46,14 @@ def timed(cmd, env=None):
     return seconds, cpu, rss, p.stdout, err
 
 
+def breakdown(name, timings, top=6):
+    """Prints an engine's slowest statements: (seconds, statement) pairs."""
+    total = sum(t for t, _ in timings) or 1
+    for t, sql in sorted(timings, key=lambda x: -x[0])[:top]:
+        text = " ".join(sql.split())[:64]
+        print(f"    {name} {t:8.2f} s {100 * t / total:4.0f}%  {text}")
+
+
 def compare(vetan_out, other_out, name):
     p = subprocess.run([sys.executable, os.path.join(HERE, "compare.py"), vetan_out, other_out],
                        capture_output=True, text=True)
@@ -108,9 +116,13 @@ def run_postgres(args, master, work):
         gen_sql("postgres", args, master, out, script)
         os.chmod(base, 0o755)
         before = proc_cpu(postmaster)
-        wall, cpu, rss, _, _ = timed(as_postgres(
+        wall, cpu, rss, stdout, _ = timed(as_postgres(
             ["psql", "-h", sock, "-p", "54329", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script,
              "postgres"]))
+        with open(script, encoding="utf-8") as f:
+            statements = [x for x in f.read().replace("\\timing on\n", "").split(";\n") if x.strip()]
+        times = [float(x) / 1000 for x in re.findall(r"^Time: ([\d.]+) ms", stdout, re.M)]
+        breakdown("postgres", list(zip(times, statements)))
         time.sleep(0.5)  # the backend has exited and been reaped: its CPU is in cutime
         server_cpu = proc_cpu(postmaster) - before
     finally:
@@ -161,7 +173,10 @@ def main():
         script = os.path.join(args.work, "duckdb.sql")
         gen_sql("duckdb", args, master, out, script)
         wall, cpu, rss, _, err = timed(["node", os.path.join(HERE, "duckdb_run.js"), script,
-                                        str(args.threads)])
+                                        str(args.threads)],
+                                       env=dict(os.environ, VETAN_SQL_VERBOSE="1"))
+        breakdown("duckdb", [(float(m.group(1)), m.group(2)) for m in
+                             re.finditer(r"^([\d.]+) s  (.*)$", err, re.M)])
         results["duckdb"] = (wall, cpu, rss)
         compare(vetan_out, out, "duckdb")
     if "postgres" in engines:
