@@ -11,6 +11,7 @@ packages=(
   libxml2-dev  # vetan pay: pain.002 return files (loaders/payment), tests parse pain.001 back
   libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
   chromium chromium-driver python3-selenium
+  postgresql-15  # bench/sql and its ctest sql_equality: the monthly run as PostgreSQL SQL
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -28,4 +29,8 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -f "$root/tests/web/node_modules/axe-core/axe.min.js" ]; then
   npm ci --prefix "$root/tests/web" --no-audit --no-fund
+fi
+# bench/sql (issue 13): DuckDB's engine from its npm package, pinned with its lock file.
+if [ ! -d "$root/bench/sql/node_modules/@duckdb/node-api" ]; then
+  npm ci --prefix "$root/bench/sql" --no-audit --no-fund
 fi
