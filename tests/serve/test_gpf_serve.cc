@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "core/gpf/statement.h"
 #include "loaders/gpf/ledger_csv.h"
@@ -248,6 +249,103 @@ TEST_F(GpfServeTest, Pf9AmountDifferingFromComputedNeedsReason) {
   r = fund(kInitiator, "POST", base + "/initiate", "{\"amount\": " + std::to_string(computed) + "}");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(text(r.body, "case", "state"), "INITIATED");
+}
+
+// gpf.md §6: every completed run posts each PAID row's gpf as a SUBSCRIPTION of the month,
+// the bill id as reference. Lines of the export with `account` and `kind`.
+std::vector<std::string> export_lines(const std::string& csv, const std::string& account) {
+  std::vector<std::string> out;
+  std::istringstream in(csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(account + ",", 0) == 0 && line.find(",SUBSCRIPTION,") != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+class GpfRunTest : public GpfServeTest {
+ protected:
+  void SetUp() override {
+    GpfServeTest::SetUp();
+    // E0005 (a copy of E0002) gets an account of its own: the run posts to the account the
+    // master says when the run starts.
+    ASSERT_EQ(call(kDdo2, "PATCH", "/v1/employees/E0005", R"({"gpf_account": "GPF/5"})").status, 200);
+  }
+  int64_t gpf_of(const std::string& employee) {
+    const Reply r = call(kAdmin, "GET", "/v1/employees/" + employee + "/payslips/2026-11");
+    EXPECT_EQ(r.status, 200) << r.body;
+    simdjson::dom::parser parser;
+    return int64_t(parser.parse(r.body)["amounts"]["gpf"]);
+  }
+  void confirm(const std::string& bill) {
+    const Reply r = call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    clock_.set(clock_.now() + 30);
+  }
+  std::string exported() { return call(kAdmin, "GET", "/v1/gpf/export").body; }
+  const std::string kBill1 = "2026-11/TR01/DDO001/1", kBill2 = "2026-11/TR02/DDO002/1";
+};
+
+TEST_F(GpfRunTest, RunsPostSubscriptionsAndARegeneratedBillReplacesThem) {
+  run_month();
+  const int64_t gpf = gpf_of("E0002");
+  ASSERT_GT(gpf, 0);
+  const std::string one = "GPF/2,2026-11,SUBSCRIPTION," + std::to_string(gpf) + "," + kBill1;
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), std::vector<std::string>{one});
+  EXPECT_EQ(export_lines(exported(), "GPF/5"),
+            std::vector<std::string>{"GPF/5,2026-11,SUBSCRIPTION," + std::to_string(gpf_of("E0005")) + "," + kBill2});
+  // NPS rows (no account, no gpf) post nothing.
+  EXPECT_EQ(export_lines(exported(), "").size(), 0u);
+  // The account index follows the edit: E0005's DDO reads GPF/5, E0002's DDO does not.
+  EXPECT_EQ(call(kDdo2, "GET", "/v1/gpf/ledger?account=GPF%2F5").status, 200);
+  EXPECT_EQ(call(kDdo1, "GET", "/v1/gpf/ledger?account=GPF%2F5").status, 403);
+  EXPECT_EQ(call(kDdo2, "GET", "/v1/gpf/ledger?account=GPF%2F2").status, 403);
+
+  // Rejected, then regenerated twice: still one subscription of the row for the month.
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/bills/" + kBill1 + "/reject", R"({"reason": "will correct"})").status, 200);
+  run_month();
+  run_month();
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), std::vector<std::string>{one});
+  EXPECT_EQ(export_lines(exported(), "GPF/5").size(), 1u);
+  const std::string before = exported();
+  restart();
+  EXPECT_EQ(exported(), before);
+  // The statement reads them: the fund's figures over the import and the runs.
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  const Reply st = fund(kEmployee2, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2026-27");
+  ASSERT_EQ(st.status, 200) << st.body;
+  EXPECT_EQ(number(st.body, "opening") - number(fund(kEmployee2, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2025-26").body, "closing"), 0);
+  const Reply nov = fund(kEmployee2, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2026-27");
+  EXPECT_NE(nov.body.find("{\"month\":\"2026-11\",\"credits\":" + std::to_string(gpf)), std::string::npos) << nov.body;
+  const Reply ledger = fund(kEmployee2, "GET", "/v1/gpf/ledger?account=GPF%2F2");
+  EXPECT_NE(ledger.body.find("\"reference\":\"" + kBill1 + "\",\"by\":\"system\""), std::string::npos) << ledger.body;
+}
+
+TEST_F(GpfRunTest, ASupplementaryBillBesideASettledOnePostsOnlyItsRows) {
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/stop", R"({"reason": "inquiry"})").status, 200);
+  run_month();  // bill 1 pays E0001 and E0004 (NPS): no subscription
+  EXPECT_EQ(export_lines(exported(), "GPF/2").size(), 0u);
+  confirm("/v1/bills/" + kBill1);
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/release").status, 200);
+  run_month();  // E0002 goes on 1-S2
+  const std::string s2 = "GPF/2,2026-11,SUBSCRIPTION," + std::to_string(gpf_of("E0002")) + "," + kBill1 + "-S2";
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), std::vector<std::string>{s2});
+  run_month();  // 1-S3 supersedes 1-S2: its postings go, the new ones come
+  const std::vector<std::string> lines = export_lines(exported(), "GPF/2");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(kBill1 + "-S3"), std::string::npos) << lines[0];
+  restart();
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), lines);
+}
+
+TEST_F(GpfServeTest, SubscriptionsCreditedNextMonthWhenTheProfileSaysSo) {
+  std::string profile = read_text(profile_path_);
+  const std::string key = "\"gpf\": {";
+  profile.replace(profile.find(key), key.size(), key + " \"salary_credited\": \"next_month\",");
+  std::ofstream(profile_path_) << profile;
+  restart();
+  run_month();
+  EXPECT_NE(call(kAdmin, "GET", "/v1/gpf/export").body.find("GPF/2,2026-12,SUBSCRIPTION,"), std::string::npos);
 }
 
 }  // namespace
