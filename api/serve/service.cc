@@ -178,6 +178,7 @@ Status Service::open(const ServiceOptions& options) {
             [&](uint32_t a, uint32_t b) { return base_->employee_id[a] < base_->employee_id[b]; });
   index_gpf_accounts();
   if (Status s = store_.open(options.data_dir, "sha256:" + master_.fingerprint()); !s.ok()) return s;
+  if (Status s = authority_.load_or_create(options.data_dir + "/gpf-authority.key"); !s.ok()) return s;
   std::lock_guard lock(state_mutex_);
   cycle_.set_rows(base_->rows);
   if (Status s = replay_store(); !s.ok()) return s;

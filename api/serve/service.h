@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "api/cms.h"
+#include "api/gpf_authority.h"
 #include "api/serve/audit_store.h"
 #include "api/serve/clock.h"
 #include "api/serve/gpf_fund.h"
@@ -238,6 +239,8 @@ class Service {
   Reply pf9_list(const Context& c, const Params& p, const std::string& body);
   Reply pf9_action(const Context& c, const Params& p, const std::string& body);
   Reply pf9_document(const Context& c, const Params& p, const std::string& body);
+  Reply pf9_authorisation(const Context& c, const Params& p, const std::string& body);
+  Reply gpf_authority_key(const Context& c, const Params& p, const std::string& body);
   // Appends a fund event (durable) and applies it. REQUIRES: state_mutex_ held.
   Status record_fund(AuditEvent* event, const std::string& actor);
   // Imports a validated ledger text. REQUIRES: state_mutex_ held.
@@ -330,6 +333,7 @@ class Service {
   MasterRecords master_;
   cycle::CycleState cycle_;
   GpfFund fund_;
+  Ed25519Key authority_;  // DATA/gpf-authority.key: signs PF-9 authorisations (api/gpf_authority.h)
   std::vector<uint32_t> gpf_rows_;                    // rows with a gpf_account, by base_'s account
   std::unordered_map<uint32_t, std::string> gpf_edited_;  // rows whose gpf_account was edited: now
   int64_t profile_version_ = 0;  // the version profile_ is

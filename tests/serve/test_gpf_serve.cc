@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/commands.h"
+#include "api/gpf_authority.h"
 #include "core/gpf/statement.h"
 #include "loaders/gpf/ledger_csv.h"
 #include "tests/serve/serve_fixture.h"
@@ -192,7 +194,7 @@ TEST_F(GpfServeTest, Pf9CaseEndToEndAndRestart) {
       {"/initiate", R"({"amount": 1, "reason": "test amount"})", kNone, kInitiator, "INITIATED"},
       {"/check", R"({"amount": 1, "reason": "as initiated"})", kNone, kChecker, "CHECKED"},
       {"/approve", R"({"amount": 1, "reason": "as checked"})", kNone, kApprover, "AUTHORISED"},
-      {"/pay", R"({"voucher": "TV/1"})", kTreasury1, -1, "PAID"},
+      {"/pay", R"({"voucher": "TV/1", "amount": 1})", kTreasury1, -1, "PAID"},
   };
   for (const StepCase& s : steps) {
     const std::string method = s.path.empty() ? "PATCH" : "POST";
@@ -213,14 +215,14 @@ TEST_F(GpfServeTest, Pf9CaseEndToEndAndRestart) {
     EXPECT_EQ(text(r.body, "case", "state"), s.state) << s.path;
   }
   // A second payment is refused; the first stays.
-  r = call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/2"})");
+  r = call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/2", "amount": 1})");
   EXPECT_EQ(r.status, 409) << r.body;
   const std::string before = call(kAdmin, "GET", base).body;
   EXPECT_NE(before.find("\"voucher\":\"TV/1\""), std::string::npos) << before;
   EXPECT_NE(before.find("\"application_number\":\"PF9/2026/000001\""), std::string::npos) << before;
   restart();
   EXPECT_EQ(call(kAdmin, "GET", base).body, before);
-  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/3"})").status, 409);
+  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/3", "amount": 1})").status, 409);
   // Lists: by state, narrowed to the caller.
   EXPECT_NE(fund(kEmployee2, "GET", "/v1/pf9/cases?state=PAID").body.find(id), std::string::npos);
   EXPECT_EQ(fund(kEmployee1, "GET", "/v1/pf9/cases").body.find(id), std::string::npos);
@@ -346,6 +348,105 @@ TEST_F(GpfServeTest, SubscriptionsCreditedNextMonthWhenTheProfileSaysSo) {
   restart();
   run_month();
   EXPECT_NE(call(kAdmin, "GET", "/v1/gpf/export").body.find("GPF/2,2026-12,SUBSCRIPTION,"), std::string::npos);
+}
+
+// gpf.md §7 step 4, issue 10 item 5: the approver's amount authorises the case; the service
+// issues a document signed with its Ed25519 key, which `vetan gpf verify` checks offline; the
+// treasury pays that amount, once.
+TEST_F(GpfServeTest, AuthorisationIsSignedVerifiedOfflineAndPaidAsAuthorised) {
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  Reply r = fund(kEmployee2, "POST", "/v1/pf9/cases",
+                 R"({"reason": "RETIREMENT", "bank_account": "1000000002", "ifsc": "SBIN0001234", "payable_month": "2026-10"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = text(r.body, "case", "case_id");
+  const std::string base = "/v1/pf9/cases/" + id;
+  for (const char* kind : {"SIGNATURE", "IDENTIFICATION_MARKS", "ATTESTING_OFFICER"}) {
+    ASSERT_EQ(fund(kEmployee2, "POST", base + "/documents/" + kind, kPdf).status, 200);
+  }
+  ASSERT_EQ(fund(kEmployee2, "POST", base + "/lock", "{}").status, 200);
+  ASSERT_EQ(call(kDdo1, "POST", base + "/agree", "{}").status, 200);
+  ASSERT_EQ(call(kDdo1, "POST", base + "/sign", "{}").status, 200);
+  r = fund(kHoo1, "POST", base + "/forward", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const int64_t computed = number(r.body, "computed_amount");
+  const std::string amount = "{\"amount\": " + std::to_string(computed) + "}";
+  ASSERT_EQ(fund(kInitiator, "POST", base + "/initiate", amount).status, 200);
+  ASSERT_EQ(fund(kChecker, "POST", base + "/check", amount).status, 200);
+  EXPECT_EQ(call(kAdmin, "GET", base + "/authorisation").status, 409);  // not authorised yet
+  ASSERT_EQ(fund(kApprover, "POST", base + "/approve", amount).status, 200);
+
+  r = call(kTreasury1, "GET", base + "/authorisation");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string document = r.body;
+  EXPECT_EQ(call(kTreasury2, "GET", base + "/authorisation").status, 404);
+  EXPECT_EQ(fund(kEmployee1, "GET", base + "/authorisation").status, 404);
+  EXPECT_EQ(fund(kEmployee2, "GET", base + "/authorisation").body, document);
+  const std::string key = call(kTreasury1, "GET", "/v1/gpf/authority-key").body;
+  ASSERT_EQ(key.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u) << key;
+
+  std::string detail;
+  Pf9Authorisation a;
+  EXPECT_EQ(verify_pf9_authorisation(document, key, &detail, &a), AuthorisationVerdict::kValid) << detail;
+  EXPECT_EQ(a.case_id, id);
+  EXPECT_EQ(a.amount, computed);
+  EXPECT_EQ(a.gpf_account, "GPF/2");
+  EXPECT_EQ(a.employee_id, "E0002");
+  EXPECT_EQ(a.treasury_code, "TR01");
+  EXPECT_EQ(a.approved_by, "ag:approver");
+  EXPECT_EQ(a.approved_at, utc_timestamp(clock_.now()));
+  // Changed by one rupee: invalid.
+  std::string changed = document;
+  const std::string line = "amount: " + std::to_string(computed) + "\n";
+  ASSERT_NE(changed.find(line), std::string::npos) << changed;
+  changed.replace(changed.find(line), line.size(), "amount: " + std::to_string(computed + 1) + "\n");
+  EXPECT_EQ(verify_pf9_authorisation(changed, key, &detail), AuthorisationVerdict::kInvalid);
+  EXPECT_NE(detail.find("does not match"), std::string::npos) << detail;
+  // Signed by another key (a forger's, named in the document): invalid against the authority's.
+  Ed25519Key forger;
+  ASSERT_TRUE(forger.load_or_create((dir_ / "forger.key").string()).ok());
+  Pf9Authorisation forged = a;
+  forged.amount = computed * 10;
+  const std::string forgery = signed_pf9_authorisation(forged, forger);
+  EXPECT_EQ(verify_pf9_authorisation(forgery, "", &detail), AuthorisationVerdict::kValid) << detail;  // self-consistent
+  EXPECT_EQ(verify_pf9_authorisation(forgery, key, &detail), AuthorisationVerdict::kInvalid);
+  EXPECT_NE(detail.find("other than the authority"), std::string::npos) << detail;
+  EXPECT_EQ(verify_pf9_authorisation("hello\n", key, &detail), AuthorisationVerdict::kUnusable);
+  EXPECT_EQ(verify_pf9_authorisation(document, "not a key", &detail), AuthorisationVerdict::kUnusable);
+
+  // `vetan gpf verify`: 0 valid, 1 invalid, 2 unusable.
+  std::ofstream(dir_ / "auth.txt") << document;
+  std::ofstream(dir_ / "changed.txt") << changed;
+  std::ofstream(dir_ / "authority.pem") << key;
+  const std::string pem = (dir_ / "authority.pem").string();
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "auth.txt").string(), "--key", pem}), 0);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "auth.txt").string()}), 0);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "changed.txt").string(), "--key", pem}), 1);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "missing.txt").string(), "--key", pem}), 2);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "auth.txt").string(), "--key", (dir_ / "auth.txt").string()}), 2);
+
+  // The treasury pays the authorised amount, and only it, once.
+  r = call(kTreasury1, "POST", base + "/pay", "{\"voucher\": \"TV/9\", \"amount\": " + std::to_string(computed + 1) + "}");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("AMOUNT_MISMATCH"), std::string::npos) << r.body;
+  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/9"})").status, 400);
+  r = call(kTreasury1, "POST", base + "/pay", "{\"voucher\": \"TV/9\", \"amount\": " + std::to_string(computed) + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", "{\"voucher\": \"TV/10\", \"amount\": " + std::to_string(computed) + "}").status,
+            409);
+
+  // The key is made once: a restart signs with the same key (the same bytes); the key file is
+  // the owner's alone, and one that group or others may read refuses the start.
+  const fs::path key_file = dir_ / "data" / "gpf-authority.key";
+  EXPECT_EQ(fs::status(key_file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  restart();
+  EXPECT_EQ(call(kAdmin, "GET", base + "/authorisation").body, document);
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/gpf/authority-key").body, key);
+  service_.reset();
+  fs::permissions(key_file, fs::perms::group_read, fs::perm_options::add);
+  std::unique_ptr<Service> other;
+  const Status s = try_open(other);
+  EXPECT_EQ(s.code(), Status::Code::kPermissionDenied) << s.message();
+  EXPECT_NE(s.message().find("gpf-authority.key"), std::string::npos) << s.message();
 }
 
 }  // namespace
