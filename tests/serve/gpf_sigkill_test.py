@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Durability of the GPF fund in vetan serve (gpf.md §6-§7, issue 10 items 4-5): a completed
-run's subscriptions, then three clients at once — ledger imports, postings, and PF-9 cases
+run's subscriptions (posted at restart when the server died before them), then three clients at once — ledger imports, postings, and PF-9 cases
 taken step by step from DRAFT to PAID — SIGKILL in the middle, restart: every acknowledged
 import, posting and case step is there, rebuilt from the audit store, and the authorisations
 read the same (the signing key kept).
 Usage: gpf_sigkill_test.py VETAN TEST_DATA_DIR"""
-import hashlib, http.client, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+import hashlib, http.client, json, os, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 
 vetan, data = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="vetan-gpf-sigkill-")
@@ -55,6 +55,22 @@ must(*Client(port).call("admin", "POST", "/v1/runs", {"month": "2026-11", "wait"
 status, export = Client(port).call("admin", "GET", "/v1/gpf/export")
 run_lines = [l for l in export.splitlines() if ",SUBSCRIPTION," in l]
 assert run_lines and all("2026-11/TR01/DDO001/1" in l for l in run_lines), export
+# Killed between the run's completion and its subscriptions (made so here: the subscriptions'
+# event, the last one, taken out of the store): the restart posts them from the run.
+server.send_signal(signal.SIGKILL)
+server.wait()
+db = sqlite3.connect(os.path.join(work, "data", "audit.sqlite3"))
+last, action = db.execute("SELECT seq, action FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+assert action == "gpf.subscribe", action
+db.execute("DELETE FROM audit WHERE seq = ?", (last,))
+db.commit()
+db.close()
+with open(os.path.join(work, "data", "audit.seq"), "w") as f:
+    f.write("%020d\n" % (last - 1))
+server, port = start()
+status, export = Client(port).call("admin", "GET", "/v1/gpf/export")
+if [l for l in export.splitlines() if ",SUBSCRIPTION," in l] != run_lines:
+    sys.exit("the run's subscriptions were not posted at restart: " + export)
 must(*Client(port).call("admin", "POST", "/v1/gpf/ledger/import",
                         "gpf_account,month,kind,amount\nGPF/2,2025-04,OPENING,100000\n"))
 
