@@ -8,6 +8,7 @@
 
 #include "api/commands.h"
 #include "api/flags.h"
+#include "api/gpf_authority.h"
 #include "api/gpf_output.h"
 #include "api/output_writer.h"
 #include "api/progress.h"
@@ -25,6 +26,7 @@ const char kGpfHelp[] =
     "usage: vetan gpf statement --profile PROFILE.json --ledger LEDGER.csv --fy 2025-26 --out DIR\n"
     "       vetan gpf final --profile PROFILE.json --ledger LEDGER.csv --cases CASES.csv --out DIR\n"
     "       (both also take [--threads N] [--quiet])\n"
+    "       vetan gpf verify AUTHORISATION.txt [--key AUTHORITY.pem]\n"
     "\n"
     "The General Provident Fund (gpf.md): interest by rule 11, a monthly product at the rate\n"
     "in force each month (the profile's gpf.interest), rounded to the rupee once a year.\n"
@@ -35,6 +37,10 @@ const char kGpfHelp[] =
     "           payable_month, payment_month), interest to the month before payment but at\n"
     "           most six months after payable: writes final_payments.csv, refused.csv and\n"
     "           summary.json\n"
+    "verify     checks a PF-9 authorisation the service signed (GET /v1/pf9/cases/{case}/\n"
+    "           authorisation), offline: its Ed25519 signature, and with --key that the key\n"
+    "           is the authority's (GET /v1/gpf/authority-key). Exit 0 valid, 1 invalid\n"
+    "           (the reason on stderr), 2 unusable file or key\n"
     "\n"
     "  --profile  the state's rules as JSON (profile.md); gpf.interest is required\n"
     "  --ledger   the GPF ledger, CSV: gpf_account, month, kind, amount[, reference]\n"
@@ -216,6 +222,59 @@ int final_command(const Arguments& args) {
   return kExitOk;
 }
 
+// vetan gpf verify FILE [--key PUB]: 0 valid, 1 invalid, 2 unusable.
+int gpf_verify_command(const Arguments& args) {
+  std::string file, key_path;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::fputs(kGpfHelp, stdout);
+      return kExitOk;
+    }
+    if (args[i] == "--key" || args[i].rfind("--key=", 0) == 0) {
+      if (args[i] == "--key" && i + 1 == args.size()) {
+        std::fputs("vetan gpf verify: --key needs a file\n", stderr);
+        return kExitRefused;
+      }
+      key_path = args[i] == "--key" ? args[++i] : args[i].substr(6);
+    } else if (args[i].rfind("--", 0) == 0 || !file.empty()) {
+      std::fprintf(stderr, "vetan gpf verify: unexpected argument '%s' (usage: vetan gpf verify FILE [--key PUB])\n",
+                   args[i].c_str());
+      return kExitRefused;
+    } else {
+      file = args[i];
+    }
+  }
+  if (file.empty()) {
+    std::fputs("vetan gpf verify: no file (usage: vetan gpf verify FILE [--key PUB])\n", stderr);
+    return kExitRefused;
+  }
+  std::string document, key;
+  if (Status s = read_file(file, &document); !s.ok()) {
+    std::fprintf(stderr, "vetan gpf verify: %s\n", s.message().c_str());
+    return kExitRefused;
+  }
+  if (!key_path.empty()) {
+    if (Status s = read_file(key_path, &key); !s.ok()) {
+      std::fprintf(stderr, "vetan gpf verify: %s\n", s.message().c_str());
+      return kExitRefused;
+    }
+  }
+  std::string detail;
+  Pf9Authorisation a;
+  const AuthorisationVerdict v = verify_pf9_authorisation(document, key, &detail, &a);
+  if (v == AuthorisationVerdict::kValid) {
+    std::printf("%s: %s\n  case %s (%s), employee %s, account %s: %lld rupees to %s / %s, treasury %s; "
+                "approved by %s at %s\n",
+                file.c_str(), detail.c_str(), a.case_id.c_str(), a.application_number.c_str(), a.employee_id.c_str(),
+                a.gpf_account.c_str(), static_cast<long long>(a.amount), a.bank_account.c_str(), a.ifsc.c_str(),
+                a.treasury_code.c_str(), a.approved_by.c_str(), a.approved_at.c_str());
+    return kExitOk;
+  }
+  const bool key_unusable = detail.rfind("the key ", 0) == 0;
+  std::fprintf(stderr, "vetan gpf verify: %s: %s\n", key_unusable ? key_path.c_str() : file.c_str(), detail.c_str());
+  return v == AuthorisationVerdict::kInvalid ? kExitFailed : kExitRefused;
+}
+
 }  // namespace
 
 int gpf_command(const Arguments& args) {
@@ -226,7 +285,8 @@ int gpf_command(const Arguments& args) {
   const Arguments rest(args.begin() + 1, args.end());
   if (args[0] == "statement") return statement_command(rest);
   if (args[0] == "final") return final_command(rest);
-  std::fprintf(stderr, "vetan gpf: unknown subcommand '%s' (statement or final)\n",
+  if (args[0] == "verify") return gpf_verify_command(rest);
+  std::fprintf(stderr, "vetan gpf: unknown subcommand '%s' (statement, final or verify)\n",
                args[0].c_str());
   return kExitRefused;
 }

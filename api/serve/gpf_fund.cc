@@ -13,7 +13,9 @@ namespace vetan::serve {
 
 namespace {
 
-constexpr std::string_view kImport = "gpf.import", kPost = "gpf.post", kStepPrefix = "pf9.";
+constexpr std::string_view kImport = "gpf.import", kPost = "gpf.post", kSubscribe = "gpf.subscribe",
+                           kStepPrefix = "pf9.";
+const std::string kSystem = "system";
 
 bool parse_kind(std::string_view text, PostingKind* out) {
   for (int k = 0; k < kPostingKindCount; ++k) {
@@ -128,7 +130,7 @@ Status validate_gpf_ledger(std::string_view csv, const std::string& name, std::v
 }
 
 bool GpfFund::owns(std::string_view action) {
-  return action == kImport || action == kPost || action.rfind(kStepPrefix, 0) == 0;
+  return action == kImport || action == kPost || action == kSubscribe || action.rfind(kStepPrefix, 0) == 0;
 }
 
 AuditEvent GpfFund::import_event(const std::string& name, const std::string& sha256, const std::string& csv) {
@@ -152,6 +154,121 @@ AuditEvent GpfFund::post_event(const GpfPosting& p) {
   w.field("amount", int64_t(p.amount)).field("reference", p.reference).end_object();
   e.after = w.take();
   return e;
+}
+
+AuditEvent GpfFund::subscribe_event(const GpfRunSubscriptions& run) {
+  AuditEvent e;
+  e.action = std::string(kSubscribe);
+  e.entity = "gpf:run:" + std::to_string(run.run_id);
+  e.before = "{}";
+  size_t postings = 0;
+  for (const GpfBillSubscriptions& b : run.bills) postings += b.amounts.size();
+  std::string& out = e.after;
+  out.reserve(64 + postings * 24);
+  out += "{\"run\":" + std::to_string(run.run_id);
+  out += ",\"salary_month\":\"" + format_month(run.salary_month) + "\",\"month\":\"" + format_month(run.month);
+  out += "\",\"withdrawn\":[";
+  for (size_t i = 0; i < run.withdrawn.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(&out, run.withdrawn[i]);
+  }
+  out += "],\"bills\":[";
+  char number[24];
+  for (size_t i = 0; i < run.bills.size(); ++i) {
+    const GpfBillSubscriptions& b = run.bills[i];
+    out += i ? ",{\"bill\":" : "{\"bill\":";
+    append_json_string(&out, b.bill_id);
+    out += ",\"accounts\":[";
+    for (size_t k = 0; k < b.accounts.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(&out, b.accounts[k]);
+    }
+    out += "],\"amounts\":[";
+    for (size_t k = 0; k < b.amounts.size(); ++k) {
+      if (k) out += ',';
+      const int n = std::snprintf(number, sizeof number, "%lld", static_cast<long long>(b.amounts[k]));
+      out.append(number, size_t(n));
+    }
+    out += "]}";
+  }
+  out += "]}";
+  return e;
+}
+
+namespace {
+
+Status read_subscriptions(const Fields& f, GpfRunSubscriptions* run) {
+  if (Status s = f.integer("run", &run->run_id); !s.ok()) return s;
+  if (Status s = f.month("salary_month", &run->salary_month); !s.ok()) return s;
+  if (Status s = f.month("month", &run->month); !s.ok()) return s;
+  simdjson::dom::array withdrawn, bills;
+  if (f.object["withdrawn"].get_array().get(withdrawn) != simdjson::SUCCESS) {
+    return Status::invalid_argument(f.where + ": field 'withdrawn'");
+  }
+  for (simdjson::dom::element w : withdrawn) {
+    std::string_view id;
+    if (w.get_string().get(id) != simdjson::SUCCESS) return Status::invalid_argument(f.where + ": field 'withdrawn'");
+    run->withdrawn.emplace_back(id);
+  }
+  if (f.object["bills"].get_array().get(bills) != simdjson::SUCCESS) {
+    return Status::invalid_argument(f.where + ": field 'bills'");
+  }
+  run->bills.reserve(bills.size());
+  for (simdjson::dom::element e : bills) {
+    GpfBillSubscriptions b;
+    std::string_view id;
+    simdjson::dom::array accounts, amounts;
+    if (e["bill"].get_string().get(id) != simdjson::SUCCESS || e["accounts"].get_array().get(accounts) ||
+        e["amounts"].get_array().get(amounts) || accounts.size() != amounts.size()) {
+      return Status::invalid_argument(f.where + ": a bill without 'bill', or 'accounts' and 'amounts' of one length");
+    }
+    b.bill_id = std::string(id);
+    b.accounts.reserve(accounts.size());
+    b.amounts.reserve(amounts.size());
+    for (simdjson::dom::element a : accounts) {
+      std::string_view text;
+      if (a.get_string().get(text) != simdjson::SUCCESS || text.empty()) {
+        return Status::invalid_argument(f.where + ": bill " + b.bill_id + ": an account is not text");
+      }
+      b.accounts.emplace_back(text);
+    }
+    for (simdjson::dom::element a : amounts) {
+      int64_t amount = 0;
+      if (a.get_int64().get(amount) != simdjson::SUCCESS || amount <= 0) {
+        return Status::invalid_argument(f.where + ": bill " + b.bill_id + ": an amount is not a positive integer");
+      }
+      b.amounts.push_back(amount);
+    }
+    run->bills.push_back(std::move(b));
+  }
+  return Status();
+}
+
+}  // namespace
+
+uint32_t GpfFund::account_code(const std::string& account) {
+  auto [it, inserted] = account_codes_.try_emplace(account, uint32_t(account_names_.size()));
+  if (inserted) account_names_.push_back(&it->first);
+  return it->second;
+}
+
+void GpfFund::apply_subscriptions(const GpfRunSubscriptions& run, int64_t seq, const std::string& at) {
+  for (const std::string& id : run.withdrawn) bills_.erase(id);
+  for (const GpfBillSubscriptions& b : run.bills) {
+    BillPostings& p = bills_[b.bill_id];
+    p.run_id = run.run_id, p.seq = seq, p.month = run.month, p.at = at;
+    p.account.resize(b.accounts.size());
+    for (size_t k = 0; k < b.accounts.size(); ++k) p.account[k] = account_code(b.accounts[k]);
+    p.amount = b.amounts;
+    if (p.account.empty()) bills_.erase(b.bill_id);
+  }
+  runs_.insert(run.run_id);
+}
+
+size_t GpfFund::subscription_count() const {
+  size_t n = 0;
+  for (const auto& [id, b] : bills_) n += b.amount.size();
+  return n;
 }
 
 AuditEvent GpfFund::step_event(const Pf9Step& s) {
@@ -194,11 +311,18 @@ Status GpfFund::apply(const AuditEvent& e, bool commit) {
     const std::string reference = "import:" + sha.substr(0, 12);
     for (Dictionary::Code a = 0; a < ledger.account_count(); ++a) {
       for (uint64_t i = ledger.begin[a]; i < ledger.begin[a + 1]; ++i) {
+        posted_by_account_[std::string(ledger.accounts.value(a))].push_back(uint32_t(postings_.size()));
         postings_.push_back({std::string(ledger.accounts.value(a)), ledger.month[i], ledger.kind[i], ledger.amount[i],
                              reference, e.seq, e.actor, e.at});
       }
     }
     imports_.push_back(sha);
+    return Status();
+  }
+  if (e.action == kSubscribe) {
+    GpfRunSubscriptions run;
+    if (Status s = read_subscriptions(f, &run); !s.ok()) return s;
+    if (commit) apply_subscriptions(run, e.seq, e.at);
     return Status();
   }
   if (e.action == kPost) {
@@ -213,7 +337,10 @@ Status GpfFund::apply(const AuditEvent& e, bool commit) {
     p.amount = amount;
     if (Status s = f.text("reference", &p.reference); !s.ok()) return s;
     p.seq = e.seq, p.actor = e.actor, p.at = e.at;
-    if (commit) postings_.push_back(std::move(p));
+    if (commit) {
+      posted_by_account_[p.account].push_back(uint32_t(postings_.size()));
+      postings_.push_back(std::move(p));
+    }
     return Status();
   }
   Pf9Action action;
@@ -240,20 +367,55 @@ Status GpfFund::apply(const AuditEvent& e, bool commit) {
   return Status();
 }
 
-std::vector<const GpfPosting*> GpfFund::postings_of(const std::string& account) const {
-  std::vector<const GpfPosting*> out;
-  for (const GpfPosting& p : postings_) {
-    if (account.empty() || p.account == account) out.push_back(&p);
+std::vector<GpfFund::Line> GpfFund::lines_of(const std::string& account) const {
+  std::vector<Line> out;
+  auto add = [&](const GpfPosting& p) {
+    out.push_back({&p.account, p.month, p.kind, p.amount, &p.reference, p.seq, &p.actor, &p.at});
+  };
+  if (account.empty()) {
+    out.reserve(postings_.size() + subscription_count());
+    for (const GpfPosting& p : postings_) add(p);
+  } else if (auto it = posted_by_account_.find(account); it != posted_by_account_.end()) {
+    for (uint32_t i : it->second) add(postings_[i]);
   }
-  std::stable_sort(out.begin(), out.end(), [](const GpfPosting* a, const GpfPosting* b) {
-    if (a->account != b->account) return a->account < b->account;
-    return a->month < b->month;
+  const auto code = account_codes_.find(account);
+  if (account.empty() || code != account_codes_.end()) {
+    const uint32_t wanted = account.empty() ? 0 : code->second;
+    for (const auto& [id, b] : bills_) {
+      for (size_t k = 0; k < b.account.size(); ++k) {
+        if (!account.empty() && b.account[k] != wanted) continue;
+        out.push_back({account_names_[b.account[k]], b.month, PostingKind::kSubscription, b.amount[k], &id, b.seq,
+                       &kSystem, &b.at});
+      }
+    }
+  }
+  // By account, month, then the event that posted it (its order within the event kept).
+  std::stable_sort(out.begin(), out.end(), [](const Line& a, const Line& b) {
+    if (a.account != b.account) {
+      if (int c = a.account->compare(*b.account); c != 0) return c < 0;
+    }
+    if (a.month != b.month) return a.month < b.month;
+    return a.seq < b.seq;
   });
   return out;
 }
 
+std::vector<GpfPosting> GpfFund::postings_of(const std::string& account) const {
+  std::vector<GpfPosting> out;
+  for (const Line& l : lines_of(account)) {
+    out.push_back({*l.account, l.month, l.kind, l.amount, *l.reference, l.seq, *l.actor, *l.at});
+  }
+  return out;
+}
+
 bool GpfFund::has_account(const std::string& account) const {
-  return std::any_of(postings_.begin(), postings_.end(), [&](const GpfPosting& p) { return p.account == account; });
+  if (posted_by_account_.count(account)) return true;
+  const auto code = account_codes_.find(account);
+  if (code == account_codes_.end()) return false;
+  for (const auto& [id, b] : bills_) {
+    if (std::find(b.account.begin(), b.account.end(), code->second) != b.account.end()) return true;
+  }
+  return false;
 }
 
 bool GpfFund::imported(const std::string& sha256) const {
@@ -261,23 +423,29 @@ bool GpfFund::imported(const std::string& sha256) const {
 }
 
 std::string GpfFund::export_csv(const std::string& account, const std::vector<GpfPosting>& extra) const {
-  std::vector<const GpfPosting*> lines = postings_of(account);
-  for (const GpfPosting& p : extra) lines.push_back(&p);
-  std::stable_sort(lines.begin(), lines.end(), [](const GpfPosting* a, const GpfPosting* b) {
-    if (a->account != b->account) return a->account < b->account;
-    return a->month < b->month;
-  });
+  std::vector<Line> lines = lines_of(account);
+  if (!extra.empty()) {
+    for (const GpfPosting& p : extra) {
+      lines.push_back({&p.account, p.month, p.kind, p.amount, &p.reference, INT64_MAX, &p.actor, &p.at});
+    }
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+      if (int c = a.account->compare(*b.account); c != 0) return c < 0;
+      return a.month < b.month;
+    });
+  }
   std::string out = "gpf_account,month,kind,amount,reference\n";
-  for (const GpfPosting* p : lines) {
-    out += gpf_csv_field(p->account);
+  out.reserve(out.size() + lines.size() * 48);
+  char number[24];
+  for (const Line& l : lines) {
+    out += gpf_csv_field(*l.account);
     out += ',';
-    out += gpf_month_name(p->month);
+    out += gpf_month_name(l.month);
     out += ',';
-    out += kPostingKindNames[int(p->kind)];
+    out += kPostingKindNames[int(l.kind)];
     out += ',';
-    out += std::to_string(p->amount);
+    out.append(number, size_t(std::snprintf(number, sizeof number, "%lld", static_cast<long long>(l.amount))));
     out += ',';
-    out += gpf_csv_field(p->reference);
+    out += gpf_csv_field(*l.reference);
     out += '\n';
   }
   return out;

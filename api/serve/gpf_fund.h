@@ -6,14 +6,20 @@
 // Events (AuditEvent.action, entity, after):
 //   gpf.import   "gpf:ledger"      {"name", "sha256", "csv"}: an opening ledger (gpf.md §2)
 //   gpf.post     "gpf:<account>"   {"month", "kind", "amount", "reference"}
+//   gpf.subscribe "gpf:run:<id>"   a completed run's SUBSCRIPTIONs, one event per run
+//                                  (GpfRunSubscriptions): each bill's accounts and amounts as
+//                                  two columns, and the bills the run withdrew
 //   pf9.<action> "pf9:<case_id>"   the Pf9Step's fields
 //
 // Thread-safety: none; the service guards it with its state mutex.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "api/serve/audit_store.h"
@@ -33,6 +39,24 @@ struct GpfPosting {
   std::string actor, at;
 };
 
+// gpf.md §6: the SUBSCRIPTIONs a completed run posts, by bill: the gpf deduction of each
+// PAID row of each bill the run made, as of month `month` (the salary month, or the next one
+// when the profile's gpf.salary_credited says next_month), with the bill id as reference.
+// A bill's postings replace whatever an earlier run posted under the same bill id (a
+// rejected bill regenerated); `withdrawn` names the bills the run superseded, whose postings
+// go. A settled bill is never in either list, so its postings stay.
+struct GpfBillSubscriptions {
+  std::string bill_id;
+  std::vector<std::string> accounts;  // by posting
+  std::vector<Money> amounts;         // by posting, > 0
+};
+struct GpfRunSubscriptions {
+  int64_t run_id = 0;
+  Month salary_month = 0, month = 0;
+  std::vector<GpfBillSubscriptions> bills;
+  std::vector<std::string> withdrawn;
+};
+
 class GpfFund {
  public:
   // True iff `action` is one of this fund's events.
@@ -49,9 +73,17 @@ class GpfFund {
   static AuditEvent import_event(const std::string& name, const std::string& sha256, const std::string& csv);
   static AuditEvent post_event(const GpfPosting& posting);
   static AuditEvent step_event(const Pf9Step& step);
+  static AuditEvent subscribe_event(const GpfRunSubscriptions& run);
+  // Applies a run's subscriptions already stored as event `seq` at `at` (no re-parse).
+  void apply_subscriptions(const GpfRunSubscriptions& run, int64_t seq, const std::string& at);
+  // True iff run `run_id`'s subscriptions are recorded; whether bill `bill_id` has postings.
+  bool subscribed(int64_t run_id) const { return runs_.count(run_id) != 0; }
+  bool has_bill(const std::string& bill_id) const { return bills_.count(bill_id) != 0; }
+  // Subscription postings from runs, over all bills.
+  size_t subscription_count() const;
 
   // Every posting of `account` in month order (then seq); all postings when account is empty.
-  std::vector<const GpfPosting*> postings_of(const std::string& account) const;
+  std::vector<GpfPosting> postings_of(const std::string& account) const;
   bool has_account(const std::string& account) const;
   bool imported(const std::string& sha256) const;
 
@@ -67,7 +99,34 @@ class GpfFund {
 
  private:
   Status apply(const AuditEvent& event, bool commit);
-  std::vector<GpfPosting> postings_;
+  // A posting as export and queries read it, pointing into the fund's own storage.
+  struct Line {
+    const std::string* account;
+    Month month;
+    PostingKind kind;
+    Money amount;
+    const std::string* reference;
+    int64_t seq;
+    const std::string* actor;
+    const std::string* at;
+  };
+  std::vector<Line> lines_of(const std::string& account) const;
+  uint32_t account_code(const std::string& account);
+
+  std::vector<GpfPosting> postings_;  // imports and posted lines
+  std::unordered_map<std::string, std::vector<uint32_t>> posted_by_account_;  // into postings_
+  // Runs' subscriptions by bill id: account codes and amounts as columns.
+  struct BillPostings {
+    int64_t run_id = 0, seq = 0;
+    Month month = 0;
+    std::string at;
+    std::vector<uint32_t> account;
+    std::vector<Money> amount;
+  };
+  std::map<std::string, BillPostings> bills_;
+  std::set<int64_t> runs_;
+  std::unordered_map<std::string, uint32_t> account_codes_;
+  std::vector<const std::string*> account_names_;  // by code: the key in account_codes_
   std::vector<std::string> imports_;  // sha256 of each imported ledger
   Pf9Book cases_;
   int64_t applications_ = 0;

@@ -56,19 +56,6 @@ Status account_statement(const std::string& csv, const GpfRates& rates, Month fy
 
 }  // namespace
 
-bool Service::may_read_gpf_account(const Context& c, const std::string& account) const {
-  const Role r = c.who->role;
-  if (r == Role::kAdmin || r == Role::kAnalyst || is_ag(r)) return true;
-  if (r != Role::kEmployee && r != Role::kDdo && r != Role::kHeadOfOffice) return false;
-  for (size_t row = 0; row < base_->rows; ++row) {
-    if (base_->gpf_account[row] != account) continue;
-    if (r == Role::kEmployee ? base_->employee_id[row] == c.who->scope : base_->ddo_code[row] == c.who->scope) {
-      return true;
-    }
-  }
-  return false;
-}
-
 Status Service::record_fund(AuditEvent* event, const std::string& actor) {
   if (Status s = store_.health(); !s.ok()) return s;
   event->at = utc_timestamp(options_.clock->now());
@@ -136,13 +123,13 @@ Reply Service::gpf_ledger(const Context& c, const Params&, const std::string&) {
   if (p[0].empty()) return error_reply(400, "INVALID_ARGUMENT", "query 'account' (the GPF account) is required");
   std::lock_guard lock(state_mutex_);
   if (!may_read_gpf_account(c, p[0])) return forbidden(c.who->label() + " may not read GPF account '" + p[0] + "'");
-  const std::vector<const GpfPosting*> postings = fund_.postings_of(p[0]);
+  const std::vector<GpfPosting> postings = fund_.postings_of(p[0]);
   JsonWriter w;
   w.begin_object().field("gpf_account", p[0]).key("postings").begin_array();
-  for (const GpfPosting* g : postings) {
-    w.begin_object().field("seq", g->seq).field("month", format_month(g->month));
-    w.field("kind", kPostingKindNames[int(g->kind)]).field("amount", int64_t(g->amount));
-    w.field("reference", g->reference).field("by", g->actor).field("at", g->at).end_object();
+  for (const GpfPosting& g : postings) {
+    w.begin_object().field("seq", g.seq).field("month", format_month(g.month));
+    w.field("kind", kPostingKindNames[int(g.kind)]).field("amount", int64_t(g.amount));
+    w.field("reference", g.reference).field("by", g.actor).field("at", g.at).end_object();
   }
   w.end_array().end_object();
   return Reply{200, w.take()};

@@ -230,7 +230,39 @@ Status store_document(const std::string& data_dir, const std::string& sha, const
   return Status();
 }
 
+// gpf.md §7 step 4: the authorisation of an AUTHORISED or PAID case, as signed.
+Pf9Authorisation authorisation_of(const Pf9Case& c) {
+  Pf9Authorisation a;
+  a.case_id = c.case_id, a.application_number = c.application_number;
+  a.employee_id = c.employee_id, a.gpf_account = c.gpf_account;
+  a.amount = c.authorised_amount();
+  a.bank_account = c.bank_account, a.ifsc = c.ifsc, a.treasury_code = c.treasury_code;
+  for (const Pf9Case::Entry& e : c.history) {
+    if (e.step.action != Pf9Action::kApprove) continue;
+    a.approved_by = "ag:approver";
+    if (!e.step.actor.scope.empty()) a.approved_by += ":" + e.step.actor.scope;
+    a.approved_at = utc_timestamp(e.step.at);
+  }
+  return a;
+}
+
 }  // namespace
+
+Reply Service::gpf_authority_key(const Context&, const Params&, const std::string&) {
+  return Reply{200, authority_.public_pem(), "application/x-pem-file"};
+}
+
+Reply Service::pf9_authorisation(const Context& c, const Params& p, const std::string&) {
+  std::lock_guard lock(state_mutex_);
+  const Pf9Case* k = fund_.cases().find(p[0]);
+  if (k == nullptr || !may_read_case(*c.who, *k)) return error_reply(404, "NOT_FOUND", "no case " + p[0]);
+  if (k->state != Pf9State::kAuthorised && k->state != Pf9State::kPaid) {
+    return error_reply(409, "CASE_STATE", "case " + p[0] + " is " + std::string(name(k->state)) + "; not authorised yet");
+  }
+  Reply r{200, signed_pf9_authorisation(authorisation_of(*k), authority_), "text/plain; charset=utf-8"};
+  r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + k->case_id + "-authorisation.txt\""});
+  return r;
+}
 
 Status Service::pf9_computed_amount(const Pf9Case& c, Month payment_month, Money* amount) const {
   if (profile_.gpf_interest.empty()) return Status::refused("the profile has no gpf.interest", "NO_RATE");
@@ -393,18 +425,30 @@ Reply Service::pf9_action(const Context& c, const Params& p, const std::string& 
       }
       break;
     }
-    case A::kPay:
-      parsed = parse_body(body, {"voucher"}, &fields);
+    case A::kPay: {
+      // The treasury pays against the authorisation: the amount it pays is the authorised one.
+      parsed = parse_body(body, {"voucher", "amount"}, &fields);
       if (const JsonValue* v = find_field(fields, "voucher"); parsed.ok() && v && v->type == JsonValue::Type::kString) {
         step.voucher = v->text;
       }
+      const JsonValue* amount = find_field(fields, "amount");
+      if (parsed.ok() && (amount == nullptr || amount->type != JsonValue::Type::kInteger)) {
+        parsed = Status::invalid_argument("field 'amount' (the rupees paid, as authorised) is required");
+      }
+      if (parsed.ok()) step.amount = amount->integer;
       break;
+    }
     default: parsed = parse_body(body.empty() ? "{}" : body, {}, &fields); break;
   }
   if (!parsed.ok()) return status_reply(parsed);
   std::lock_guard lock(state_mutex_);
   const Pf9Case* k = fund_.cases().find(p[0]);
   if (k == nullptr || !may_read_case(*c.who, *k)) return error_reply(404, "NOT_FOUND", "no case " + p[0]);
+  if (step.action == A::kPay && k->state == Pf9State::kAuthorised && step.amount != k->authorised_amount()) {
+    return error_reply(422, "AMOUNT_MISMATCH", "case " + p[0] + " is authorised for " +
+                                                   std::to_string(k->authorised_amount()) + " rupees, not " +
+                                                   std::to_string(step.amount));
+  }
   const CivilDate d = civil_from_days(today());
   if (step.action == A::kLock) step.application_number = fund_.next_application_number(d.year);
   Money computed = -1;

@@ -187,6 +187,11 @@ const std::vector<Service::RouteSpec>& Service::routes() {
       {"POST",
        "/v1/pf9/cases/{case}/{action:lock|return|agree|sign|forward|send-back|initiate|check|approve|pay}",
        Route::kPf9, "A step of gpf.md §7 by the role it names (fund-routes.md).", {}, true, &Service::pf9_action},
+      {"GET", "/v1/pf9/cases/{case}/authorisation", Route::kPf9,
+       "The signed authorisation of an AUTHORISED or PAID case (text; vetan gpf verify). As the case.", {}, true,
+       &Service::pf9_authorisation},
+      {"GET", "/v1/gpf/authority-key", Route::kGpf, "The Ed25519 public key authorisations are signed with (PEM).", {},
+       true, &Service::gpf_authority_key},
   };
   return kRoutes;
 }

@@ -177,7 +177,9 @@ Status Service::open(const ServiceOptions& options) {
   }
   std::sort(rows_by_id_.begin(), rows_by_id_.end(),
             [&](uint32_t a, uint32_t b) { return base_->employee_id[a] < base_->employee_id[b]; });
+  index_gpf_accounts();
   if (Status s = store_.open(options.data_dir, "sha256:" + master_.fingerprint()); !s.ok()) return s;
+  if (Status s = authority_.load_or_create(options.data_dir + "/gpf-authority.key"); !s.ok()) return s;
   std::lock_guard lock(state_mutex_);
   cycle_.set_rows(base_->rows);
   if (Status s = replay_store(); !s.ok()) return s;
@@ -240,6 +242,8 @@ Status Service::replay_store() {
     if (Status s = record(&e, "system"); !s.ok()) return s;
   }
   for (const auto& [month, id] : latest) latest_run_[month] = id;
+  int64_t last_completed = 0;
+  for (const auto& [month, id] : latest) last_completed = std::max(last_completed, id);
   // The most recent views now (a failure is a refusal to start); the rest when first read.
   size_t computed = 0;
   for (auto it = needed.rbegin(); it != needed.rend() && computed < options_.resident_views; ++it, ++computed) {
@@ -251,6 +255,11 @@ Status Service::replay_store() {
       return s.prefixed("run " + std::to_string(*it) + ": ");
     }
     cycle::restrict_bill_totals(*v->table, v->index, billed_rows(*it), &v->result);
+    // gpf.md §6: a run stopped between its completion and its subscriptions posts them now
+    // (only the last completed run can be so: the next run starts after this open).
+    if (*it == last_completed && !fund_.subscribed(*it)) {
+      if (Status s = post_run_subscriptions(*v, *profile); !s.ok()) return s.prefixed("run " + std::to_string(*it) + ": ");
+    }
     keep_view(std::move(v));
   }
   return Status();
@@ -341,7 +350,10 @@ Status Service::apply_event(const Event& e) {
   }
   if (Status s = cycle_.apply(e); !s.ok()) return s;
   if (fields != nullptr) {
-    for (const cycle::FieldChange& f : *fields) master_.set_field(row, master_.column(f.column), f.after);
+    for (const cycle::FieldChange& f : *fields) {
+      master_.set_field(row, master_.column(f.column), f.after);
+      if (f.column == "gpf_account") reindex_gpf_account(row, f.after);
+    }
   }
   return Status();
 }
@@ -1306,7 +1318,11 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
     complete.bills = cycle::make_run_bills(*v->table, v->index, v->result, month, run_id, cycle_);
     Event e(EventKind::kRunComplete, std::move(complete));
     stored = record(&e, "system");
-    if (stored.ok()) publish_view(std::move(v));
+    if (stored.ok()) {
+      // gpf.md §6; a failure leaves the run completed and is repaired at the next open.
+      (void)post_run_subscriptions(*v, *profile);
+      publish_view(std::move(v));
+    }
   } else {
     Event e(EventKind::kRunFail, cycle::RunEnd{run_id, millis, computed.message()});
     stored = record(&e, "system");

@@ -24,9 +24,11 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "api/cms.h"
+#include "api/gpf_authority.h"
 #include "api/serve/audit_store.h"
 #include "api/serve/clock.h"
 #include "api/serve/gpf_fund.h"
@@ -255,6 +257,8 @@ class Service {
   Reply pf9_list(const Context& c, const Params& p, const std::string& body);
   Reply pf9_action(const Context& c, const Params& p, const std::string& body);
   Reply pf9_document(const Context& c, const Params& p, const std::string& body);
+  Reply pf9_authorisation(const Context& c, const Params& p, const std::string& body);
+  Reply gpf_authority_key(const Context& c, const Params& p, const std::string& body);
   // Appends a fund event (durable) and applies it. REQUIRES: state_mutex_ held.
   Status record_fund(AuditEvent* event, const std::string& actor);
   // Imports a validated ledger text. REQUIRES: state_mutex_ held.
@@ -265,6 +269,15 @@ class Service {
   // May the caller read GPF account `account` (its subscriber, the DDO or Head of Office of
   // a row holding it, the AG's officers, analyst, admin)? REQUIRES: state_mutex_ held.
   bool may_read_gpf_account(const Context& c, const std::string& account) const;
+  // gpf_subscriptions.cc. gpf.md §6: records run `v`'s SUBSCRIPTIONs (one event) after its
+  // completion; `profile` is the one it ran with. REQUIRES: state_mutex_ held, the run's
+  // completion applied.
+  Status post_run_subscriptions(const RunView& v, const Profile& profile);
+  // The master rows whose gpf_account is `account` now (index built at open, kept on
+  // edits). REQUIRES: state_mutex_ held.
+  std::vector<uint32_t> rows_of_gpf_account(const std::string& account) const;
+  void index_gpf_accounts();
+  void reindex_gpf_account(size_t row, const std::string& account);
   // The gpf.md §5 amount due on case `c` paid in `payment_month`, over the fund's ledger and
   // the case's Part II lines. REQUIRES: state_mutex_ held.
   Status pf9_computed_amount(const Pf9Case& c, Month payment_month, Money* amount) const;
@@ -346,6 +359,9 @@ class Service {
   MasterRecords master_;
   cycle::CycleState cycle_;
   GpfFund fund_;
+  Ed25519Key authority_;  // DATA/gpf-authority.key: signs PF-9 authorisations (api/gpf_authority.h)
+  std::vector<uint32_t> gpf_rows_;                    // rows with a gpf_account, by base_'s account
+  std::unordered_map<uint32_t, std::string> gpf_edited_;  // rows whose gpf_account was edited: now
   int64_t profile_version_ = 0;  // the version profile_ is
   mutable std::map<int64_t, std::shared_ptr<const Profile>> profiles_;  // parsed versions
   // How to recompute a run's view (issue 9 §2: completed months' views are bounded in

@@ -93,10 +93,13 @@ void GpfLedgerBuilder::build(std::vector<GpfLineProblem> problems, GpfLedger* le
       const Run& r = run(c, p);
       const char* at = r.accounts_.data();
       for (size_t j = 0; j < r.size(); ++j) {
-        uint32_t size;
-        std::memcpy(&size, at, 4);
-        code[i++] = d.add(std::string_view(at + 4, size));
-        at += 4 + size;
+        uint32_t size = uint8_t(*at++);
+        if (size == 255) {
+          std::memcpy(&size, at, 4);
+          at += 4;
+        }
+        code[i++] = d.add(std::string_view(at, size));
+        at += size;
       }
       std::string().swap(run(c, p).accounts_);
     }

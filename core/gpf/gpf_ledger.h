@@ -74,16 +74,26 @@ class GpfLedgerBuilder {
     return Dictionary::hash(account) >> 24;
   }
 
-  // Lines of one run: each account as its length (4 bytes) then its bytes, and each posting
-  // packed in 64 bits.
+  // Lines of one run: each account as its length (one byte below 255, else 255 and 4
+  // bytes) then its bytes, and each posting packed in 64 bits.
   class Run {
    public:
     // REQUIRES: 0 <= month < 2^17 (years 0..9999), 0 <= amount < 2^40 (12 digits).
     void add(std::string_view account, Month month, PostingKind kind, Money amount) {
-      const uint32_t size = uint32_t(account.size());
-      accounts_.append(reinterpret_cast<const char*>(&size), 4);
+      if (account.size() < 255) {
+        accounts_ += char(uint8_t(account.size()));
+      } else {
+        const uint32_t size = uint32_t(account.size());
+        accounts_ += char(uint8_t(255));
+        accounts_.append(reinterpret_cast<const char*>(&size), 4);
+      }
       accounts_.append(account);
       postings_.push_back(uint64_t(amount) | uint64_t(month) << 40 | uint64_t(kind) << 57);
+    }
+    // Room for about `lines` lines of `account_bytes` bytes of account in all (a hint).
+    void reserve(size_t lines, size_t account_bytes) {
+      postings_.reserve(lines);
+      accounts_.reserve(account_bytes + lines);
     }
     size_t size() const { return postings_.size(); }
     void clear() { *this = Run(); }

@@ -73,8 +73,18 @@ class Dictionary {
       std::memcpy(&word, s.data() + i, 8);
       h = (h ^ word) * 0x100000001b3ull;
     }
+    // The tail's bytes as a zero-padded little-endian word. From a value of 8 bytes or more
+    // it is read as the last 8 bytes, shifted: one load, where a short memcpy into a word
+    // then read back stalls store forwarding (the same word either way).
     uint64_t tail = 0;
-    if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);
+    if (i < s.size()) {
+      if (s.size() >= 8) {
+        std::memcpy(&tail, s.data() + s.size() - 8, 8);
+        tail >>= 8 * (8 - (s.size() - i));
+      } else {
+        std::memcpy(&tail, s.data() + i, s.size() - i);
+      }
+    }
     h = (h ^ tail) * 0x100000001b3ull;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;

@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 
@@ -114,6 +115,19 @@ Status parse_gpf_ledger(std::string_view data, const std::string& name, GpfLedge
     return s;
   }
   std::vector<size_t> starts = chunk_starts(data, body, options.chunk_bytes);
+  // Each run's room, from the first lines: the lines a chunk holds, spread over the
+  // partitions, with a margin (a hint only; the ledger never depends on it).
+  size_t sample_lines = 0, sample_account_bytes = 0;
+  {
+    const std::string_view sample = data.substr(body, size_t(1) << 16);
+    for (size_t at = 0, end; sample_lines < 1024 && (end = sample.find('\n', at)) != std::string_view::npos;
+         at = end + 1) {
+      const size_t comma = sample.find(',', at);
+      sample_account_bytes += (comma < end ? comma : end) - at;
+      ++sample_lines;
+    }
+  }
+  const size_t sample_bytes = sample_lines == 0 ? 0 : std::min(data.size() - body, size_t(1) << 16);
   std::vector<LedgerChunk> chunks(starts.size() - 1);
   GpfLedgerBuilder builder(chunks.size());
   std::atomic<size_t> done{0};
@@ -121,6 +135,12 @@ Status parse_gpf_ledger(std::string_view data, const std::string& name, GpfLedge
     if (again) {
       chunks[i] = LedgerChunk();
       for (size_t p = 0; p < GpfLedgerBuilder::kPartitions; ++p) builder.run(i, p).clear();
+    }
+    if (!again && sample_lines > 0) {
+      const size_t lines = (limit - begin) * sample_lines / sample_bytes;
+      const size_t per_run = lines * 5 / 4 / GpfLedgerBuilder::kPartitions + 8;
+      const size_t account = sample_account_bytes / sample_lines + 1;
+      for (size_t p = 0; p < GpfLedgerBuilder::kPartitions; ++p) builder.run(i, p).reserve(per_run, per_run * account);
     }
     LedgerChunkParser parser(data, header, &builder, i);
     const size_t end = parser.parse(begin, limit, &chunks[i]);

@@ -5,7 +5,10 @@
 #include <simdjson.h>
 
 #include <fstream>
+#include <sstream>
 
+#include "api/commands.h"
+#include "api/gpf_authority.h"
 #include "core/gpf/statement.h"
 #include "loaders/gpf/ledger_csv.h"
 #include "tests/serve/serve_fixture.h"
@@ -191,7 +194,7 @@ TEST_F(GpfServeTest, Pf9CaseEndToEndAndRestart) {
       {"/initiate", R"({"amount": 1, "reason": "test amount"})", kNone, kInitiator, "INITIATED"},
       {"/check", R"({"amount": 1, "reason": "as initiated"})", kNone, kChecker, "CHECKED"},
       {"/approve", R"({"amount": 1, "reason": "as checked"})", kNone, kApprover, "AUTHORISED"},
-      {"/pay", R"({"voucher": "TV/1"})", kTreasury1, -1, "PAID"},
+      {"/pay", R"({"voucher": "TV/1", "amount": 1})", kTreasury1, -1, "PAID"},
   };
   for (const StepCase& s : steps) {
     const std::string method = s.path.empty() ? "PATCH" : "POST";
@@ -212,14 +215,14 @@ TEST_F(GpfServeTest, Pf9CaseEndToEndAndRestart) {
     EXPECT_EQ(text(r.body, "case", "state"), s.state) << s.path;
   }
   // A second payment is refused; the first stays.
-  r = call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/2"})");
+  r = call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/2", "amount": 1})");
   EXPECT_EQ(r.status, 409) << r.body;
   const std::string before = call(kAdmin, "GET", base).body;
   EXPECT_NE(before.find("\"voucher\":\"TV/1\""), std::string::npos) << before;
   EXPECT_NE(before.find("\"application_number\":\"PF9/2026/000001\""), std::string::npos) << before;
   restart();
   EXPECT_EQ(call(kAdmin, "GET", base).body, before);
-  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/3"})").status, 409);
+  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/3", "amount": 1})").status, 409);
   // Lists: by state, narrowed to the caller.
   EXPECT_NE(fund(kEmployee2, "GET", "/v1/pf9/cases?state=PAID").body.find(id), std::string::npos);
   EXPECT_EQ(fund(kEmployee1, "GET", "/v1/pf9/cases").body.find(id), std::string::npos);
@@ -248,6 +251,202 @@ TEST_F(GpfServeTest, Pf9AmountDifferingFromComputedNeedsReason) {
   r = fund(kInitiator, "POST", base + "/initiate", "{\"amount\": " + std::to_string(computed) + "}");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(text(r.body, "case", "state"), "INITIATED");
+}
+
+// gpf.md §6: every completed run posts each PAID row's gpf as a SUBSCRIPTION of the month,
+// the bill id as reference. Lines of the export with `account` and `kind`.
+std::vector<std::string> export_lines(const std::string& csv, const std::string& account) {
+  std::vector<std::string> out;
+  std::istringstream in(csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(account + ",", 0) == 0 && line.find(",SUBSCRIPTION,") != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+class GpfRunTest : public GpfServeTest {
+ protected:
+  void SetUp() override {
+    GpfServeTest::SetUp();
+    // E0005 (a copy of E0002) gets an account of its own: the run posts to the account the
+    // master says when the run starts.
+    ASSERT_EQ(call(kDdo2, "PATCH", "/v1/employees/E0005", R"({"gpf_account": "GPF/5"})").status, 200);
+  }
+  int64_t gpf_of(const std::string& employee) {
+    const Reply r = call(kAdmin, "GET", "/v1/employees/" + employee + "/payslips/2026-11");
+    EXPECT_EQ(r.status, 200) << r.body;
+    simdjson::dom::parser parser;
+    return int64_t(parser.parse(r.body)["amounts"]["gpf"]);
+  }
+  void confirm(const std::string& bill) {
+    const Reply r = call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    clock_.set(clock_.now() + 30);
+  }
+  std::string exported() { return call(kAdmin, "GET", "/v1/gpf/export").body; }
+  const std::string kBill1 = "2026-11/TR01/DDO001/1", kBill2 = "2026-11/TR02/DDO002/1";
+};
+
+TEST_F(GpfRunTest, RunsPostSubscriptionsAndARegeneratedBillReplacesThem) {
+  run_month();
+  const int64_t gpf = gpf_of("E0002");
+  ASSERT_GT(gpf, 0);
+  const std::string one = "GPF/2,2026-11,SUBSCRIPTION," + std::to_string(gpf) + "," + kBill1;
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), std::vector<std::string>{one});
+  EXPECT_EQ(export_lines(exported(), "GPF/5"),
+            std::vector<std::string>{"GPF/5,2026-11,SUBSCRIPTION," + std::to_string(gpf_of("E0005")) + "," + kBill2});
+  // NPS rows (no account, no gpf) post nothing.
+  EXPECT_EQ(export_lines(exported(), "").size(), 0u);
+  // The account index follows the edit: E0005's DDO reads GPF/5, E0002's DDO does not.
+  EXPECT_EQ(call(kDdo2, "GET", "/v1/gpf/ledger?account=GPF%2F5").status, 200);
+  EXPECT_EQ(call(kDdo1, "GET", "/v1/gpf/ledger?account=GPF%2F5").status, 403);
+  EXPECT_EQ(call(kDdo2, "GET", "/v1/gpf/ledger?account=GPF%2F2").status, 403);
+
+  // Rejected, then regenerated twice: still one subscription of the row for the month.
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/bills/" + kBill1 + "/reject", R"({"reason": "will correct"})").status, 200);
+  run_month();
+  run_month();
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), std::vector<std::string>{one});
+  EXPECT_EQ(export_lines(exported(), "GPF/5").size(), 1u);
+  const std::string before = exported();
+  restart();
+  EXPECT_EQ(exported(), before);
+  // The statement reads them: the fund's figures over the import and the runs.
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  const Reply st = fund(kEmployee2, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2026-27");
+  ASSERT_EQ(st.status, 200) << st.body;
+  EXPECT_EQ(number(st.body, "opening") - number(fund(kEmployee2, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2025-26").body, "closing"), 0);
+  const Reply nov = fund(kEmployee2, "GET", "/v1/gpf/statement?account=GPF%2F2&fy=2026-27");
+  EXPECT_NE(nov.body.find("{\"month\":\"2026-11\",\"credits\":" + std::to_string(gpf)), std::string::npos) << nov.body;
+  const Reply ledger = fund(kEmployee2, "GET", "/v1/gpf/ledger?account=GPF%2F2");
+  EXPECT_NE(ledger.body.find("\"reference\":\"" + kBill1 + "\",\"by\":\"system\""), std::string::npos) << ledger.body;
+}
+
+TEST_F(GpfRunTest, ASupplementaryBillBesideASettledOnePostsOnlyItsRows) {
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/stop", R"({"reason": "inquiry"})").status, 200);
+  run_month();  // bill 1 pays E0001 and E0004 (NPS): no subscription
+  EXPECT_EQ(export_lines(exported(), "GPF/2").size(), 0u);
+  confirm("/v1/bills/" + kBill1);
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/release").status, 200);
+  run_month();  // E0002 goes on 1-S2
+  const std::string s2 = "GPF/2,2026-11,SUBSCRIPTION," + std::to_string(gpf_of("E0002")) + "," + kBill1 + "-S2";
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), std::vector<std::string>{s2});
+  run_month();  // 1-S3 supersedes 1-S2: its postings go, the new ones come
+  const std::vector<std::string> lines = export_lines(exported(), "GPF/2");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(kBill1 + "-S3"), std::string::npos) << lines[0];
+  restart();
+  EXPECT_EQ(export_lines(exported(), "GPF/2"), lines);
+}
+
+TEST_F(GpfServeTest, SubscriptionsCreditedNextMonthWhenTheProfileSaysSo) {
+  std::string profile = read_text(profile_path_);
+  const std::string key = "\"gpf\": {";
+  profile.replace(profile.find(key), key.size(), key + " \"salary_credited\": \"next_month\",");
+  std::ofstream(profile_path_) << profile;
+  restart();
+  run_month();
+  EXPECT_NE(call(kAdmin, "GET", "/v1/gpf/export").body.find("GPF/2,2026-12,SUBSCRIPTION,"), std::string::npos);
+}
+
+// gpf.md §7 step 4, issue 10 item 5: the approver's amount authorises the case; the service
+// issues a document signed with its Ed25519 key, which `vetan gpf verify` checks offline; the
+// treasury pays that amount, once.
+TEST_F(GpfServeTest, AuthorisationIsSignedVerifiedOfflineAndPaidAsAuthorised) {
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  Reply r = fund(kEmployee2, "POST", "/v1/pf9/cases",
+                 R"({"reason": "RETIREMENT", "bank_account": "1000000002", "ifsc": "SBIN0001234", "payable_month": "2026-10"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = text(r.body, "case", "case_id");
+  const std::string base = "/v1/pf9/cases/" + id;
+  for (const char* kind : {"SIGNATURE", "IDENTIFICATION_MARKS", "ATTESTING_OFFICER"}) {
+    ASSERT_EQ(fund(kEmployee2, "POST", base + "/documents/" + kind, kPdf).status, 200);
+  }
+  ASSERT_EQ(fund(kEmployee2, "POST", base + "/lock", "{}").status, 200);
+  ASSERT_EQ(call(kDdo1, "POST", base + "/agree", "{}").status, 200);
+  ASSERT_EQ(call(kDdo1, "POST", base + "/sign", "{}").status, 200);
+  r = fund(kHoo1, "POST", base + "/forward", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const int64_t computed = number(r.body, "computed_amount");
+  const std::string amount = "{\"amount\": " + std::to_string(computed) + "}";
+  ASSERT_EQ(fund(kInitiator, "POST", base + "/initiate", amount).status, 200);
+  ASSERT_EQ(fund(kChecker, "POST", base + "/check", amount).status, 200);
+  EXPECT_EQ(call(kAdmin, "GET", base + "/authorisation").status, 409);  // not authorised yet
+  ASSERT_EQ(fund(kApprover, "POST", base + "/approve", amount).status, 200);
+
+  r = call(kTreasury1, "GET", base + "/authorisation");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string document = r.body;
+  EXPECT_EQ(call(kTreasury2, "GET", base + "/authorisation").status, 404);
+  EXPECT_EQ(fund(kEmployee1, "GET", base + "/authorisation").status, 404);
+  EXPECT_EQ(fund(kEmployee2, "GET", base + "/authorisation").body, document);
+  const std::string key = call(kTreasury1, "GET", "/v1/gpf/authority-key").body;
+  ASSERT_EQ(key.rfind("-----BEGIN PUBLIC KEY-----", 0), 0u) << key;
+
+  std::string detail;
+  Pf9Authorisation a;
+  EXPECT_EQ(verify_pf9_authorisation(document, key, &detail, &a), AuthorisationVerdict::kValid) << detail;
+  EXPECT_EQ(a.case_id, id);
+  EXPECT_EQ(a.amount, computed);
+  EXPECT_EQ(a.gpf_account, "GPF/2");
+  EXPECT_EQ(a.employee_id, "E0002");
+  EXPECT_EQ(a.treasury_code, "TR01");
+  EXPECT_EQ(a.approved_by, "ag:approver");
+  EXPECT_EQ(a.approved_at, utc_timestamp(clock_.now()));
+  // Changed by one rupee: invalid.
+  std::string changed = document;
+  const std::string line = "amount: " + std::to_string(computed) + "\n";
+  ASSERT_NE(changed.find(line), std::string::npos) << changed;
+  changed.replace(changed.find(line), line.size(), "amount: " + std::to_string(computed + 1) + "\n");
+  EXPECT_EQ(verify_pf9_authorisation(changed, key, &detail), AuthorisationVerdict::kInvalid);
+  EXPECT_NE(detail.find("does not match"), std::string::npos) << detail;
+  // Signed by another key (a forger's, named in the document): invalid against the authority's.
+  Ed25519Key forger;
+  ASSERT_TRUE(forger.load_or_create((dir_ / "forger.key").string()).ok());
+  Pf9Authorisation forged = a;
+  forged.amount = computed * 10;
+  const std::string forgery = signed_pf9_authorisation(forged, forger);
+  EXPECT_EQ(verify_pf9_authorisation(forgery, "", &detail), AuthorisationVerdict::kValid) << detail;  // self-consistent
+  EXPECT_EQ(verify_pf9_authorisation(forgery, key, &detail), AuthorisationVerdict::kInvalid);
+  EXPECT_NE(detail.find("other than the authority"), std::string::npos) << detail;
+  EXPECT_EQ(verify_pf9_authorisation("hello\n", key, &detail), AuthorisationVerdict::kUnusable);
+  EXPECT_EQ(verify_pf9_authorisation(document, "not a key", &detail), AuthorisationVerdict::kUnusable);
+
+  // `vetan gpf verify`: 0 valid, 1 invalid, 2 unusable.
+  std::ofstream(dir_ / "auth.txt") << document;
+  std::ofstream(dir_ / "changed.txt") << changed;
+  std::ofstream(dir_ / "authority.pem") << key;
+  const std::string pem = (dir_ / "authority.pem").string();
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "auth.txt").string(), "--key", pem}), 0);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "auth.txt").string()}), 0);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "changed.txt").string(), "--key", pem}), 1);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "missing.txt").string(), "--key", pem}), 2);
+  EXPECT_EQ(gpf_command({"verify", (dir_ / "auth.txt").string(), "--key", (dir_ / "auth.txt").string()}), 2);
+
+  // The treasury pays the authorised amount, and only it, once.
+  r = call(kTreasury1, "POST", base + "/pay", "{\"voucher\": \"TV/9\", \"amount\": " + std::to_string(computed + 1) + "}");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("AMOUNT_MISMATCH"), std::string::npos) << r.body;
+  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", R"({"voucher": "TV/9"})").status, 400);
+  r = call(kTreasury1, "POST", base + "/pay", "{\"voucher\": \"TV/9\", \"amount\": " + std::to_string(computed) + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(call(kTreasury1, "POST", base + "/pay", "{\"voucher\": \"TV/10\", \"amount\": " + std::to_string(computed) + "}").status,
+            409);
+
+  // The key is made once: a restart signs with the same key (the same bytes); the key file is
+  // the owner's alone, and one that group or others may read refuses the start.
+  const fs::path key_file = dir_ / "data" / "gpf-authority.key";
+  EXPECT_EQ(fs::status(key_file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  restart();
+  EXPECT_EQ(call(kAdmin, "GET", base + "/authorisation").body, document);
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/gpf/authority-key").body, key);
+  service_.reset();
+  fs::permissions(key_file, fs::perms::group_read, fs::perm_options::add);
+  std::unique_ptr<Service> other;
+  const Status s = try_open(other);
+  EXPECT_EQ(s.code(), Status::Code::kPermissionDenied) << s.message();
+  EXPECT_NE(s.message().find("gpf-authority.key"), std::string::npos) << s.message();
 }
 
 }  // namespace
