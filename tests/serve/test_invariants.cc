@@ -418,13 +418,21 @@ TEST_F(InvariantTest, HttpTransferCodingExpectContinueAndConnectionCap) {
     net::ip::tcp::socket a(io), b(io);
     a.connect({net::ip::make_address("127.0.0.1"), port});
     b.connect({net::ip::make_address("127.0.0.1"), port});
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    r = http_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    // The server counts a connection once it has accepted it; on a loaded machine that can
+    // take a while, so ask again (a few seconds at most) until both are counted.
+    for (int tries = 0; tries < 100; ++tries) {
+      r = http_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+      if (r.find("HTTP/1.1 503") == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     EXPECT_EQ(r.find("HTTP/1.1 503"), 0u) << r;
     EXPECT_NE(r.find("TOO_MANY_CONNECTIONS"), std::string::npos) << r;
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the two have closed
-  r = http_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  for (int tries = 0; tries < 100; ++tries) {  // until the server has seen the two close
+    r = http_exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    if (r.find("HTTP/1.1 200") == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   EXPECT_EQ(r.find("HTTP/1.1 200"), 0u) << r;
   server.stop();
   thread.join();

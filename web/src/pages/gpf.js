@@ -127,7 +127,8 @@ function stepsFor(role, scope) {
   if (role === "ag" && scope === "initiator") return {FORWARDED: [["initiate", amount]]};
   if (role === "ag" && scope === "checker") return {INITIATED: [["check", amount]]};
   if (role === "ag" && scope === "approver") return {CHECKED: [["approve", amount]]};
-  if (role === "treasury") return {AUTHORISED: [["pay", (c, f) => ({voucher: f.remark.value})]]};
+  // The treasury pays what the approver authorised (the server refuses any other amount).
+  if (role === "treasury") return {AUTHORISED: [["pay", (c, f) => ({voucher: f.remark.value, amount: c.authorised_amount})]]};
   return {};
 }
 const remark = (c, f) => ({remark: f.remark.value});
