@@ -467,11 +467,16 @@ Reply Service::route_request(const Request& request, Route* route) {
     return error_reply(404, "NOT_FOUND", "no route " + path);
   }
   *route = spec->metric;
-  // The employee reads its own recoveries too (recovery_routes.cc checks whose).
-  const bool employee_recoveries = c.who != nullptr && c.who->role == Role::kEmployee &&
-                                   spec->metric == Route::kRecovery && request.method == "GET";
+  // The employee's own self-service beside the fund's routes: its payslips (JSON and PDF),
+  // its deduction proposals (list, file) and its recoveries; the handlers keep it to its own
+  // row (may_read_row, create_proposal, list_proposals, list_recoveries).
+  const bool employee_self_service =
+      c.who != nullptr && c.who->role == Role::kEmployee &&
+      ((request.method == "GET" && (spec->metric == Route::kRecovery || spec->metric == Route::kPayslip ||
+                                    spec->metric == Route::kProposalList)) ||
+       (request.method == "POST" && spec->metric == Route::kProposalCreate));
   if (c.who != nullptr && fund_only_role(c.who->role) && spec->metric != Route::kGpf && spec->metric != Route::kPf9 &&
-      spec->metric != Route::kSession && !employee_recoveries) {
+      spec->metric != Route::kSession && !employee_self_service) {
     return forbidden(c.who->label() + " may use the GPF and PF-9 routes (and its web session) only");
   }
   for (const std::string& p : params) {

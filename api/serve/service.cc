@@ -395,7 +395,9 @@ bool Service::may_read_row(const Context& c, size_t row) const {
     case Role::kAnalyst: return true;
     case Role::kDdo: return base_->ddo_code[row] == c.who->scope;
     case Role::kTreasury: return base_->is_readable(row) && base_->treasury_code[row] == c.who->scope;
-    default: return false;  // the fund's roles (router.cc keeps them to the fund's routes)
+    // Its own row only (router.cc lets it reach its payslips, proposals and recoveries).
+    case Role::kEmployee: return base_->employee_id[row] == c.who->scope;
+    default: return false;  // the other fund roles (router.cc keeps them to the fund's routes)
   }
 }
 
@@ -768,7 +770,8 @@ Reply Service::create_proposal(const Context& c, const Params& p, const std::str
   std::lock_guard lock(state_mutex_);
   size_t row;
   if (Status s = find_row(id, &row); !s.ok()) return status_reply(s);
-  if (!may_act_on_row(c, row)) return forbidden(c.who->label() + " may not propose for employee '" + id + "'");
+  const bool self = c.who->role == Role::kEmployee && c.who->scope == id;  // the employee's own proposal
+  if (!self && !may_act_on_row(c, row)) return forbidden(c.who->label() + " may not propose for employee '" + id + "'");
   const CivilDate d = civil_from_days(today());
   if (Status s = cycle::check_window(profile_.calendar, cycle::Window::kEmployeeProposals, d.day); !s.ok()) {
     return status_reply(s);
@@ -811,6 +814,7 @@ Reply Service::list_proposals(const Context& c, const Params&, const std::string
   for (auto it = proposals.upper_bound(after); it != proposals.end(); ++it) {
     const cycle::Proposal& p = it->second;
     if (c.who->role == Role::kDdo && p.ddo != c.who->scope) continue;
+    if (c.who->role == Role::kEmployee && p.employee_id != c.who->scope) continue;
     if (c.who->role == Role::kTreasury && p.treasury != c.who->scope) continue;
     if (!status.empty() && p.state != wanted) continue;
     if (n == page_size) {

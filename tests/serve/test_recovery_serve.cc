@@ -182,5 +182,41 @@ TEST_F(RecoveryServeTest, AnEnteredAmountIsCappedByNetAndMayBeWaived) {
   EXPECT_NE(call(kDdo1, "GET", "/v1/employees/E0002/audit").body.find("recovery.waive"), std::string::npos);
 }
 
+// Issue 11 §3 (employee: payslips, proposals): the employee role reads its own payslips
+// (JSON and PDF), files and lists its own deduction proposals, and nothing of anyone else's;
+// the DDO decides them as before.
+TEST_F(RecoveryServeTest, TheEmployeeReadsItsOwnPayslipsAndFilesItsOwnProposals) {
+  run_month();
+  auto as = [&](const char* token, const std::string& method, const std::string& target, const std::string& body = "") {
+    return service_->handle(Request{method, target, std::string("Bearer ") + token, body});
+  };
+  Reply r = as("tok-e1", "GET", "/v1/employees/E0001/payslips/2026-11");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, call(kDdo1, "GET", "/v1/employees/E0001/payslips/2026-11").body);
+  EXPECT_EQ(as("tok-e1", "GET", "/v1/employees/E0002/payslips/2026-11").status, 403);
+  r = as("tok-e1", "GET", "/v1/employees/E0001/payslips/2026-11.pdf");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/pdf");
+  EXPECT_EQ(as("tok-e1", "GET", "/v1/employees/E0002/payslips/2026-11.pdf").status, 403);
+  // Still nothing else of the master, bills or reports.
+  for (const char* target : {"/v1/employees/E0001", "/v1/bills", "/v1/reports/mismatches?month=2026-11", "/v1/runs"}) {
+    EXPECT_EQ(as("tok-e1", "GET", target).status, 403) << target;
+  }
+  const size_t before = audit_events();
+  EXPECT_EQ(as("tok-e1", "POST", "/v1/employees/E0002/proposals", R"({"kind": "GPF_SUBSCRIPTION", "amount": 5000})").status,
+            403);
+  EXPECT_EQ(audit_events(), before);
+  r = as("tok-e1", "POST", "/v1/employees/E0001/proposals", R"({"kind": "INCOME_TAX", "amount": 7000})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0002/proposals", R"({"kind": "INCOME_TAX", "amount": 100})").status, 201);
+  r = as("tok-e1", "GET", "/v1/proposals");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("\"employee_id\":\"E0001\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"proposed_by\":\"employee:E0001\""), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("E0002"), std::string::npos) << r.body;  // not another's
+  EXPECT_NE(call(kDdo1, "GET", "/v1/proposals").body.find("employee:E0001"), std::string::npos);
+  EXPECT_EQ(as("tok-e1", "POST", "/v1/proposals/1/approve", "{}").status, 403);  // the DDO decides
+}
+
 }  // namespace
 }  // namespace vetan::serve

@@ -18,7 +18,8 @@ main flow end to end, checking what the page shows:
     case is AUTHORISED at the computed amount; the treasury marks it PAID with its voucher,
     which the subscriber then sees;
   - a month later the DDO files an over-payment recovery for a PASSED month on its page,
-    December's run deducts the first instalment, and the subscriber sees the schedule;
+    December's run deducts the first instalment, and the subscriber sees the schedule, its
+    November payslip and PDF, and files a deduction proposal the DDO then sees;
 and, on every page, axe-core (npm, pinned in tests/web/package.json, injected here, never
 shipped) finds no violation. Screenshots go to OUT_DIR.
 Usage: browser_test.py VETAN TEST_DATA_DIR OUT_DIR"""
@@ -364,6 +365,7 @@ try:
     axe("sign-in with the subscriber form")
     sign_in_subscriber("E0002")
     check("Employee E0002" in browser.find_element(By.TAG_NAME, "header").text, "signed in as the subscriber")
+    tab("GPF statement")
     check(text_appears("GPF statement GPF/2 2026-27"), "the subscriber's GPF statement")
     check(text_appears("Opening ₹2,50,000"), "with the opening balance of the AG's ledger")
     axe("employee gpf statement")
@@ -478,6 +480,28 @@ try:
     check(text_appears("LWP of 5 days entered late"), "with the DDO's reason")
     axe("employee recoveries")
     shot("15-employee-recoveries")
+    # The employee's own payslip (last month by default) and its PDF, and a proposal.
+    tab("Payslip")
+    check(text_appears("Payslip 2026-11"), "the subscriber's November payslip")
+    check(text_appears(BILL), "with its bill")
+    link = wait.until(EC.presence_of_element_located((By.XPATH, "//a[contains(@href, '.pdf')]")))
+    fetched = browser.execute_async_script(
+        "const done = arguments[1]; fetch(arguments[0]).then(async r => done([r.status, r.headers.get('content-type'),"
+        " (await r.arrayBuffer()).byteLength])).catch(e => done([0, String(e), 0]));", link.get_attribute("href"))
+    check(fetched[0] == 200 and fetched[1] == "application/pdf" and fetched[2] > 1000, f"the payslip's PDF: {fetched}")
+    axe("employee payslip")
+    shot("16-employee-payslip")
+    tab("My proposals")
+    amount_box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=amount]")))
+    amount_box.send_keys("6000")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Propose']").click()
+    check(text_appears("Proposal filed."), "the subscriber files a proposal")
+    check(text_appears("₹6,000"), "and sees it in its list")
+    status, text = call("GET", "/v1/proposals?status=PENDING", DDO)
+    check('"employee_id":"E0002"' in text and '"amount":6000' in text and '"proposed_by":"employee:E0002"' in text,
+          f"the DDO sees the subscriber's proposal: {text}")
+    axe("employee proposals")
+    shot("17-employee-proposals")
 finally:
     browser.quit()
     server.send_signal(signal.SIGTERM)

@@ -9,6 +9,7 @@ import { analystPages } from "./pages/analyst.js";
 import { adminPages } from "./pages/admin.js";
 import { employeePages, queuePages, subscriberSignIn } from "./pages/gpf.js";
 import { ddoRecoveryPages, employeeRecoveryPages } from "./pages/recoveries.js";
+import { selfPages } from "./pages/self.js";
 
 const top = document.getElementById("top");
 const main = document.getElementById("main");
@@ -52,7 +53,7 @@ function languageButton() {
 function pagesOf(role) {
   if (role === "ddo") return hasGpf() ? [...ddoPages, ...ddoRecoveryPages, ...queuePages] : [...ddoPages, ...ddoRecoveryPages];
   if (role === "treasury") return hasGpf() ? [...treasuryPages, ...queuePages] : treasuryPages;
-  if (role === "employee") return [...employeePages, ...employeeRecoveryPages];
+  if (role === "employee") return [...selfPages, ...employeePages, ...employeeRecoveryPages];
   if (role === "hoo" || role === "ag") return queuePages;
   if (role === "analyst") return analystPages;
   return [...adminPages, ...treasuryPages, ...analystPages];  // admin: roll-out, all bills, costs

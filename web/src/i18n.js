@@ -58,6 +58,8 @@ const en = {
   lwp_days_late: "Leave without pay found late (days)", amount_entered: "Or the amount over-paid (₹)",
   recover: "Recover", recovery_filed: "recovery filed:", waive: "Waive the rest", waive_reason: "Reason for waiving", waived: "waived",
   recovery_help: "An over-payment of a month already paid is recovered from the next payslips, never more than the net pay. Give the leave found late, and the month is computed again; or enter the amount.",
+  payslip: "Payslip", payslip_pdf: "Printable payslip (PDF, Hindi and English)", show: "Show", my_proposals: "My proposals",
+  pc_basic: "Basic pay", pc_npa: "Non-practising allowance", pc_da: "Dearness allowance", pc_hra: "House rent allowance", pc_special_pay: "Special pay", pc_gross: "Gross pay", pc_gpf: "GPF subscription", pc_nps: "NPS (employee's share)", pc_income_tax: "Income tax (TDS)", pc_licence_fee: "Licence fee", pc_loan: "Advance recovery", pc_recovery: "Over-payment recovery", pc_total_deductions: "Total deductions", pc_net: "Net pay", pc_employer_nps: "NPS (government's share)", pc_ta: "Transport allowance", pc_cca: "City compensatory allowance", pc_fma: "Fixed medical allowance", pc_cghs: "CGHS contribution", pc_cgegis: "CGEGIS", pc_rghs: "RGHS contribution", pc_si: "State insurance", pc_pt: "Professional tax",
 };
 const hi = {
   title: "वेतन — वेतन कंसोल", signin: "साइन इन", token: "एक्सेस टोकन", signout: "साइन आउट",
@@ -117,6 +119,8 @@ const hi = {
   lwp_days_late: "बाद में पता चला अवैतनिक अवकाश (दिन)", amount_entered: "या अधिक भुगतान की राशि (₹)",
   recover: "वसूली दर्ज करें", recovery_filed: "वसूली दर्ज:", waive: "शेष माफ़ करें", waive_reason: "माफ़ी का कारण", waived: "माफ़",
   recovery_help: "पहले भुगतान हो चुके माह का अधिक भुगतान अगली वेतन पर्चियों से वसूला जाता है, शुद्ध वेतन से अधिक कभी नहीं। बाद में पता चला अवकाश दें, माह फिर से गणना होगा; या राशि दर्ज करें।",
+  payslip: "वेतन पर्ची", payslip_pdf: "छपने योग्य वेतन पर्ची (PDF, हिन्दी और अंग्रेज़ी)", show: "दिखाएँ", my_proposals: "मेरे प्रस्ताव",
+  pc_basic: "मूल वेतन", pc_npa: "नॉन-प्रैक्टिसिंग भत्ता", pc_da: "महँगाई भत्ता", pc_hra: "मकान किराया भत्ता", pc_special_pay: "विशेष वेतन", pc_gross: "सकल वेतन", pc_gpf: "सामान्य भविष्य निधि अंशदान", pc_nps: "राष्ट्रीय पेंशन प्रणाली (कर्मचारी अंश)", pc_income_tax: "आयकर (स्रोत पर कटौती)", pc_licence_fee: "लाइसेंस शुल्क", pc_loan: "अग्रिम की वसूली", pc_recovery: "अधिक भुगतान की वसूली", pc_total_deductions: "कुल कटौतियाँ", pc_net: "शुद्ध देय वेतन", pc_employer_nps: "राष्ट्रीय पेंशन प्रणाली (सरकार का अंश)", pc_ta: "परिवहन भत्ता", pc_cca: "नगर प्रतिकर भत्ता", pc_fma: "नियत चिकित्सा भत्ता", pc_cghs: "केंद्र सरकार स्वास्थ्य योजना अंशदान", pc_cgegis: "केंद्र सरकार कर्मचारी समूह बीमा", pc_rghs: "राजस्थान सरकार स्वास्थ्य योजना अंशदान", pc_si: "राज्य बीमा", pc_pt: "व्यवसाय कर",
 };
 const strings = {en, hi};
 let current = localStorage.getItem("vetan.lang") === "hi" ? "hi" : "en";
