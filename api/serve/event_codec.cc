@@ -260,6 +260,14 @@ void encode_event(const Event& e, AuditEvent* out) {
       after.field("reason", c.reason);
       break;
     }
+    case EventKind::kMonthClose: {
+      const auto& c = std::get<MonthCloseEvent>(e.payload);
+      out->entity = "month:" + format_month(c.month);
+      after.field("run_id", c.run_id).field("next_master_sha256", c.next_master_sha256);
+      after.field("changed_rows", c.changed_rows).field("carried", c.carried).field("increments", c.increments);
+      after.field("fy_reset", c.fy_reset).field("loans_repaid", c.loans_repaid);
+      break;
+    }
     case EventKind::kRecoveryWaive: {
       const auto& w = std::get<RecoveryWaive>(e.payload);
       out->entity = "employee:" + w.employee_id;
@@ -449,6 +457,19 @@ Status decode_payload(const AuditEvent& row, Event* e) {
         return Status::invalid_argument("'instalments' out of range");
       }
       c.instalments = int32_t(instalments);
+      e->payload = std::move(c);
+      return Status();
+    }
+    case EventKind::kMonthClose: {
+      MonthCloseEvent c;
+      const std::string month = entity_id(row.entity, "month:");
+      if (!parse_month(month, &c.month)) return Status::invalid_argument("entity '" + row.entity + "' is not month:YYYY-MM");
+      if (Status s = Reader::text(a, "next_master_sha256", &c.next_master_sha256); !s.ok()) return s;
+      for (auto [key, out] : {std::pair{"run_id", &c.run_id}, std::pair{"changed_rows", &c.changed_rows},
+                              std::pair{"carried", &c.carried}, std::pair{"increments", &c.increments},
+                              std::pair{"fy_reset", &c.fy_reset}, std::pair{"loans_repaid", &c.loans_repaid}}) {
+        if (Status s = Reader::integer(a, key, out); !s.ok()) return s;
+      }
       e->payload = std::move(c);
       return Status();
     }

@@ -22,28 +22,54 @@ Status MasterRecords::load(const std::string& path) {
   return load_bytes(buffer.str(), path);
 }
 
-Status MasterRecords::load_bytes(std::string bytes, const std::string& name) {
-  bytes_ = std::move(bytes);
-  name_ = name;
-  fingerprint_ = sha256_hex(bytes_);
-  records_.clear();
-  changed_.clear();
-  header_.clear();
+Status MasterRecords::index(std::string bytes, const std::string& name, std::shared_ptr<Base>* out,
+                            std::vector<std::string>* header) {
+  auto base = std::make_shared<Base>();
+  base->bytes = std::move(bytes);
+  header->clear();
+  const std::string& data = base->bytes;
   size_t position = 0;
-  if (bytes_.rfind("\xEF\xBB\xBF", 0) == 0) position = 3;
+  if (data.rfind("\xEF\xBB\xBF", 0) == 0) position = 3;
   CsvRecordReader reader;
   bool have_header = false;
-  for (size_t begin = position; reader.next(bytes_, &position); begin = position) {
+  for (size_t begin = position; reader.next(data, &position); begin = position) {
     if (reader.blank()) continue;
     if (!have_header) {
-      for (std::string_view f : reader.fields()) header_.emplace_back(trim(f));
-      header_end_ = position;
+      for (std::string_view f : reader.fields()) header->emplace_back(trim(f));
+      base->header_end = position;
       have_header = true;
       continue;
     }
-    records_.emplace_back(begin, position);
+    base->records.emplace_back(begin, position);
   }
   if (!have_header) return Status::invalid_argument(name + ": no header");
+  *out = std::move(base);
+  return Status();
+}
+
+Status MasterRecords::load_bytes(std::string bytes, const std::string& name) {
+  fingerprint_ = sha256_hex(bytes);
+  name_ = name;
+  changed_.clear();
+  std::shared_ptr<Base> base;
+  std::vector<std::string> header;
+  if (Status s = index(std::move(bytes), name, &base, &header); !s.ok()) return s;
+  base_ = std::move(base);
+  header_ = std::move(header);
+  return Status();
+}
+
+Status MasterRecords::rebase(std::string bytes) {
+  std::shared_ptr<Base> base;
+  std::vector<std::string> header;
+  if (Status s = index(std::move(bytes), name_, &base, &header); !s.ok()) return s;
+  if (base->records.size() != base_->records.size()) {
+    return Status::invalid_argument("the next master has " + std::to_string(base->records.size()) +
+                                    " records, the master " + std::to_string(base_->records.size()));
+  }
+  base_ = std::move(base);
+  header_ = std::move(header);
+  changed_.clear();
   return Status();
 }
 
@@ -57,8 +83,8 @@ int MasterRecords::column(std::string_view name) const {
 std::vector<std::string> MasterRecords::fields(size_t row) const {
   auto it = changed_.find(uint32_t(row));
   if (it != changed_.end()) return it->second;
-  const auto [begin, end] = records_[row];
-  const std::string_view record(bytes_.data() + begin, end - begin);
+  const auto [begin, end] = base_->records[row];
+  const std::string_view record(base_->bytes.data() + begin, end - begin);
   CsvRecordReader reader;
   size_t position = 0;
   std::vector<std::string> out;
@@ -96,7 +122,7 @@ std::string csv_record(const std::vector<std::string>& fields) {
 }
 
 Status MasterRecords::parse_row(const std::vector<std::string>& fields, EmployeeTable* table) const {
-  std::string csv(bytes_.data(), header_end_);
+  std::string csv(base_->bytes.data(), base_->header_end);
   if (!csv.empty() && csv.back() != '\n' && csv.back() != '\r') csv += '\n';
   csv += csv_record(fields);
   CsvLoadOptions options;
@@ -115,19 +141,19 @@ std::string MasterRecords::check_row(const std::vector<std::string>& fields) con
 
 std::string MasterRecords::snapshot() const { return snapshot_of(changed_); }
 
-std::string MasterRecords::snapshot_of(const Changes& changed) const {
+std::string MasterRecords::snapshot_of(const Base& base, const Changes& changed) {
   std::string out;
-  out.reserve(bytes_.size() + changed.size() * 64 + 1);
-  out.append(bytes_.data(), header_end_);
+  out.reserve(base.bytes.size() + changed.size() * 64 + 1);
+  out.append(base.bytes.data(), base.header_end);
   if (!out.empty() && out.back() != '\n' && out.back() != '\r') out += '\n';
-  for (size_t row = 0; row < records_.size(); ++row) {
+  for (size_t row = 0; row < base.records.size(); ++row) {
     auto it = changed.find(uint32_t(row));
     if (it != changed.end()) {
       out += csv_record(it->second);
       continue;
     }
-    const auto [begin, end] = records_[row];
-    out.append(bytes_.data() + begin, end - begin);
+    const auto [begin, end] = base.records[row];
+    out.append(base.bytes.data() + begin, end - begin);
     if (out.back() != '\n' && out.back() != '\r') out += '\n';
   }
   return out;

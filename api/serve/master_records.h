@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,8 +26,21 @@ class MasterRecords {
   Status load(const std::string& path);
   // As load(), from bytes in memory.
   Status load_bytes(std::string bytes, const std::string& name);
+  // A month's close (issue 12 §1): the next month's master becomes the base, its changes
+  // folded in (none are left); the file's name and fingerprint stay the first master's (the
+  // audit store's identity). Runs of earlier months keep the base they started on (base()).
+  // Fails, changing nothing, on bytes without a header or with another number of records.
+  Status rebase(std::string bytes);
 
-  size_t rows() const { return records_.size(); }
+  // The records changes lie over: shared, immutable, kept alive by whoever holds them.
+  struct Base {
+    std::string bytes;
+    size_t header_end = 0;  // the header record's bytes are [0, header_end), line end included
+    std::vector<std::pair<uint64_t, uint64_t>> records;  // [begin, end) of each row's bytes
+  };
+  std::shared_ptr<const Base> base() const { return base_; }
+
+  size_t rows() const { return base_->records.size(); }
   // Column names as the header gives them (trimmed).
   const std::vector<std::string>& header() const { return header_; }
   // The column's position in the header, or -1.
@@ -54,18 +68,21 @@ class MasterRecords {
   // The master with every change applied, as CSV bytes in row order.
   std::string snapshot() const;
   // The master with `changes` (an earlier changes()) applied instead.
-  std::string snapshot_of(const Changes& changes) const;
+  std::string snapshot_of(const Changes& changes) const { return snapshot_of(*base_, changes); }
+  // `base` (an earlier base()) with `changes` applied.
+  static std::string snapshot_of(const Base& base, const Changes& changes);
 
   // SHA-256 of the file's bytes, naming it in the audit store.
   const std::string& fingerprint() const { return fingerprint_; }
 
  private:
-  std::string bytes_;
+  // Reads `bytes` into a base and its header.
+  static Status index(std::string bytes, const std::string& name, std::shared_ptr<Base>* base,
+                      std::vector<std::string>* header);
+  std::shared_ptr<const Base> base_ = std::make_shared<Base>();
   std::string name_;
   std::string fingerprint_;
-  size_t header_end_ = 0;  // the header record's bytes are [0, header_end_), line end included
   std::vector<std::string> header_;
-  std::vector<std::pair<uint64_t, uint64_t>> records_;  // [begin, end) of each row's bytes
   Changes changed_;
   std::vector<std::string> deduction_codes_;
 };

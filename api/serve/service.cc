@@ -231,7 +231,7 @@ Status Service::replay_store() {
       if (needed.count(start.run_id)) {
         recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
                                            std::make_shared<const MasterRecords::Changes>(master_.changes()),
-                                           start.recovery_dues};
+                                           start.recovery_dues, master_.base()};
       }
     }
   }
@@ -252,7 +252,7 @@ Status Service::replay_store() {
     std::shared_ptr<const Profile> profile;
     if (Status s = profile_version(recipe.profile_version, &profile); !s.ok()) return s;
     std::shared_ptr<RunView> v;
-    if (Status s = compute_view(*it, recipe.month, master_.snapshot_of(*recipe.changes), *profile,
+    if (Status s = compute_view(*it, recipe.month, MasterRecords::snapshot_of(*recipe.base, *recipe.changes), *profile,
                                 recipe.recovery_dues, &v);
         !s.ok()) {
       return s.prefixed("run " + std::to_string(*it) + ": ");
@@ -350,6 +350,10 @@ Status Service::apply_event(const Event& e) {
     for (const cycle::FieldChange& f : *fields) {
       if (master_.column(f.column) < 0) return Status::invalid_argument("unknown column '" + f.column + "'");
     }
+  }
+  if (e.kind == EventKind::kMonthClose) {
+    if (Status s = cycle_.check(e); !s.ok()) return s;
+    if (Status s = apply_month_close(std::get<cycle::MonthCloseEvent>(e.payload)); !s.ok()) return s;
   }
   if (Status s = cycle_.apply(e); !s.ok()) return s;
   if (fields != nullptr) {
@@ -458,7 +462,8 @@ std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
     if (!profile_version(recipe.profile_version, &profile).ok()) return nullptr;
   }
   std::shared_ptr<RunView> v;
-  if (!compute_view(run_id, recipe.month, master_.snapshot_of(*recipe.changes), *profile, recipe.recovery_dues, &v)
+  if (!compute_view(run_id, recipe.month, MasterRecords::snapshot_of(*recipe.base, *recipe.changes), *profile,
+                    recipe.recovery_dues, &v)
            .ok()) {
     return nullptr;
   }
@@ -1281,7 +1286,8 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   if (Status s = record(&e, actor); !s.ok()) return status_reply(s);
   cycle::RowAmounts dues = std::get<cycle::RunStart>(e.payload).recovery_dues;
   recipes_[run_id] =
-      RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes()), dues};
+      RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes()), dues,
+                master_.base()};
   std::string snapshot = master_.snapshot();
   computing_ = true;
   runner_ = std::thread([this, run_id, month, snapshot = std::move(snapshot), profile = profiles_[profile_version_],

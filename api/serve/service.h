@@ -207,6 +207,13 @@ class Service {
   Reply list_recoveries(const Context& c, const Params& p, const std::string& body);
   Reply waive_recovery(const Context& c, const Params& p, const std::string& body);
   std::string recovery_json(const cycle::Recovery& r) const;
+  // Month close (close_routes.cc, issue 12 §1).
+  Reply close_month_route(const Context& c, const Params& p, const std::string& body);
+  // DATA/master-<month + 1>.csv: the master a close of `month` writes.
+  std::string next_master_path(Month month) const;
+  // Stands the master on the one the close wrote (checked against the event's SHA-256).
+  // REQUIRES: state_mutex_ held (open() holds it).
+  Status apply_month_close(const cycle::MonthCloseEvent& c);
   // Signed bills (signatures.cc): the bytes an officer signs, and the check of a signature.
   Reply get_bill_canonical(const Context& c, const Params& p, const std::string& body);
   // The canonical bytes of `bill` (docs/signatures.md). May recompute its run.
@@ -378,6 +385,7 @@ class Service {
     int64_t profile_version = 0;
     std::shared_ptr<const MasterRecords::Changes> changes;
     cycle::RowAmounts recovery_dues;  // RunStart's
+    std::shared_ptr<const MasterRecords::Base> base;  // the records the changes lie over
   };
   std::map<int64_t, RunRecipe> recipes_;
   std::map<Month, int64_t> latest_run_;  // month -> its last completed run

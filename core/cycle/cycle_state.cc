@@ -57,8 +57,42 @@ bool payload_matches(const Event& e) {
     case EventKind::kRunInterrupted: return std::holds_alternative<RunEnd>(e.payload);
     case EventKind::kRecoveryCreate: return std::holds_alternative<RecoveryCreate>(e.payload);
     case EventKind::kRecoveryWaive: return std::holds_alternative<RecoveryWaive>(e.payload);
+    case EventKind::kMonthClose: return std::holds_alternative<MonthCloseEvent>(e.payload);
   }
   return false;
+}
+
+int64_t CycleState::last_completed_run(Month month) const {
+  int64_t id = 0;
+  for (const Run& r : runs_) {
+    if (r.month == month && r.state == RunState::kCompleted) id = r.id;
+  }
+  return id;
+}
+
+Status CycleState::may_run(Month month) const {
+  if (closed(month)) {
+    return cycle_error(ErrorKind::kWrongState, "month " + format_month(month) + " is closed; it is not run again");
+  }
+  if (!closed_.empty()) {
+    const Month next = *closed_.rbegin() + 1;
+    if (month != next) {
+      return cycle_error(ErrorKind::kWrongState, "the master is the master of " + format_month(next) + " (" +
+                                                     format_month(next - 1) + " is closed): run " + format_month(next) +
+                                                     (month > next ? ", and close it, first" : ""));
+    }
+    return Status();
+  }
+  Month earlier = -1;
+  for (const Run& r : runs_) {
+    if (r.month < month) earlier = std::max(earlier, r.month);
+  }
+  if (earlier >= 0) {
+    return cycle_error(ErrorKind::kWrongState, "month " + format_month(earlier) +
+                                                   " is not closed: close it (every bill PASSED) before running " +
+                                                   format_month(month));
+  }
+  return Status();
 }
 
 namespace {
@@ -357,6 +391,7 @@ Status CycleState::check(const Event& e) const {
         return malformed("run " + std::to_string(r.run_id) + " names profile version " +
                          std::to_string(r.profile_version) + ", which is not recorded");
       }
+      if (Status s = may_run(r.month); !s.ok()) return s;
       if (r.recovery_dues != recovery_dues(r.month)) {
         return malformed("run " + std::to_string(r.run_id) + "'s recovery dues are not the schedules' for " +
                          format_month(r.month));
@@ -391,6 +426,45 @@ Status CycleState::check(const Event& e) const {
     }
     case EventKind::kRecoveryCreate:
     case EventKind::kRecoveryWaive: return check_recovery(e);
+    case EventKind::kMonthClose: {
+      const auto& c = std::get<MonthCloseEvent>(e.payload);
+      const std::string m = format_month(c.month);
+      if (closed(c.month)) return cycle_error(ErrorKind::kWrongState, "month " + m + " is closed already");
+      if (running()) return cycle_error(ErrorKind::kRunInProgress, "a run is in progress; close when it completes");
+      const int64_t last = last_completed_run(c.month);
+      if (last == 0) return cycle_error(ErrorKind::kWrongState, "month " + m + " has no completed run to close");
+      if (c.run_id != last) {
+        return malformed("the close of " + m + " names run " + std::to_string(c.run_id) + ", not its last run " +
+                         std::to_string(last));
+      }
+      if (!closed_.empty() && c.month != *closed_.rbegin() + 1) {
+        return cycle_error(ErrorKind::kWrongState, "month " + format_month(*closed_.rbegin() + 1) +
+                                                       " is to be closed before " + m);
+      }
+      if (closed_.empty()) {
+        for (const Run& r : runs_) {
+          if (r.month < c.month) {
+            return cycle_error(ErrorKind::kWrongState, "month " + format_month(r.month) + " was run and is not closed");
+          }
+        }
+      }
+      size_t passed = 0;
+      for (const auto& [id, b] : bills_) {
+        // Other-salary bills (run 0) are paid on their own and change no master field.
+        if (b.month != c.month || b.run_id == 0 || b.state == BillState::kRejected ||
+            b.state == BillState::kSuperseded) {
+          continue;
+        }
+        if (b.state != BillState::kPassed) {
+          return cycle_error(ErrorKind::kWrongState, "bill '" + id + "' of " + m + " is " + name(b.state) +
+                                                         ": every bill must be PASSED before the month closes");
+        }
+        ++passed;
+      }
+      if (passed == 0) return cycle_error(ErrorKind::kWrongState, "month " + m + " has no PASSED bill");
+      if (c.next_master_sha256.size() != 64) return malformed("the close of " + m + " names no next master");
+      return Status();
+    }
     case EventKind::kRunFail:
     case EventKind::kRunInterrupted: {
       const auto& end = std::get<RunEnd>(e.payload);
@@ -547,6 +621,7 @@ Status CycleState::apply(const Event& e) {
       recoveries_by_row_[c.row].push_back(c.recovery_id);
       break;
     }
+    case EventKind::kMonthClose: closed_.insert(std::get<MonthCloseEvent>(e.payload).month); break;
     case EventKind::kRecoveryWaive: {
       const auto& w = std::get<RecoveryWaive>(e.payload);
       Recovery& r = recoveries_[w.recovery_id];

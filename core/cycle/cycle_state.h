@@ -12,6 +12,10 @@
 //   - a one-time password's time step is used once per DDO (RFC 6238 §5.2), and
 //     kMaxOtpFailures wrong codes in a row lock the DDO's confirmations for kOtpLockSeconds;
 //   - bills, proposals and runs move only along their state machines (states.h);
+//   - months follow each other (issue 12 §1): a month is closed once, only when every bill
+//     of its last run is PASSED (or rejected or withdrawn) and the month before it is closed;
+//     a closed month is not run again, and a month is run only when the month before it
+//     is closed (the first month run excepted);
 //   - an over-payment is never recovered twice: a run recovers at most the dues its start
 //     recorded, and those are what the schedules hold less what every other month's
 //     standing bills (settled, or generated and not yet rejected) recovered already.
@@ -24,6 +28,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -116,6 +121,15 @@ class CycleState {
 
   const std::vector<ProfileVersion>& profiles() const { return profiles_; }
 
+  // Month closes (issue 12 §1).
+  bool closed(Month month) const { return closed_.count(month) != 0; }
+  const std::set<Month>& closed_months() const { return closed_; }
+  // The month's last completed run, or 0.
+  int64_t last_completed_run(Month month) const;
+  // Ok iff a run of `month` may start: not closed; the month after the last closed one when
+  // any is; else no earlier month has a run. Else WRONG_STATE naming the month to close.
+  Status may_run(Month month) const;
+
   // Over-payment recoveries (docs/close.md §2), by recovery_id; a row's, oldest first.
   const std::map<std::string, Recovery>& recoveries() const { return recoveries_; }
   // Each schedule with what the standing bills of every month recovered (recovered_*).
@@ -155,6 +169,7 @@ class CycleState {
   std::map<uint32_t, std::vector<std::string>> recoveries_by_row_;  // ids, oldest first
   std::map<int64_t, RowAmounts> run_dues_;       // by run: RunStart's recovery dues
   std::map<int64_t, RowAmounts> run_recovered_;  // by run: RunComplete's recovered
+  std::set<Month> closed_;
 };
 
 }  // namespace vetan::cycle

@@ -39,14 +39,16 @@ enum class EventKind {
   kRunInterrupted,   // a run the server was computing when it stopped
   kRecoveryCreate,   // an over-payment recovery schedule (docs/close.md §2)
   kRecoveryWaive,    // a schedule waived by its DDO, with a reason
+  kMonthClose,       // a month whose bills are all PASSED closed into the next month's master
 };
-inline constexpr int kEventKindCount = 19;
+inline constexpr int kEventKindCount = 20;
 // The audit trail's action names, by EventKind.
 inline constexpr const char* kEventKindNames[kEventKindCount] = {
     "profile.version", "employee.edit",    "employee.stop",     "employee.release", "proposal.create",
     "proposal.approve", "proposal.reject", "bill.confirm",      "bill.reject",      "bill.pass",
     "bill.object",      "otp.failure",     "other_salary.file", "run.start",        "run.complete",
-    "run.fail",         "run.interrupted", "recovery.create",   "recovery.waive"};
+    "run.fail",         "run.interrupted", "recovery.create",   "recovery.waive",
+    "month.close"};
 inline const char* name(EventKind k) { return kEventKindNames[int(k)]; }
 // The event of a bill verb (kBillConfirm for kConfirm, …) and back.
 // REQUIRES for bill_verb: `kind` is one of the four bill events.
@@ -205,8 +207,19 @@ struct RunEnd {
   std::string error;
 };
 
+// kMonthClose (issue 12 §1): month `month`, paid by run `run_id` whose bills are all
+// PASSED, closed into the master of the next month (core/close), whose bytes have this
+// SHA-256 and are kept in the data folder; the counts are the close's.
+struct MonthCloseEvent {
+  Month month = 0;
+  int64_t run_id = 0;
+  std::string next_master_sha256;
+  int64_t changed_rows = 0, carried = 0, increments = 0, fy_reset = 0, loans_repaid = 0;
+};
+
 using Payload = std::variant<ProfileVersion, MasterChange, ProposalCreate, ProposalDecision, BillAction, OtpFailure,
-                             OtherSalaryFile, RunStart, RunComplete, RunEnd, RecoveryCreate, RecoveryWaive>;
+                             OtherSalaryFile, RunStart, RunComplete, RunEnd, RecoveryCreate, RecoveryWaive,
+                             MonthCloseEvent>;
 
 struct Event {
   Event() = default;

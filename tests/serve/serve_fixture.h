@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ namespace vetan::serve {
 namespace fs = std::filesystem;
 
 const std::string kTotpSecret = "12345678901234567890";  // RFC 6238's SHA-1 test secret
+const std::string kTotpSecret2 = "abcdefghijabcdefghij";  // DDO002's
 
 enum Who { kNone, kAdmin, kAnalyst, kDdo1, kDdo2, kTreasury1, kTreasury2, kWhoCount };
 const char* const kTokens[kWhoCount] = {"", "tok-admin", "tok-analyst", "tok-ddo1", "tok-ddo2", "tok-tr1", "tok-tr2"};
@@ -63,7 +65,7 @@ class ServeTest : public ::testing::Test {
     tokens << sha256_hex(kTokens[kAdmin]) << " admin\n";
     tokens << sha256_hex(kTokens[kAnalyst]) << " analyst\n";
     tokens << sha256_hex(kTokens[kDdo1]) << " ddo:DDO001 totp=" << base32_encode(kTotpSecret) << "\n";
-    tokens << sha256_hex(kTokens[kDdo2]) << " ddo:DDO002\n";
+    tokens << sha256_hex(kTokens[kDdo2]) << " ddo:DDO002 totp=" << base32_encode(kTotpSecret2) << "\n";
     tokens << sha256_hex(kTokens[kTreasury1]) << " treasury:TR01\n";
     tokens << sha256_hex(kTokens[kTreasury2]) << " treasury:TR02\n";
     tokens.close();
@@ -96,6 +98,31 @@ class ServeTest : public ::testing::Test {
     Reply r = call(kAdmin, "POST", "/v1/runs", R"({"month": "2026-11", "wait": true})");
     ASSERT_EQ(r.status, 201) << r.body;
     ASSERT_NE(r.body.find("\"COMPLETED\""), std::string::npos) << r.body;
+  }
+  // Issue 12 §1: confirms (each bill's DDO, its TOTP code) and passes (its treasury) every
+  // GENERATED bill of `month`, then closes the month, so that the next month may run.
+  void settle_and_close(const std::string& month) {
+    const Reply list = call(kAdmin, "GET", "/v1/bills?month=" + month + "&page_size=1000");
+    ASSERT_EQ(list.status, 200) << list.body;
+    simdjson::dom::parser parser;
+    for (simdjson::dom::element b : simdjson::dom::array(parser.parse(list.body)["bills"])) {
+      const std::string id{std::string_view(b["bill_id"])};
+      const bool second = std::string_view(b["ddo_code"]) == "DDO002";
+      const std::string state{std::string_view(b["state"])};
+      if (id.find("/OS/") != std::string::npos || (state != "GENERATED" && state != "CONFIRMED")) continue;
+      const std::string path = "/v1/bills/" + id;
+      Reply r;
+      if (state == "GENERATED") {
+        clock_.set(clock_.now() + 30);  // a fresh TOTP time step for every confirmation
+        const std::string otp = totp_code(second ? kTotpSecret2 : kTotpSecret, clock_.now());
+        r = call(second ? kDdo2 : kDdo1, "POST", path + "/confirm", "{\"otp\": \"" + otp + "\"}");
+        ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+      }
+      r = call(second ? kTreasury2 : kTreasury1, "POST", path + "/pass");
+      ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+    }
+    const Reply closed = call(kAdmin, "POST", "/v1/months/" + month + "/close");
+    ASSERT_EQ(closed.status, 200) << closed.body;
   }
   // Audit events across the entities tests touch: a refused request must not add any.
   size_t audit_events() {

@@ -66,6 +66,7 @@ TEST(EventCodec, EveryKindRoundTrips) {
               RecoveryCreate{"R000001", "E1", "DDO001", "TR01", "LWP entered late", "2026-11/TR01/DDO001/1", 0,
                              make_month(2026, 12), nov, 1571, 3, 9427, 7856}),
       stamped(EventKind::kRecoveryWaive, RecoveryWaive{"R000001", "E1", "Rafiq Masih"}),
+      stamped(EventKind::kMonthClose, MonthCloseEvent{nov, 3, std::string(64, 'a'), 4, 3, 1, 0, 1}),
   };
   ASSERT_EQ(events.size(), size_t(kEventKindCount));
   for (const Event& e : events) expect_round_trip(e);

@@ -64,6 +64,7 @@ TEST_F(RecoveryServeTest, ALateLwpEntryIsRecoveredInInstalmentsOnceAndVisibly) {
                  "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}")
                 .status,
             200);
+  settle_and_close("2026-11");  // December runs on November's closed master
   clock_.set_date(days_from_civil(2026, 12, 3));
 
   // Refusals change nothing.
@@ -127,15 +128,23 @@ TEST_F(RecoveryServeTest, ALateLwpEntryIsRecoveredInInstalmentsOnceAndVisibly) {
   EXPECT_EQ(int64_t(listed["pending"]), instalment);
   EXPECT_EQ(int64_t(listed["balance"]), over_paid - instalment);
 
-  // January takes the rest (December's pending instalment counted), February nothing.
+  // December settled and closed: its instalment is recovered; January takes the rest,
+  // February nothing.
+  settle_and_close("2026-12");
+  r = call(kDdo1, "GET", "/v1/employees/E0001/recoveries");
+  listed = parser_.parse(r.body)["recoveries"].at(0);
+  EXPECT_EQ(int64_t(listed["recovered"]), instalment) << r.body;
+  EXPECT_EQ(int64_t(listed["pending"]), 0) << r.body;
   run("2027-01");
   EXPECT_EQ(amount("E0001", "2027-01", "recovery"), over_paid - instalment);
+  settle_and_close("2027-01");
   run("2027-02");
   EXPECT_EQ(amount("E0001", "2027-02", "recovery"), -1);  // nothing due: no recovery column
   r = call(kDdo1, "GET", "/v1/employees/E0001/recoveries");
   listed = parser_.parse(r.body)["recoveries"].at(0);
   EXPECT_EQ(int64_t(listed["balance"]), 0);
-  EXPECT_EQ(int64_t(listed["pending"]), over_paid) << r.body;
+  EXPECT_EQ(int64_t(listed["recovered"]), over_paid) << r.body;
+  EXPECT_EQ(std::string_view(listed["state"]), "RECOVERED");
 
   // A restart rebuilds schedules, payslips and balances from the audit trail.
   const std::string listed_before = call(kDdo1, "GET", "/v1/employees/E0001/recoveries").body;
@@ -156,6 +165,7 @@ TEST_F(RecoveryServeTest, AnEnteredAmountIsCappedByNetAndMayBeWaived) {
                 .status,
             200);
   const Money drawn = amount("E0002", "2026-11", "gross");
+  settle_and_close("2026-11");
   clock_.set_date(days_from_civil(2026, 12, 3));
   Reply r = recover(kDdo1, "E0002", "{\"month\": \"2026-11\", \"amount\": " + std::to_string(drawn) +
                                         ", \"reason\": \"appointed in error\"}");
@@ -177,6 +187,7 @@ TEST_F(RecoveryServeTest, AnEnteredAmountIsCappedByNetAndMayBeWaived) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(std::string_view(parser_.parse(r.body)["recovery"]["state"]), "WAIVED");
   EXPECT_EQ(call(kDdo1, "POST", waive, R"({"reason": "again"})").status, 409);
+  settle_and_close("2026-12");
   run("2027-01");
   EXPECT_EQ(amount("E0002", "2027-01", "recovery"), -1);  // waived: nothing due
   EXPECT_NE(call(kDdo1, "GET", "/v1/employees/E0002/audit").body.find("recovery.waive"), std::string::npos);

@@ -468,6 +468,8 @@ try:
     axe("ddo recoveries")
     shot("14-ddo-recovery-filed")
     sign_out()
+    status, text = call("POST", "/v1/months/2026-11/close", ADMIN)
+    check(status == 200 and json.loads(text)["next_month"] == "2026-12", f"November closes (its bill PASSED): {status} {text}")
     status, text = call("POST", "/v1/runs", ADMIN, {"month": "2026-12", "wait": True})
     check(status == 201, f"December runs: {status} {text}")
     status, text = call("GET", "/v1/employees/E0002/payslips/2026-12", DDO)

@@ -1,0 +1,91 @@
+// Closing a month in the service (issue 12 §1; docs/close.md): when every bill of a month's
+// last run is PASSED, the administrator closes it. The close (core/close: FY gross and TDS
+// carried, loans reduced, LWP cleared, increments on their date, the GPF basis in April) is
+// computed from that run, written as the next month's master — the master as the service
+// holds it, every accepted edit in it, the close's columns replaced (api/next_master_writer.h)
+// — into DATA/master-YYYY-MM.csv (whole or not at all), and one audit event `month.close`
+// names its SHA-256. The service then stands on that master: edits apply to it, and the next
+// month's run computes from it. Replay reads the file back and refuses to start when it is
+// missing or not the bytes the event names. The cycle refuses a second close, a close with a
+// bill not PASSED, and runs out of order (core/cycle/cycle_state.h).
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/atomic_file.h"
+#include "api/next_master_writer.h"
+#include "api/serve/crypto.h"
+#include "api/serve/event_codec.h"
+#include "api/serve/service.h"
+#include "core/close/month_close.h"
+
+namespace vetan::serve {
+
+std::string Service::next_master_path(Month month) const {
+  return options_.data_dir + "/master-" + format_month(month + 1) + ".csv";
+}
+
+Status Service::apply_month_close(const cycle::MonthCloseEvent& c) {
+  const std::string path = next_master_path(c.month);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::io_error(path + ": the master the close of " + format_month(c.month) + " wrote is missing");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string bytes = buffer.str();
+  if (sha256_hex(bytes) != c.next_master_sha256) {
+    return Status::io_error(path + ": not the master the close of " + format_month(c.month) + " wrote (SHA-256 " +
+                            c.next_master_sha256 + ")");
+  }
+  return master_.rebase(std::move(bytes));
+}
+
+Reply Service::close_month_route(const Context& c, const Params& p, const std::string& body) {
+  if (!body.empty() && body != "{}") return error_reply(400, "INVALID_ARGUMENT", "a close takes no body");
+  if (c.who->role != Role::kAdmin) return forbidden(c.who->label() + " may not close a month (admin only)");
+  Month month;
+  if (!parse_month(p[0], &month)) return error_reply(400, "INVALID_ARGUMENT", "month '" + p[0] + "' is not YYYY-MM");
+  const auto v = view(month);  // the month's last completed run, as its bills paid it
+  std::lock_guard lock(state_mutex_);
+  if (closed_) return error_reply(503, "SHUTTING_DOWN", "the server is shutting down");
+  cycle::MonthCloseEvent e;
+  e.month = month;
+  e.run_id = v ? v->run_id : cycle_.last_completed_run(month);
+  e.next_master_sha256 = std::string(64, '0');
+  {
+    cycle::Event probe(cycle::EventKind::kMonthClose, e);
+    probe.header.at = options_.clock->now();
+    if (Status s = cycle_.check(probe); !s.ok()) return status_reply(s);  // before any work
+  }
+  if (!v || v->run_id != cycle_.last_completed_run(month)) {
+    return error_reply(503, "UNAVAILABLE", "the last run of " + p[0] + " could not be read; try again");
+  }
+  MonthClose close;
+  if (Status s = close_month(*v->table, v->result, &close); !s.ok()) return error_reply(422, "RULE_REFUSED", s.message());
+  std::string next;
+  if (Status s = write_next_master(master_.snapshot(), options_.employees_path, close,
+                                   [&next](std::string_view bytes) { next.append(bytes); });
+      !s.ok()) {
+    return error_reply(422, "RULE_REFUSED", s.message());
+  }
+  e.next_master_sha256 = sha256_hex(next);
+  const CloseCounts& n = close.counts;
+  e.changed_rows = n.changed_rows, e.carried = n.carried, e.increments = n.increments, e.fy_reset = n.fy_reset;
+  e.loans_repaid = n.loans_repaid;
+  {
+    AtomicFile file(next_master_path(month), 0600);
+    file.write(next);
+    if (Status s = file.commit(); !s.ok()) return status_reply(Status::unavailable(s.message(), "STORE_UNAVAILABLE"));
+  }
+  cycle::Event event(cycle::EventKind::kMonthClose, e);
+  if (Status s = record(&event, c.who->label()); !s.ok()) return status_reply(s);
+  JsonWriter w;
+  w.begin_object().field("month", p[0]).field("next_month", format_month(month + 1)).field("run_id", e.run_id);
+  w.field("next_master_sha256", e.next_master_sha256).field("audit_seq", event.header.seq);
+  w.field("rows", int64_t(close.rows)).field("changed_rows", e.changed_rows).field("carried", e.carried);
+  w.field("increments", e.increments).field("pay_refixed", n.pay_refixed).field("fy_reset", e.fy_reset);
+  w.field("gpf_basis_set", n.gpf_basis_set).field("gpf_raised", n.gpf_raised).field("loans_repaid", e.loans_repaid);
+  w.end_object();
+  return Reply{200, w.take()};
+}
+
+}  // namespace vetan::serve
