@@ -62,6 +62,7 @@ class AuditStore : public EventStore {
 
   // False: the folder's lock keeps other servers out.
   bool shared() const override { return false; }
+  bool behind() override { return false; }
 
   // Always ok: the folder's lock already makes this server the only one.
   Status lock_runs() override { return Status(); }

@@ -79,6 +79,11 @@ class EventStore {
   // True iff other servers may append to this store (catch_up() can find events).
   virtual bool shared() const = 0;
 
+  // True when the store may hold events this server has not seen (catch_up() would find
+  // some), or cannot tell; false when it holds none. Cheap, and never waits for an append in
+  // progress: readers ask it before taking the state's lock.
+  virtual bool behind() = 0;
+
   // Takes the right to run the month: ok when taken (or already held by this server), a
   // conflict RUN_IN_PROGRESS when another server holds it, unavailable when it cannot be
   // asked. Held until unlock_runs() or until this server ends (or loses the database).

@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -68,6 +69,7 @@ class PostgresStore final : public EventStore {
     return last_seq_;
   }
   bool shared() const override { return true; }
+  bool behind() override;
   Status lock_runs() override;
   Status runs_locked() override;
   void unlock_runs() override;
@@ -93,6 +95,10 @@ class PostgresStore final : public EventStore {
   int64_t last_seq_ = 0;
   int lock_fd_ = -1, seq_fd_ = -1;
   std::string failure_;    // why the store failed for good; empty while healthy
+
+  std::atomic<int64_t> seen_{0};  // last_seq_, read without mutex_
+  std::mutex peek_mutex_;
+  PGconn* peek_ = nullptr;  // behind()'s session: never waits behind an append
 
   std::mutex runs_mutex_;
   PGconn* runs_ = nullptr;  // the run lock's session
@@ -164,6 +170,7 @@ Status PostgresStore::usable() {
 void PostgresStore::note_seen(int64_t seq) {
   if (seq <= last_seq_) return;
   last_seq_ = seq;
+  seen_ = seq;
   // DIR/audit.pg-seq: "<store id> <events seen>"; synced at close (a stale count only weakens
   // the guard, it never refuses a good store).
   const std::string text = store_id_ + " " + std::to_string(seq) + "\n";
@@ -373,6 +380,20 @@ Status PostgresStore::list(const std::string& entity, int64_t after_seq, int lim
   return Status();
 }
 
+bool PostgresStore::behind() {
+  std::lock_guard lock(peek_mutex_);
+  if (peek_ == nullptr || PQstatus(peek_) != CONNECTION_OK) {
+    if (peek_ != nullptr) PQfinish(peek_);
+    peek_ = PQconnectdb(uri_.c_str());
+    if (PQstatus(peek_) != CONNECTION_OK) return true;  // catch_up() reports it
+  }
+  // The head is read after the caller's request arrived: every event acknowledged before it
+  // is counted.
+  Result r = exec(peek_, "SELECT COALESCE(max(seq), 0) FROM audit");
+  if (!r.ok() || r.rows() != 1) return true;
+  return std::strtoll(r.text(0, 0).c_str(), nullptr, 10) != seen_.load();
+}
+
 Status PostgresStore::lock_runs() {
   std::string id;
   {
@@ -447,6 +468,11 @@ void PostgresStore::unlock_runs() {
 
 void PostgresStore::close() {
   unlock_runs();
+  {
+    std::lock_guard lock(peek_mutex_);
+    if (peek_ != nullptr) PQfinish(peek_);
+    peek_ = nullptr;
+  }
   {
     std::lock_guard lock(runs_mutex_);
     if (runs_ != nullptr) PQfinish(runs_);

@@ -411,7 +411,7 @@ Reply Service::route_request(const Request& request, Route* route) {
   }
   Context c;
   c.request = &request;
-  if (store_->shared()) {
+  if (store_->shared() && store_->behind()) {
     // Servers share the store (issue 9 §4): what the others wrote is applied before answering.
     std::lock_guard lock(state_mutex_);
     if (!closed_) {
