@@ -3,7 +3,9 @@
 (pg_basebackup -R, synchronous_standby_names), both started here; vetan serve on the primary
 takes a stream of edits from two clients; SIGKILL of the primary (every process of it) in the
 middle; `pg_ctl promote` of the standby; vetan serve pointed at the new primary: every
-acknowledged event is there, in the trail and in the state.
+acknowledged event is there, in the trail and in the state. A second server, given both
+hosts (a multi-host URI, target_session_attrs=read-write), is not restarted: it reconnects
+to the promoted standby by itself and answers with the same state.
 Usage: failover_test.py VETAN TEST_DATA_DIR PG_BIN"""
 import hashlib, http.client, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
 
@@ -18,9 +20,9 @@ with open(os.path.join(work, "tokens"), "w") as f:
 os.chmod(os.path.join(work, "tokens"), 0o600)
 
 
-def start(store):
+def start(store, folder="data"):
     p = subprocess.Popen([vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
-                          "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
+                          "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, folder),
                           "--tokens", os.path.join(work, "tokens"), "--listen", "127.0.0.1:0",
                           "--date", "2026-11-05", "--store", store],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -42,6 +44,7 @@ primary = pg_support.Server(pg_bin).init()
 primary.start()
 standby = None
 server = None
+follower = None
 failures = []
 try:
     primary.create_database()
@@ -57,6 +60,9 @@ try:
     if state != "sync": sys.exit(f"the standby is not synchronous: {state!r}")
 
     server, port = start(primary.url())
+    both = (f"postgresql:///vetan?host={primary.folder},{standby.folder}&port={primary.port},{standby.port}"
+            "&user=vetan&target_session_attrs=read-write")
+    follower, follower_port = start(both, "data-follower")
     acked, lock, stop = [], threading.Lock(), threading.Event()
 
     def writer(employee):
@@ -120,13 +126,26 @@ try:
         if by_seq and str(record["fields"]["lwp_days"]) != by_seq[max(by_seq)]:
             failures.append(f"state differs from the trail: {employee}")
     if lost: failures.append(f"{lost} acknowledged changes lost in the failover")
-    # The new primary takes writes.
+    # The server given both hosts reconnects to the new primary by itself (once a second at most).
+    deadline, status = time.time() + 30, None
+    while time.time() < deadline:
+        status, _ = request(follower_port, "GET", "/healthz")
+        if status == 200: break
+        time.sleep(0.3)
+    if status != 200: failures.append(f"the multi-host server did not reconnect to the new primary: {status}")
+    # The new primary takes writes, and both servers answer with them.
     status, reply = request(port, "PATCH", "/v1/employees/E0001", {"lwp_days": 7})
     if status != 200: failures.append(f"write on the new primary: {status} {reply}")
+    status, reply = request(follower_port, "PATCH", "/v1/employees/E0002", {"lwp_days": 8})
+    if status != 200: failures.append(f"write through the reconnected server: {status} {reply}")
+    for path in ("/v1/employees/E0001", "/v1/employees/E0002", "/v1/employees/E0001/audit?limit=1000"):
+        if request(port, "GET", path) != request(follower_port, "GET", path):
+            failures.append(f"the reconnected server differs on {path}")
 finally:
-    if server and server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+    for p in (server, follower):
+        if p and p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=60)
     if standby: standby.cleanup()
     primary.cleanup()
     shutil.rmtree(work, ignore_errors=True)
