@@ -1,7 +1,6 @@
 #include "api/serve/audit_store.h"
 
 #include "api/serve/folder_lock.h"
-#include "api/serve/postgres_store.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -252,20 +251,6 @@ Status AuditStore::list(const std::string& entity, int64_t after_seq, int limit,
 int64_t AuditStore::last_seq() {
   std::lock_guard lock(mutex_);
   return last_seq_;
-}
-
-Status make_event_store(const std::string& spec, std::unique_ptr<EventStore>* out) {
-  if (spec.empty()) {
-    *out = std::make_unique<AuditStore>();
-    return Status();
-  }
-  if (spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0) {
-    *out = make_postgres_store(spec);
-    return Status();
-  }
-  return Status::invalid_argument("--store '" + spec +
-                                  "': not a store (omit it for SQLite in the data folder, or give "
-                                  "postgresql://…)");
 }
 
 }  // namespace vetan::serve

@@ -7,6 +7,12 @@
 // the service replays the store, so a restart rebuilds the same state. Each run computes
 // with the profile version recorded when it started, so months already run never change.
 //
+// The store may be shared by several servers (PostgreSQL, issue 9 §4): before answering, a
+// server applies the events the others appended, an append that lost the race to another
+// server applies them, checks its event again and retries, and one server at a time runs the
+// month (EventStore::lock_runs); a run left RUNNING by a server that lost that right is
+// marked interrupted by the next to take it (tick(), start of a run).
+//
 // Runs work on a snapshot of the master taken when they start; reads are served from the
 // last completed run of each month while a new one computes; edits during a run go to the
 // next one.

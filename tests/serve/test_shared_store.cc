@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/serve/event_store.h"
 #include "tests/serve/serve_fixture.h"
 
 namespace vetan::serve {
@@ -114,6 +115,25 @@ TEST_F(SharedStoreTest, OneServerAtATimeRunsTheMonth) {
   Reply again = call(kAdmin, "POST", "/v1/runs", R"({"month": "2026-11", "wait": true})");
   EXPECT_EQ(again.status, 201) << again.body;
   EXPECT_NE(call_other(kAnalyst, "GET", "/v1/runs/2").body.find("\"COMPLETED\""), std::string::npos);
+}
+
+// --store names SQLite (empty) or PostgreSQL; anything else is refused naming it, and a
+// database that cannot be reached refuses the start.
+TEST(EventStoreSpec, ChoosesTheBackendAndRefusesOthers) {
+  std::unique_ptr<EventStore> store;
+  ASSERT_TRUE(make_event_store("", &store).ok());
+  EXPECT_FALSE(store->shared());
+  ASSERT_TRUE(make_event_store("postgresql:///vetan?host=/nonexistent-vetan-socket", &store).ok());
+  EXPECT_TRUE(store->shared());
+  const fs::path dir = fs::temp_directory_path() / ("vetan-spec-" + std::to_string(::getpid()));
+  const Status opened = store->open(dir.string(), "sha256:x");
+  EXPECT_EQ(opened.code(), Status::Code::kIoError) << opened.message();
+  EXPECT_NE(opened.message().find("cannot connect"), std::string::npos) << opened.message();
+  store.reset();
+  fs::remove_all(dir);
+  const Status refused = make_event_store("mysql://db/vetan", &store);
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(refused.message().find("--store 'mysql://db/vetan'"), std::string::npos) << refused.message();
 }
 
 }  // namespace
