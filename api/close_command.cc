@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -31,6 +32,7 @@
 #include "api/progress.h"
 #include "api/run_folder.h"
 #include "core/close/month_close.h"
+#include "core/recovery/recovery_close.h"
 #include "core/common/json_text.h"
 #include "core/common/sha256.h"
 #include "core/profile/month_rules.h"
@@ -40,13 +42,15 @@
 #include "loaders/csv/csv_loader.h"
 #include "loaders/csv/csv_record.h"
 #include "loaders/csv/text.h"
+#include "loaders/recovery/recoveries_csv.h"
 
 namespace vetan {
 namespace {
 
 const char kCloseHelp[] =
     "usage: vetan close --profile PROFILE.json --employees EMPLOYEES.csv --month YYYY-MM\n"
-    "                   --run DIR --out NEXT.csv [--threads N] [--quiet]\n"
+    "                   --run DIR --out NEXT.csv [--recoveries R.csv --recoveries-out NEXT-R.csv]\n"
+    "                   [--threads N] [--quiet]\n"
     "\n"
     "Closes a month that 'vetan run' paid into DIR and writes the next month's master: the\n"
     "master's records as they are but for fy_gross_to_date and fy_tds_to_date (the month's\n"
@@ -63,6 +67,10 @@ const char kCloseHelp[] =
     "  --month      the month closed, YYYY-MM\n"
     "  --run        the folder 'vetan run' wrote for the month\n"
     "  --out        the next month's master; written whole or not at all\n"
+    "  --recoveries the over-payment recovery schedules the month was run with (recoveries.csv,\n"
+    "               docs/close.md); with --recoveries-out, where the next month's go: balances\n"
+    "               less what each payslip recovered, oldest schedule first; the part over-paid\n"
+    "               in the same financial year comes off fy_gross_to_date\n"
     "  --threads    worker threads (default: all cores); the output never depends on it\n"
     "  --quiet      print no summary\n"
     "\n"
@@ -95,12 +103,20 @@ std::string earlier_close(const std::string& path) {
 }
 
 std::string closed_json(const MonthClose& close, const std::string& employees,
-                        const std::string& out, const std::string& sha256) {
+                        const std::string& out, const std::string& sha256,
+                        const RecoveryCloseCounts* recoveries, const std::string& recoveries_out,
+                        const std::string& recoveries_sha256) {
   const CloseCounts& c = close.counts;
   std::string json = "{\n  \"month\": \"" + format_month(close.month) + "\",\n  \"next_month\": \"" +
                      format_month(close.next) + "\",\n  \"employees\": " + json_quote(employees) +
                      ",\n  \"out\": " + json_quote(out) + ",\n  \"out_sha256\": \"" + sha256 +
                      "\",\n";
+  if (recoveries != nullptr) {
+    json += "  \"recoveries_out\": " + json_quote(recoveries_out) + ",\n  \"recoveries_out_sha256\": \"" +
+            recoveries_sha256 + "\",\n  \"recovered\": " + std::to_string(recoveries->recovered) +
+            ",\n  \"recovery_rows\": " + std::to_string(recoveries->rows) +
+            ",\n  \"recoveries_settled\": " + std::to_string(recoveries->settled) + ",\n";
+  }
   const std::pair<const char*, int64_t> figures[] = {
       {"rows", int64_t(close.rows)}, {"changed_rows", c.changed_rows},
       {"carried", c.carried},        {"fy_reset", c.fy_reset},
@@ -117,7 +133,8 @@ std::string closed_json(const MonthClose& close, const std::string& employees,
 }  // namespace
 
 int close_command(const Arguments& args) {
-  Flags flags({"profile", "employees", "month", "run", "out", "threads"}, {"help", "quiet"});
+  Flags flags({"profile", "employees", "month", "run", "out", "threads", "recoveries", "recoveries-out"},
+              {"help", "quiet"});
   if (Status s = flags.parse(args); !s.ok()) return refuse(s.message());
   if (flags.has("help")) {
     std::fputs(kCloseHelp, stdout);
@@ -138,6 +155,12 @@ int close_command(const Arguments& args) {
   const std::string profile_path = flags.get("profile"), employees = flags.get("employees"),
                     run = flags.get("run"), out = flags.get("out");
   const std::string marker = run + "/closed.json";
+  const bool with_recoveries = flags.has("recoveries");
+  if (with_recoveries != flags.has("recoveries-out")) {
+    return refuse(with_recoveries ? "--recoveries needs --recoveries-out (where the next month's schedules go)"
+                                  : "--recoveries-out needs --recoveries (the schedules the month was run with)");
+  }
+  const std::string recoveries_in = flags.get("recoveries"), recoveries_out = flags.get("recoveries-out");
 
   // Refusals that need no master first.
   std::error_code error;
@@ -163,6 +186,26 @@ int close_command(const Arguments& args) {
     return refuse(out + ": is the master of the month closed (write the next month's elsewhere)");
   }
 
+  if (!with_recoveries) {
+    // A run that recovered over-payments is closed with its schedules, or its recoveries
+    // would be lost: say so before computing anything.
+    std::string header;
+    std::ifstream payslips(run + "/payslips.csv", std::ios::binary);
+    std::getline(payslips, header);
+    const std::string column = ",recovery,";
+    if ((header + ",").find(column) != std::string::npos) {
+      return refuse(run + "/payslips.csv: the run recovered over-payments (a 'recovery' column); close it with "
+                          "--recoveries (the schedules it was run with) and --recoveries-out");
+    }
+  }
+  std::vector<RecoverySchedule> schedules;
+  if (with_recoveries) {
+    if (std::filesystem::equivalent(recoveries_out, recoveries_in, error)) {
+      return refuse(recoveries_out + ": is the month's recovery schedules (write the next month's elsewhere)");
+    }
+    if (Status s = read_recoveries_csv(recoveries_in, &schedules); !s.ok()) return refuse(s.message());
+  }
+
   // The master, kept mapped: the next one is its own records rewritten.
   const auto start = std::chrono::steady_clock::now();
   MappedFile master;
@@ -178,6 +221,11 @@ int close_command(const Arguments& args) {
     }
   }
   const TableIndex index = build_table_index(table);
+  if (with_recoveries) {
+    if (Status s = recovery_dues(table, index, schedules, &table.recovery_due); !s.ok()) {
+      return refuse(recoveries_in + ": " + s.message());
+    }
+  }
   const double load_seconds = seconds_since(start);
   const auto check_start = std::chrono::steady_clock::now();
   MonthResult result;
@@ -195,6 +243,12 @@ int close_command(const Arguments& args) {
   MonthClose close;
   if (Status s = close_month(table, result, &close); !s.ok()) {
     return refuse(profile_path + ": " + s.message());
+  }
+  RecoveryCloseCounts recovered;
+  if (with_recoveries || result.layout.has_recovery()) {
+    if (Status s = close_recoveries(table, index, result, &schedules, &close, &recovered); !s.ok()) {
+      return refuse(recoveries_in + ": " + s.message());
+    }
   }
   const double close_seconds = seconds_since(close_start);
   const auto write_start = std::chrono::steady_clock::now();
@@ -217,10 +271,22 @@ int close_command(const Arguments& args) {
     }
   }
   const std::string sha256 = digest.hex();
+  std::string recoveries_sha256;
+  if (with_recoveries) {
+    const std::string bytes = format_recoveries_csv(schedules);
+    recoveries_sha256 = sha256_hex(bytes);
+    AtomicFile file(recoveries_out);
+    file.write(bytes);
+    if (Status c = file.commit(); !c.ok()) {
+      std::fprintf(stderr, "vetan close: %s\n", c.message().c_str());
+      return kExitFailed;
+    }
+  }
   const double write_seconds = seconds_since(write_start);
   {
     AtomicFile file(marker);
-    file.write(closed_json(close, employees, out, sha256));
+    file.write(closed_json(close, employees, out, sha256, with_recoveries ? &recovered : nullptr, recoveries_out,
+                           recoveries_sha256));
     if (Status s = file.commit_new(); !s.ok()) {
       if (s.code() == Status::Code::kInvalidArgument) {
         return refuse(marker + ": the month is closed already" + earlier_close(marker));
@@ -240,6 +306,11 @@ int close_command(const Arguments& args) {
                 static_cast<long long>(c.pay_refixed), static_cast<long long>(c.gpf_basis_set),
                 static_cast<long long>(c.gpf_raised), static_cast<long long>(c.loans_repaid),
                 c.fy_reset > 0 ? "; FY figures restarted" : "");
+    if (with_recoveries) {
+      std::printf("  recovered Rs %s from %lld rows, %lld schedules settled; next schedules: %s\n",
+                  std::to_string(recovered.recovered).c_str(), static_cast<long long>(recovered.rows),
+                  static_cast<long long>(recovered.settled), recoveries_out.c_str());
+    }
     std::printf("  next master: %s (sha256 %s); %s\n", out.c_str(), sha256.c_str(), marker.c_str());
     std::printf("  time: load and index %.2f s, month run again and checked %.2f s, close %.2f s, "
                 "write %.2f s (%lld threads)\n",

@@ -21,7 +21,9 @@
 #include "core/profile/profile.h"
 #include "core/run/month_run.h"
 #include "core/table/table_index.h"
+#include "core/recovery/recovery.h"
 #include "loaders/csv/csv_loader.h"
+#include "loaders/recovery/recoveries_csv.h"
 
 // jemalloc's control interface, when the program is linked with it (the vetan executable
 // is; tests and sanitizer builds are not).
@@ -46,7 +48,7 @@ constexpr uintmax_t kReleaseMemoryFromBytes = uintmax_t(512) << 20;
 
 const char kRunHelp[] =
     "usage: vetan run --profile PROFILE.json --employees EMPLOYEES.csv --month YYYY-MM --out DIR\n"
-    "                 [--threads N] [--quiet]\n"
+    "                 [--recoveries RECOVERIES.csv] [--threads N] [--quiet]\n"
     "\n"
     "Computes one month for every row of the master (docs/rules.md) and writes payslips.csv,\n"
     "bills.csv, bill_heads.csv, mismatches.csv, stopped.csv and summary.json into DIR\n"
@@ -56,6 +58,8 @@ const char kRunHelp[] =
     "  --employees  the employee master, UTF-8 CSV: its columns in docs/input.md\n"
     "  --month      the month to pay, YYYY-MM\n"
     "  --out        the output folder (created if needed)\n"
+    "  --recoveries over-payment recovery schedules (docs/close.md): the payslips get a\n"
+    "               'recovery' deduction after 'loan', never more than the net before it\n"
     "  --threads    worker threads (default: all cores); results never depend on it\n"
     "  --quiet      print no summary\n"
     "\n"
@@ -90,7 +94,7 @@ Status read_file(const std::string& path, std::string* contents) {
 }
 
 int run_command(const Arguments& args) {
-  Flags flags({"profile", "employees", "month", "out", "threads"}, {"help", "quiet"});
+  Flags flags({"profile", "employees", "month", "out", "threads", "recoveries"}, {"help", "quiet"});
   if (Status s = flags.parse(args); !s.ok()) return refuse(s.message());
   if (flags.has("help")) {
     std::fputs(kRunHelp, stdout);
@@ -124,6 +128,11 @@ int run_command(const Arguments& args) {
     }
   }
 
+  std::vector<RecoverySchedule> schedules;
+  if (flags.has("recoveries")) {
+    if (Status s = read_recoveries_csv(flags.get("recoveries"), &schedules); !s.ok()) return refuse(s.message());
+  }
+
   EmployeeTable table;
   bool release = false;
   {
@@ -144,6 +153,11 @@ int run_command(const Arguments& args) {
   const auto index_start = std::chrono::steady_clock::now();
   const TableIndex index = build_table_index(table);
   if (release) release_free_memory();
+  if (flags.has("recoveries")) {
+    if (Status s = recovery_dues(table, index, schedules, &table.recovery_due); !s.ok()) {
+      return refuse(flags.get("recoveries") + ": " + s.message());
+    }
+  }
   const double index_seconds = seconds_since(index_start);
   const auto compute_start = std::chrono::steady_clock::now();
   MonthResult result;

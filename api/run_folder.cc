@@ -80,17 +80,28 @@ Status check_payslips(const std::string& path, const EmployeeTable& table,
   // columns may follow).
   const PayslipLayout& layout = result.layout;
   constexpr size_t kFirstAmount = 9;
-  const char* const names[] = {"employee_id", "line", "gross", "income_tax", "loan"};
-  const size_t amount_columns[] = {layout.gross, layout.income_tax, layout.loan};
+  // A run with recoveries (docs/close.md §2) has the `recovery` column after `loan`; one
+  // without has `total_deductions` there. Either way the folder must be the run as computed
+  // again, with or without the recovery schedules given.
+  const bool recovery = layout.has_recovery();
+  const char* const names[] = {"employee_id", "line", "gross", "income_tax", "loan", "recovery"};
+  const size_t amount_columns[] = {layout.gross, layout.income_tax, layout.loan, recovery ? layout.recovery : 0};
   const size_t position[] = {0, 1, kFirstAmount + layout.gross, kFirstAmount + layout.income_tax,
-                             kFirstAmount + layout.loan};
-  for (size_t k = 0; k < 5; ++k) {
+                             kFirstAmount + layout.loan, kFirstAmount + layout.loan + 1};
+  const size_t checked = recovery ? 6 : 5;
+  const size_t amounts_checked = checked - 2;
+  for (size_t k = 0; k < checked; ++k) {
     const auto& fields = reader.fields();
     if (position[k] >= fields.size() || trim(fields[position[k]]) != names[k]) {
       return Status::invalid_argument(path + ": column " + std::to_string(position[k] + 1) +
                                       " of the header is not '" + names[k] +
-                                      "' (formats.md, this profile's payslip columns)");
+                                      "' (formats.md, this profile's payslip columns" +
+                                      (k == 5 ? std::string(", with the recovery schedules given") : "") + ")");
     }
+  }
+  if (!recovery && reader.fields().size() > position[5] && trim(reader.fields()[position[5]]) == "recovery") {
+    return Status::invalid_argument(path + ": the run recovered over-payments (a 'recovery' column), "
+                                    "but no recovery schedules were given (--recoveries)");
   }
   const size_t header_fields = reader.fields().size();
   const std::string month = format_month(result.rules.month);
@@ -147,7 +158,7 @@ Status check_payslips(const std::string& path, const EmployeeTable& table,
         fail("line " + std::to_string(line) + " (" + std::string(id) + ") is paid twice");
         continue;
       }
-      for (size_t k = 0; k < 3; ++k) {
+      for (size_t k = 0; k < amounts_checked; ++k) {
         int64_t amount = 0;
         const std::string_view text = trim(fields[position[2 + k]]);
         const Money expected = result.amount(amount_columns[k], r);

@@ -4,6 +4,7 @@
 
 #include "api/serve/clock.h"
 #include "core/common/json_text.h"
+#include "core/recovery/recovery.h"
 
 namespace vetan::serve {
 
@@ -32,6 +33,14 @@ void write_run_summary(JsonWriter* w, Month month, const RunSummary& s) {
 }
 
 namespace {
+
+// Rows' amounts as [[line, amount], …] under `key`; nothing when empty.
+void write_row_amounts(JsonWriter* w, const char* key, const RowAmounts& amounts) {
+  if (amounts.empty()) return;
+  w->key(key).begin_array();
+  for (const auto& [row, amount] : amounts) w->begin_array().value(int64_t(row) + 1).value(int64_t(amount)).end_array();
+  w->end_array();
+}
 
 void write_amounts(JsonWriter* w, const BillAmounts& a) {
   w->field("employees", a.employees).field("gross", int64_t(a.gross));
@@ -72,6 +81,20 @@ class Reader {
     for (auto [key, out] : {std::pair{"employees", &a->employees}, std::pair{"gross", &a->gross},
                             std::pair{"total_deductions", &a->total_deductions}, std::pair{"net", &a->net}}) {
       if (Status s = integer(e, key, out); !s.ok()) return s;
+    }
+    return Status();
+  }
+  // write_row_amounts' array under `key`; empty when absent.
+  static Status row_amounts(simdjson::dom::element e, const char* key, RowAmounts* out) {
+    simdjson::dom::array pairs;
+    if (e[key].get_array().get(pairs)) return Status();
+    for (simdjson::dom::element p : pairs) {
+      int64_t line = 0, amount = 0;
+      if (p.at(0).get_int64().get(line) || p.at(1).get_int64().get(amount) || line < 1 ||
+          line > int64_t(UINT32_MAX)) {
+        return Status::invalid_argument(std::string("'") + key + "' holds a pair that is not [line, amount]");
+      }
+      out->emplace_back(uint32_t(line - 1), amount);
     }
     return Status();
   }
@@ -222,6 +245,25 @@ void encode_event(const Event& e, AuditEvent* out) {
       out->entity = "run:" + std::to_string(s.run_id);
       after.field("month", format_month(s.month)).field("day", int64_t(s.day));
       after.field("profile_version", s.profile_version);
+      write_row_amounts(&after, "recovery_dues", s.recovery_dues);
+      break;
+    }
+    case EventKind::kRecoveryCreate: {
+      const auto& c = std::get<RecoveryCreate>(e.payload);
+      out->entity = "employee:" + c.employee_id;
+      after.field("recovery_id", c.recovery_id).field("line", int64_t(c.row) + 1).field("ddo", c.ddo);
+      after.field("treasury", c.treasury).field("bill_id", c.bill_id);
+      after.field("month_found", format_month(c.month_found)).field("month_over_paid", format_month(c.month_over_paid));
+      after.field("amount", int64_t(c.amount)).field("instalments", int64_t(c.instalments));
+      after.field("instalment", int64_t(recovery_instalment(c.amount, c.instalments)));
+      after.field("drawn_gross", int64_t(c.drawn_gross)).field("due_gross", int64_t(c.due_gross));
+      after.field("reason", c.reason);
+      break;
+    }
+    case EventKind::kRecoveryWaive: {
+      const auto& w = std::get<RecoveryWaive>(e.payload);
+      out->entity = "employee:" + w.employee_id;
+      after.field("recovery_id", w.recovery_id).field("waived", true).field("reason", w.reason);
       break;
     }
     case EventKind::kRunComplete: {
@@ -239,6 +281,7 @@ void encode_event(const Event& e, AuditEvent* out) {
         after.end_array().end_object();
       }
       after.end_array();
+      write_row_amounts(&after, "recovered", c.recovered);
       break;
     }
     case EventKind::kRunFail:
@@ -380,7 +423,41 @@ Status decode_payload(const AuditEvent& row, Event* e) {
       if (Status s = Reader::integer(a, "day", &day); !s.ok()) return s;
       if (Status s = Reader::integer(a, "profile_version", &r.profile_version); !s.ok()) return s;
       r.day = Date(day);
+      if (Status s = Reader::row_amounts(a, "recovery_dues", &r.recovery_dues); !s.ok()) return s;
       e->payload = std::move(r);
+      return Status();
+    }
+    case EventKind::kRecoveryCreate: {
+      RecoveryCreate c;
+      c.employee_id = entity_id(row.entity, "employee:");
+      int64_t line = 0, instalments = 0;
+      for (auto [key, out] : {std::pair{"recovery_id", &c.recovery_id}, std::pair{"ddo", &c.ddo},
+                              std::pair{"treasury", &c.treasury}, std::pair{"bill_id", &c.bill_id},
+                              std::pair{"reason", &c.reason}}) {
+        if (Status s = Reader::text(a, key, out); !s.ok()) return s;
+      }
+      if (Status s = Reader::integer(a, "line", &line); !s.ok()) return s;
+      if (line < 1 || line > int64_t(UINT32_MAX)) return Status::invalid_argument("'line' out of range");
+      c.row = uint32_t(line - 1);
+      if (Status s = Reader::month(a, "month_found", &c.month_found); !s.ok()) return s;
+      if (Status s = Reader::month(a, "month_over_paid", &c.month_over_paid); !s.ok()) return s;
+      for (auto [key, out] : {std::pair{"amount", &c.amount}, std::pair{"instalments", &instalments},
+                              std::pair{"drawn_gross", &c.drawn_gross}, std::pair{"due_gross", &c.due_gross}}) {
+        if (Status s = Reader::integer(a, key, out); !s.ok()) return s;
+      }
+      if (instalments < 1 || instalments > kMaxRecoveryInstalments) {
+        return Status::invalid_argument("'instalments' out of range");
+      }
+      c.instalments = int32_t(instalments);
+      e->payload = std::move(c);
+      return Status();
+    }
+    case EventKind::kRecoveryWaive: {
+      RecoveryWaive w;
+      w.employee_id = entity_id(row.entity, "employee:");
+      if (Status s = Reader::text(a, "recovery_id", &w.recovery_id); !s.ok()) return s;
+      if (Status s = Reader::text(a, "reason", &w.reason); !s.ok()) return s;
+      e->payload = std::move(w);
       return Status();
     }
     case EventKind::kRunComplete: {
@@ -422,6 +499,7 @@ Status decode_payload(const AuditEvent& row, Event* e) {
         }
         c.bills.push_back(std::move(bill));
       }
+      if (Status s = Reader::row_amounts(a, "recovered", &c.recovered); !s.ok()) return s;
       e->payload = std::move(c);
       return Status();
     }

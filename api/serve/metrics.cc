@@ -12,7 +12,7 @@ const char* route_name(Route route) {
       "mismatches",      "stopped",        "run_list",         "run_get",        "run_create",
       "whatif",          "arrears",        "other_salary",     "ddo_get",        "ddo_audit",
       "openapi",         "session",        "static",           "admin_rollout",    "gpf",
-      "pf9",             "other"};
+      "pf9",             "recovery",       "other"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(Route::kCount));
   return kNames[int(route)];
 }

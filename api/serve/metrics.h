@@ -15,7 +15,7 @@ namespace vetan::serve {
 enum class Route : int {
   kHealthz, kMetrics, kEmployeeGet, kEmployeePatch, kEmployeeStop, kEmployeeRelease,
   kEmployeeAudit, kPayslip, kProposalCreate, kProposalList, kProposalDecide, kBillList, kBillGet,
-  kBillAction, kBillAudit, kMismatches, kStopped, kRunList, kRunGet, kRunCreate, kWhatIf, kArrears, kOtherSalary, kDdoGet, kDdoAudit, kOpenApi, kSession, kStatic, kAdminRollout, kGpf, kPf9, kOther,
+  kBillAction, kBillAudit, kMismatches, kStopped, kRunList, kRunGet, kRunCreate, kWhatIf, kArrears, kOtherSalary, kDdoGet, kDdoAudit, kOpenApi, kSession, kStatic, kAdminRollout, kGpf, kPf9, kRecovery, kOther,
   kCount
 };
 const char* route_name(Route route);

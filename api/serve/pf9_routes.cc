@@ -61,7 +61,9 @@ void write_lines(JsonWriter* w, const std::vector<Pf9LedgerLine>& lines) {
   w->end_array();
 }
 
-void write_case(JsonWriter* w, const Pf9Case& c) {
+// The case as replies show it; with `computed`, its "computed_amount" (the gpf.md §5 amount
+// due if paid this month, null when it cannot be computed) inside the object.
+void write_case(JsonWriter* w, const Pf9Case& c, const Money* computed = nullptr) {
   w->begin_object().field("case_id", c.case_id);
   w->key("application_number");
   c.application_number.empty() ? w->null() : w->value(c.application_number);
@@ -100,7 +102,12 @@ void write_case(JsonWriter* w, const Pf9Case& c) {
     w->field("action", name(e.step.action)).field("from", name(e.from)).field("to", name(e.to));
     w->field("remark", e.step.remark).end_object();
   }
-  w->end_array().end_object();
+  w->end_array();
+  if (computed != nullptr) {
+    w->key("computed_amount");
+    *computed < 0 ? w->null() : w->value(int64_t(*computed));
+  }
+  w->end_object();
 }
 
 Reply case_reply(int status, const Pf9Case& c, Money computed) {
@@ -336,6 +343,7 @@ Reply Service::pf9_list(const Context& c, const Params&, const std::string&) {
   }
   const std::string after = c.param("page_token");
   std::lock_guard lock(state_mutex_);
+  const CivilDate d = civil_from_days(today());
   JsonWriter w;
   w.begin_object().key("cases").begin_array();
   size_t n = 0;
@@ -348,7 +356,11 @@ Reply Service::pf9_list(const Context& c, const Params&, const std::string&) {
       more = true;
       break;
     }
-    write_case(&w, k);
+    // Each case with its amount, as GET /v1/pf9/cases/{case} gives it: a queue shows them
+    // without a request per row.
+    Money computed = -1;
+    if (k.payable_month != 0 && !pf9_computed_amount(k, make_month(d.year, d.month), &computed).ok()) computed = -1;
+    write_case(&w, k, &computed);
     last = k.case_id;
     ++n;
   }

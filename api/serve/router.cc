@@ -95,6 +95,14 @@ const std::vector<Service::RouteSpec>& Service::routes() {
        {"after", "limit"}, true, &Service::employee_audit},
       {"POST", "/v1/employees/{id}/other-salary", Route::kOtherSalary,
        "File other salary {month, reason} for a withheld month. DDO, admin.", {}, true, &Service::file_other_salary},
+      {"POST", "/v1/employees/{id}/recoveries", Route::kRecovery,
+       "Recover an over-payment of a settled month {month, instalments, reason[, lwp_days | amount]}. DDO, admin.",
+       {}, true, &Service::create_recovery},
+      {"GET", "/v1/employees/{id}/recoveries", Route::kRecovery,
+       "The employee's over-payment recoveries and their balances. In scope, and the employee.", {}, true,
+       &Service::list_recoveries},
+      {"POST", "/v1/employees/{id}/recoveries/{recovery}/waive", Route::kRecovery,
+       "Waive the rest of a recovery {reason}. DDO, admin.", {}, true, &Service::waive_recovery},
       {"POST", "/v1/employees/{id}/proposals", Route::kProposalCreate,
        "Propose a deduction {kind, amount}. DDO, admin.", {}, true, &Service::create_proposal},
       {"GET", "/v1/employees/{id}/payslips/{month}.pdf", Route::kPayslip,
@@ -466,8 +474,11 @@ Reply Service::route_request(const Request& request, Route* route) {
     return error_reply(404, "NOT_FOUND", "no route " + path);
   }
   *route = spec->metric;
+  // The employee reads its own recoveries too (recovery_routes.cc checks whose).
+  const bool employee_recoveries = c.who != nullptr && c.who->role == Role::kEmployee &&
+                                   spec->metric == Route::kRecovery && request.method == "GET";
   if (c.who != nullptr && fund_only_role(c.who->role) && spec->metric != Route::kGpf && spec->metric != Route::kPf9 &&
-      spec->metric != Route::kSession) {
+      spec->metric != Route::kSession && !employee_recoveries) {
     return forbidden(c.who->label() + " may use the GPF and PF-9 routes (and its web session) only");
   }
   for (const std::string& p : params) {

@@ -237,7 +237,8 @@ Status Service::replay_store() {
       const auto& start = std::get<cycle::RunStart>(e.payload);
       if (needed.count(start.run_id) || running.count(start.run_id)) {
         recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
-                                           std::make_shared<const MasterRecords::Changes>(master_.changes())};
+                                           std::make_shared<const MasterRecords::Changes>(master_.changes()),
+                                           start.recovery_dues};
       }
     }
   }
@@ -265,7 +266,9 @@ Status Service::replay_store() {
     std::shared_ptr<const Profile> profile;
     if (Status s = profile_version(recipe.profile_version, &profile); !s.ok()) return s;
     std::shared_ptr<RunView> v;
-    if (Status s = compute_view(*it, recipe.month, master_.snapshot_of(*recipe.changes), *profile, &v); !s.ok()) {
+    if (Status s = compute_view(*it, recipe.month, master_.snapshot_of(*recipe.changes), *profile,
+                                recipe.recovery_dues, &v);
+        !s.ok()) {
       return s.prefixed("run " + std::to_string(*it) + ": ");
     }
     cycle::restrict_bill_totals(*v->table, v->index, billed_rows(*it), &v->result);
@@ -377,7 +380,8 @@ Status Service::apply_stored(const AuditEvent& row) {
   if (e.kind == EventKind::kRunStart) {
     const auto& start = std::get<cycle::RunStart>(e.payload);
     recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
-                                       std::make_shared<const MasterRecords::Changes>(master_.changes())};
+                                       std::make_shared<const MasterRecords::Changes>(master_.changes()),
+                                       start.recovery_dues};
   } else if (e.kind == EventKind::kRunComplete) {
     // Its view is computed from the recipe when first read.
     const auto& complete = std::get<cycle::RunComplete>(e.payload);
@@ -521,7 +525,10 @@ std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
     if (!profile_version(recipe.profile_version, &profile).ok()) return nullptr;
   }
   std::shared_ptr<RunView> v;
-  if (!compute_view(run_id, recipe.month, master_.snapshot_of(*recipe.changes), *profile, &v).ok()) return nullptr;
+  if (!compute_view(run_id, recipe.month, master_.snapshot_of(*recipe.changes), *profile, recipe.recovery_dues, &v)
+           .ok()) {
+    return nullptr;
+  }
   cycle::restrict_bill_totals(*v->table, v->index, billed, &v->result);
   keep_view(v);
   return v;
@@ -1336,16 +1343,19 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   if (runner_.joinable()) runner_.join();  // the previous run has finished
   if (Status s = take_run_lock(); !s.ok()) return status_reply(s);  // one server runs at a time
   const int64_t run_id = cycle_.next_run_id();
-  Event e(EventKind::kRunStart, cycle::RunStart{run_id, month, today(), profile_version_});
+  Event e(EventKind::kRunStart, cycle::RunStart{run_id, month, today(), profile_version_, cycle_.recovery_dues(month)});
   if (Status s = record(&e, actor); !s.ok()) {
     store_->unlock_runs();
     return status_reply(s);
   }
-  recipes_[run_id] = RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes())};
+  cycle::RowAmounts dues = std::get<cycle::RunStart>(e.payload).recovery_dues;
+  recipes_[run_id] =
+      RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes()), dues};
   std::string snapshot = master_.snapshot();
   computing_ = true;
-  runner_ = std::thread([this, run_id, month, snapshot = std::move(snapshot), profile = profiles_[profile_version_]]() mutable {
-    execute_run(run_id, month, std::move(snapshot), std::move(profile));
+  runner_ = std::thread([this, run_id, month, snapshot = std::move(snapshot), profile = profiles_[profile_version_],
+                         dues = std::move(dues)]() mutable {
+    execute_run(run_id, month, std::move(snapshot), std::move(profile), std::move(dues));
   });
   if (wait) run_done_.wait(lock, [&] { return !computing_; });
   const cycle::Run* run = cycle_.run(run_id);
@@ -1358,7 +1368,7 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
 }
 
 Status Service::compute_view(int64_t run_id, Month month, const std::string& snapshot, const Profile& profile,
-                             std::shared_ptr<RunView>* out) const {
+                             const cycle::RowAmounts& recovery_dues, std::shared_ptr<RunView>* out) const {
   auto v = std::make_shared<RunView>();
   v->run_id = run_id;
   v->month = month;
@@ -1368,6 +1378,14 @@ Status Service::compute_view(int64_t run_id, Month month, const std::string& sna
   if (Status s = parse_employees_csv(snapshot, options_.employees_path, table.get(), load); !s.ok()) {
     return s;
   }
+  if (!recovery_dues.empty()) {  // docs/close.md §2: the dues the run's start recorded
+    table->recovery_due.assign(table->rows, 0);
+    for (const auto& [row, due] : recovery_dues) {
+      if (row >= table->rows) return Status::invalid_argument("run " + std::to_string(run_id) + ": a recovery names line " +
+                                                              std::to_string(row + 1) + " beyond the master");
+      table->recovery_due[row] = due;
+    }
+  }
   v->table = table;
   v->index = build_table_index(*table);
   if (Status s = run_month(*table, v->index, profile, month, &v->result); !s.ok()) return s;
@@ -1375,10 +1393,11 @@ Status Service::compute_view(int64_t run_id, Month month, const std::string& sna
   return Status();
 }
 
-void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile) {
+void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile,
+                          cycle::RowAmounts recovery_dues) {
   const auto start = std::chrono::steady_clock::now();
   std::shared_ptr<RunView> v;
-  const Status computed = compute_view(run_id, month, snapshot, *profile, &v);
+  const Status computed = compute_view(run_id, month, snapshot, *profile, recovery_dues, &v);
   snapshot.clear();
   snapshot.shrink_to_fit();
   const int64_t millis =
@@ -1386,8 +1405,20 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
   std::lock_guard lock(state_mutex_);
   Status stored;
   if (computed.ok()) {
-    cycle::RunComplete complete{run_id, month, millis, v->result.summary, {}};
+    cycle::RunComplete complete{run_id, month, millis, v->result.summary, {}, {}};
     complete.bills = cycle::make_run_bills(*v->table, v->index, v->result, month, run_id, cycle_);
+    if (v->result.layout.has_recovery()) {  // what the run's bills recover, by row
+      std::vector<uint8_t> billed(v->table->rows, 0);
+      for (const cycle::RunBill& b : complete.bills) {
+        for (uint32_t row : b.rows) billed[row] = 1;
+      }
+      for (const auto& [row, due] : recovery_dues) {
+        const Money recovered = v->result.amount(v->result.layout.recovery, row);
+        if (billed[row] && v->result.fate_of(row) == Fate::kPaid && recovered > 0) {
+          complete.recovered.emplace_back(row, recovered);
+        }
+      }
+    }
     Event e(EventKind::kRunComplete, std::move(complete));
     stored = store_->runs_locked();  // a server that lost the right to run publishes nothing
     if (stored.ok()) stored = record(&e, "system");

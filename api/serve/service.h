@@ -212,6 +212,11 @@ class Service {
   Reply post_arrears(const Context& c, const Params& p, const std::string& body);
   // Other salary requests (other_salary.cc).
   Reply file_other_salary(const Context& c, const Params& p, const std::string& body);
+  // Over-payment recoveries (recovery_routes.cc, docs/close.md §2).
+  Reply create_recovery(const Context& c, const Params& p, const std::string& body);
+  Reply list_recoveries(const Context& c, const Params& p, const std::string& body);
+  Reply waive_recovery(const Context& c, const Params& p, const std::string& body);
+  std::string recovery_json(const cycle::Recovery& r) const;
   // Signed bills (signatures.cc): the bytes an officer signs, and the check of a signature.
   Reply get_bill_canonical(const Context& c, const Params& p, const std::string& body);
   // The canonical bytes of `bill` (docs/signatures.md). May recompute its run.
@@ -351,9 +356,11 @@ class Service {
   Date today() const;
   int today_day() const;
   Reply start_run(const std::string& actor, Month month, bool wait);
-  void execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile);
+  void execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile,
+                   cycle::RowAmounts recovery_dues);
+  // `recovery_dues`: the run's RunStart dues (docs/close.md §2), the table's recovery_due.
   Status compute_view(int64_t run_id, Month month, const std::string& snapshot, const Profile& profile,
-                      std::shared_ptr<RunView>* view) const;
+                      const cycle::RowAmounts& recovery_dues, std::shared_ptr<RunView>* view) const;
   // A bill as replies show it; with `totals`, its columns and budget heads from its run.
   std::string bill_json(const cycle::Bill& bill, bool totals) const;
   std::string run_json(const cycle::Run& run) const;
@@ -393,6 +400,7 @@ class Service {
     Month month = 0;
     int64_t profile_version = 0;
     std::shared_ptr<const MasterRecords::Changes> changes;
+    cycle::RowAmounts recovery_dues;  // RunStart's
   };
   std::map<int64_t, RunRecipe> recipes_;
   std::map<Month, int64_t> latest_run_;  // month -> its last completed run

@@ -55,8 +55,152 @@ bool payload_matches(const Event& e) {
     case EventKind::kRunComplete: return std::holds_alternative<RunComplete>(e.payload);
     case EventKind::kRunFail:
     case EventKind::kRunInterrupted: return std::holds_alternative<RunEnd>(e.payload);
+    case EventKind::kRecoveryCreate: return std::holds_alternative<RecoveryCreate>(e.payload);
+    case EventKind::kRecoveryWaive: return std::holds_alternative<RecoveryWaive>(e.payload);
   }
   return false;
+}
+
+namespace {
+
+Money amount_of(const RowAmounts& amounts, uint32_t row) {
+  auto it = std::lower_bound(amounts.begin(), amounts.end(), row,
+                             [](const std::pair<uint32_t, Money>& a, uint32_t r) { return a.first < r; });
+  return it != amounts.end() && it->first == row ? it->second : 0;
+}
+
+bool increasing_rows(const RowAmounts& amounts) {
+  for (size_t i = 1; i < amounts.size(); ++i) {
+    if (amounts[i - 1].first >= amounts[i].first) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string CycleState::next_recovery_id() const {
+  char id[32];
+  std::snprintf(id, sizeof id, "R%06zu", recoveries_.size() + 1);
+  return id;
+}
+
+std::vector<RecoverySchedule> CycleState::simulate_recoveries(uint32_t row, Month except, std::vector<Money>* settled,
+                                                              std::vector<Money>* pending) const {
+  std::vector<RecoverySchedule> schedules;
+  auto ids = recoveries_by_row_.find(row);
+  if (ids == recoveries_by_row_.end()) return schedules;
+  for (const std::string& id : ids->second) {
+    const RecoveryCreate& c = recoveries_.at(id).created;
+    RecoverySchedule s;
+    s.recovery_id = c.recovery_id;
+    s.employee_id = c.employee_id;
+    s.month_found = c.month_found;
+    s.months_over_paid = c.month_over_paid;
+    s.amount = c.amount;
+    s.instalments = c.instalments;
+    s.instalment = recovery_instalment(c.amount, c.instalments);
+    s.balance = c.amount;
+    schedules.push_back(std::move(s));
+  }
+  if (settled) settled->assign(schedules.size(), 0);
+  if (pending) pending->assign(schedules.size(), 0);
+  // Months in order: each standing bill's recovery taken from the schedules then in force,
+  // oldest first (core/recovery). Waivers stop later dues, not what was recovered before.
+  for (const auto& [month, pay] : paying_) {
+    if (month == except || row >= pay.size()) continue;
+    const Bill* b = pay[row];
+    if (b == nullptr || b->run_id == 0 || b->state == BillState::kRejected || b->state == BillState::kSuperseded) {
+      continue;
+    }
+    auto it = run_recovered_.find(b->run_id);
+    if (it == run_recovered_.end()) continue;
+    const Money recovered = amount_of(it->second, row);
+    if (recovered == 0) continue;
+    std::vector<RecoverySchedule*> in_force;
+    std::vector<size_t> which;
+    for (size_t k = 0; k < schedules.size(); ++k) {
+      if (schedules[k].month_found <= month) {
+        in_force.push_back(&schedules[k]);
+        which.push_back(k);
+      }
+    }
+    std::vector<Money> before;
+    for (const RecoverySchedule* s : in_force) before.push_back(s->balance);
+    allocate_recovered(recovered, month, in_force);
+    for (size_t i = 0; i < in_force.size(); ++i) {
+      std::vector<Money>* part = settles(b->state) ? settled : pending;
+      if (part) (*part)[which[i]] += before[i] - in_force[i]->balance;
+    }
+  }
+  return schedules;
+}
+
+RowAmounts CycleState::recovery_dues(Month month) const {
+  RowAmounts dues;
+  for (const auto& [row, ids] : recoveries_by_row_) {
+    const std::vector<RecoverySchedule> schedules = simulate_recoveries(row, month, nullptr, nullptr);
+    Money due = 0;
+    for (size_t k = 0; k < schedules.size(); ++k) {
+      if (recoveries_.at(ids[k]).waived || schedules[k].month_found > month) continue;
+      due += schedules[k].due();
+    }
+    if (due > 0) dues.emplace_back(row, due);
+  }
+  return dues;
+}
+
+std::vector<Recovery> CycleState::recoveries_of(uint32_t row) const {
+  std::vector<Recovery> out;
+  auto ids = recoveries_by_row_.find(row);
+  if (ids == recoveries_by_row_.end()) return out;
+  std::vector<Money> settled, pending;
+  simulate_recoveries(row, Month(-1), &settled, &pending);
+  for (size_t k = 0; k < ids->second.size(); ++k) {
+    Recovery r = recoveries_.at(ids->second[k]);
+    r.recovered_settled = settled[k];
+    r.recovered_pending = pending[k];
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Status CycleState::check_recovery(const Event& e) const {
+  if (e.kind == EventKind::kRecoveryWaive) {
+    const auto& w = std::get<RecoveryWaive>(e.payload);
+    auto it = recoveries_.find(w.recovery_id);
+    if (it == recoveries_.end()) return cycle_error(ErrorKind::kUnknown, "no recovery '" + w.recovery_id + "'");
+    if (it->second.waived) {
+      return cycle_error(ErrorKind::kWrongState, "recovery '" + w.recovery_id + "' was waived already");
+    }
+    if (w.reason.empty()) return malformed("a waiver of recovery '" + w.recovery_id + "' gives no reason");
+    for (const Recovery& r : recoveries_of(it->second.created.row)) {
+      if (r.created.recovery_id == w.recovery_id && r.balance() == 0) {
+        return cycle_error(ErrorKind::kWrongState, "recovery '" + w.recovery_id + "' is recovered in full");
+      }
+    }
+    return Status();
+  }
+  const auto& c = std::get<RecoveryCreate>(e.payload);
+  if (c.recovery_id != next_recovery_id()) return malformed("recovery '" + c.recovery_id + "' is out of order");
+  if (c.row >= rows_) return malformed("recovery names row " + std::to_string(c.row) + " beyond the master");
+  RecoverySchedule probe;
+  if (Status s = make_recovery(c.recovery_id, c.employee_id, c.month_found, c.month_over_paid, c.amount,
+                               c.instalments, c.reason, &probe);
+      !s.ok()) {
+    return malformed(s.message());
+  }
+  if (c.reason.empty()) return malformed("recovery '" + c.recovery_id + "' gives no reason");
+  if (c.month_found <= c.month_over_paid) {
+    return malformed("recovery '" + c.recovery_id + "' starts in " + format_month(c.month_found) +
+                     ", not after the month over-paid " + format_month(c.month_over_paid));
+  }
+  const Bill* by = settled_by(c.month_over_paid, c.row);
+  if (by == nullptr || by->id != c.bill_id) {
+    return cycle_error(ErrorKind::kWrongState, "employee '" + c.employee_id + "' was not paid for " +
+                                                   format_month(c.month_over_paid) + " by a CONFIRMED or PASSED bill" +
+                                                   (c.bill_id.empty() ? "" : " '" + c.bill_id + "'"));
+  }
+  return Status();
 }
 
 const Bill* CycleState::bill(const std::string& id) const {
@@ -213,6 +357,10 @@ Status CycleState::check(const Event& e) const {
         return malformed("run " + std::to_string(r.run_id) + " names profile version " +
                          std::to_string(r.profile_version) + ", which is not recorded");
       }
+      if (r.recovery_dues != recovery_dues(r.month)) {
+        return malformed("run " + std::to_string(r.run_id) + "'s recovery dues are not the schedules' for " +
+                         format_month(r.month));
+      }
       return Status();
     }
     case EventKind::kRunComplete: {
@@ -229,8 +377,20 @@ Status CycleState::check(const Event& e) const {
         }
         if (Status s = check_rows_unsettled(b.id, c.month, b.rows); !s.ok()) return s;
       }
+      if (!increasing_rows(c.recovered)) return malformed("run " + std::to_string(c.run_id) + "'s recoveries are out of order");
+      auto dues = run_dues_.find(c.run_id);
+      for (const auto& [row, amount] : c.recovered) {
+        const Money due = dues == run_dues_.end() ? 0 : amount_of(dues->second, row);
+        if (amount < 0 || amount > due) {
+          return malformed("run " + std::to_string(c.run_id) + " recovers " + std::to_string(amount) +
+                           " from line " + std::to_string(row + 1) + ", beyond the " + std::to_string(due) +
+                           " due when it started");
+        }
+      }
       return Status();
     }
+    case EventKind::kRecoveryCreate:
+    case EventKind::kRecoveryWaive: return check_recovery(e);
     case EventKind::kRunFail:
     case EventKind::kRunInterrupted: {
       const auto& end = std::get<RunEnd>(e.payload);
@@ -375,9 +535,32 @@ Status CycleState::apply(const Event& e) {
       run.actor = e.header.actor;
       run.started_at = e.header.at;
       runs_.push_back(run);
+      if (!s.recovery_dues.empty()) run_dues_[s.run_id] = s.recovery_dues;
       break;
     }
-    case EventKind::kRunComplete: apply_run_complete(e, std::get<RunComplete>(e.payload)); break;
+    case EventKind::kRecoveryCreate: {
+      const auto& c = std::get<RecoveryCreate>(e.payload);
+      Recovery& r = recoveries_[c.recovery_id];
+      r.created = c;
+      r.created_at = e.header.at;
+      r.created_by = e.header.actor;
+      recoveries_by_row_[c.row].push_back(c.recovery_id);
+      break;
+    }
+    case EventKind::kRecoveryWaive: {
+      const auto& w = std::get<RecoveryWaive>(e.payload);
+      Recovery& r = recoveries_[w.recovery_id];
+      r.waived = true;
+      r.waived_by = e.header.actor;
+      r.waive_reason = w.reason;
+      break;
+    }
+    case EventKind::kRunComplete: {
+      const auto& c = std::get<RunComplete>(e.payload);
+      apply_run_complete(e, c);
+      if (!c.recovered.empty()) run_recovered_[c.run_id] = c.recovered;
+      break;
+    }
     case EventKind::kRunFail:
     case EventKind::kRunInterrupted: {
       const auto& end = std::get<RunEnd>(e.payload);

@@ -11,7 +11,10 @@
 //   - every run names the profile version it computes with;
 //   - a one-time password's time step is used once per DDO (RFC 6238 §5.2), and
 //     kMaxOtpFailures wrong codes in a row lock the DDO's confirmations for kOtpLockSeconds;
-//   - bills, proposals and runs move only along their state machines (states.h).
+//   - bills, proposals and runs move only along their state machines (states.h);
+//   - an over-payment is never recovered twice: a run recovers at most the dues its start
+//     recorded, and those are what the schedules hold less what every other month's
+//     standing bills (settled, or generated and not yet rejected) recovered already.
 //
 // The master's fields are not held here: MasterChange events are checked and applied by the
 // master's owner (api/serve).
@@ -26,6 +29,7 @@
 
 #include "core/common/status.h"
 #include "core/cycle/events.h"
+#include "core/recovery/recovery.h"
 
 namespace vetan::cycle {
 
@@ -61,6 +65,18 @@ struct Run {
   int64_t duration_ms = 0;
   bool has_summary = false;
   RunSummary summary;
+};
+
+// An over-payment recovery schedule and where it stands (docs/close.md §2).
+struct Recovery {
+  RecoveryCreate created;
+  int64_t created_at = 0;
+  std::string created_by;
+  bool waived = false;
+  std::string waived_by, waive_reason;
+  Money recovered_settled = 0;  // on CONFIRMED and PASSED bills
+  Money recovered_pending = 0;  // on bills generated and not yet confirmed
+  Money balance() const { return created.amount - recovered_settled - recovered_pending; }
 };
 
 struct OtpGuard {
@@ -100,6 +116,16 @@ class CycleState {
 
   const std::vector<ProfileVersion>& profiles() const { return profiles_; }
 
+  // Over-payment recoveries (docs/close.md §2), by recovery_id; a row's, oldest first.
+  const std::map<std::string, Recovery>& recoveries() const { return recoveries_; }
+  // Each schedule with what the standing bills of every month recovered (recovered_*).
+  std::vector<Recovery> recoveries_of(uint32_t row) const;
+  std::string next_recovery_id() const;
+  // The dues of a run of `month`, by row: per schedule in force (month_found <= month, not
+  // waived), min(instalment, what the schedule holds less what the standing bills of other
+  // months recovered). Rows with nothing due are left out.
+  RowAmounts recovery_dues(Month month) const;
+
   OtpGuard guard(const std::string& ddo) const;
   // Ok unless `ddo`'s confirmations are locked at unix time `now` (LOCKED, until when).
   Status may_confirm(const std::string& ddo, int64_t now) const;
@@ -109,6 +135,12 @@ class CycleState {
  private:
   Status check_bill_action(const Event& e, const BillAction& a) const;
   Status check_rows_unsettled(const std::string& bill_id, Month month, const std::vector<uint32_t>& rows) const;
+  Status check_recovery(const Event& e) const;
+  // The row's schedules (as recovery_dues simulates them) after the standing bills of every
+  // month but `except` recovered; settled and pending parts in *settled / *pending by
+  // schedule when given.
+  std::vector<RecoverySchedule> simulate_recoveries(uint32_t row, Month except, std::vector<Money>* settled,
+                                                    std::vector<Money>* pending) const;
   void apply_run_complete(const Event& e, const RunComplete& c);
   std::vector<const Bill*>& paying(Month month);
 
@@ -119,6 +151,10 @@ class CycleState {
   std::vector<Run> runs_;
   std::vector<ProfileVersion> profiles_;
   std::map<std::string, OtpGuard> guards_;
+  std::map<std::string, Recovery> recoveries_;
+  std::map<uint32_t, std::vector<std::string>> recoveries_by_row_;  // ids, oldest first
+  std::map<int64_t, RowAmounts> run_dues_;       // by run: RunStart's recovery dues
+  std::map<int64_t, RowAmounts> run_recovered_;  // by run: RunComplete's recovered
 };
 
 }  // namespace vetan::cycle

@@ -37,14 +37,16 @@ enum class EventKind {
   kRunComplete,
   kRunFail,
   kRunInterrupted,   // a run the server was computing when it stopped
+  kRecoveryCreate,   // an over-payment recovery schedule (docs/close.md §2)
+  kRecoveryWaive,    // a schedule waived by its DDO, with a reason
 };
-inline constexpr int kEventKindCount = 17;
+inline constexpr int kEventKindCount = 19;
 // The audit trail's action names, by EventKind.
 inline constexpr const char* kEventKindNames[kEventKindCount] = {
     "profile.version", "employee.edit",    "employee.stop",     "employee.release", "proposal.create",
     "proposal.approve", "proposal.reject", "bill.confirm",      "bill.reject",      "bill.pass",
     "bill.object",      "otp.failure",     "other_salary.file", "run.start",        "run.complete",
-    "run.fail",         "run.interrupted"};
+    "run.fail",         "run.interrupted", "recovery.create",   "recovery.waive"};
 inline const char* name(EventKind k) { return kEventKindNames[int(k)]; }
 // The event of a bill verb (kBillConfirm for kConfirm, …) and back.
 // REQUIRES for bill_verb: `kind` is one of the four bill events.
@@ -144,11 +146,38 @@ struct OtherSalaryFile {
   std::vector<std::pair<std::string, Money>> payslip;  // PayslipLayout names and amounts
 };
 
+// A row's amount: (master row, rupees), in increasing row order.
+using RowAmounts = std::vector<std::pair<uint32_t, Money>>;
+
 struct RunStart {
   int64_t run_id = 0;
   Month month = 0;
   Date day = 0;                 // the service's day (IST) when it started
   int64_t profile_version = 0;  // the profile it computes with
+  // The over-payment recoveries due for the month, by row, as the cycle stood when the run
+  // started (CycleState::recovery_dues); the run recovers at most these.
+  RowAmounts recovery_dues;
+};
+
+// kRecoveryCreate: a schedule recovering `amount` over-paid to one row for a settled month
+// (docs/close.md §2; the Pay Manager circular), in `instalments` from the runs of
+// `month_found` on. Computed (drawn_gross > due_gross: the settled payslip's gross and the
+// month's gross due now) or entered by the DDO (both 0), always with a reason.
+struct RecoveryCreate {
+  std::string recovery_id;  // "R000001", in order
+  std::string employee_id, ddo, treasury, reason;
+  std::string bill_id;  // the settled bill that over-paid
+  uint32_t row = 0;
+  Month month_found = 0, month_over_paid = 0;
+  Money amount = 0;
+  int32_t instalments = 1;
+  Money drawn_gross = 0, due_gross = 0;
+};
+
+// kRecoveryWaive: the DDO recovers no more of a schedule (DoE OM of 1 April 2024; Rafiq
+// Masih, 2014), with a reason.
+struct RecoveryWaive {
+  std::string recovery_id, employee_id, reason;
 };
 
 // One bill a completed run makes: the rows it pays (unsettled rows only) and their sums.
@@ -166,6 +195,7 @@ struct RunComplete {
   int64_t duration_ms = 0;
   RunSummary summary;
   std::vector<RunBill> bills;
+  RowAmounts recovered;  // rows whose payslip recovered an over-payment, and how much
 };
 
 // kRunFail and kRunInterrupted.
@@ -176,7 +206,7 @@ struct RunEnd {
 };
 
 using Payload = std::variant<ProfileVersion, MasterChange, ProposalCreate, ProposalDecision, BillAction, OtpFailure,
-                             OtherSalaryFile, RunStart, RunComplete, RunEnd>;
+                             OtherSalaryFile, RunStart, RunComplete, RunEnd, RecoveryCreate, RecoveryWaive>;
 
 struct Event {
   Event() = default;

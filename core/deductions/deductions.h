@@ -19,6 +19,7 @@ struct DeductionInputs {
   Money fy_tds_to_date;
   bool old_regime = false;  // rules §6: tax_regime OLD
   Money chapter_via_deductions = 0;
+  Money recovery_due = 0;  // over-payment recoveries due this month (core/recovery)
 };
 
 // How compute_deductions treats income tax.
@@ -83,6 +84,14 @@ inline void compute_deductions(const PayInputs& in, const DeductionInputs& d,
         TaxInputs{in.months_left, d.fy_gross_to_date, d.fy_tds_to_date, d.income_tax_declared,
                   d.old_regime, d.chapter_via_deductions});
     total += slip[layout.income_tax];
+  }
+  if (layout.has_recovery()) {
+    // docs/close.md §2: the over-payment recovery, last and at most the net before it, so
+    // net never goes below zero and never changes the row's fate (a row already negative
+    // recovers nothing). Only the payslip's own figure (TaxMode::kExact) is meaningful.
+    const Money room = gross - total;
+    slip[layout.recovery] = mode == TaxMode::kExact && room > 0 ? std::min(d.recovery_due, room) : 0;
+    total += slip[layout.recovery];
   }
   slip[layout.total_deductions] = total;
   slip[layout.net] = gross - total;

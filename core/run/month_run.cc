@@ -33,7 +33,11 @@ Status run_month(const EmployeeTable& table, const TableIndex& index, const Prof
   MonthResult& out = *result;
   Status status = resolve_month_rules(profile, month, table, &out.rules);
   if (!status.ok()) return status;
-  out.layout = PayslipLayout(profile);
+  if (!table.recovery_due.empty() && table.recovery_due.size() != table.rows) {
+    return Status::invalid_argument("recovery dues for " + std::to_string(table.recovery_due.size()) +
+                                    " rows, but the master has " + std::to_string(table.rows));
+  }
+  out.layout = PayslipLayout(profile, !table.recovery_due.empty() && !projection.active);
   out.rows = table.rows;
   out.fate.resize(table.rows);
   out.reasons.resize(table.rows);

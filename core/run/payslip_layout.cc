@@ -13,7 +13,7 @@ std::string lower(const std::string& code) {
 
 }  // namespace
 
-PayslipLayout::PayslipLayout(const Profile& p) {
+PayslipLayout::PayslipLayout(const Profile& p, bool with_recovery) {
   // Appends a column and returns its index.
   auto add = [this](const std::string& name) {
     names.push_back(name);
@@ -30,6 +30,7 @@ PayslipLayout::PayslipLayout(const Profile& p) {
   for (const Deduction& d : p.deductions) add(lower(d.code));
   licence_fee = add("licence_fee");
   loan = add("loan");
+  if (with_recovery) recovery = add("recovery");
   total_deductions = add("total_deductions");
   net = add("net");
   employer_nps = add("employer_nps");

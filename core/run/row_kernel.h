@@ -47,7 +47,8 @@ inline DeductionInputs deduction_inputs(const EmployeeTable& t, size_t r) {
   const bool old_regime = (t.flags[r] & kOldTaxRegime) != 0;
   return DeductionInputs{t.gpf_subscription[r],    t.loan_installment[r], t.loan_balance[r],
                          t.income_tax_declared[r], t.fy_gross_to_date[r], t.fy_tds_to_date[r],
-                         old_regime, old_regime ? t.chapter_via_deductions[r] : 0};
+                         old_regime, old_regime ? t.chapter_via_deductions[r] : 0,
+                         t.recovery_due.empty() ? 0 : t.recovery_due[r]};
 }
 
 struct RowDecision {

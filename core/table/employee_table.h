@@ -106,6 +106,10 @@ struct EmployeeTable {
   HundredsColumn gpf_basis_pay;
   // rules §6 (old regime): the Chapter VI-A deductions the DDO accepted for the year.
   HundredsColumn chapter_via_deductions;
+  // docs/close.md §2: each row's over-payment recoveries due this month, filled by the
+  // caller from the recovery schedules (core/recovery: recovery_dues). Empty when no
+  // recovery is in force: the run's payslips then have no recovery column.
+  std::vector<Money> recovery_due;
 
   // Joins `parts` (emptied on the way) into *table in order, so that chunks loaded in
   // parallel become one table in file order; column by column, releasing each part's

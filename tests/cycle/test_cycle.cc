@@ -54,7 +54,7 @@ class CycleTest : public ::testing::Test {
   // Runs November with `bills`.
   Status run(std::vector<RunBill> bills) {
     const int64_t id = state_.next_run_id();
-    if (Status s = state_.apply(event(EventKind::kRunStart, RunStart{id, kNov, 0, 1})); !s.ok()) return s;
+    if (Status s = state_.apply(event(EventKind::kRunStart, RunStart{id, kNov, 0, 1, {}})); !s.ok()) return s;
     RunComplete c;
     c.run_id = id;
     c.month = kNov;
@@ -188,13 +188,13 @@ TEST_F(CycleTest, WrongCodesLockConfirmationsForAWhile) {
 
 // Issue 9 §2: every run names a recorded profile version; versions follow one another.
 TEST_F(CycleTest, RunsNameARecordedProfileVersion) {
-  EXPECT_STREQ(reason_of(state_.apply(event(EventKind::kRunStart, RunStart{1, kNov, 0, 2}))), "MALFORMED_EVENT");
+  EXPECT_STREQ(reason_of(state_.apply(event(EventKind::kRunStart, RunStart{1, kNov, 0, 2, {}}))), "MALFORMED_EVENT");
   EXPECT_STREQ(reason_of(state_.apply(event(EventKind::kProfileVersion, ProfileVersion{3, "x", "{}"}))),
                "MALFORMED_EVENT");
   ASSERT_TRUE(state_.apply(event(EventKind::kProfileVersion, ProfileVersion{2, "x", "{}"})).ok());
-  ASSERT_TRUE(state_.apply(event(EventKind::kRunStart, RunStart{1, kNov, 0, 2})).ok());
+  ASSERT_TRUE(state_.apply(event(EventKind::kRunStart, RunStart{1, kNov, 0, 2, {}})).ok());
   EXPECT_EQ(state_.run(1)->profile_version, 2);
-  EXPECT_STREQ(reason_of(state_.apply(event(EventKind::kRunStart, RunStart{2, kNov, 0, 1}))), "RUN_IN_PROGRESS");
+  EXPECT_STREQ(reason_of(state_.apply(event(EventKind::kRunStart, RunStart{2, kNov, 0, 1, {}}))), "RUN_IN_PROGRESS");
   EXPECT_TRUE(state_.apply(event(EventKind::kRunInterrupted, RunEnd{1, 0, ""})).ok());
   EXPECT_EQ(state_.run(1)->state, RunState::kInterrupted);
   EXPECT_FALSE(state_.running());
@@ -251,7 +251,7 @@ TEST(Settlement, RunBillsAreTheSumsOfTheirUnsettledPayslips) {
   CycleState state;
   state.set_rows(table.rows);
   ASSERT_TRUE(state.apply(event(EventKind::kProfileVersion, ProfileVersion{1, "sha", "{}"})).ok());
-  const auto start = [&](int64_t id) { return state.apply(event(EventKind::kRunStart, RunStart{id, kNov, 0, 1})); };
+  const auto start = [&](int64_t id) { return state.apply(event(EventKind::kRunStart, RunStart{id, kNov, 0, 1, {}})); };
   ASSERT_TRUE(start(1).ok());
   std::vector<RunBill> bills = make_run_bills(table, index, result, kNov, 1, state);
   ASSERT_FALSE(bills.empty());
@@ -265,7 +265,7 @@ TEST(Settlement, RunBillsAreTheSumsOfTheirUnsettledPayslips) {
   }
   EXPECT_EQ(paid, result.summary.paid);
   const RunBill first = bills.front();
-  RunComplete c{1, kNov, 0, result.summary, bills};
+  RunComplete c{1, kNov, 0, result.summary, bills, {}};
   ASSERT_TRUE(state.apply(event(EventKind::kRunComplete, c)).ok());
   BillAction confirm{first.id, BillState::kGenerated, BillState::kConfirmed, "", 1};
   ASSERT_TRUE(state.apply(event(EventKind::kBillConfirm, confirm)).ok());

@@ -58,10 +58,14 @@ TEST(EventCodec, EveryKindRoundTrips) {
       stamped(EventKind::kBillPass, BillAction{"2026-11/TR01/DDO001/1", BillState::kConfirmed, BillState::kPassed, "", 0}),
       stamped(EventKind::kOtpFailure, OtpFailure{"DDO001", 5, 1'795'001'023}),
       stamped(EventKind::kOtherSalaryFile, os),
-      stamped(EventKind::kRunStart, RunStart{3, nov, 20'000, 2}),
-      stamped(EventKind::kRunComplete, RunComplete{3, nov, 1500, summary, {bill}}),
+      stamped(EventKind::kRunStart, RunStart{3, nov, 20'000, 2, {}}),
+      stamped(EventKind::kRunComplete, RunComplete{3, nov, 1500, summary, {bill}, {}}),
       stamped(EventKind::kRunFail, RunEnd{3, 10, "profile: nothing in force"}),
       stamped(EventKind::kRunInterrupted, RunEnd{3, 0, ""}),
+      stamped(EventKind::kRecoveryCreate,
+              RecoveryCreate{"R000001", "E1", "DDO001", "TR01", "LWP entered late", "2026-11/TR01/DDO001/1", 0,
+                             make_month(2026, 12), nov, 1571, 3, 9427, 7856}),
+      stamped(EventKind::kRecoveryWaive, RecoveryWaive{"R000001", "E1", "Rafiq Masih"}),
   };
   ASSERT_EQ(events.size(), size_t(kEventKindCount));
   for (const Event& e : events) expect_round_trip(e);
@@ -70,6 +74,9 @@ TEST(EventCodec, EveryKindRoundTrips) {
                                                                BillState::kPassed, "", 0,
                                                                {"MIIC", "CN=TO", "CN=CA", "FF", "cd34"}});
   expect_round_trip(signed_pass);
+  // A run's recovery dues and what its bills recovered (docs/close.md §2), by line.
+  expect_round_trip(stamped(EventKind::kRunStart, RunStart{4, nov, 20'000, 2, {{0, 524}, {7, 100}}}));
+  expect_round_trip(stamped(EventKind::kRunComplete, RunComplete{4, nov, 1500, summary, {bill}, {{0, 524}}}));
   AuditEvent row;
   encode_event(signed_pass, &row);
   Event back;

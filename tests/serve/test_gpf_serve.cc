@@ -253,6 +253,61 @@ TEST_F(GpfServeTest, Pf9AmountDifferingFromComputedNeedsReason) {
   EXPECT_EQ(text(r.body, "case", "state"), "INITIATED");
 }
 
+// The case list (issue 10): each case carries the computed amount its detail gives, so a
+// queue needs no request per row; every role lists exactly the cases it may read, the state
+// filter narrows it, and a bad filter or page size is a 400 naming it.
+TEST_F(GpfServeTest, Pf9ListCarriesTheComputedAmountAndKeepsToTheCallersCases) {
+  ASSERT_EQ(call(kAdmin, "POST", "/v1/gpf/ledger/import", kLedger).status, 200);
+  Reply r = fund(kEmployee2, "POST", "/v1/pf9/cases",
+                 R"({"reason": "QUIT", "bank_account": "1", "ifsc": "SBIN0001234", "payable_month": "2026-10"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = text(r.body, "case", "case_id");
+  const std::string base = "/v1/pf9/cases/" + id;
+  for (const char* kind : {"SIGNATURE", "IDENTIFICATION_MARKS", "ATTESTING_OFFICER"}) {
+    ASSERT_EQ(fund(kEmployee2, "POST", base + "/documents/" + kind, kPdf).status, 200);
+  }
+  ASSERT_EQ(fund(kEmployee2, "POST", base + "/lock", "{}").status, 200);
+  simdjson::dom::parser parser;
+  // Each role: the list holds the case iff the detail is readable, with the same amount.
+  size_t readers = 0;
+  auto check = [&](const Reply& detail, const Reply& list, const std::string& who) {
+    ASSERT_EQ(list.status, 200) << who << ": " << list.body;
+    simdjson::dom::array cases = parser.parse(list.body)["cases"];
+    size_t found = 0;
+    for (simdjson::dom::element c : cases) {
+      if (std::string_view(c["case_id"]) != id) continue;
+      ++found;
+      ASSERT_EQ(detail.status, 200) << who << " lists a case it may not read";
+      simdjson::dom::parser other;
+      const int64_t want = other.parse(detail.body)["computed_amount"];
+      EXPECT_EQ(int64_t(c["computed_amount"]), want) << who;
+      EXPECT_GT(want, 105000) << who;  // the balance with interest
+    }
+    EXPECT_EQ(found, detail.status == 200 ? 1u : 0u) << who << ": " << detail.status;
+    readers += found;
+  };
+  for (int who = kAdmin; who < kWhoCount; ++who) {
+    check(call(Who(who), "GET", base), call(Who(who), "GET", "/v1/pf9/cases"), "fixture role " + std::to_string(who));
+  }
+  for (int who = 0; who < kFundWhoCount; ++who) {
+    check(fund(FundWho(who), "GET", base), fund(FundWho(who), "GET", "/v1/pf9/cases"), kFundRoles[who]);
+  }
+  EXPECT_GE(readers, 4u);  // the employee, its DDO and Head of Office, the AG's officers, admin
+  EXPECT_EQ(fund(kEmployee2, "GET", "/v1/pf9/cases?state=SUBMITTED").body.find(id) != std::string::npos, true);
+  EXPECT_EQ(fund(kEmployee2, "GET", "/v1/pf9/cases?state=DRAFT").body.find(id), std::string::npos);
+  r = fund(kEmployee2, "GET", "/v1/pf9/cases?state=BOGUS");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("state"), std::string::npos) << r.body;
+  r = fund(kEmployee2, "GET", "/v1/pf9/cases?page_size=0");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("page_size"), std::string::npos) << r.body;
+  // A page token past the case: an empty page, no next token.
+  r = fund(kEmployee2, "GET", "/v1/pf9/cases?page_token=" + id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find(id), std::string::npos);
+  EXPECT_EQ(r.body.find("next_page_token"), std::string::npos);
+}
+
 // gpf.md §6: every completed run posts each PAID row's gpf as a SUBSCRIPTION of the month,
 // the bill id as reference. Lines of the export with `account` and `kind`.
 std::vector<std::string> export_lines(const std::string& csv, const std::string& account) {

@@ -17,6 +17,8 @@ main flow end to end, checking what the page shows:
     with the computed amount beside the case) take their steps through the pages, until the
     case is AUTHORISED at the computed amount; the treasury marks it PAID with its voucher,
     which the subscriber then sees;
+  - a month later the DDO files an over-payment recovery for a PASSED month on its page,
+    December's run deducts the first instalment, and the subscriber sees the schedule;
 and, on every page, axe-core (npm, pinned in tests/web/package.json, injected here, never
 shipped) finds no violation. Screenshots go to OUT_DIR.
 Usage: browser_test.py VETAN TEST_DATA_DIR OUT_DIR"""
@@ -80,14 +82,19 @@ with open(pdf_file, "wb") as f:
     f.write(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 outbox = os.path.join(work, "data", "sms-outbox.jsonl")
 
-server = subprocess.Popen([vetan, "serve", "--profile", profile_file, "--gpf-ledger", ledger_file,
-                           "--employees", master_file, "--data", os.path.join(work, "data"),
-                           "--tokens", tokens_file, "--listen", "127.0.0.1:0", "--date", "2026-11-05"],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-line = server.stdout.readline()
-if "listening on" not in line:
-    sys.exit("the server did not start: " + server.stderr.read())
-port = int(line.strip().rsplit(":", 1)[1])
+def start_server(date):
+    """`vetan serve` on the test's data folder with its clock stood on `date`: (process, port)."""
+    process = subprocess.Popen([vetan, "serve", "--profile", profile_file, "--gpf-ledger", ledger_file,
+                                "--employees", master_file, "--data", os.path.join(work, "data"),
+                                "--tokens", tokens_file, "--listen", "127.0.0.1:0", "--date", date],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()
+    if "listening on" not in first:
+        sys.exit("the server did not start: " + process.stderr.read())
+    return process, int(first.strip().rsplit(":", 1)[1])
+
+
+server, port = start_server("2026-11-05")
 base = f"http://127.0.0.1:{port}"
 
 
@@ -429,6 +436,48 @@ try:
     check(text_appears("Authorised: ₹"), "with the authorised amount")
     axe("employee pf9 paid")
     shot("13-employee-pf9-paid")
+    sign_out()
+
+    # Recoveries (issue 12 item 2, docs/close.md §2): a month later, the DDO finds that E0002
+    # was on leave without pay for 5 days of November, whose bill is PASSED; the page files
+    # the recovery over two instalments; December's run deducts the first; the subscriber
+    # sees the schedule on its own page.
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    server, port = start_server("2026-12-03")
+    base = f"http://127.0.0.1:{port}"
+    sign_in(DDO)
+    tab("Recoveries")
+    form = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=month]")))
+    browser.find_element(By.CSS_SELECTOR, "input[name=employee_id]").send_keys("E0002")
+    form.send_keys("2026-11")
+    instalments = browser.find_element(By.CSS_SELECTOR, "input[name=instalments]")
+    instalments.clear()
+    instalments.send_keys("2")
+    browser.find_element(By.CSS_SELECTOR, "input[name=lwp_days]").send_keys("5")
+    browser.find_element(By.CSS_SELECTOR, "input[name=reason]").send_keys("LWP of 5 days entered late")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Recover']").click()
+    check(text_appears("recovery filed:"), "the DDO files the recovery")
+    check(text_appears("R000001"), "the schedule is listed")
+    status, text = call("GET", "/v1/employees/E0002/recoveries", DDO)
+    listed = json.loads(text)["recoveries"] if status == 200 else []
+    check(len(listed) == 1 and listed[0]["state"] == "OPEN" and listed[0]["amount"] > 0 and
+          listed[0]["instalments"] == 2, f"the API holds the schedule the page filed: {status} {text}")
+    axe("ddo recoveries")
+    shot("14-ddo-recovery-filed")
+    sign_out()
+    status, text = call("POST", "/v1/runs", ADMIN, {"month": "2026-12", "wait": True})
+    check(status == 201, f"December runs: {status} {text}")
+    status, text = call("GET", "/v1/employees/E0002/payslips/2026-12", DDO)
+    slip = json.loads(text).get("amounts", {}) if status == 200 else {}
+    check(listed and slip.get("recovery") == listed[0]["instalment"],
+          f"December's payslip recovers the first instalment: {slip.get('recovery')}")
+    sign_in_subscriber("E0002")
+    tab("Recoveries")
+    check(text_appears("R000001"), "the subscriber sees its recovery")
+    check(text_appears("LWP of 5 days entered late"), "with the DDO's reason")
+    axe("employee recoveries")
+    shot("15-employee-recoveries")
 finally:
     browser.quit()
     server.send_signal(signal.SIGTERM)

@@ -8,6 +8,7 @@ import { treasuryPages } from "./pages/treasury.js";
 import { analystPages } from "./pages/analyst.js";
 import { adminPages } from "./pages/admin.js";
 import { employeePages, queuePages, subscriberSignIn } from "./pages/gpf.js";
+import { ddoRecoveryPages, employeeRecoveryPages } from "./pages/recoveries.js";
 
 const top = document.getElementById("top");
 const main = document.getElementById("main");
@@ -49,9 +50,9 @@ function languageButton() {
 }
 
 function pagesOf(role) {
-  if (role === "ddo") return hasGpf() ? [...ddoPages, ...queuePages] : ddoPages;
+  if (role === "ddo") return hasGpf() ? [...ddoPages, ...ddoRecoveryPages, ...queuePages] : [...ddoPages, ...ddoRecoveryPages];
   if (role === "treasury") return hasGpf() ? [...treasuryPages, ...queuePages] : treasuryPages;
-  if (role === "employee") return employeePages;
+  if (role === "employee") return [...employeePages, ...employeeRecoveryPages];
   if (role === "hoo" || role === "ag") return queuePages;
   if (role === "analyst") return analystPages;
   return [...adminPages, ...treasuryPages, ...analystPages];  // admin: roll-out, all bills, costs

@@ -52,6 +52,12 @@ const en = {
   totp_secret: "TOTP secret (if the QR code cannot be scanned)", qr_alt: "QR code to enrol the authenticator app of DDO",
   registered: "Registered online", target_col: "Target", set_target: "Set a treasury's target", target_set: "target set to",
   documents: "Documents", uploaded: "Uploaded", to_act: "To act on", voucher: "Payment voucher", pf9_pay: "Mark paid",
+  recoveries: "Recoveries", recovery: "Recovery", over_paid_month: "Month over-paid", month_over_paid: "Month over-paid (YYYY-MM)", amount_over_paid: "Over-paid",
+  instalment: "Instalment", instalments: "Instalments", recovered: "Recovered", pending: "On bills not yet confirmed",
+  recovery_OPEN: "open", recovery_RECOVERED: "recovered", recovery_WAIVED: "waived",
+  lwp_days_late: "Leave without pay found late (days)", amount_entered: "Or the amount over-paid (₹)",
+  recover: "Recover", recovery_filed: "recovery filed:", waive: "Waive the rest", waive_reason: "Reason for waiving", waived: "waived",
+  recovery_help: "An over-payment of a month already paid is recovered from the next payslips, never more than the net pay. Give the leave found late, and the month is computed again; or enter the amount.",
 };
 const hi = {
   title: "वेतन — वेतन कंसोल", signin: "साइन इन", token: "एक्सेस टोकन", signout: "साइन आउट",
@@ -105,6 +111,12 @@ const hi = {
   totp_secret: "टीओटीपी सीक्रेट (यदि क्यूआर कोड स्कैन न हो)", qr_alt: "डीडीओ के ऑथेंटिकेटर ऐप हेतु क्यूआर कोड",
   registered: "ऑनलाइन पंजीकृत", target_col: "लक्ष्य", set_target: "कोषागार का लक्ष्य तय करें", target_set: "लक्ष्य तय:",
   documents: "दस्तावेज़", uploaded: "अपलोड हुआ", to_act: "कार्यवाही हेतु", voucher: "भुगतान वाउचर", pf9_pay: "भुगतान दर्ज करें",
+  recoveries: "वसूली", recovery: "वसूली", over_paid_month: "अधिक भुगतान का माह", month_over_paid: "अधिक भुगतान का माह (YYYY-MM)", amount_over_paid: "अधिक भुगतान",
+  instalment: "किस्त", instalments: "किस्तें", recovered: "वसूल हुआ", pending: "अपुष्ट बिलों पर",
+  recovery_OPEN: "जारी", recovery_RECOVERED: "पूरी वसूल", recovery_WAIVED: "माफ़",
+  lwp_days_late: "बाद में पता चला अवैतनिक अवकाश (दिन)", amount_entered: "या अधिक भुगतान की राशि (₹)",
+  recover: "वसूली दर्ज करें", recovery_filed: "वसूली दर्ज:", waive: "शेष माफ़ करें", waive_reason: "माफ़ी का कारण", waived: "माफ़",
+  recovery_help: "पहले भुगतान हो चुके माह का अधिक भुगतान अगली वेतन पर्चियों से वसूला जाता है, शुद्ध वेतन से अधिक कभी नहीं। बाद में पता चला अवकाश दें, माह फिर से गणना होगा; या राशि दर्ज करें।",
 };
 const strings = {en, hi};
 let current = localStorage.getItem("vetan.lang") === "hi" ? "hi" : "en";

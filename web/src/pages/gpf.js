@@ -1,7 +1,7 @@
 // GPF pages (issue 11 with issue 10): the subscriber's sign-in with a one-time code sent to
 // the mobile in the master, the GPF statement, the PF-9 application and its status; the
 // PF-9 queues of the DDO, the Head of Office and the AG office (initiator, checker,
-// approver) with the computed amount beside each case (GET /v1/pf9/cases/{case} gives it).
+// approver) with the computed amount beside each case (GET /v1/pf9/cases gives it).
 // Tested end to end in tests/web/browser_test.py.
 import { api, apiRaw, query } from "../api.js";
 import { h, field, select, table, status, pager, rupees } from "../dom.js";
@@ -74,10 +74,8 @@ function caseView(c, computed) {
     table(`${t("history")} ${c.case_id}`, [[t("at"), x => x.at], [t("action"), x => x.action], [t("state"), x => x.to], [t("remark"), x => x.remark]], c.history || []));
 }
 
-// A case with the gpf.md §5 amount the server computes (GET /v1/pf9/cases/{case}).
-async function withComputed(c) {
-  try { return (await api("GET", `/v1/pf9/cases/${encodeURIComponent(c.case_id)}`)).computed_amount; } catch { return null; }
-}
+// The gpf.md §5 amount the server computes: each case of GET /v1/pf9/cases carries it.
+const computedOf = c => c.computed_amount ?? null;
 
 function pf9Page(box, session) {
   const s = status();
@@ -88,8 +86,7 @@ function pf9Page(box, session) {
   const month = field(t("payable_month"), {name: "payable_month", value: session.today.slice(0, 7), pattern: "[0-9]{4}-[0-9]{2}"});
   const load = async () => {
     const r = await api("GET", "/v1/pf9/cases" + query({page_size: 20}));
-    const computed = await Promise.all(r.cases.map(withComputed));
-    out.replaceChildren(...r.cases.map((c, i) => h("div", {}, caseView(c, computed[i]), ["DRAFT", "RETURNED"].includes(c.state) ? draftActions(c) : null)));
+    out.replaceChildren(...r.cases.map(c => h("div", {}, caseView(c, computedOf(c)), ["DRAFT", "RETURNED"].includes(c.state) ? draftActions(c) : null)));
     form.hidden = r.cases.length > 0;  // one final payment: the form opens the case
   };
   function draftActions(c) {
@@ -154,7 +151,7 @@ function queuePage(box, session) {
     const wanted = stateSel.input.value;
     const r = await api("GET", "/v1/pf9/cases" + query({state: wanted === "*" || wanted === "" ? "" : wanted, page_size: 20, page_token: token}));
     const cases = wanted === "" ? r.cases.filter(c => steps[c.state]) : r.cases;
-    for (const c of cases) c.computed = await withComputed(c);
+    for (const c of cases) c.computed = computedOf(c);
     return {node: table(t("pf9_queue"), [[t("case"), c => c.application_number || c.case_id], [t("employee_id"), c => c.employee_id],
       [t("ddo_code"), c => c.ddo_code], [t("state"), c => c.state], [t("computed_amount"), c => c.computed == null ? "—" : rupees(c.computed), true],
       [t("actions"), act]], cases), next: r.next_page_token};
