@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load test of vetan serve on the PostgreSQL store (issue 9 §6): PATCH writes per second, then
+# Load test of vetan serve on the PostgreSQL store (issue 9 §6): payslip reads alone, PATCH
+# writes per second, then
 # payslip reads while PATCHes go on (their p99), wrk on loopback against a PostgreSQL 15 server
 # of its own (tests/serve/pg_support.py; fsync on, synchronous_commit on).
 # Usage: bench/serve/pg.sh VETAN [ROWS] [PROFILE]; STORE=sqlite runs the same on the SQLite
@@ -24,6 +25,8 @@ until grep -q listening "$work/log"; do sleep 0.2; done
 curl -s -H "Authorization: Bearer $token" -X POST localhost:18182/v1/runs -d '{"month":"2026-11","wait":true}' >/dev/null
 ids=$(cut -d, -f1 "$work/master.csv" | sed -n '2,2001p' | paste -sd,)
 export TOKEN=$token IDS=$ids
+echo "== payslip reads, nothing written (${STORE:-postgresql} store)"
+wrk -t2 -c32 -d15s --latency -s "$here/payslips.lua" http://127.0.0.1:18182/
 echo "== PATCH writes (${STORE:-postgresql} store)"; wrk -t2 -c16 -d15s --latency -s "$here/patches.lua" http://127.0.0.1:18182/
 echo "== payslip reads while PATCHes go on"
 wrk -t1 -c8 -d20s -s "$here/patches.lua" http://127.0.0.1:18182/ > "$work/writes.txt" &
