@@ -38,7 +38,8 @@ class Server:
         command = list(args)
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--"] + command
-        p = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # In the server's folder: the caller's may be closed to the postgres user (root's home).
+        p = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=self.folder)
         if check and p.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed ({p.returncode}):\n{p.stdout}")
         return p
