@@ -3,8 +3,8 @@
 the holder); a store emptied where events had been written is refused at start (exit 2);
 out of file descriptors, accept backs off instead of spinning, and the server serves again
 once connections close. With --postgresql, the same on a PostgreSQL 15 server of its own
-(pg_support.py) through --store: the audit table emptied is refused, and a second server on
-another folder shares the database.
+(pg_support.py) through --store: the audit table emptied is refused, a second server on
+another folder shares the database, and the database down is a 503 until it is back.
 Usage: process_test.py VETAN TEST_DATA_DIR [--postgresql PG_BIN]"""
 import hashlib, http.client, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
 
@@ -70,6 +70,26 @@ try:
         else:
             if get(shared_port, "/v1/runs") != 200: failures.append("the sharing server does not answer")
             stop(shared)
+        # The database down while the server runs: /healthz and writes are 503, never a silent
+        # success; once it is back the server reconnects (it holds the same store) and writes.
+        def patch(port):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("PATCH", "/v1/employees/E0001", body='{"lwp_days": 2}',
+                      headers={"Authorization": "Bearer " + TOKEN})
+            r = c.getresponse()
+            return r.status, r.read().decode()
+        pg.stop()
+        status, body = patch(port)
+        if status != 503 or "STORE_UNAVAILABLE" not in body:
+            failures.append(f"a write with the database down: {status} {body}")
+        if get(port, "/healthz", auth=False) != 503: failures.append("/healthz with the database down is not 503")
+        pg.start()
+        deadline, status = time.time() + 15, None
+        while time.time() < deadline:
+            status, body = patch(port)
+            if status == 200: break
+            time.sleep(0.3)
+        if status != 200: failures.append(f"no write after the database came back: {status} {body}")
 
     # Out of descriptors: open more connections than the server has descriptors for.
     held = []
