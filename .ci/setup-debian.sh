@@ -11,7 +11,8 @@ packages=(
   libxml2-dev  # vetan pay: pain.002 return files (loaders/payment), tests parse pain.001 back
   libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
   chromium chromium-driver python3-selenium
-  postgresql-15  # bench/sql and its ctest sql_equality: the monthly run as PostgreSQL SQL
+  postgresql-15  # bench/sql and its ctest sql_equality; the serve tests' own servers (tests/serve/pg_support.py)
+  libpq-dev  # vetan serve --store postgresql://… (api/serve/postgres_store.cc)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,7 @@
 #include "api/serve/audit_store.h"
 
+#include "api/serve/folder_lock.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
@@ -10,7 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 
 namespace vetan::serve {
 
@@ -77,29 +78,6 @@ void AuditStore::close() {
   }
 }
 
-Status AuditStore::lock_folder(const std::string& folder) {
-  const std::string path = folder + "/vetan.lock";
-  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0) return Status::io_error(path + ": cannot open (" + std::strerror(errno) + ")");
-  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    char holder[256] = {};
-    const ssize_t n = ::pread(lock_fd_, holder, sizeof holder - 1, 0);
-    std::string who = n > 0 ? std::string(holder, size_t(n)) : "another process";
-    while (!who.empty() && (who.back() == '\n' || who.back() == '\0')) who.pop_back();
-    ::close(lock_fd_);
-    lock_fd_ = -1;
-    return Status::conflict(folder + ": the data folder is held by " + who + " (one server per data folder)",
-                            "DATA_FOLDER_LOCKED");
-  }
-  char host[128] = {};
-  ::gethostname(host, sizeof host - 1);
-  const std::string who = "vetan serve, pid " + std::to_string(::getpid()) + " on " + host + "\n";
-  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, who.data(), who.size(), 0) != ssize_t(who.size())) {
-    return Status::io_error(path + ": cannot write (" + std::strerror(errno) + ")");
-  }
-  return Status();
-}
-
 Status AuditStore::fail(const std::string& why) {
   if (failure_.empty()) failure_ = why;
   return Status::unavailable("audit store: " + failure_ + "; nothing more can be recorded", "STORE_UNAVAILABLE");
@@ -131,10 +109,7 @@ Status AuditStore::exec(const char* sql) {
 
 Status AuditStore::open(const std::string& folder, const std::string& master_fingerprint) {
   std::lock_guard lock(mutex_);
-  std::error_code error;
-  std::filesystem::create_directories(folder, error);
-  if (error) return Status::io_error(folder + ": cannot create the data folder (" + error.message() + ")");
-  if (Status s = lock_folder(folder); !s.ok()) return s;
+  if (Status s = lock_data_folder(folder, &lock_fd_); !s.ok()) return s;
   path_ = folder + "/audit.sqlite3";
   const std::string& path = path_;
   const std::string seq_path = folder + "/audit.seq";

@@ -1,4 +1,5 @@
-// AuditStore: the append-only audit trail in SQLite (WAL journal, synchronous FULL). Every
+// AuditStore: the EventStore in SQLite (WAL journal, synchronous FULL), the embedded default
+// (event_store.h). Every
 // change the service accepts is one event, durable when append() returns; the service's
 // state (master edits, stops, proposals, bill states, runs) is the replay of the events in
 // order, so a restart rebuilds it exactly.
@@ -19,57 +20,59 @@
 #include <string>
 #include <vector>
 
+#include "api/serve/event_store.h"
 #include "core/common/status.h"
 
 struct sqlite3;
 
 namespace vetan::serve {
 
-struct AuditEvent {
-  int64_t seq = 0;      // assigned by append(), increasing from 1
-  std::string at;       // UTC time from the service's clock, "YYYY-MM-DDTHH:MM:SSZ"
-  std::string actor;    // Principal::label(), or "system"
-  std::string action;   // e.g. "employee.edit", "bill.confirm", "run.complete"
-  std::string entity;   // e.g. "employee:E0001", "bill:2026-11/TR01/DDO001/1", "run:3"
-  std::string before;   // JSON object (may be "{}")
-  std::string after;    // JSON object
-};
-
-class AuditStore {
+class AuditStore : public EventStore {
  public:
   AuditStore() = default;
   AuditStore(const AuditStore&) = delete;
   AuditStore& operator=(const AuditStore&) = delete;
-  ~AuditStore();
+  ~AuditStore() override;
 
   // Locks the data folder and opens (creating) DIR/audit.sqlite3. `master_fingerprint`
   // names the master file the events refer to: a store made for another master is refused.
   // Fails with a conflict naming the holder when another server holds the folder, and when
   // the store holds fewer events than DIR/audit.seq says were written.
-  Status open(const std::string& folder, const std::string& master_fingerprint);
+  Status open(const std::string& folder, const std::string& master_fingerprint) override;
 
   // Appends `event` (setting its seq) durably: on success it is on disk. Fails as
   // unavailable once the store has failed.
-  Status append(AuditEvent* event);
+  Status append(AuditEvent* event) override;
 
   // Ok while the store's file is the one opened and no write has failed; else unavailable.
-  Status health();
+  Status health() override;
 
   // Calls `visit` for every event in seq order; stops at the first failure.
-  Status replay(const std::function<Status(const AuditEvent&)>& visit);
+  Status replay(const std::function<Status(const AuditEvent&)>& visit) override;
+
+  // Nothing to do: only this server writes the folder's store.
+  Status catch_up(const std::function<Status(const AuditEvent&)>&) override { return Status(); }
 
   // Events of `entity` with seq > `after_seq`, at most `limit`, in seq order.
   Status list(const std::string& entity, int64_t after_seq, int limit,
-              std::vector<AuditEvent>* events);
+              std::vector<AuditEvent>* events) override;
 
   // Events written so far.
-  int64_t last_seq();
+  int64_t last_seq() override;
 
-  void close();
+  // False: the folder's lock keeps other servers out.
+  bool shared() const override { return false; }
+  bool behind() override { return false; }
+
+  // Always ok: the folder's lock already makes this server the only one.
+  Status lock_runs() override { return Status(); }
+  Status runs_locked() override { return Status(); }
+  void unlock_runs() override {}
+
+  void close() override;
 
  private:
   Status exec(const char* sql);
-  Status lock_folder(const std::string& folder);
   Status check_identity();  // REQUIRES: mutex_ held
   Status fail(const std::string& why);  // REQUIRES: mutex_ held
   std::mutex mutex_;

@@ -57,14 +57,12 @@ Status account_statement(const std::string& csv, const GpfRates& rates, Month fy
 }  // namespace
 
 Status Service::record_fund(AuditEvent* event, const std::string& actor) {
-  if (Status s = store_.health(); !s.ok()) return s;
+  if (Status s = store_->health(); !s.ok()) return s;
   event->at = utc_timestamp(options_.clock->now());
   event->actor = actor;
   // Checked first: an event the fund would refuse is never stored.
   if (Status s = fund_.check(*event); !s.ok()) return s;
-  if (Status s = store_.append(event); !s.ok()) {
-    return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
-  }
+  if (Status s = append_row(event, [&] { return fund_.check(*event); }); !s.ok()) return s;
   return fund_.apply(*event);
 }
 

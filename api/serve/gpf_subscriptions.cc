@@ -32,12 +32,14 @@ Status Service::post_run_subscriptions(const RunView& v, const Profile& profile)
     }
   }
   AuditEvent e = GpfFund::subscribe_event(run);
-  if (Status s = store_.health(); !s.ok()) return s;
+  if (Status s = store_->health(); !s.ok()) return s;
   e.at = utc_timestamp(options_.clock->now());
   e.actor = "system";
-  if (Status s = store_.append(&e); !s.ok()) {
-    return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
-  }
+  const auto recheck = [&] {  // a server sharing the store may have posted them meanwhile
+    return fund_.subscribed(run.run_id) ? Status::conflict("run " + std::to_string(run.run_id) + "'s subscriptions are posted")
+                                        : Status();
+  };
+  if (Status s = append_row(&e, recheck); !s.ok()) return s;
   fund_.apply_subscriptions(run, e.seq, e.at);
   return Status();
 }

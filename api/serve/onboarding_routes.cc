@@ -83,12 +83,10 @@ Status Service::open_accounts() {
 }
 
 Status Service::record_account(AuditEvent* event, const std::string& actor) {
-  if (Status s = store_.health(); !s.ok()) return s;
+  if (Status s = store_->health(); !s.ok()) return s;
   event->at = utc_timestamp(options_.clock->now());
   event->actor = actor;
-  if (Status s = store_.append(event); !s.ok()) {
-    return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
-  }
+  if (Status s = append_row(event, [] { return Status(); }); !s.ok()) return s;
   return accounts_.apply(*event);
 }
 

@@ -422,6 +422,13 @@ Reply Service::route_request(const Request& request, Route* route) {
   }
   Context c;
   c.request = &request;
+  if (store_->shared() && store_->behind()) {
+    // Servers share the store (issue 9 §4): what the others wrote is applied before answering.
+    std::lock_guard lock(state_mutex_);
+    if (!closed_) {
+      if (Status s = catch_up(); !s.ok()) return status_reply(s);
+    }
+  }
   if (spec != nullptr && !spec->authenticated) {
     *route = spec->metric;
     return (this->*spec->handler)(c, params, request.body);

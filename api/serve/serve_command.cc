@@ -24,11 +24,12 @@ const char kServeHelp[] =
     "                   [--body-limit BYTES] [--large-body-limit BYTES] [--header-limit BYTES]\n"
     "                   [--read-timeout-ms MS] [--max-connections N] [--resident-runs N]\n"
     "                   [--ca-bundle CA.pem [--require-signature]]\n"
-    "                   [--gpf-ledger LEDGER.csv]\n"
+    "                   [--gpf-ledger LEDGER.csv] [--store postgresql://…]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
-    "DIR/audit.sqlite3 before its reply; a restart replays it. SIGTERM or SIGINT: stop\n"
-    "accepting, finish requests in flight and any run, close the store, exit 0.\n"
+    "the event store (DIR/audit.sqlite3, or --store) before its reply; a restart replays it.\n"
+    "SIGTERM or SIGINT: stop accepting, finish requests in flight and any run, close the\n"
+    "store, exit 0.\n"
     "\n"
     "  --listen        address and port (port 0: any free port, printed on stdout)\n"
     "  --io-threads    HTTP threads (default 2)\n"
@@ -43,6 +44,10 @@ const char kServeHelp[] =
     "                  confirm and pass may carry a CMS signature of the bill\n"
     "                  (docs/signatures.md)\n"
     "  --require-signature  confirm and pass must carry a valid signature beside the OTP\n"
+    "  --store         a PostgreSQL database (libpq URI postgresql://…) instead of SQLite in\n"
+    "                  DIR: servers on one database share it, each applying the others'\n"
+    "                  changes before answering; one at a time runs the month (README\n"
+    "                  'Deploying on PostgreSQL')\n"
     "  --gpf-ledger    the AG's opening GPF ledger (gpf.md §2), imported once (refused whole when\n"
     "                  a line cannot be read)\n";
 
@@ -70,7 +75,7 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
                "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs", "ca-bundle",
-               "gpf-ledger"},
+               "gpf-ledger", "store"},
               {"help", "require-signature"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
@@ -122,8 +127,9 @@ int serve_command(const Arguments& args) {
 
   serve::Service service;
   serve::ServiceOptions options{flags.get("profile"), flags.get("employees"), flags.get("data"), flags.get("tokens"),
-                                clock, size_t(resident), {}};
+                                clock, size_t(resident), {}, {}};
   options.gpf_ledger_path = flags.get("gpf-ledger");
+  options.store = flags.get("store");
   if (flags.has("require-signature") && !flags.has("ca-bundle")) {
     return refuse("serve", "--require-signature needs --ca-bundle (the CAs signatures are verified against)");
   }

@@ -178,7 +178,10 @@ Status Service::open(const ServiceOptions& options) {
   std::sort(rows_by_id_.begin(), rows_by_id_.end(),
             [&](uint32_t a, uint32_t b) { return base_->employee_id[a] < base_->employee_id[b]; });
   index_gpf_accounts();
-  if (Status s = store_.open(options.data_dir, "sha256:" + master_.fingerprint()); !s.ok()) return s;
+  if (!options.store.empty()) {
+    if (Status s = make_event_store(options.store, &store_); !s.ok()) return s;
+  }
+  if (Status s = store_->open(options.data_dir, "sha256:" + master_.fingerprint()); !s.ok()) return s;
   if (Status s = authority_.load_or_create(options.data_dir + "/gpf-authority.key"); !s.ok()) return s;
   std::lock_guard lock(state_mutex_);
   cycle_.set_rows(base_->rows);
@@ -194,7 +197,7 @@ Status Service::open(const ServiceOptions& options) {
 // REQUIRES: state_mutex_ held.
 Status Service::replay_store() {
   std::vector<Event> events;
-  Status read = store_.replay([&](const AuditEvent& row) {
+  Status read = store_->replay([&](const AuditEvent& row) {
     if (GpfFund::owns(row.action)) return fund_.apply(row);  // the fund's events (gpf_fund.h)
     if (OnlineAccounts::owns(row.action)) return accounts_.apply(row);  // online_accounts.h
     Event e;
@@ -204,7 +207,7 @@ Status Service::replay_store() {
   });
   if (!read.ok()) return read;
   // Which runs' views the state will need: a first pass over a scratch cycle.
-  std::set<int64_t> needed;
+  std::set<int64_t> needed, running;
   std::map<Month, int64_t> latest;
   {
     cycle::CycleState scratch;
@@ -218,6 +221,10 @@ Status Service::replay_store() {
       if (r.state == cycle::RunState::kCompleted) latest[r.month] = r.id;
     }
     for (const auto& [month, id] : latest) needed.insert(id);
+    // A run another server is computing (shared store): its recipe, for when it completes.
+    for (const cycle::Run& r : scratch.runs()) {
+      if (r.state == cycle::RunState::kRunning) running.insert(r.id);
+    }
     for (const auto& [id, b] : scratch.bills()) {
       if (cycle::settles(b.state) && b.run_id != 0) needed.insert(b.run_id);
     }
@@ -228,7 +235,7 @@ Status Service::replay_store() {
     }
     if (e.kind == EventKind::kRunStart) {
       const auto& start = std::get<cycle::RunStart>(e.payload);
-      if (needed.count(start.run_id)) {
+      if (needed.count(start.run_id) || running.count(start.run_id)) {
         recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
                                            std::make_shared<const MasterRecords::Changes>(master_.changes()),
                                            start.recovery_dues, master_.base()};
@@ -237,10 +244,17 @@ Status Service::replay_store() {
   }
   events.clear();
   if (Status s = record_profile_version(); !s.ok()) return s;
-  for (const cycle::Run& run : std::vector<cycle::Run>(cycle_.runs())) {
-    if (run.state != cycle::RunState::kRunning) continue;
-    Event e(EventKind::kRunInterrupted, cycle::RunEnd{run.id, 0, ""});
-    if (Status s = record(&e, "system"); !s.ok()) return s;
+  // Runs left RUNNING are interrupted, unless another server (a shared store) is running them.
+  if (store_->lock_runs().ok()) {
+    for (const cycle::Run& run : std::vector<cycle::Run>(cycle_.runs())) {
+      if (run.state != cycle::RunState::kRunning) continue;
+      Event e(EventKind::kRunInterrupted, cycle::RunEnd{run.id, 0, ""});
+      if (Status s = record(&e, "system"); !s.ok()) {
+        store_->unlock_runs();
+        return s;
+      }
+    }
+    store_->unlock_runs();
   }
   for (const auto& [month, id] : latest) latest_run_[month] = id;
   int64_t last_completed = 0;
@@ -271,10 +285,15 @@ Status Service::replay_store() {
 // issue 9 §2: the profile is part of the state. REQUIRES: state_mutex_ held.
 Status Service::record_profile_version() {
   const std::string sha = sha256_hex(profile_json_);
-  const auto& versions = cycle_.profiles();
-  if (versions.empty() || versions.back().sha256 != sha) {
+  for (int attempt = 0;; ++attempt) {
+    const auto& versions = cycle_.profiles();
+    if (!versions.empty() && versions.back().sha256 == sha) break;
     Event e(EventKind::kProfileVersion, cycle::ProfileVersion{int64_t(versions.size()) + 1, sha, profile_json_});
-    if (Status s = record(&e, "system"); !s.ok()) return s;
+    Status s = record(&e, "system");
+    if (s.ok()) break;
+    // A server sharing the store may have recorded the same version meanwhile.
+    if (!store_->shared() || attempt == 3) return s;
+    if (Status c = catch_up(); !c.ok()) return c;
   }
   profile_version_ = int64_t(cycle_.profiles().size());
   profiles_[profile_version_] = std::make_shared<const Profile>(profile_);
@@ -316,24 +335,74 @@ void Service::shutdown() {
     if (closed_) return;
     closed_ = true;
   }
-  store_.close();
+  store_->close();
 }
 
 Date Service::today() const { return ist_date(options_.clock->now()); }
 int Service::today_day() const { return civil_from_days(today()).day; }
 
 Status Service::record(Event* e, const std::string& actor) {
-  if (Status s = store_.health(); !s.ok()) return s;
+  if (Status s = store_->health(); !s.ok()) return s;
   e->header.at = options_.clock->now();
   e->header.actor = actor;
   if (Status s = cycle_.check(*e); !s.ok()) return s;
   AuditEvent row;
   encode_event(*e, &row);
-  if (Status s = store_.append(&row); !s.ok()) {
-    return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
-  }
+  if (Status s = append_row(&row, [&] { return cycle_.check(*e); }); !s.ok()) return s;
   e->header.seq = row.seq;
   return apply_event(*e);
+}
+
+Status Service::append_row(AuditEvent* row, const std::function<Status()>& recheck) {
+  for (int attempt = 0;; ++attempt) {
+    Status s = store_->append(row);
+    if (s.ok()) return s;
+    if (s.code() != Status::Code::kConflict || s.reason() == nullptr || std::string_view(s.reason()) != kStoreBehind || attempt == 100) {
+      return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
+    }
+    // Another server appended first: follow it, then the event must still hold.
+    if (Status c = catch_up(); !c.ok()) return c;
+    if (Status c = recheck(); !c.ok()) return c;
+  }
+}
+
+Status Service::catch_up() {
+  if (!store_->shared()) return Status();
+  return store_->catch_up([this](const AuditEvent& row) { return apply_stored(row); });
+}
+
+Status Service::apply_stored(const AuditEvent& row) {
+  if (GpfFund::owns(row.action)) return fund_.apply(row);
+  if (OnlineAccounts::owns(row.action)) return accounts_.apply(row);
+  Event e;
+  if (Status s = decode_event(row, &e); !s.ok()) return s;
+  if (Status s = apply_event(e); !s.ok()) return s;
+  if (e.kind == EventKind::kRunStart) {
+    const auto& start = std::get<cycle::RunStart>(e.payload);
+    recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
+                                       std::make_shared<const MasterRecords::Changes>(master_.changes()),
+                                       start.recovery_dues};
+  } else if (e.kind == EventKind::kRunComplete) {
+    // Its view is computed from the recipe when first read.
+    const auto& complete = std::get<cycle::RunComplete>(e.payload);
+    latest_run_[complete.month] = complete.run_id;
+    prune_recipes();
+  }
+  return Status();
+}
+
+Status Service::take_run_lock() {
+  if (Status s = store_->lock_runs(); !s.ok()) return s;
+  Status s = catch_up();
+  for (const cycle::Run& run : std::vector<cycle::Run>(cycle_.runs())) {
+    if (!s.ok()) break;
+    if (run.state != cycle::RunState::kRunning) continue;
+    // Its server lost the right to run (it died or lost the database): the run never completes.
+    Event e(EventKind::kRunInterrupted, cycle::RunEnd{run.id, 0, ""});
+    s = record(&e, "system");
+  }
+  if (!s.ok()) store_->unlock_runs();
+  return s;
 }
 
 Status Service::apply_event(const Event& e) {
@@ -673,7 +742,7 @@ Reply Service::audit_list(const Context& c, const std::string& entity) {
     return error_reply(400, "INVALID_ARGUMENT", "query 'limit' must be 1..1000");
   }
   std::vector<AuditEvent> events;
-  if (Status s = store_.list(entity, after, int(limit), &events); !s.ok()) {
+  if (Status s = store_->list(entity, after, int(limit), &events); !s.ok()) {
     return status_reply(Status::unavailable(s.message(), "STORE_UNAVAILABLE"));
   }
   JsonWriter w;
@@ -1281,9 +1350,13 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
                                            "a run is in progress; try again when it completes"));
   }
   if (runner_.joinable()) runner_.join();  // the previous run has finished
+  if (Status s = take_run_lock(); !s.ok()) return status_reply(s);  // one server runs at a time
   const int64_t run_id = cycle_.next_run_id();
   Event e(EventKind::kRunStart, cycle::RunStart{run_id, month, today(), profile_version_, cycle_.recovery_dues(month)});
-  if (Status s = record(&e, actor); !s.ok()) return status_reply(s);
+  if (Status s = record(&e, actor); !s.ok()) {
+    store_->unlock_runs();
+    return status_reply(s);
+  }
   cycle::RowAmounts dues = std::get<cycle::RunStart>(e.payload).recovery_dues;
   recipes_[run_id] =
       RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes()), dues,
@@ -1298,8 +1371,8 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   const cycle::Run* run = cycle_.run(run_id);
   Reply reply = ok_reply(wait ? 201 : 202, run_json(*run));
   if (wait && run->state == cycle::RunState::kRunning) {
-    return status_reply(store_.health().ok() ? Status::io_error("run " + std::to_string(run_id) + " did not finish")
-                                             : store_.health());
+    return status_reply(store_->health().ok() ? Status::io_error("run " + std::to_string(run_id) + " did not finish")
+                                              : store_->health());
   }
   return reply;
 }
@@ -1357,7 +1430,8 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
       }
     }
     Event e(EventKind::kRunComplete, std::move(complete));
-    stored = record(&e, "system");
+    stored = store_->runs_locked();  // a server that lost the right to run publishes nothing
+    if (stored.ok()) stored = record(&e, "system");
     if (stored.ok()) {
       // gpf.md §6; a failure leaves the run completed and is repaired at the next open.
       (void)post_run_subscriptions(*v, *profile);
@@ -1368,11 +1442,23 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
     stored = record(&e, "system");
   }
   metrics_.record_run(double(millis) / 1e3, computed.ok() && stored.ok());
+  store_->unlock_runs();
   computing_ = false;
   run_done_.notify_all();
 }
 
 bool Service::tick() {
+  if (store_->shared()) {
+    // A run left RUNNING by a server that died is taken over (marked interrupted) here.
+    std::lock_guard lock(state_mutex_);
+    if (!closed_ && !computing_ && catch_up().ok()) {
+      const auto& runs = cycle_.runs();
+      if (std::any_of(runs.begin(), runs.end(), [](const cycle::Run& r) { return r.state == cycle::RunState::kRunning; }) &&
+          take_run_lock().ok()) {
+        store_->unlock_runs();
+      }
+    }
+  }
   const Date now = today();
   const CivilDate d = civil_from_days(now);
   if (!cycle::check_window(profile_.calendar, cycle::Window::kAutoRun, d.day).ok()) return false;
@@ -1389,7 +1475,7 @@ bool Service::tick() {
 }
 
 Reply Service::healthz(const Context&, const Params&, const std::string&) {
-  if (Status s = store_.health(); !s.ok()) return status_reply(s);
+  if (Status s = store_->health(); !s.ok()) return status_reply(s);
   return Reply{200, "{\"status\":\"ok\"}"};
 }
 

@@ -7,6 +7,12 @@
 // the service replays the store, so a restart rebuilds the same state. Each run computes
 // with the profile version recorded when it started, so months already run never change.
 //
+// The store may be shared by several servers (PostgreSQL, issue 9 §4): before answering, a
+// server applies the events the others appended, an append that lost the race to another
+// server applies them, checks its event again and retries, and one server at a time runs the
+// month (EventStore::lock_runs); a run left RUNNING by a server that lost that right is
+// marked interrupted by the next to take it (tick(), start of a run).
+//
 // Runs work on a snapshot of the master taken when they start; reads are served from the
 // last completed run of each month while a new one computes; edits during a run go to the
 // next one.
@@ -17,6 +23,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -93,6 +100,9 @@ struct ServiceOptions {
   size_t resident_views = 3;
   // gpf.md §6: the AG's opening ledger (§2 format) imported at open unless already imported.
   std::string gpf_ledger_path;
+  // The event store (event_store.h): empty for SQLite in data_dir, "postgresql://…" for a
+  // PostgreSQL database that other servers may share.
+  std::string store;
 };
 
 // Signed bills (docs/signatures.md): the CA bundle (PEM) that officers' certificates must
@@ -313,6 +323,19 @@ class Service {
   // Stamps `event` (time, actor), checks it against the cycle, appends it to the store and
   // applies it. A store that fails gives a 503 (unavailable). REQUIRES: state_mutex_ held.
   Status record(cycle::Event* event, const std::string& actor);
+  // Appends `row` to the store; when another server appended first (a shared store), applies
+  // what it wrote, asks `recheck` whether the event still holds, and appends again. A store
+  // that fails gives unavailable. REQUIRES: state_mutex_ held.
+  Status append_row(AuditEvent* row, const std::function<Status()>& recheck);
+  // Applies the events other servers appended since the last seen (a shared store; nothing
+  // for SQLite). REQUIRES: state_mutex_ held.
+  Status catch_up();
+  // Applies one stored event written by another server: the fund's, the accounts', or the
+  // cycle's (with a run's recipe and its month's latest run). REQUIRES: state_mutex_ held.
+  Status apply_stored(const AuditEvent& row);
+  // Takes the right to run the month (store_->lock_runs()) and marks interrupted the runs left
+  // RUNNING by a server that lost it. REQUIRES: state_mutex_ held, no run computing here.
+  Status take_run_lock();
   // Applies a stored event to the cycle and the master. REQUIRES: state_mutex_ held.
   Status apply_event(const cycle::Event& event);
   Status replay_store();
@@ -356,7 +379,7 @@ class Service {
   SignaturePolicy signature_policy_;
   CmsVerifier signatures_;  // the CA bundle, when one is configured
   TokenRegistry tokens_;
-  AuditStore store_;
+  std::unique_ptr<EventStore> store_ = std::make_unique<AuditStore>();
   Metrics metrics_;
   SessionStore sessions_;
   OnlineAccounts accounts_;  // DDOs registered online, their credentials, targets, sign-in guards

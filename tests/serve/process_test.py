@@ -2,11 +2,20 @@
 """vetan serve as a process (issue 9 §2): one server per data folder (a second exits 2 naming
 the holder); a store emptied where events had been written is refused at start (exit 2);
 out of file descriptors, accept backs off instead of spinning, and the server serves again
-once connections close.
-Usage: process_test.py VETAN TEST_DATA_DIR"""
+once connections close. With --postgresql, the same on a PostgreSQL 15 server of its own
+(pg_support.py) through --store: the audit table emptied is refused, a second server on
+another folder shares the database, and the database down is a 503 until it is back.
+Usage: process_test.py VETAN TEST_DATA_DIR [--postgresql PG_BIN]"""
 import hashlib, http.client, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pg_support
+
 vetan, data = sys.argv[1], sys.argv[2]
+pg = None
+if sys.argv[3:4] == ["--postgresql"]:
+    pg = pg_support.Server(sys.argv[4]).init().start()
+    pg.create_database()
 work = tempfile.mkdtemp(prefix="vetan-process-")
 TOKEN = "process-admin-token"
 tokens = os.path.join(work, "tokens")
@@ -16,11 +25,12 @@ os.chmod(tokens, 0o600)
 ARGS = [vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
         "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
         "--tokens", tokens, "--listen", "127.0.0.1:0", "--date", "2026-11-05"]
+if pg: ARGS += ["--store", pg.url()]
 
-def start(nofile=None):
+def start(nofile=None, args=None):
     def limit():
         if nofile: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
-    p = subprocess.Popen(ARGS, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit)
+    p = subprocess.Popen(args or ARGS, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit)
     line = p.stdout.readline()
     if "listening on" not in line:
         p.wait()
@@ -51,6 +61,35 @@ try:
     if second_port is not None or second.returncode != 2 or f"pid {first.pid}" not in err:
         failures.append(f"second server: port {second_port}, exit {second.returncode}, stderr {err!r}")
         if second_port: stop(second)
+    if pg:
+        # Another folder on the same database: a second server shares it.
+        other = ARGS[:ARGS.index("--data") + 1] + [os.path.join(work, "data-b")] + ARGS[ARGS.index("--data") + 2:]
+        shared, shared_port, err = start(args=other)
+        if shared_port is None:
+            failures.append(f"a second server on another folder and the same database: {err!r}")
+        else:
+            if get(shared_port, "/v1/runs") != 200: failures.append("the sharing server does not answer")
+            stop(shared)
+        # The database down while the server runs: /healthz and writes are 503, never a silent
+        # success; once it is back the server reconnects (it holds the same store) and writes.
+        def patch(port):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("PATCH", "/v1/employees/E0001", body='{"lwp_days": 2}',
+                      headers={"Authorization": "Bearer " + TOKEN})
+            r = c.getresponse()
+            return r.status, r.read().decode()
+        pg.stop()
+        status, body = patch(port)
+        if status != 503 or "STORE_UNAVAILABLE" not in body:
+            failures.append(f"a write with the database down: {status} {body}")
+        if get(port, "/healthz", auth=False) != 503: failures.append("/healthz with the database down is not 503")
+        pg.start()
+        deadline, status = time.time() + 15, None
+        while time.time() < deadline:
+            status, body = patch(port)
+            if status == 200: break
+            time.sleep(0.3)
+        if status != 200: failures.append(f"no write after the database came back: {status} {body}")
 
     # Out of descriptors: open more connections than the server has descriptors for.
     held = []
@@ -81,16 +120,22 @@ try:
     stop(first)
 
     # The store emptied where events had been written (the profile version, at least).
-    store = os.path.join(work, "data", "audit.sqlite3")
-    for suffix in ("-wal", "-shm"):
-        if os.path.exists(store + suffix): os.remove(store + suffix)
-    open(store, "w").close()
+    if pg:
+        pg.psql("TRUNCATE audit")
+        named = "PostgreSQL store"
+    else:
+        store = os.path.join(work, "data", "audit.sqlite3")
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(store + suffix): os.remove(store + suffix)
+        open(store, "w").close()
+        named = "audit.sqlite3"
     third, third_port, err = start()
-    if third_port is not None or third.returncode != 2 or "audit.sqlite3" not in err:
+    if third_port is not None or third.returncode != 2 or named not in err:
         failures.append(f"emptied store: port {third_port}, exit {third.returncode}, stderr {err!r}")
         if third_port: stop(third)
 finally:
     shutil.rmtree(work, ignore_errors=True)
+    if pg: pg.cleanup()
 
 if failures:
     sys.exit("\n".join(failures))

@@ -1,14 +1,22 @@
 // The in-process service fixture shared by the serve tests: the conformance master plus
 // E0005 on another DDO and treasury, one token per role (DDO001 with RFC 6238's SHA-1 test
 // secret), a manual clock on 2026-11-05 and the mini profile.
+//
+// The backend (issue 9 §3): the same tests run on SQLite in the data folder, and on
+// PostgreSQL when VETAN_TEST_POSTGRES names a server (a libpq URI; the ctest
+// serve.postgresql sets it, pg_support.py starting the server): each test then gets a schema
+// of its own on that server, dropped at its end.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <boost/asio.hpp>
 #include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -28,6 +36,32 @@ const std::string kTotpSecret2 = "abcdefghijabcdefghij";  // DDO002's
 
 enum Who { kNone, kAdmin, kAnalyst, kDdo1, kDdo2, kTreasury1, kTreasury2, kWhoCount };
 const char* const kTokens[kWhoCount] = {"", "tok-admin", "tok-analyst", "tok-ddo1", "tok-ddo2", "tok-tr1", "tok-tr2"};
+
+// The PostgreSQL server the tests run on (VETAN_TEST_POSTGRES), or nullptr for SQLite.
+inline const char* test_postgres() {
+  const char* uri = std::getenv("VETAN_TEST_POSTGRES");
+  return uri != nullptr && *uri != '\0' ? uri : nullptr;
+}
+
+// Runs `sql` on `uri`; the error message, empty when it succeeded.
+inline std::string pg_run(const std::string& uri, const std::string& sql) {
+  PGconn* conn = PQconnectdb(uri.c_str());
+  std::string error;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    error = PQerrorMessage(conn);
+  } else {
+    PGresult* r = PQexec(conn, ("SET client_min_messages = warning; " + sql).c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) error = PQerrorMessage(conn);
+    PQclear(r);
+  }
+  PQfinish(conn);
+  return error;
+}
+
+// `uri` with the connection's search_path set to `schema`.
+inline std::string pg_with_schema(const std::string& uri, const std::string& schema) {
+  return uri + (uri.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
 
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -70,12 +104,38 @@ class ServeTest : public ::testing::Test {
     tokens << sha256_hex(kTokens[kTreasury2]) << " treasury:TR02\n";
     tokens.close();
     fs::permissions(dir_ / "tokens", fs::perms::owner_read | fs::perms::owner_write);
+    if (const char* pg = test_postgres()) {
+      static int tests = 0;
+      schema_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(++tests);
+      const std::string error = pg_run(pg, "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+      ASSERT_EQ(error, "") << "the test's PostgreSQL server (VETAN_TEST_POSTGRES): " << error;
+      store_ = pg_with_schema(pg, schema_);
+    }
     set_day(5);
     open();
   }
   void TearDown() override {
     service_.reset();
+    if (!schema_.empty()) pg_run(test_postgres(), "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
     fs::remove_all(dir_);
+  }
+  // Removes the data folder and, on PostgreSQL, empties the test's schema: a store afresh.
+  void remove_data() {
+    fs::remove_all(dir_ / "data");
+    if (!schema_.empty()) {
+      const std::string error = pg_exec("DROP SCHEMA " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+      ASSERT_EQ(error, "");
+    }
+  }
+  // True when the tests run on PostgreSQL.
+  bool postgres() const { return !store_.empty(); }
+  // Runs `sql` on the test's PostgreSQL schema; the error, empty when it succeeded.
+  std::string pg_exec(const std::string& sql) const { return pg_run(store_, sql); }
+  // The options a service of this test opens with, on data folder `data`.
+  ServiceOptions options(const std::string& data) {
+    ServiceOptions o{profile_path_, (dir_ / "employees.csv").string(), data, (dir_ / "tokens").string(),
+                     &clock_, resident_views_, gpf_ledger_path_, store_};
+    return o;
   }
   // Opens the service on the fixture's files; fails the test when it refuses.
   void open() {
@@ -85,9 +145,7 @@ class ServeTest : public ::testing::Test {
   // Opens a service on the fixture's files into *service; returns its verdict.
   Status try_open(std::unique_ptr<Service>& service) {
     service = std::make_unique<Service>();
-    ServiceOptions o{profile_path_, (dir_ / "employees.csv").string(), (dir_ / "data").string(),
-                     (dir_ / "tokens").string(), &clock_, resident_views_, gpf_ledger_path_};
-    return service->open(o);
+    return service->open(options((dir_ / "data").string()));
   }
   void set_day(int day) { clock_.set_date(days_from_civil(2026, 11, day)); }
   Reply call(Who who, const std::string& method, const std::string& target, const std::string& body = "") {
@@ -139,6 +197,8 @@ class ServeTest : public ::testing::Test {
   std::string profile_path_ = std::string(VETAN_TEST_DATA_DIR) + "/mini-profile.json";
   size_t resident_views_ = 3;
   std::string gpf_ledger_path_;  // ServiceOptions::gpf_ledger_path
+  std::string schema_;           // the test's PostgreSQL schema; empty on SQLite
+  std::string store_;            // ServiceOptions::store: empty on SQLite
   ManualClock clock_;
   std::unique_ptr<Service> service_;
 };

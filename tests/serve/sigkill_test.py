@@ -1,10 +1,20 @@
 #!/usr/bin/env python3
 """Durability of vetan serve (issue 3 §5): a stream of edits from two clients, SIGKILL in
-the middle, restart: every acknowledged change is in the audit trail and in the state.
-Usage: sigkill_test.py VETAN TEST_DATA_DIR"""
+the middle, restart: every acknowledged change is in the audit trail and in the state. With
+--postgresql, on a PostgreSQL 15 server of its own (pg_support.py) through --store.
+Usage: sigkill_test.py VETAN TEST_DATA_DIR [--postgresql PG_BIN]"""
 import hashlib, http.client, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pg_support
+
 vetan, data = sys.argv[1], sys.argv[2]
+pg = None
+STORE = []
+if sys.argv[3:4] == ["--postgresql"]:
+    pg = pg_support.Server(sys.argv[4]).init().start()
+    pg.create_database()
+    STORE = ["--store", pg.url()]
 work = tempfile.mkdtemp(prefix="vetan-sigkill-")
 TOKEN = "sigkill-admin-token"
 with open(os.path.join(work, "tokens"), "w") as f:
@@ -14,7 +24,7 @@ os.chmod(os.path.join(work, "tokens"), 0o600)  # issue 9: refused when others ma
 def start():
     p = subprocess.Popen([vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
                           "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
-                          "--tokens", os.path.join(work, "tokens"), "--listen", "127.0.0.1:0", "--date", "2026-11-05"],
+                          "--tokens", os.path.join(work, "tokens"), "--listen", "127.0.0.1:0", "--date", "2026-11-05"] + STORE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = p.stdout.readline()
     if "listening on" not in line:
@@ -91,3 +101,4 @@ finally:
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
     shutil.rmtree(work, ignore_errors=True)
+    if pg: pg.cleanup()

@@ -316,6 +316,30 @@ TEST_F(InvariantTest, ASecondServerOnTheSameFolderIsRefused) {
 TEST_F(InvariantTest, AnEmptiedOrMissingStoreIsRefusedAtStart) {
   run_month();
   service_.reset();
+  if (postgres()) {
+    // The trail truncated, an event deleted in the middle, the table dropped.
+    std::unique_ptr<Service> s;
+    ASSERT_EQ(pg_exec("CREATE TABLE saved (LIKE audit INCLUDING ALL); INSERT INTO saved SELECT * FROM audit"), "");
+    ASSERT_EQ(pg_exec("DELETE FROM audit WHERE seq = 2"), "");
+    Status opened = try_open(s);
+    EXPECT_FALSE(opened.ok());
+    EXPECT_NE(opened.message().find("missing from its trail"), std::string::npos) << opened.message();
+    s.reset();
+    ASSERT_EQ(pg_exec("TRUNCATE audit"), "");
+    opened = try_open(s);
+    EXPECT_FALSE(opened.ok());
+    EXPECT_NE(opened.message().find("PostgreSQL store"), std::string::npos) << opened.message();
+    EXPECT_NE(opened.message().find("truncated"), std::string::npos) << opened.message();
+    s.reset();
+    ASSERT_EQ(pg_exec("DROP TABLE audit"), "");
+    opened = try_open(s);
+    EXPECT_FALSE(opened.ok());
+    EXPECT_NE(opened.message().find("missing"), std::string::npos) << opened.message();
+    s.reset();
+    ASSERT_EQ(pg_exec("ALTER TABLE saved RENAME TO audit"), "");  // restored from a backup
+    EXPECT_TRUE(try_open(s).ok());
+    return;
+  }
   const fs::path store = dir_ / "data" / "audit.sqlite3";
   fs::remove(dir_ / "data" / "audit.sqlite3-wal");
   fs::remove(dir_ / "data" / "audit.sqlite3-shm");
@@ -334,6 +358,9 @@ TEST_F(InvariantTest, AnEmptiedOrMissingStoreIsRefusedAtStart) {
 // Issue 9 §2: a store that disappears while running turns /healthz and writes into 503.
 TEST_F(InvariantTest, AStoreRemovedWhileRunningAnswers503) {
   run_month();
+  if (postgres()) {
+    ASSERT_EQ(pg_exec("TRUNCATE audit"), "");  // emptied under the server
+  }
   for (const char* name : {"audit.sqlite3", "audit.sqlite3-wal", "audit.sqlite3-shm"}) fs::remove(dir_ / "data" / name);
   const Reply write = call(kDdo1, "PATCH", "/v1/employees/E0001", R"({"lwp_days": 1})");
   EXPECT_EQ(write.status, 503) << write.body;

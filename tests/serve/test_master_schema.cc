@@ -20,7 +20,7 @@ class StopSpellingTest : public ServeTest {
  protected:
   void restart_with_stop(const std::string& spelling) {
     service_.reset();
-    fs::remove_all(dir_ / "data");
+    remove_data();
     if (original_.empty()) original_ = read_text((dir_ / "employees.csv").string());
     // E0001's row: ...,fy_tds_to_date,stop_payment,stop_reason,bank_account,... = ...,0,0,,1000000001
     const std::string from = ",0,0,,1000000001,", to = ",0," + spelling + ",held,1000000001,";

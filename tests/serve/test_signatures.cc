@@ -49,8 +49,8 @@ class SignedBillsTest : public ServeTest {
     service_.reset();
     service_ = std::make_unique<Service>();
     ASSERT_TRUE(service_->set_signature_policy({with_bundle ? ca_.cert_path : "", require}).ok());
-    ServiceOptions o{profile_path_, (dir_ / "employees.csv").string(), (dir_ / "data").string(),
-                     (dir_ / "tokens").string(), &clock_, resident_views_, {}};
+    ServiceOptions o = options((dir_ / "data").string());
+    o.gpf_ledger_path.clear();
     const Status s = service_->open(o);
     ASSERT_TRUE(s.ok()) << s.message();
   }
