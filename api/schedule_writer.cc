@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/atomic_file.h"
+#include "api/chunked_rows.h"
 #include "api/output_writer.h"
 
 namespace vetan {
@@ -42,26 +43,44 @@ void append_bill_fields(std::string* out, const EmployeeTable& t, const TableInd
   append_csv_field(out, t.ddo_code[r]);
 }
 
-// One schedule: the header, then format(r, out) for each selected row of `rows`.
-template <typename Select, typename Format>
+// Keeps a value the compiler would otherwise drop (a load made only to start its miss).
+template <typename T>
+inline void keep(const T& value) {
+  asm volatile("" : : "r"(value));
+}
+
+// Rows per formatting chunk (api/chunked_rows.h): a schedule line is about 100 bytes.
+constexpr size_t kScheduleChunkRows = 8192;
+
+// Rows ahead of the one formatted whose memory is requested (the schedules read the rows in
+// bill order, which is far from file order: each row's columns are cache misses, and asking
+// for several rows' at once lets them overlap).
+constexpr size_t kPrefetchRows = 16;
+
+// One schedule: the header, then format(r, out) for each row r of `rows` that select(r)
+// accepts. prefetch(r) starts the loads of row r's data (it changes nothing).
+template <typename Select, typename Prefetch, typename Format>
 Status write_schedule(const std::string& path, const char* header,
-                      const std::vector<uint32_t>& rows, Select select, Format format) {
-  std::vector<uint32_t> chosen;
-  chosen.reserve(rows.size());
-  for (uint32_t r : rows) {
-    if (select(r)) chosen.push_back(r);
-  }
+                      const std::vector<uint32_t>& rows, ChunkBuffers* buffers, Select select,
+                      Prefetch prefetch, Format format) {
   AtomicFile file(path);
   file.write(header);
-  write_rows_parallel(&file, chosen.size(),
-                      [&](size_t i, std::string* out) { format(chosen[i], out); });
+  write_rows_chunked(
+      buffers, rows.size(), kScheduleChunkRows,
+      [&](size_t i, std::string* out) {
+        if (i + kPrefetchRows < rows.size()) prefetch(rows[i + kPrefetchRows]);
+        const uint32_t r = rows[i];
+        if (select(r)) format(r, out);
+      },
+      [&file](std::string_view bytes) { file.write(bytes); });
   return file.commit();
 }
 
 }  // namespace
 
 Status write_deduction_schedules(const std::string& folder, const EmployeeTable& t,
-                                 const TableIndex& index, const MonthResult& result) {
+                                 const TableIndex& index, const MonthResult& result,
+                                 ChunkBuffers* buffers) {
   const PayslipLayout& layout = result.layout;
   const std::string month = format_month(result.rules.month);
   const std::vector<uint32_t> rows = paid_rows_by_bill(index, result);
@@ -72,6 +91,15 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
     }
     out->push_back('\n');
   };
+  // The loads of a schedule row's bill fields and of what `select` reads.
+  auto prefetch_common = [&](uint32_t r) {
+    __builtin_prefetch(&index.bill_of_row[r]);
+    __builtin_prefetch(&t.pension_scheme[r]);
+    keep(t.treasury_code.codes[r]);
+    keep(t.ddo_code.codes[r]);
+    __builtin_prefetch(t.employee_id[r].data());
+    __builtin_prefetch(t.name[r].data());
+  };
 
   // The AG's GPF schedule: every paid GPF subscriber, a zero subscription included (the
   // last months before retirement, rules §5.1). vetan recovers no GPF advance, so `refund`
@@ -79,7 +107,13 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
   if (Status s = write_schedule(
           folder + "/gpf_schedule.csv",
           "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,refund\n",
-          rows, [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf; },
+          rows, buffers,
+          [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf; },
+          [&](uint32_t r) {
+            prefetch_common(r);
+            __builtin_prefetch(t.gpf_account[r].data());
+            __builtin_prefetch(&result.amounts[r * layout.columns + layout.gpf]);
+          },
           [&](uint32_t r, std::string* out) {
             append_bill_fields(out, t, index, month, r);
             for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
@@ -98,7 +132,14 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
           folder + "/nps_contributions.csv",
           "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
           "employer_contribution,total_contribution\n",
-          rows, [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps; },
+          rows, buffers,
+          [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps; },
+          [&](uint32_t r) {
+            prefetch_common(r);
+            __builtin_prefetch(t.pran[r].data());
+            __builtin_prefetch(&result.amounts[r * layout.columns + layout.nps]);
+            __builtin_prefetch(&result.amounts[r * layout.columns + layout.employer_nps]);
+          },
           [&](uint32_t r, std::string* out) {
             append_bill_fields(out, t, index, month, r);
             for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
@@ -117,7 +158,13 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
   if (Status s = write_schedule(
           folder + "/tds_schedule.csv",
           "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n", rows,
-          [&](uint32_t r) { return result.amount(layout.income_tax, r) != 0; },
+          buffers, [&](uint32_t r) { return result.amount(layout.income_tax, r) != 0; },
+          [&](uint32_t r) {
+            prefetch_common(r);
+            keep(t.pan.code(r));
+            __builtin_prefetch(&result.amounts[r * layout.columns + layout.income_tax]);
+            __builtin_prefetch(&result.amounts[r * layout.columns + layout.gross]);
+          },
           [&](uint32_t r, std::string* out) {
             append_bill_fields(out, t, index, month, r);
             for (std::string_view text : {t.employee_id[r], t.name[r]}) {
@@ -138,8 +185,11 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
     Money gross = 0, gpf = 0, nps = 0, income_tax = 0, total_deductions = 0, net = 0,
           employer_nps = 0;
   };
+  // Summed in file order (the same sums as over `rows`: every paid row is in `rows`), so
+  // the reads are sequential.
   std::vector<Totals> by_code(t.department.dictionary.size());
-  for (uint32_t r : rows) {
+  for (size_t r = 0; r < t.rows; ++r) {
+    if (result.fate_of(r) != Fate::kPaid) continue;
     Totals& d = by_code[t.department.codes[r]];
     ++d.employees;
     d.gross += result.amount(layout.gross, r);

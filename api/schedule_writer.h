@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "api/chunked_rows.h"
 #include "core/common/status.h"
 #include "core/run/month_result.h"
 #include "core/table/employee_table.h"
@@ -15,8 +16,10 @@
 
 namespace vetan {
 
-// Writes the four files into `folder` (which must exist).
+// Writes the four files into `folder` (which must exist), formatting with `buffers`
+// (reused from the caller's other files).
 Status write_deduction_schedules(const std::string& folder, const EmployeeTable& table,
-                                 const TableIndex& index, const MonthResult& result);
+                                 const TableIndex& index, const MonthResult& result,
+                                 ChunkBuffers* buffers);
 
 }  // namespace vetan

@@ -1,0 +1,82 @@
+// Formatting the rows of one output file in parallel chunks and writing them in order
+// (issue 13): a TBB pipeline takes chunks of consecutive rows in order, formats each on any
+// worker into one of a fixed ring of buffers, and hands the buffers to one writer in chunk
+// order, each as one large write(). The ring holds a few chunks per thread, so memory stays
+// bounded by (ring size) x (largest chunk) whatever the file's size; the buffers keep their
+// capacity from chunk to chunk and file to file (a ChunkBuffers lives as long as its
+// owner), so no memory is released and faulted in again per chunk. Formatting overlaps
+// writing: while the writer copies one chunk into the file, the other threads format the
+// next ones.
+//
+// The bytes written never depend on the chunk size or the thread count: each row is
+// formatted on its own and the chunks are written in row order.
+//
+// Thread-safety: one call at a time per ChunkBuffers; format() is called from many threads
+// at once (for distinct rows) and must only read shared state.
+#pragma once
+
+#include <tbb/global_control.h>
+#include <tbb/parallel_pipeline.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace vetan {
+
+// A ring of formatting buffers reused by every write_rows_chunked() call given it.
+class ChunkBuffers {
+ public:
+  // Buffers enough for `threads` workers (two chunks each, so the writer never waits for a
+  // buffer while a formatter could run); at least 2.
+  explicit ChunkBuffers(size_t threads = 0) {
+    if (threads == 0) {
+      threads = tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+    }
+    buffers_.resize(std::max<size_t>(2, 2 * threads + 1));
+  }
+  size_t size() const { return buffers_.size(); }
+  std::string& operator[](size_t i) { return buffers_[i]; }
+
+ private:
+  std::vector<std::string> buffers_;
+};
+
+// Formats rows [0, count) with format(i, &out) (which appends row i to `out`), in chunks of
+// `rows_per_chunk` rows, and passes each chunk's bytes to write(std::string_view) in row
+// order, from one thread at a time. A caller whose rows are long passes a smaller chunk
+// (about 1 MiB of output per chunk is best: large writes, buffers that stay in cache).
+template <typename Format, typename Write>
+void write_rows_chunked(ChunkBuffers* buffers, size_t count, size_t rows_per_chunk,
+                        const Format& format, const Write& write) {
+  const size_t rows = std::max<size_t>(rows_per_chunk, 1);
+  const size_t chunks = (count + rows - 1) / rows;
+  if (chunks == 0) return;
+  // With the last stage serial and in order, tokens leave the pipeline in chunk order, so
+  // at most size() chunks are live at once and chunk c may use buffer c % size().
+  const size_t ring = buffers->size();
+  size_t next = 0;
+  tbb::parallel_pipeline(
+      std::min(ring, chunks),
+      tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
+                                     [&](tbb::flow_control& control) -> size_t {
+                                       if (next == chunks) {
+                                         control.stop();
+                                         return 0;
+                                       }
+                                       return next++;
+                                     }) &
+          tbb::make_filter<size_t, size_t>(tbb::filter_mode::parallel,
+                                           [&](size_t c) {
+                                             std::string& out = (*buffers)[c % ring];
+                                             out.clear();
+                                             const size_t end = std::min(count, (c + 1) * rows);
+                                             for (size_t i = c * rows; i < end; ++i) format(i, &out);
+                                             return c;
+                                           }) &
+          tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order,
+                                         [&](size_t c) { write((*buffers)[c % ring]); }));
+}
+
+}  // namespace vetan
