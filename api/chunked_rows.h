@@ -18,6 +18,9 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <chrono>  // DEBUG-TIMES
+#include <cstdio>  // DEBUG-TIMES
+#include <cstdlib>  // DEBUG-TIMES
 #include <algorithm>
 #include <cstddef>
 #include <string>
@@ -57,6 +60,7 @@ void write_rows_chunked(ChunkBuffers* buffers, size_t count, size_t rows_per_chu
   // at most size() chunks are live at once and chunk c may use buffer c % size().
   const size_t ring = buffers->size();
   size_t next = 0;
+  const auto t0 = std::chrono::steady_clock::now();  // DEBUG-TIMES
   tbb::parallel_pipeline(
       std::min(ring, chunks),
       tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
@@ -77,6 +81,7 @@ void write_rows_chunked(ChunkBuffers* buffers, size_t count, size_t rows_per_chu
                                            }) &
           tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order,
                                          [&](size_t c) { write((*buffers)[c % ring]); }));
+  if (std::getenv("VETAN_CHUNK_TIMES")) std::fprintf(stderr, "chunked %zu rows: %.3f s\n", count, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());  // DEBUG-TIMES
 }
 
 }  // namespace vetan

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/atomic_file.h"
+#include "api/bill_text.h"
 #include "api/chunked_rows.h"
 #include "api/person_fields.h"
 #include "api/schedule_writer.h"
@@ -29,6 +30,9 @@ const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "
 constexpr size_t kPayslipChunkRows = 4096;
 constexpr size_t kBillChunkRows = 4096;
 constexpr size_t kFateChunkRows = 65536;
+
+// Rows ahead of the one formatted whose scattered data is requested.
+constexpr size_t kPrefetchRows = 16;
 
 }  // namespace
 
@@ -118,6 +122,7 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
   auto path = [&folder](const char* name) { return folder + "/" + name; };
   // One ring of formatting buffers for every file of the run (api/chunked_rows.h).
   ChunkBuffers buffers;
+  const BillText bill_text(t, index, month);
 
   // "YYYY-MM/suffix" as one CSV field.
   auto append_bill_id = [&month](std::string* out, std::string_view suffix) {
@@ -141,16 +146,19 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
     write_rows_chunked(
         &buffers, order.size(), kPayslipChunkRows,
         [&](size_t i, std::string* out) {
+          // Rows come nearly in file order, their bills scattered: ask for the bill text
+          // ahead (api/bill_text.h).
+          if (i + 2 * kPrefetchRows < order.size()) bill_text.prefetch_entry(order[i + 2 * kPrefetchRows]);
+          if (i + kPrefetchRows < order.size()) bill_text.prefetch(order[i + kPrefetchRows]);
           const uint32_t r = order[i];
           if (result.fate_of(r) != Fate::kPaid) return;
           append_csv_field(out, t.employee_id[r]);
           out->push_back(',');
           append_number(out, int64_t(r) + 1);
           out->push_back(',');
-          append_bill_id(out, index.bills[index.bill_of_row[r]].id_suffix);
+          bill_text.append(out, r, true);
           for (std::string_view text :
-               {t.treasury_code[r], t.ddo_code[r], t.bill_group[r], t.budget_head[r],
-                std::string_view(fund_name(t.fund_type[r]))}) {
+               {t.budget_head[r], std::string_view(fund_name(t.fund_type[r]))}) {
             out->push_back(',');
             append_csv_field(out, text);
           }
@@ -260,7 +268,7 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
     if (Status s = file.commit(); !s.ok()) return s;
   }
 
-  if (Status s = write_deduction_schedules(folder, t, index, result, &buffers); !s.ok()) return s;
+  if (Status s = write_deduction_schedules(folder, t, index, result, bill_text, &buffers); !s.ok()) return s;
   AtomicFile summary(path("summary.json"));
   summary.write(summary_json(result));
   return summary.commit();

@@ -27,22 +27,6 @@ std::vector<uint32_t> paid_rows_by_bill(const TableIndex& index, const MonthResu
   return rows;
 }
 
-// bill_id,treasury_code,ddo_code of row r (comma-separated, no line end).
-void append_bill_fields(std::string* out, const EmployeeTable& t, const TableIndex& index,
-                        std::string_view month, size_t r) {
-  std::string_view suffix = index.bills[index.bill_of_row[r]].id_suffix;
-  if (suffix.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(month).push_back('/');
-    out->append(suffix);
-  } else {
-    append_csv_field(out, std::string(month) + "/" + std::string(suffix));
-  }
-  out->push_back(',');
-  append_csv_field(out, t.treasury_code[r]);
-  out->push_back(',');
-  append_csv_field(out, t.ddo_code[r]);
-}
-
 // Keeps a value the compiler would otherwise drop (a load made only to start its miss).
 template <typename T>
 inline void keep(const T& value) {
@@ -80,9 +64,8 @@ Status write_schedule(const std::string& path, const char* header,
 
 Status write_deduction_schedules(const std::string& folder, const EmployeeTable& t,
                                  const TableIndex& index, const MonthResult& result,
-                                 ChunkBuffers* buffers) {
+                                 const BillText& bill_text, ChunkBuffers* buffers) {
   const PayslipLayout& layout = result.layout;
-  const std::string month = format_month(result.rules.month);
   const std::vector<uint32_t> rows = paid_rows_by_bill(index, result);
   auto amounts = [&](std::string* out, std::initializer_list<Money> values) {
     for (Money v : values) {
@@ -97,6 +80,7 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
     __builtin_prefetch(&t.pension_scheme[r]);
     keep(t.treasury_code.codes[r]);
     keep(t.ddo_code.codes[r]);
+    keep(t.bill_group.codes[r]);
     __builtin_prefetch(t.employee_id[r].data());
     __builtin_prefetch(t.name[r].data());
   };
@@ -115,7 +99,7 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
             __builtin_prefetch(&result.amounts[r * layout.columns + layout.gpf]);
           },
           [&](uint32_t r, std::string* out) {
-            append_bill_fields(out, t, index, month, r);
+            bill_text.append(out, r, false);
             for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
               out->push_back(',');
               append_csv_field(out, text);
@@ -141,7 +125,7 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
             __builtin_prefetch(&result.amounts[r * layout.columns + layout.employer_nps]);
           },
           [&](uint32_t r, std::string* out) {
-            append_bill_fields(out, t, index, month, r);
+            bill_text.append(out, r, false);
             for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
               out->push_back(',');
               append_csv_field(out, text);
@@ -166,7 +150,7 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
             __builtin_prefetch(&result.amounts[r * layout.columns + layout.gross]);
           },
           [&](uint32_t r, std::string* out) {
-            append_bill_fields(out, t, index, month, r);
+            bill_text.append(out, r, false);
             for (std::string_view text : {t.employee_id[r], t.name[r]}) {
               out->push_back(',');
               append_csv_field(out, text);

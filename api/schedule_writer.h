@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "api/bill_text.h"
 #include "api/chunked_rows.h"
 #include "core/common/status.h"
 #include "core/run/month_result.h"
@@ -16,10 +17,11 @@
 
 namespace vetan {
 
-// Writes the four files into `folder` (which must exist), formatting with `buffers`
-// (reused from the caller's other files).
+// Writes the four files into `folder` (which must exist), the bill fields from `bill_text`
+// (built for this table, index and month), formatting with `buffers` (reused from the
+// caller's other files).
 Status write_deduction_schedules(const std::string& folder, const EmployeeTable& table,
                                  const TableIndex& index, const MonthResult& result,
-                                 ChunkBuffers* buffers);
+                                 const BillText& bill_text, ChunkBuffers* buffers);
 
 }  // namespace vetan
