@@ -18,11 +18,11 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 
-#include <chrono>  // DEBUG-TIMES
-#include <cstdio>  // DEBUG-TIMES
-#include <cstdlib>  // DEBUG-TIMES
 #include <algorithm>
+#include <chrono>  // DEBUG-TIMES
 #include <cstddef>
+#include <cstdio>   // DEBUG-TIMES
+#include <cstdlib>  // DEBUG-TIMES
 #include <string>
 #include <vector>
 
@@ -76,12 +76,16 @@ void write_rows_chunked(ChunkBuffers* buffers, size_t count, size_t rows_per_chu
                                              std::string& out = (*buffers)[c % ring];
                                              out.clear();
                                              const size_t end = std::min(count, (c + 1) * rows);
-                                             for (size_t i = c * rows; i < end; ++i) format(i, &out);
+                                             for (size_t i = c * rows; i < end; ++i)
+                                               format(i, &out);
                                              return c;
                                            }) &
           tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order,
                                          [&](size_t c) { write((*buffers)[c % ring]); }));
-  if (std::getenv("VETAN_CHUNK_TIMES")) std::fprintf(stderr, "chunked %zu rows: %.3f s\n", count, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());  // DEBUG-TIMES
+  if (std::getenv("VETAN_CHUNK_TIMES"))
+    std::fprintf(stderr, "chunked %zu rows: %.3f s\n", count,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+                     .count());  // DEBUG-TIMES
 }
 
 }  // namespace vetan

@@ -12,9 +12,9 @@
 #include <functional>
 #include <vector>
 
-#include "api/atomic_file.h"
 #include "api/bill_text.h"
 #include "api/chunked_rows.h"
+#include "api/file_batch.h"
 #include "api/person_fields.h"
 #include "api/schedule_writer.h"
 #include "core/run/month_run.h"
@@ -112,8 +112,8 @@ std::string summary_json(const MonthResult& result) {
   return json;
 }
 
-Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
-                         const TableIndex& index, const MonthResult& result) {
+Status write_run_outputs(const std::string& folder, const EmployeeTable& t, const TableIndex& index,
+                         const MonthResult& result) {
   std::error_code error;
   std::filesystem::create_directories(folder, error);
   if (error) return Status::io_error(folder + ": cannot create (" + error.message() + ")");
@@ -123,6 +123,8 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
   // One ring of formatting buffers for every file of the run (api/chunked_rows.h).
   ChunkBuffers buffers;
   const BillText bill_text(t, index, month);
+  // Every file of the run, flushed to disk together once all are written.
+  StreamedFileBatch batch;
 
   // "YYYY-MM/suffix" as one CSV field.
   auto append_bill_id = [&month](std::string* out, std::string_view suffix) {
@@ -136,19 +138,20 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
 
   // payslips.csv: PAID rows by employee_id.
   {
-    AtomicFile file(path("payslips.csv"));
+    const size_t file = batch.open(path("payslips.csv"));
     std::string header =
         "employee_id,line,bill_id,treasury_code,ddo_code,bill_group,budget_head,fund_type,"
         "payable_days";
     for (const std::string& name : layout.names) header += "," + name;
-    file.write(header + kPersonColumns + "\n");
+    batch.write(file, header + kPersonColumns + "\n");
     const std::vector<uint32_t>& order = index.rows_by_employee_id;
     write_rows_chunked(
         &buffers, order.size(), kPayslipChunkRows,
         [&](size_t i, std::string* out) {
           // Rows come nearly in file order, their bills scattered: ask for the bill text
           // ahead (api/bill_text.h).
-          if (i + 2 * kPrefetchRows < order.size()) bill_text.prefetch_entry(order[i + 2 * kPrefetchRows]);
+          if (i + 2 * kPrefetchRows < order.size())
+            bill_text.prefetch_entry(order[i + 2 * kPrefetchRows]);
           if (i + kPrefetchRows < order.size()) bill_text.prefetch(order[i + kPrefetchRows]);
           const uint32_t r = order[i];
           if (result.fate_of(r) != Fate::kPaid) return;
@@ -172,16 +175,15 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
           append_person_fields(out, t, r);
           out->push_back('\n');
         },
-        [&file](std::string_view bytes) { file.write(bytes); });
-    if (Status s = file.commit(); !s.ok()) return s;
+        [&](std::string_view bytes) { batch.write(file, bytes); });
   }
 
   // bills.csv and bill_heads.csv, sorted by bill id.
   {
-    AtomicFile file(path("bills.csv"));
+    const size_t file = batch.open(path("bills.csv"));
     std::string header = "bill_id,month,treasury_code,ddo_code,bill_group,employees";
     for (const std::string& name : layout.names) header += "," + name;
-    file.write(header + "\n");
+    batch.write(file, header + "\n");
     write_rows_chunked(
         &buffers, result.bills.size(), kBillChunkRows,
         [&](size_t i, std::string* out) {
@@ -203,12 +205,11 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
           }
           out->push_back('\n');
         },
-        [&file](std::string_view bytes) { file.write(bytes); });
-    if (Status s = file.commit(); !s.ok()) return s;
+        [&](std::string_view bytes) { batch.write(file, bytes); });
   }
   {
-    AtomicFile file(path("bill_heads.csv"));
-    file.write("bill_id,budget_head,fund_type,employees,gross,total_deductions,net\n");
+    const size_t file = batch.open(path("bill_heads.csv"));
+    batch.write(file, "bill_id,budget_head,fund_type,employees,gross,total_deductions,net\n");
     write_rows_chunked(
         &buffers, result.bill_heads.size(), kBillChunkRows,
         [&](size_t i, std::string* out) {
@@ -224,17 +225,16 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
           }
           out->push_back('\n');
         },
-        [&file](std::string_view bytes) { file.write(bytes); });
-    if (Status s = file.commit(); !s.ok()) return s;
+        [&](std::string_view bytes) { batch.write(file, bytes); });
   }
 
   // mismatches.csv and stopped.csv, by line: each a pass over the rows that skips the
   // others' (the fates are one byte a row, read in order).
   for (const Fate fate : {Fate::kMismatch, Fate::kStopped}) {
     const bool stopped = fate == Fate::kStopped;
-    AtomicFile file(path(stopped ? "stopped.csv" : "mismatches.csv"));
-    file.write(stopped ? "line,employee_id,ddo_code,stop_reason,name\n"
-                       : "line,employee_id,ddo_code,reasons,detail,name\n");
+    const size_t file = batch.open(path(stopped ? "stopped.csv" : "mismatches.csv"));
+    batch.write(file, stopped ? "line,employee_id,ddo_code,stop_reason,name\n"
+                              : "line,employee_id,ddo_code,reasons,detail,name\n");
     write_rows_chunked(
         &buffers, t.rows, kFateChunkRows,
         [&](size_t r, std::string* out) {
@@ -264,14 +264,12 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
           append_csv_field(out, t.name[r]);
           out->push_back('\n');
         },
-        [&file](std::string_view bytes) { file.write(bytes); });
-    if (Status s = file.commit(); !s.ok()) return s;
+        [&](std::string_view bytes) { batch.write(file, bytes); });
   }
 
-  if (Status s = write_deduction_schedules(folder, t, index, result, bill_text, &buffers); !s.ok()) return s;
-  AtomicFile summary(path("summary.json"));
-  summary.write(summary_json(result));
-  return summary.commit();
+  write_deduction_schedules(folder, t, index, result, bill_text, &buffers, &batch);
+  batch.write(batch.open(path("summary.json")), summary_json(result));
+  return batch.commit();
 }
 
 }  // namespace vetan

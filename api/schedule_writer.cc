@@ -5,7 +5,6 @@
 #include <string_view>
 #include <vector>
 
-#include "api/atomic_file.h"
 #include "api/chunked_rows.h"
 #include "api/output_writer.h"
 
@@ -44,11 +43,11 @@ constexpr size_t kPrefetchRows = 16;
 // One schedule: the header, then format(r, out) for each row r of `rows` that select(r)
 // accepts. prefetch(r) starts the loads of row r's data (it changes nothing).
 template <typename Select, typename Prefetch, typename Format>
-Status write_schedule(const std::string& path, const char* header,
-                      const std::vector<uint32_t>& rows, ChunkBuffers* buffers, Select select,
-                      Prefetch prefetch, Format format) {
-  AtomicFile file(path);
-  file.write(header);
+void write_schedule(StreamedFileBatch* batch, const std::string& path, const char* header,
+                    const std::vector<uint32_t>& rows, ChunkBuffers* buffers, Select select,
+                    Prefetch prefetch, Format format) {
+  const size_t file = batch->open(path);
+  batch->write(file, header);
   write_rows_chunked(
       buffers, rows.size(), kScheduleChunkRows,
       [&](size_t i, std::string* out) {
@@ -56,15 +55,15 @@ Status write_schedule(const std::string& path, const char* header,
         const uint32_t r = rows[i];
         if (select(r)) format(r, out);
       },
-      [&file](std::string_view bytes) { file.write(bytes); });
-  return file.commit();
+      [&](std::string_view bytes) { batch->write(file, bytes); });
 }
 
 }  // namespace
 
-Status write_deduction_schedules(const std::string& folder, const EmployeeTable& t,
-                                 const TableIndex& index, const MonthResult& result,
-                                 const BillText& bill_text, ChunkBuffers* buffers) {
+void write_deduction_schedules(const std::string& folder, const EmployeeTable& t,
+                               const TableIndex& index, const MonthResult& result,
+                               const BillText& bill_text, ChunkBuffers* buffers,
+                               StreamedFileBatch* batch) {
   const PayslipLayout& layout = result.layout;
   const std::vector<uint32_t> rows = paid_rows_by_bill(index, result);
   auto amounts = [&](std::string* out, std::initializer_list<Money> values) {
@@ -88,80 +87,71 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
   // The AG's GPF schedule: every paid GPF subscriber, a zero subscription included (the
   // last months before retirement, rules §5.1). vetan recovers no GPF advance, so `refund`
   // (the column of the AG's schedule for an advance's instalment) is 0.
-  if (Status s = write_schedule(
-          folder + "/gpf_schedule.csv",
-          "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,refund\n",
-          rows, buffers,
-          [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf; },
-          [&](uint32_t r) {
-            prefetch_common(r);
-            __builtin_prefetch(t.gpf_account[r].data());
-            __builtin_prefetch(&result.amounts[r * layout.columns + layout.gpf]);
-          },
-          [&](uint32_t r, std::string* out) {
-            bill_text.append(out, r, false);
-            for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
-              out->push_back(',');
-              append_csv_field(out, text);
-            }
-            amounts(out, {result.amount(layout.gpf, r), 0});
-          });
-      !s.ok()) {
-    return s;
-  }
+  write_schedule(
+      batch, folder + "/gpf_schedule.csv",
+      "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,refund\n", rows,
+      buffers,
+      [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf; },
+      [&](uint32_t r) {
+        prefetch_common(r);
+        __builtin_prefetch(t.gpf_account[r].data());
+        __builtin_prefetch(&result.amounts[r * layout.columns + layout.gpf]);
+      },
+      [&](uint32_t r, std::string* out) {
+        bill_text.append(out, r, false);
+        for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
+          out->push_back(',');
+          append_csv_field(out, text);
+        }
+        amounts(out, {result.amount(layout.gpf, r), 0});
+      });
 
   // The NPS contribution schedule: every paid NPS subscriber, the employee's share (the
   // payslip's nps deduction) and the government's (employer_nps).
-  if (Status s = write_schedule(
-          folder + "/nps_contributions.csv",
-          "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
-          "employer_contribution,total_contribution\n",
-          rows, buffers,
-          [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps; },
-          [&](uint32_t r) {
-            prefetch_common(r);
-            __builtin_prefetch(t.pran[r].data());
-            __builtin_prefetch(&result.amounts[r * layout.columns + layout.nps]);
-            __builtin_prefetch(&result.amounts[r * layout.columns + layout.employer_nps]);
-          },
-          [&](uint32_t r, std::string* out) {
-            bill_text.append(out, r, false);
-            for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
-              out->push_back(',');
-              append_csv_field(out, text);
-            }
-            const Money employee = result.amount(layout.nps, r);
-            const Money employer = result.amount(layout.employer_nps, r);
-            amounts(out, {employee, employer, employee + employer});
-          });
-      !s.ok()) {
-    return s;
-  }
+  write_schedule(
+      batch, folder + "/nps_contributions.csv",
+      "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
+      "employer_contribution,total_contribution\n",
+      rows, buffers,
+      [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps; },
+      [&](uint32_t r) {
+        prefetch_common(r);
+        __builtin_prefetch(t.pran[r].data());
+        __builtin_prefetch(&result.amounts[r * layout.columns + layout.nps]);
+        __builtin_prefetch(&result.amounts[r * layout.columns + layout.employer_nps]);
+      },
+      [&](uint32_t r, std::string* out) {
+        bill_text.append(out, r, false);
+        for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
+          out->push_back(',');
+          append_csv_field(out, text);
+        }
+        const Money employee = result.amount(layout.nps, r);
+        const Money employer = result.amount(layout.employer_nps, r);
+        amounts(out, {employee, employer, employee + employer});
+      });
 
   // The TDS schedule (section 192): every paid row with tax deducted this month.
-  if (Status s = write_schedule(
-          folder + "/tds_schedule.csv",
-          "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n", rows,
-          buffers, [&](uint32_t r) { return result.amount(layout.income_tax, r) != 0; },
-          [&](uint32_t r) {
-            prefetch_common(r);
-            keep(t.pan.code(r));
-            __builtin_prefetch(&result.amounts[r * layout.columns + layout.income_tax]);
-            __builtin_prefetch(&result.amounts[r * layout.columns + layout.gross]);
-          },
-          [&](uint32_t r, std::string* out) {
-            bill_text.append(out, r, false);
-            for (std::string_view text : {t.employee_id[r], t.name[r]}) {
-              out->push_back(',');
-              append_csv_field(out, text);
-            }
-            out->push_back(',');
-            append_csv_field(out, t.pan[r].view());
-            amounts(out, {result.amount(layout.gross, r), result.amount(layout.income_tax, r)});
-          });
-      !s.ok()) {
-    return s;
-  }
+  write_schedule(
+      batch, folder + "/tds_schedule.csv",
+      "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n", rows, buffers,
+      [&](uint32_t r) { return result.amount(layout.income_tax, r) != 0; },
+      [&](uint32_t r) {
+        prefetch_common(r);
+        keep(t.pan.code(r));
+        __builtin_prefetch(&result.amounts[r * layout.columns + layout.income_tax]);
+        __builtin_prefetch(&result.amounts[r * layout.columns + layout.gross]);
+      },
+      [&](uint32_t r, std::string* out) {
+        bill_text.append(out, r, false);
+        for (std::string_view text : {t.employee_id[r], t.name[r]}) {
+          out->push_back(',');
+          append_csv_field(out, text);
+        }
+        out->push_back(',');
+        append_csv_field(out, t.pan[r].view());
+        amounts(out, {result.amount(layout.gross, r), result.amount(layout.income_tax, r)});
+      });
 
   // Totals by department over the run's paid rows, sorted by department (byte order).
   struct Totals {
@@ -186,7 +176,8 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
   }
   std::map<std::string_view, const Totals*> sorted;
   for (size_t c = 0; c < by_code.size(); ++c) {
-    if (by_code[c].employees > 0) sorted[t.department.dictionary.value(Dictionary::Code(c))] = &by_code[c];
+    if (by_code[c].employees > 0)
+      sorted[t.department.dictionary.value(Dictionary::Code(c))] = &by_code[c];
   }
   std::string out =
       "department,employees,gross,gpf,nps,income_tax,total_deductions,net,employer_nps\n";
@@ -195,9 +186,7 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
     amounts(&out, {d->employees, d->gross, d->gpf, d->nps, d->income_tax, d->total_deductions,
                    d->net, d->employer_nps});
   }
-  AtomicFile file(folder + "/department_totals.csv");
-  file.write(out);
-  return file.commit();
+  batch->write(batch->open(folder + "/department_totals.csv"), out);
 }
 
 }  // namespace vetan
