@@ -24,41 +24,51 @@
 #include <cstdio>   // DEBUG-TIMES
 #include <cstdlib>  // DEBUG-TIMES
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vetan {
 
-// A ring of formatting buffers reused by every write_rows_chunked() call given it.
+// A ring of formatting buffers reused by every write_rows_chunked() call given it: for each
+// chunk that may be live at once, kMaxFiles buffers (a pass may write several files).
 class ChunkBuffers {
  public:
+  static constexpr size_t kMaxFiles = 3;
+
   // Buffers enough for `threads` workers (two chunks each, so the writer never waits for a
-  // buffer while a formatter could run); at least 2.
+  // buffer while a formatter could run); at least 2 chunks. 0: the TBB limit in force.
   explicit ChunkBuffers(size_t threads = 0) {
     if (threads == 0) {
       threads = tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
     }
-    buffers_.resize(std::max<size_t>(2, 2 * threads + 1));
+    chunks_ = std::max<size_t>(2, 2 * threads + 1);
+    buffers_.resize(chunks_ * kMaxFiles);
   }
-  size_t size() const { return buffers_.size(); }
-  std::string& operator[](size_t i) { return buffers_[i]; }
+  // How many chunks may be live at once.
+  size_t chunks() const { return chunks_; }
+  // The buffers of live chunk slot `slot` (kMaxFiles of them).
+  std::string* slot(size_t slot) { return &buffers_[slot * kMaxFiles]; }
 
  private:
+  size_t chunks_;
   std::vector<std::string> buffers_;
 };
 
-// Formats rows [0, count) with format(i, &out) (which appends row i to `out`), in chunks of
-// `rows_per_chunk` rows, and passes each chunk's bytes to write(std::string_view) in row
-// order, from one thread at a time. A caller whose rows are long passes a smaller chunk
-// (about 1 MiB of output per chunk is best: large writes, buffers that stay in cache).
+// Formats rows [0, count) in chunks of `rows_per_chunk` rows into `files` outputs at once
+// (1 <= files <= ChunkBuffers::kMaxFiles): format(i, out) appends row i's lines to out[0 ..
+// files) (to any of them, or none); then write(f, bytes) gets each chunk's bytes of file f,
+// chunk by chunk in row order (files in turn within a chunk), from one thread at a time. A
+// pass that writes several files reads each row once for all of them. About 1 MiB of output
+// per chunk is best: large writes, buffers that stay in cache.
 template <typename Format, typename Write>
-void write_rows_chunked(ChunkBuffers* buffers, size_t count, size_t rows_per_chunk,
-                        const Format& format, const Write& write) {
+void write_rows_chunked_to(ChunkBuffers* buffers, size_t files, size_t count, size_t rows_per_chunk,
+                           const Format& format, const Write& write) {
   const size_t rows = std::max<size_t>(rows_per_chunk, 1);
   const size_t chunks = (count + rows - 1) / rows;
   if (chunks == 0) return;
   // With the last stage serial and in order, tokens leave the pipeline in chunk order, so
-  // at most size() chunks are live at once and chunk c may use buffer c % size().
-  const size_t ring = buffers->size();
+  // at most chunks() chunks are live at once and chunk c may use slot c % chunks().
+  const size_t ring = buffers->chunks();
   size_t next = 0;
   const auto t0 = std::chrono::steady_clock::now();  // DEBUG-TIMES
   tbb::parallel_pipeline(
@@ -73,19 +83,34 @@ void write_rows_chunked(ChunkBuffers* buffers, size_t count, size_t rows_per_chu
                                      }) &
           tbb::make_filter<size_t, size_t>(tbb::filter_mode::parallel,
                                            [&](size_t c) {
-                                             std::string& out = (*buffers)[c % ring];
-                                             out.clear();
+                                             std::string* out = buffers->slot(c % ring);
+                                             for (size_t f = 0; f < files; ++f) out[f].clear();
                                              const size_t end = std::min(count, (c + 1) * rows);
-                                             for (size_t i = c * rows; i < end; ++i)
-                                               format(i, &out);
+                                             for (size_t i = c * rows; i < end; ++i) {
+                                               format(i, out);
+                                             }
                                              return c;
                                            }) &
-          tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order,
-                                         [&](size_t c) { write((*buffers)[c % ring]); }));
+          tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, [&](size_t c) {
+            const std::string* out = buffers->slot(c % ring);
+            for (size_t f = 0; f < files; ++f) {
+              if (!out[f].empty()) write(f, std::string_view(out[f]));
+            }
+          }));
   if (std::getenv("VETAN_CHUNK_TIMES"))
     std::fprintf(stderr, "chunked %zu rows: %.3f s\n", count,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
                      .count());  // DEBUG-TIMES
+}
+
+// The same for one file: format(i, &out) appends row i to `out`; write(bytes) gets each
+// chunk's bytes in row order.
+template <typename Format, typename Write>
+void write_rows_chunked(ChunkBuffers* buffers, size_t count, size_t rows_per_chunk,
+                        const Format& format, const Write& write) {
+  write_rows_chunked_to(
+      buffers, 1, count, rows_per_chunk, [&](size_t i, std::string* out) { format(i, out); },
+      [&](size_t, std::string_view bytes) { write(bytes); });
 }
 
 }  // namespace vetan

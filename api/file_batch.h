@@ -124,7 +124,7 @@ class StreamedFileBatch {
   // Starts the file `path` (at a temporary name beside it); returns its number for
   // write(). `mode`: the new file's permission bits (before the umask).
   size_t open(const std::string& path, mode_t mode = 0644) {
-    File f{path, path + ".tmp-" + std::to_string(::getpid()), -1};
+    File f{path, path + ".tmp-" + std::to_string(::getpid()), -1, 0, 0};
     f.fd = ::open(f.temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (f.fd < 0) fail(path);
     files_.push_back(std::move(f));
@@ -142,6 +142,16 @@ class StreamedFileBatch {
         return;
       }
       bytes.remove_prefix(size_t(n));
+      f.written += uint64_t(n);
+    }
+    // Starts the disk's writeback of what is written so far, every kWritebackBytes (without
+    // waiting for it): the kernel would hold it all dirty until commit()'s fsync otherwise
+    // (a 10M-row run writes 3.5 GB, below the default background writeback threshold on a
+    // large machine), and the fsync would then wait for all of it.
+    if (status_.ok() && f.written - f.started >= kWritebackBytes) {
+      ::sync_file_range(f.fd, off64_t(f.started), off64_t(f.written - f.started),
+                        SYNC_FILE_RANGE_WRITE);
+      f.started = f.written;
     }
   }
 
@@ -176,9 +186,13 @@ class StreamedFileBatch {
   }
 
  private:
+  static constexpr uint64_t kWritebackBytes = uint64_t(32) << 20;
+
   struct File {
     std::string path, temporary;
     int fd;
+    uint64_t written = 0;  // bytes written
+    uint64_t started = 0;  // bytes whose writeback was started
   };
 
   void fail(const std::string& path) {

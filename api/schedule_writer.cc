@@ -32,31 +32,12 @@ inline void keep(const T& value) {
   asm volatile("" : : "r"(value));
 }
 
-// Rows per formatting chunk (api/chunked_rows.h): a schedule line is about 100 bytes.
+// Rows per formatting chunk (api/chunked_rows.h): a row's schedule lines are about 120
+// bytes together.
 constexpr size_t kScheduleChunkRows = 8192;
 
-// Rows ahead of the one formatted whose memory is requested (the schedules read the rows in
-// bill order, which is far from file order: each row's columns are cache misses, and asking
-// for several rows' at once lets them overlap).
+// Rows ahead of the one formatted whose memory is requested.
 constexpr size_t kPrefetchRows = 16;
-
-// One schedule: the header, then format(r, out) for each row r of `rows` that select(r)
-// accepts. prefetch(r) starts the loads of row r's data (it changes nothing).
-template <typename Select, typename Prefetch, typename Format>
-void write_schedule(StreamedFileBatch* batch, const std::string& path, const char* header,
-                    const std::vector<uint32_t>& rows, ChunkBuffers* buffers, Select select,
-                    Prefetch prefetch, Format format) {
-  const size_t file = batch->open(path);
-  batch->write(file, header);
-  write_rows_chunked(
-      buffers, rows.size(), kScheduleChunkRows,
-      [&](size_t i, std::string* out) {
-        if (i + kPrefetchRows < rows.size()) prefetch(rows[i + kPrefetchRows]);
-        const uint32_t r = rows[i];
-        if (select(r)) format(r, out);
-      },
-      [&](std::string_view bytes) { batch->write(file, bytes); });
-}
 
 }  // namespace
 
@@ -73,8 +54,32 @@ void write_deduction_schedules(const std::string& folder, const EmployeeTable& t
     }
     out->push_back('\n');
   };
-  // The loads of a schedule row's bill fields and of what `select` reads.
-  auto prefetch_common = [&](uint32_t r) {
+  // The three schedules in one pass over the rows in bill order, each row read once for all
+  // of them: the rows are far from file order, so each row's columns are cache misses, and
+  // a row's loads are started kPrefetchRows rows ahead so that several rows' overlap.
+  //
+  // gpf_schedule.csv, the AG's GPF schedule: every paid GPF subscriber, a zero subscription
+  // included (the last months before retirement, rules §5.1). vetan recovers no GPF advance,
+  // so `refund` (the column of the AG's schedule for an advance's instalment) is 0.
+  // nps_contributions.csv, the NPS contribution schedule: every paid NPS subscriber, the
+  // employee's share (the payslip's nps deduction) and the government's (employer_nps).
+  // tds_schedule.csv, the TDS schedule (section 192): every paid row with tax deducted this
+  // month.
+  enum { kGpfFile, kNpsFile, kTdsFile };
+  const size_t files[3] = {
+      batch->open(folder + "/gpf_schedule.csv"),
+      batch->open(folder + "/nps_contributions.csv"),
+      batch->open(folder + "/tds_schedule.csv"),
+  };
+  batch->write(files[kGpfFile],
+               "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,"
+               "refund\n");
+  batch->write(files[kNpsFile],
+               "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
+               "employer_contribution,total_contribution\n");
+  batch->write(files[kTdsFile],
+               "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n");
+  auto prefetch = [&](uint32_t r) {
     __builtin_prefetch(&index.bill_of_row[r]);
     __builtin_prefetch(&t.pension_scheme[r]);
     keep(t.treasury_code.codes[r]);
@@ -82,76 +87,57 @@ void write_deduction_schedules(const std::string& folder, const EmployeeTable& t
     keep(t.bill_group.codes[r]);
     __builtin_prefetch(t.employee_id[r].data());
     __builtin_prefetch(t.name[r].data());
+    __builtin_prefetch(PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf
+                           ? t.gpf_account[r].data()
+                           : t.pran[r].data());
+    keep(t.pan.code(r));
+    const Money* slip = result.payslip(r);
+    __builtin_prefetch(slip + layout.gross);
+    __builtin_prefetch(slip + layout.gpf);
+    __builtin_prefetch(slip + layout.nps);
+    __builtin_prefetch(slip + layout.employer_nps);
+    __builtin_prefetch(slip + layout.income_tax);
   };
-
-  // The AG's GPF schedule: every paid GPF subscriber, a zero subscription included (the
-  // last months before retirement, rules §5.1). vetan recovers no GPF advance, so `refund`
-  // (the column of the AG's schedule for an advance's instalment) is 0.
-  write_schedule(
-      batch, folder + "/gpf_schedule.csv",
-      "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,refund\n", rows,
-      buffers,
-      [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf; },
-      [&](uint32_t r) {
-        prefetch_common(r);
-        __builtin_prefetch(t.gpf_account[r].data());
-        __builtin_prefetch(&result.amounts[r * layout.columns + layout.gpf]);
-      },
-      [&](uint32_t r, std::string* out) {
-        bill_text.append(out, r, false);
-        for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
-          out->push_back(',');
-          append_csv_field(out, text);
+  write_rows_chunked_to(
+      buffers, 3, rows.size(), kScheduleChunkRows,
+      [&](size_t i, std::string* out) {
+        if (i + kPrefetchRows < rows.size()) prefetch(rows[i + kPrefetchRows]);
+        const uint32_t r = rows[i];
+        const bool gpf = PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf;
+        const bool nps = PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps;
+        if (gpf) {
+          std::string* o = &out[kGpfFile];
+          bill_text.append(o, r, false);
+          for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
+            o->push_back(',');
+            append_csv_field(o, text);
+          }
+          amounts(o, {result.amount(layout.gpf, r), 0});
         }
-        amounts(out, {result.amount(layout.gpf, r), 0});
-      });
-
-  // The NPS contribution schedule: every paid NPS subscriber, the employee's share (the
-  // payslip's nps deduction) and the government's (employer_nps).
-  write_schedule(
-      batch, folder + "/nps_contributions.csv",
-      "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
-      "employer_contribution,total_contribution\n",
-      rows, buffers,
-      [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps; },
-      [&](uint32_t r) {
-        prefetch_common(r);
-        __builtin_prefetch(t.pran[r].data());
-        __builtin_prefetch(&result.amounts[r * layout.columns + layout.nps]);
-        __builtin_prefetch(&result.amounts[r * layout.columns + layout.employer_nps]);
-      },
-      [&](uint32_t r, std::string* out) {
-        bill_text.append(out, r, false);
-        for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
-          out->push_back(',');
-          append_csv_field(out, text);
+        if (nps) {
+          std::string* o = &out[kNpsFile];
+          bill_text.append(o, r, false);
+          for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
+            o->push_back(',');
+            append_csv_field(o, text);
+          }
+          const Money employee = result.amount(layout.nps, r);
+          const Money employer = result.amount(layout.employer_nps, r);
+          amounts(o, {employee, employer, employee + employer});
         }
-        const Money employee = result.amount(layout.nps, r);
-        const Money employer = result.amount(layout.employer_nps, r);
-        amounts(out, {employee, employer, employee + employer});
-      });
-
-  // The TDS schedule (section 192): every paid row with tax deducted this month.
-  write_schedule(
-      batch, folder + "/tds_schedule.csv",
-      "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n", rows, buffers,
-      [&](uint32_t r) { return result.amount(layout.income_tax, r) != 0; },
-      [&](uint32_t r) {
-        prefetch_common(r);
-        keep(t.pan.code(r));
-        __builtin_prefetch(&result.amounts[r * layout.columns + layout.income_tax]);
-        __builtin_prefetch(&result.amounts[r * layout.columns + layout.gross]);
-      },
-      [&](uint32_t r, std::string* out) {
-        bill_text.append(out, r, false);
-        for (std::string_view text : {t.employee_id[r], t.name[r]}) {
-          out->push_back(',');
-          append_csv_field(out, text);
+        if (result.amount(layout.income_tax, r) != 0) {
+          std::string* o = &out[kTdsFile];
+          bill_text.append(o, r, false);
+          for (std::string_view text : {t.employee_id[r], t.name[r]}) {
+            o->push_back(',');
+            append_csv_field(o, text);
+          }
+          o->push_back(',');
+          append_csv_field(o, t.pan[r].view());
+          amounts(o, {result.amount(layout.gross, r), result.amount(layout.income_tax, r)});
         }
-        out->push_back(',');
-        append_csv_field(out, t.pan[r].view());
-        amounts(out, {result.amount(layout.gross, r), result.amount(layout.income_tax, r)});
-      });
+      },
+      [&](size_t f, std::string_view bytes) { batch->write(files[f], bytes); });
 
   // Totals by department over the run's paid rows, sorted by department (byte order).
   struct Totals {
