@@ -19,10 +19,7 @@
 #include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
-#include <chrono>  // DEBUG-TIMES
 #include <cstddef>
-#include <cstdio>   // DEBUG-TIMES
-#include <cstdlib>  // DEBUG-TIMES
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,7 +67,6 @@ void write_rows_chunked_to(ChunkBuffers* buffers, size_t files, size_t count, si
   // at most chunks() chunks are live at once and chunk c may use slot c % chunks().
   const size_t ring = buffers->chunks();
   size_t next = 0;
-  const auto t0 = std::chrono::steady_clock::now();  // DEBUG-TIMES
   tbb::parallel_pipeline(
       std::min(ring, chunks),
       tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
@@ -97,10 +93,6 @@ void write_rows_chunked_to(ChunkBuffers* buffers, size_t files, size_t count, si
               if (!out[f].empty()) write(f, std::string_view(out[f]));
             }
           }));
-  if (std::getenv("VETAN_CHUNK_TIMES"))
-    std::fprintf(stderr, "chunked %zu rows: %.3f s\n", count,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                     .count());  // DEBUG-TIMES
 }
 
 // The same for one file: format(i, &out) appends row i to `out`; write(bytes) gets each
