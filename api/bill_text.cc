@@ -21,6 +21,14 @@ void append_bill_id(std::string* out, std::string_view month, std::string_view s
 
 BillText::BillText(const EmployeeTable& table, const TableIndex& index, std::string_view month)
     : table_(table), index_(index), month_(month) {
+  auto has_slash = [](const Dictionary& d) {
+    for (size_t c = 0; c < d.size(); ++c) {
+      if (d.value(Dictionary::Code(c)).find('/') != std::string_view::npos) return true;
+    }
+    return false;
+  };
+  ids_unique_ = !has_slash(table.treasury_code.dictionary) &&
+                !has_slash(table.ddo_code.dictionary) && !has_slash(table.bill_group.dictionary);
   entries_.resize(index.bills.size());
   std::string piece;
   for (size_t b = 0; b < index.bills.size(); ++b) {
@@ -52,8 +60,9 @@ BillText::BillText(const EmployeeTable& table, const TableIndex& index, std::str
 
 void BillText::append(std::string* out, size_t r, bool with_group) const {
   const Entry& e = entries_[index_.bill_of_row[r]];
-  if (e.size == 0 || table_.treasury_code.codes[r] != e.treasury_code ||
-      table_.ddo_code.codes[r] != e.ddo_code || table_.bill_group.codes[r] != e.bill_group) {
+  if (e.size == 0 || (!ids_unique_ && (table_.treasury_code.codes[r] != e.treasury_code ||
+                                       table_.ddo_code.codes[r] != e.ddo_code ||
+                                       table_.bill_group.codes[r] != e.bill_group))) {
     append_own(out, r, with_group);
     return;
   }

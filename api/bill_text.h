@@ -8,7 +8,9 @@
 //
 // A bill's text is the row's own only when the row's codes are the bill key's: two triples
 // that spell one id (codes holding '/', rules §7) are one bill, and such a row's fields are
-// formatted from its own codes, as before. The bytes are the same either way.
+// formatted from its own codes, as before. The bytes are the same either way. When no
+// treasury, DDO or bill group code holds '/', an id names one triple and every row's codes
+// are its bill's: then the row's codes are not read at all.
 //
 // Thread-safety: immutable once built; append() and prefetch() from any number of threads.
 #pragma once
@@ -37,6 +39,9 @@ class BillText {
   void prefetch_entry(size_t r) const { __builtin_prefetch(&entries_[index_.bill_of_row[r]]); }
   void prefetch(size_t r) const;
 
+  // True iff append(r) reads row r's codes (some code holds '/').
+  bool reads_row_codes() const { return !ids_unique_; }
+
  private:
   struct Entry {
     uint32_t offset;  // where the bill's text starts in text_
@@ -51,6 +56,8 @@ class BillText {
   const EmployeeTable& table_;
   const TableIndex& index_;
   std::string month_;
+  bool ids_unique_ = false;  // no code of the three holds '/'
+
   std::vector<Entry> entries_;  // by bill
   std::string text_;
 };

@@ -82,9 +82,11 @@ void write_deduction_schedules(const std::string& folder, const EmployeeTable& t
   auto prefetch = [&](uint32_t r) {
     __builtin_prefetch(&index.bill_of_row[r]);
     __builtin_prefetch(&t.pension_scheme[r]);
-    keep(t.treasury_code.codes[r]);
-    keep(t.ddo_code.codes[r]);
-    keep(t.bill_group.codes[r]);
+    if (bill_text.reads_row_codes()) {
+      keep(t.treasury_code.codes[r]);
+      keep(t.ddo_code.codes[r]);
+      keep(t.bill_group.codes[r]);
+    }
     __builtin_prefetch(t.employee_id[r].data());
     __builtin_prefetch(t.name[r].data());
     __builtin_prefetch(PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf
