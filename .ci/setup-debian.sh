@@ -12,6 +12,7 @@ packages=(
   libpango1.0-dev libcairo2-dev fonts-noto-core poppler-utils
   chromium chromium-driver python3-selenium
   postgresql-15  # bench/sql and its ctest sql_equality: the monthly run as PostgreSQL SQL
+  time linux-perf  # bench/scale.py's peak memory (/usr/bin/time -v); the README's profiles
 )
 missing=()
 for p in "${packages[@]}"; do
