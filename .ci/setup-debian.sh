@@ -13,6 +13,7 @@ packages=(
   chromium chromium-driver python3-selenium
   postgresql-15  # bench/sql and its ctest sql_equality; the serve tests' own servers (tests/serve/pg_support.py)
   libpq-dev  # vetan serve --store postgresql://… (api/serve/postgres_store.cc)
+  time linux-perf  # bench/scale.py's peak memory (/usr/bin/time -v); the README's profiles
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -12,7 +12,9 @@
 #include <functional>
 #include <vector>
 
-#include "api/atomic_file.h"
+#include "api/bill_text.h"
+#include "api/chunked_rows.h"
+#include "api/file_batch.h"
 #include "api/person_fields.h"
 #include "api/schedule_writer.h"
 #include "core/run/month_run.h"
@@ -21,6 +23,16 @@ namespace vetan {
 namespace {
 
 const char* fund_name(uint8_t fund) { return FundType(fund) == FundType::kCa ? "CA" : "SF"; }
+
+// Rows per formatting chunk (api/chunked_rows.h), for about 1 MiB of output each: a payslip
+// line is about 220 bytes, a bill's about 190, and the rows of mismatches.csv and
+// stopped.csv are a few in a hundred of the rows scanned.
+constexpr size_t kPayslipChunkRows = 4096;
+constexpr size_t kBillChunkRows = 4096;
+constexpr size_t kFateChunkRows = 65536;
+
+// Rows ahead of the one formatted whose scattered data is requested.
+constexpr size_t kPrefetchRows = 16;
 
 }  // namespace
 
@@ -57,11 +69,38 @@ std::string rupees(Int128 value) {
   return (value < 0 ? "-" : "") + out;
 }
 
+namespace {
+
+// True iff one of the 8 bytes of `word` is 0 (exact: no false positives).
+inline bool has_zero_byte(uint64_t word) {
+  return ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull) != 0;
+}
+
+// True iff `value` holds a comma, a quote or a line break: 8 bytes at a time, then the tail.
+inline bool needs_quotes(std::string_view value) {
+  const char* p = value.data();
+  const size_t n = value.size();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (has_zero_byte(w ^ 0x2c2c2c2c2c2c2c2cull) || has_zero_byte(w ^ 0x2222222222222222ull) ||
+        has_zero_byte(w ^ 0x0d0d0d0d0d0d0d0dull) || has_zero_byte(w ^ 0x0a0a0a0a0a0a0a0aull)) {
+      return true;
+    }
+  }
+  bool special = false;
+  for (; i < n; ++i) {
+    const char c = p[i];
+    special |= c == ',' || c == '"' || c == '\r' || c == '\n';
+  }
+  return special;
+}
+
+}  // namespace
+
 void append_csv_field(std::string* out, std::string_view value) {
-  // One pass over the bytes (find_first_of searches the four characters for each byte).
-  bool plain = true;
-  for (char c : value) plain &= c != ',' && c != '"' && c != '\r' && c != '\n';
-  if (plain) {
+  if (!needs_quotes(value)) {
     out->append(value);
     return;
   }
@@ -100,156 +139,164 @@ std::string summary_json(const MonthResult& result) {
   return json;
 }
 
-Status write_run_outputs(const std::string& folder, const EmployeeTable& t,
-                         const TableIndex& index, const MonthResult& result) {
+Status write_run_outputs(const std::string& folder, const EmployeeTable& t, const TableIndex& index,
+                         const MonthResult& result) {
   std::error_code error;
   std::filesystem::create_directories(folder, error);
   if (error) return Status::io_error(folder + ": cannot create (" + error.message() + ")");
   const PayslipLayout& layout = result.layout;
   const std::string month = format_month(result.rules.month);
   auto path = [&folder](const char* name) { return folder + "/" + name; };
+  // One ring of formatting buffers for every file of the run (api/chunked_rows.h).
+  ChunkBuffers buffers;
+  const BillText bill_text(t, index, month);
+  // Every file of the run, flushed to disk together once all are written.
+  StreamedFileBatch batch;
+
+  // "YYYY-MM/suffix" as one CSV field.
+  auto append_bill_id = [&month](std::string* out, std::string_view suffix) {
+    if (suffix.find_first_of(",\"\r\n") == std::string_view::npos) {
+      out->append(month).push_back('/');
+      out->append(suffix);
+    } else {
+      append_csv_field(out, month + "/" + std::string(suffix));
+    }
+  };
 
   // payslips.csv: PAID rows by employee_id.
-  std::vector<uint32_t> paid;
-  paid.reserve(size_t(result.summary.paid));
-  for (uint32_t r : index.rows_by_employee_id) {
-    if (result.fate_of(r) == Fate::kPaid) paid.push_back(r);
-  }
   {
-    AtomicFile file(path("payslips.csv"));
+    const size_t file = batch.open(path("payslips.csv"));
     std::string header =
         "employee_id,line,bill_id,treasury_code,ddo_code,bill_group,budget_head,fund_type,"
         "payable_days";
     for (const std::string& name : layout.names) header += "," + name;
-    file.write(header + kPersonColumns + "\n");
-    write_rows_parallel(&file, paid.size(), [&](size_t i, std::string* out) {
-      const uint32_t r = paid[i];
-      append_csv_field(out, t.employee_id[r]);
-      out->push_back(',');
-      append_number(out, int64_t(r) + 1);
-      out->push_back(',');
-      std::string_view suffix = index.bills[index.bill_of_row[r]].id_suffix;
-      if (suffix.find_first_of(",\"\r\n") == std::string_view::npos) {
-        out->append(month).push_back('/');
-        out->append(suffix);
-      } else {
-        append_csv_field(out, month + "/" + std::string(suffix));
-      }
-      for (std::string_view text : {t.treasury_code[r], t.ddo_code[r], t.bill_group[r],
-                                    t.budget_head[r], std::string_view(fund_name(t.fund_type[r]))}) {
-        out->push_back(',');
-        append_csv_field(out, text);
-      }
-      out->push_back(',');
-      append_number(out, result.payable_days[r]);
-      const Money* slip = result.payslip(r);
-      for (size_t c = 0; c < layout.columns; ++c) {
-        out->push_back(',');
-        append_number(out, slip[c]);
-      }
-      append_person_fields(out, t, r);
-      out->push_back('\n');
-    });
-    if (Status s = file.commit(); !s.ok()) return s;
+    batch.write(file, header + kPersonColumns + "\n");
+    const std::vector<uint32_t>& order = index.rows_by_employee_id;
+    write_rows_chunked(
+        &buffers, order.size(), kPayslipChunkRows,
+        [&](size_t i, std::string* out) {
+          // Rows come nearly in file order, their bills scattered: ask for the bill text
+          // ahead (api/bill_text.h).
+          if (i + 2 * kPrefetchRows < order.size())
+            bill_text.prefetch_entry(order[i + 2 * kPrefetchRows]);
+          if (i + kPrefetchRows < order.size()) bill_text.prefetch(order[i + kPrefetchRows]);
+          const uint32_t r = order[i];
+          if (result.fate_of(r) != Fate::kPaid) return;
+          append_csv_field(out, t.employee_id[r]);
+          out->push_back(',');
+          append_number(out, int64_t(r) + 1);
+          out->push_back(',');
+          bill_text.append(out, r, true);
+          for (std::string_view text :
+               {t.budget_head[r], std::string_view(fund_name(t.fund_type[r]))}) {
+            out->push_back(',');
+            append_csv_field(out, text);
+          }
+          out->push_back(',');
+          append_number(out, result.payable_days[r]);
+          const Money* slip = result.payslip(r);
+          for (size_t c = 0; c < layout.columns; ++c) {
+            out->push_back(',');
+            append_number(out, slip[c]);
+          }
+          append_person_fields(out, t, r);
+          out->push_back('\n');
+        },
+        [&](std::string_view bytes) { batch.write(file, bytes); });
   }
 
   // bills.csv and bill_heads.csv, sorted by bill id.
   {
-    AtomicFile file(path("bills.csv"));
-    std::string out = "bill_id,month,treasury_code,ddo_code,bill_group,employees";
-    for (const std::string& name : layout.names) out += "," + name;
-    out += "\n";
-    for (const BillTotals& bill : result.bills) {
-      const BillKey& key = index.bills[bill.bill];
-      append_csv_field(&out, month + "/" + key.id_suffix);
-      out += "," + month;
-      // Codes of the bill's first paid row (two keys may spell one id when codes hold '/').
-      const uint32_t r = bill.first_row;
-      for (std::string_view text : {t.treasury_code[r], t.ddo_code[r], t.bill_group[r]}) {
-        out.push_back(',');
-        append_csv_field(&out, text);
-      }
-      out.push_back(',');
-      append_number(&out, bill.employees);
-      for (Money amount : bill.amounts) {
-        out.push_back(',');
-        append_number(&out, amount);
-      }
-      out.push_back('\n');
-    }
-    file.write(out);
-    if (Status s = file.commit(); !s.ok()) return s;
-  }
-  {
-    AtomicFile file(path("bill_heads.csv"));
-    std::string out = "bill_id,budget_head,fund_type,employees,gross,total_deductions,net\n";
-    for (const BillHeadTotals& h : result.bill_heads) {
-      append_csv_field(&out, month + "/" + index.bills[h.bill].id_suffix);
-      out.push_back(',');
-      append_csv_field(&out, t.budget_head.dictionary.value(h.budget_head));
-      out += std::string(",") + fund_name(h.fund_type);
-      for (int64_t v : {h.employees, h.gross, h.total_deductions, h.net}) {
-        out.push_back(',');
-        append_number(&out, v);
-      }
-      out.push_back('\n');
-    }
-    file.write(out);
-    if (Status s = file.commit(); !s.ok()) return s;
-  }
-
-  // mismatches.csv and stopped.csv, by line.
-  {
-    AtomicFile mismatches(path("mismatches.csv"));
-    AtomicFile stopped(path("stopped.csv"));
-    std::string m = "line,employee_id,ddo_code,reasons,detail,name\n";
-    std::string s = "line,employee_id,ddo_code,stop_reason,name\n";
-    for (size_t r = 0; r < t.rows; ++r) {
-      const Fate fate = result.fate_of(r);
-      if (fate == Fate::kPaid) continue;
-      std::string& out = fate == Fate::kStopped ? s : m;
-      append_number(&out, int64_t(r) + 1);
-      out.push_back(',');
-      append_csv_field(&out, t.employee_id[r]);
-      out.push_back(',');
-      append_csv_field(&out, t.ddo_code[r]);
-      out.push_back(',');
-      if (fate == Fate::kStopped) {
-        append_csv_field(&out, t.stop_reason[r]);
-      } else {
-        std::string reasons;
-        for (int i = 0; i < kReasonCount; ++i) {
-          if (result.reasons[r] & (1u << i)) {
-            if (!reasons.empty()) reasons.push_back(';');
-            reasons += kReasonCodes[i];
+    const size_t file = batch.open(path("bills.csv"));
+    std::string header = "bill_id,month,treasury_code,ddo_code,bill_group,employees";
+    for (const std::string& name : layout.names) header += "," + name;
+    batch.write(file, header + "\n");
+    write_rows_chunked(
+        &buffers, result.bills.size(), kBillChunkRows,
+        [&](size_t i, std::string* out) {
+          const BillTotals& bill = result.bills[i];
+          append_bill_id(out, index.bills[bill.bill].id_suffix);
+          out->push_back(',');
+          out->append(month);
+          // Codes of the bill's first paid row (two keys may spell one id when codes hold '/').
+          const uint32_t r = bill.first_row;
+          for (std::string_view text : {t.treasury_code[r], t.ddo_code[r], t.bill_group[r]}) {
+            out->push_back(',');
+            append_csv_field(out, text);
           }
-        }
-        out += reasons;
-        out.push_back(',');
-        append_csv_field(&out, mismatch_detail(t, result, r));
-      }
-      out.push_back(',');
-      append_csv_field(&out, t.name[r]);
-      out.push_back('\n');
-      if (m.size() > (1u << 20)) {
-        mismatches.write(m);
-        m.clear();
-      }
-      if (s.size() > (1u << 20)) {
-        stopped.write(s);
-        s.clear();
-      }
-    }
-    mismatches.write(m);
-    stopped.write(s);
-    if (Status st = mismatches.commit(); !st.ok()) return st;
-    if (Status st = stopped.commit(); !st.ok()) return st;
+          out->push_back(',');
+          append_number(out, bill.employees);
+          for (Money amount : bill.amounts) {
+            out->push_back(',');
+            append_number(out, amount);
+          }
+          out->push_back('\n');
+        },
+        [&](std::string_view bytes) { batch.write(file, bytes); });
+  }
+  {
+    const size_t file = batch.open(path("bill_heads.csv"));
+    batch.write(file, "bill_id,budget_head,fund_type,employees,gross,total_deductions,net\n");
+    write_rows_chunked(
+        &buffers, result.bill_heads.size(), kBillChunkRows,
+        [&](size_t i, std::string* out) {
+          const BillHeadTotals& h = result.bill_heads[i];
+          append_bill_id(out, index.bills[h.bill].id_suffix);
+          out->push_back(',');
+          append_csv_field(out, t.budget_head.dictionary.value(h.budget_head));
+          out->push_back(',');
+          out->append(fund_name(h.fund_type));
+          for (int64_t v : {h.employees, h.gross, h.total_deductions, h.net}) {
+            out->push_back(',');
+            append_number(out, v);
+          }
+          out->push_back('\n');
+        },
+        [&](std::string_view bytes) { batch.write(file, bytes); });
   }
 
-  if (Status s = write_deduction_schedules(folder, t, index, result); !s.ok()) return s;
-  AtomicFile summary(path("summary.json"));
-  summary.write(summary_json(result));
-  return summary.commit();
+  // mismatches.csv and stopped.csv, by line: each a pass over the rows that skips the
+  // others' (the fates are one byte a row, read in order).
+  for (const Fate fate : {Fate::kMismatch, Fate::kStopped}) {
+    const bool stopped = fate == Fate::kStopped;
+    const size_t file = batch.open(path(stopped ? "stopped.csv" : "mismatches.csv"));
+    batch.write(file, stopped ? "line,employee_id,ddo_code,stop_reason,name\n"
+                              : "line,employee_id,ddo_code,reasons,detail,name\n");
+    write_rows_chunked(
+        &buffers, t.rows, kFateChunkRows,
+        [&](size_t r, std::string* out) {
+          const Fate f = result.fate_of(r);
+          if (f == Fate::kPaid || (f == Fate::kStopped) != stopped) return;
+          append_number(out, int64_t(r) + 1);
+          out->push_back(',');
+          append_csv_field(out, t.employee_id[r]);
+          out->push_back(',');
+          append_csv_field(out, t.ddo_code[r]);
+          out->push_back(',');
+          if (stopped) {
+            append_csv_field(out, t.stop_reason[r]);
+          } else {
+            bool first = true;
+            for (int i = 0; i < kReasonCount; ++i) {
+              if (result.reasons[r] & (1u << i)) {
+                if (!first) out->push_back(';');
+                out->append(kReasonCodes[i]);
+                first = false;
+              }
+            }
+            out->push_back(',');
+            append_csv_field(out, mismatch_detail(t, result, r));
+          }
+          out->push_back(',');
+          append_csv_field(out, t.name[r]);
+          out->push_back('\n');
+        },
+        [&](std::string_view bytes) { batch.write(file, bytes); });
+  }
+
+  write_deduction_schedules(folder, t, index, result, bill_text, &buffers, &batch);
+  batch.write(batch.open(path("summary.json")), summary_json(result));
+  return batch.commit();
 }
 
 }  // namespace vetan

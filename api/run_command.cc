@@ -1,4 +1,5 @@
 // vetan run (formats.md "The command").
+#include <sys/resource.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -77,6 +78,15 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// CPU seconds (user and system, all threads) this process has used so far: beside each
+// phase's wall time, what it cost on a machine shared with other work.
+double cpu_seconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 }  // namespace
 
 Status read_file(const std::string& path, std::string* contents) {
@@ -128,6 +138,7 @@ int run_command(const Arguments& args) {
     }
   }
 
+  double cpu[5] = {cpu_seconds(), 0, 0, 0, 0};  // at the start, then after each phase
   std::vector<RecoverySchedule> schedules;
   if (flags.has("recoveries")) {
     if (Status s = read_recoveries_csv(flags.get("recoveries"), &schedules); !s.ok()) return refuse(s.message());
@@ -150,6 +161,7 @@ int run_command(const Arguments& args) {
   }
   if (release) release_free_memory();
   const double load_seconds = seconds_since(start);
+  cpu[1] = cpu_seconds();
   const auto index_start = std::chrono::steady_clock::now();
   const TableIndex index = build_table_index(table);
   if (release) release_free_memory();
@@ -159,12 +171,14 @@ int run_command(const Arguments& args) {
     }
   }
   const double index_seconds = seconds_since(index_start);
+  cpu[2] = cpu_seconds();
   const auto compute_start = std::chrono::steady_clock::now();
   MonthResult result;
   if (Status s = run_month(table, index, profile, month, &result); !s.ok()) {
     return refuse(profile_path + ": " + s.message());
   }
   const double compute_seconds = seconds_since(compute_start);
+  cpu[3] = cpu_seconds();
   const auto write_start = std::chrono::steady_clock::now();
   const std::string out = flags.get("out");
   if (Status s = write_run_outputs(out, table, index, result); !s.ok()) {
@@ -172,6 +186,7 @@ int run_command(const Arguments& args) {
     return kExitFailed;
   }
   const double write_seconds = seconds_since(write_start);
+  cpu[4] = cpu_seconds();
 
   if (!flags.has("quiet")) {
     const RunSummary& s = result.summary;
@@ -198,6 +213,8 @@ int run_command(const Arguments& args) {
     }
     std::printf("  time: load %.2f s, index %.2f s, compute %.2f s, write %.2f s (%lld threads)\n",
                 load_seconds, index_seconds, compute_seconds, write_seconds, threads);
+    std::printf("  cpu: load %.2f s, index %.2f s, compute %.2f s, write %.2f s\n",
+                cpu[1] - cpu[0], cpu[2] - cpu[1], cpu[3] - cpu[2], cpu[4] - cpu[3]);
     std::printf("  files: %s/{payslips,bills,bill_heads,mismatches,stopped}.csv, summary.json\n",
                 out.c_str());
   }

@@ -1,11 +1,13 @@
 #include "api/schedule_writer.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <map>
 #include <string_view>
 #include <vector>
 
-#include "api/atomic_file.h"
+#include "api/chunked_rows.h"
 #include "api/output_writer.h"
 
 namespace vetan {
@@ -26,44 +28,26 @@ std::vector<uint32_t> paid_rows_by_bill(const TableIndex& index, const MonthResu
   return rows;
 }
 
-// bill_id,treasury_code,ddo_code of row r (comma-separated, no line end).
-void append_bill_fields(std::string* out, const EmployeeTable& t, const TableIndex& index,
-                        std::string_view month, size_t r) {
-  std::string_view suffix = index.bills[index.bill_of_row[r]].id_suffix;
-  if (suffix.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(month).push_back('/');
-    out->append(suffix);
-  } else {
-    append_csv_field(out, std::string(month) + "/" + std::string(suffix));
-  }
-  out->push_back(',');
-  append_csv_field(out, t.treasury_code[r]);
-  out->push_back(',');
-  append_csv_field(out, t.ddo_code[r]);
+// Keeps a value the compiler would otherwise drop (a load made only to start its miss).
+template <typename T>
+inline void keep(const T& value) {
+  asm volatile("" : : "r"(value));
 }
 
-// One schedule: the header, then format(r, out) for each selected row of `rows`.
-template <typename Select, typename Format>
-Status write_schedule(const std::string& path, const char* header,
-                      const std::vector<uint32_t>& rows, Select select, Format format) {
-  std::vector<uint32_t> chosen;
-  chosen.reserve(rows.size());
-  for (uint32_t r : rows) {
-    if (select(r)) chosen.push_back(r);
-  }
-  AtomicFile file(path);
-  file.write(header);
-  write_rows_parallel(&file, chosen.size(),
-                      [&](size_t i, std::string* out) { format(chosen[i], out); });
-  return file.commit();
-}
+// Rows per formatting chunk (api/chunked_rows.h): a row's schedule lines are about 120
+// bytes together.
+constexpr size_t kScheduleChunkRows = 8192;
+
+// Rows ahead of the one formatted whose memory is requested.
+constexpr size_t kPrefetchRows = 16;
 
 }  // namespace
 
-Status write_deduction_schedules(const std::string& folder, const EmployeeTable& t,
-                                 const TableIndex& index, const MonthResult& result) {
+void write_deduction_schedules(const std::string& folder, const EmployeeTable& t,
+                               const TableIndex& index, const MonthResult& result,
+                               const BillText& bill_text, ChunkBuffers* buffers,
+                               StreamedFileBatch* batch) {
   const PayslipLayout& layout = result.layout;
-  const std::string month = format_month(result.rules.month);
   const std::vector<uint32_t> rows = paid_rows_by_bill(index, result);
   auto amounts = [&](std::string* out, std::initializer_list<Money> values) {
     for (Money v : values) {
@@ -72,65 +56,92 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
     }
     out->push_back('\n');
   };
-
-  // The AG's GPF schedule: every paid GPF subscriber, a zero subscription included (the
-  // last months before retirement, rules §5.1). vetan recovers no GPF advance, so `refund`
-  // (the column of the AG's schedule for an advance's instalment) is 0.
-  if (Status s = write_schedule(
-          folder + "/gpf_schedule.csv",
-          "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,refund\n",
-          rows, [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf; },
-          [&](uint32_t r, std::string* out) {
-            append_bill_fields(out, t, index, month, r);
-            for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
-              out->push_back(',');
-              append_csv_field(out, text);
-            }
-            amounts(out, {result.amount(layout.gpf, r), 0});
-          });
-      !s.ok()) {
-    return s;
-  }
-
-  // The NPS contribution schedule: every paid NPS subscriber, the employee's share (the
-  // payslip's nps deduction) and the government's (employer_nps).
-  if (Status s = write_schedule(
-          folder + "/nps_contributions.csv",
-          "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
-          "employer_contribution,total_contribution\n",
-          rows, [&](uint32_t r) { return PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps; },
-          [&](uint32_t r, std::string* out) {
-            append_bill_fields(out, t, index, month, r);
-            for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
-              out->push_back(',');
-              append_csv_field(out, text);
-            }
-            const Money employee = result.amount(layout.nps, r);
-            const Money employer = result.amount(layout.employer_nps, r);
-            amounts(out, {employee, employer, employee + employer});
-          });
-      !s.ok()) {
-    return s;
-  }
-
-  // The TDS schedule (section 192): every paid row with tax deducted this month.
-  if (Status s = write_schedule(
-          folder + "/tds_schedule.csv",
-          "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n", rows,
-          [&](uint32_t r) { return result.amount(layout.income_tax, r) != 0; },
-          [&](uint32_t r, std::string* out) {
-            append_bill_fields(out, t, index, month, r);
-            for (std::string_view text : {t.employee_id[r], t.name[r]}) {
-              out->push_back(',');
-              append_csv_field(out, text);
-            }
-            out->push_back(',');
-            append_csv_field(out, t.pan[r].view());
-            amounts(out, {result.amount(layout.gross, r), result.amount(layout.income_tax, r)});
-          });
-      !s.ok()) {
-    return s;
-  }
+  // The three schedules in one pass over the rows in bill order, each row read once for all
+  // of them: the rows are far from file order, so each row's columns are cache misses, and
+  // a row's loads are started kPrefetchRows rows ahead so that several rows' overlap.
+  //
+  // gpf_schedule.csv, the AG's GPF schedule: every paid GPF subscriber, a zero subscription
+  // included (the last months before retirement, rules §5.1). vetan recovers no GPF advance,
+  // so `refund` (the column of the AG's schedule for an advance's instalment) is 0.
+  // nps_contributions.csv, the NPS contribution schedule: every paid NPS subscriber, the
+  // employee's share (the payslip's nps deduction) and the government's (employer_nps).
+  // tds_schedule.csv, the TDS schedule (section 192): every paid row with tax deducted this
+  // month.
+  enum { kGpfFile, kNpsFile, kTdsFile };
+  const size_t files[3] = {
+      batch->open(folder + "/gpf_schedule.csv"),
+      batch->open(folder + "/nps_contributions.csv"),
+      batch->open(folder + "/tds_schedule.csv"),
+  };
+  batch->write(files[kGpfFile],
+               "bill_id,treasury_code,ddo_code,gpf_account,employee_id,name,subscription,"
+               "refund\n");
+  batch->write(files[kNpsFile],
+               "bill_id,treasury_code,ddo_code,pran,employee_id,name,employee_contribution,"
+               "employer_contribution,total_contribution\n");
+  batch->write(files[kTdsFile],
+               "bill_id,treasury_code,ddo_code,employee_id,name,pan,gross,income_tax\n");
+  auto prefetch = [&](uint32_t r) {
+    __builtin_prefetch(&index.bill_of_row[r]);
+    __builtin_prefetch(&t.pension_scheme[r]);
+    if (bill_text.reads_row_codes()) {
+      keep(t.treasury_code.codes[r]);
+      keep(t.ddo_code.codes[r]);
+      keep(t.bill_group.codes[r]);
+    }
+    __builtin_prefetch(t.employee_id[r].data());
+    __builtin_prefetch(t.name[r].data());
+    __builtin_prefetch(PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf
+                           ? t.gpf_account[r].data()
+                           : t.pran[r].data());
+    keep(t.pan.code(r));
+    const Money* slip = result.payslip(r);
+    __builtin_prefetch(slip + layout.gross);
+    __builtin_prefetch(slip + layout.gpf);
+    __builtin_prefetch(slip + layout.nps);
+    __builtin_prefetch(slip + layout.employer_nps);
+    __builtin_prefetch(slip + layout.income_tax);
+  };
+  write_rows_chunked_to(
+      buffers, 3, rows.size(), kScheduleChunkRows,
+      [&](size_t i, std::string* out) {
+        if (i + kPrefetchRows < rows.size()) prefetch(rows[i + kPrefetchRows]);
+        const uint32_t r = rows[i];
+        const bool gpf = PensionScheme(t.pension_scheme[r]) == PensionScheme::kGpf;
+        const bool nps = PensionScheme(t.pension_scheme[r]) == PensionScheme::kNps;
+        if (gpf) {
+          std::string* o = &out[kGpfFile];
+          bill_text.append(o, r, false);
+          for (std::string_view text : {t.gpf_account[r], t.employee_id[r], t.name[r]}) {
+            o->push_back(',');
+            append_csv_field(o, text);
+          }
+          amounts(o, {result.amount(layout.gpf, r), 0});
+        }
+        if (nps) {
+          std::string* o = &out[kNpsFile];
+          bill_text.append(o, r, false);
+          for (std::string_view text : {t.pran[r], t.employee_id[r], t.name[r]}) {
+            o->push_back(',');
+            append_csv_field(o, text);
+          }
+          const Money employee = result.amount(layout.nps, r);
+          const Money employer = result.amount(layout.employer_nps, r);
+          amounts(o, {employee, employer, employee + employer});
+        }
+        if (result.amount(layout.income_tax, r) != 0) {
+          std::string* o = &out[kTdsFile];
+          bill_text.append(o, r, false);
+          for (std::string_view text : {t.employee_id[r], t.name[r]}) {
+            o->push_back(',');
+            append_csv_field(o, text);
+          }
+          o->push_back(',');
+          append_csv_field(o, t.pan[r].view());
+          amounts(o, {result.amount(layout.gross, r), result.amount(layout.income_tax, r)});
+        }
+      },
+      [&](size_t f, std::string_view bytes) { batch->write(files[f], bytes); });
 
   // Totals by department over the run's paid rows, sorted by department (byte order).
   struct Totals {
@@ -138,21 +149,49 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
     Money gross = 0, gpf = 0, nps = 0, income_tax = 0, total_deductions = 0, net = 0,
           employer_nps = 0;
   };
-  std::vector<Totals> by_code(t.department.dictionary.size());
-  for (uint32_t r : rows) {
-    Totals& d = by_code[t.department.codes[r]];
-    ++d.employees;
-    d.gross += result.amount(layout.gross, r);
-    d.gpf += result.amount(layout.gpf, r);
-    d.nps += result.amount(layout.nps, r);
-    d.income_tax += result.amount(layout.income_tax, r);
-    d.total_deductions += result.amount(layout.total_deductions, r);
-    d.net += result.amount(layout.net, r);
-    d.employer_nps += result.amount(layout.employer_nps, r);
+  // Summed in file order (the same sums as over `rows`: every paid row is in `rows`), so
+  // the reads are sequential; in parallel over fixed ranges of rows, then range by range
+  // (integer sums: the same whatever the thread count).
+  const size_t departments = t.department.dictionary.size();
+  constexpr size_t kRangeRows = size_t(1) << 16;
+  const size_t ranges = (t.rows + kRangeRows - 1) / kRangeRows;
+  std::vector<Totals> partial(ranges * departments);
+  tbb::parallel_for(size_t(0), ranges, [&](size_t k) {
+    Totals* by_code = &partial[k * departments];
+    const size_t end = std::min(t.rows, (k + 1) * kRangeRows);
+    for (size_t r = k * kRangeRows; r < end; ++r) {
+      if (result.fate_of(r) != Fate::kPaid) continue;
+      Totals& d = by_code[t.department.codes[r]];
+      const Money* slip = result.payslip(r);
+      ++d.employees;
+      d.gross += slip[layout.gross];
+      d.gpf += slip[layout.gpf];
+      d.nps += slip[layout.nps];
+      d.income_tax += slip[layout.income_tax];
+      d.total_deductions += slip[layout.total_deductions];
+      d.net += slip[layout.net];
+      d.employer_nps += slip[layout.employer_nps];
+    }
+  });
+  std::vector<Totals> by_code(departments);
+  for (size_t k = 0; k < ranges; ++k) {
+    for (size_t c = 0; c < departments; ++c) {
+      const Totals& p = partial[k * departments + c];
+      Totals& d = by_code[c];
+      d.employees += p.employees;
+      d.gross += p.gross;
+      d.gpf += p.gpf;
+      d.nps += p.nps;
+      d.income_tax += p.income_tax;
+      d.total_deductions += p.total_deductions;
+      d.net += p.net;
+      d.employer_nps += p.employer_nps;
+    }
   }
   std::map<std::string_view, const Totals*> sorted;
   for (size_t c = 0; c < by_code.size(); ++c) {
-    if (by_code[c].employees > 0) sorted[t.department.dictionary.value(Dictionary::Code(c))] = &by_code[c];
+    if (by_code[c].employees > 0)
+      sorted[t.department.dictionary.value(Dictionary::Code(c))] = &by_code[c];
   }
   std::string out =
       "department,employees,gross,gpf,nps,income_tax,total_deductions,net,employer_nps\n";
@@ -161,9 +200,7 @@ Status write_deduction_schedules(const std::string& folder, const EmployeeTable&
     amounts(&out, {d->employees, d->gross, d->gpf, d->nps, d->income_tax, d->total_deductions,
                    d->net, d->employer_nps});
   }
-  AtomicFile file(folder + "/department_totals.csv");
-  file.write(out);
-  return file.commit();
+  batch->write(batch->open(folder + "/department_totals.csv"), out);
 }
 
 }  // namespace vetan

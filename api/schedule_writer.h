@@ -8,6 +8,9 @@
 
 #include <string>
 
+#include "api/bill_text.h"
+#include "api/chunked_rows.h"
+#include "api/file_batch.h"
 #include "core/common/status.h"
 #include "core/run/month_result.h"
 #include "core/table/employee_table.h"
@@ -15,8 +18,12 @@
 
 namespace vetan {
 
-// Writes the four files into `folder` (which must exist).
-Status write_deduction_schedules(const std::string& folder, const EmployeeTable& table,
-                                 const TableIndex& index, const MonthResult& result);
+// Writes the four files into `folder` (which must exist) as files of `batch` (the caller
+// commits it, with its own files): the bill fields from `bill_text` (built for this
+// table, index and month), formatted with `buffers` (reused from the caller's files).
+void write_deduction_schedules(const std::string& folder, const EmployeeTable& table,
+                               const TableIndex& index, const MonthResult& result,
+                               const BillText& bill_text, ChunkBuffers* buffers,
+                               StreamedFileBatch* batch);
 
 }  // namespace vetan

@@ -111,5 +111,37 @@ TEST(BillsRules7, OneIdSpelledByTwoTriplesFollowsTheOracle) {
   EXPECT_EQ(bills.rows[0][bills.column("ddo_code")], "B/C");
 }
 
+// The row files format each bill's fields once per bill (api/bill_text.h); a row of a bill
+// whose id two triples spell still shows its own codes, in payslips.csv and the schedules.
+TEST(BillsRules7, RowFilesOfOneIdSpelledByTwoTriplesShowEachRowsOwnCodes) {
+  auto run = run_rows(mini_profile_json(), "2026-02",
+                      {in_bill(1, "A", "B/C", "1", "H", "SF"), in_bill(2, "A/B", "C", "1", "H", "SF")});
+  const auto files = test::run_output_files(*run);
+  const test::CsvFile slips = test::parse_csv_text(files.at("payslips.csv"));
+  ASSERT_EQ(slips.rows.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& row = slips.rows[i];
+    const bool first = row[slips.column("line")] == "1";
+    EXPECT_EQ(row[slips.column("bill_id")], "2026-02/A/B/C/1");
+    EXPECT_EQ(row[slips.column("treasury_code")], first ? "A" : "A/B");
+    EXPECT_EQ(row[slips.column("ddo_code")], first ? "B/C" : "C");
+  }
+  size_t schedule_rows = 0;
+  for (const char* name : {"gpf_schedule.csv", "nps_contributions.csv"}) {
+    const test::CsvFile schedule = test::parse_csv_text(files.at(name));
+    for (const auto& row : schedule.rows) {
+      ++schedule_rows;
+      const std::string id = row[schedule.column("employee_id")];
+      const bool first = id == slips.rows[0][slips.column("employee_id")]
+                             ? slips.rows[0][slips.column("line")] == "1"
+                             : slips.rows[1][slips.column("line")] == "1";
+      EXPECT_EQ(row[schedule.column("bill_id")], "2026-02/A/B/C/1");
+      EXPECT_EQ(row[schedule.column("treasury_code")], first ? "A" : "A/B");
+      EXPECT_EQ(row[schedule.column("ddo_code")], first ? "B/C" : "C");
+    }
+  }
+  EXPECT_EQ(schedule_rows, 2u);  // each paid row is a GPF or an NPS subscriber
+}
+
 }  // namespace
 }  // namespace vetan

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "api/output_writer.h"
 #include "tests/test_support.h"
 
 namespace vetan {
@@ -59,6 +60,37 @@ TEST(OutputsFormats, FieldsQuotedOnlyWhenNeeded) {
   const std::string prefix =
       "line,employee_id,ddo_code,reasons,detail,name\n3,\"E,3\",\"DDO \"\"3\"\"\",INVALID_PAN,";
   EXPECT_EQ(files.at("mismatches.csv").substr(0, prefix.size()), prefix);
+}
+
+// append_csv_field tests 8 bytes at a time, then the tail: every special byte at every
+// place of values up to 3 words long is found (quoted, inner quotes doubled), and a value
+// without one is copied as it is.
+TEST(OutputsFormats, CsvFieldQuotedWhereverTheSpecialByteIs) {
+  for (const char special : {',', '"', '\r', '\n'}) {
+    for (size_t size = 1; size <= 24; ++size) {
+      for (size_t at = 0; at < size; ++at) {
+        std::string value(size, 'x');
+        value[at] = special;
+        std::string expected = "\"";
+        for (char c : value) {
+          if (c == '"') expected.push_back('"');
+          expected.push_back(c);
+        }
+        expected.push_back('"');
+        std::string out = "prefix";
+        append_csv_field(&out, value);
+        EXPECT_EQ(out, "prefix" + expected) << "size " << size << " at " << at;
+      }
+    }
+  }
+  for (size_t size = 0; size <= 24; ++size) {
+    // Bytes next to the special ones (and UTF-8 lead bytes) are plain.
+    std::string value;
+    for (size_t i = 0; i < size; ++i) value.push_back("+-!#\t\x0b\x0c\xe0\xa4\x85"[i % 10]);
+    std::string out;
+    append_csv_field(&out, value);
+    EXPECT_EQ(out, value) << "size " << size;
+  }
 }
 
 TEST(OutputsFormats, MismatchesAndStoppedSortedByLineWithRawFields) {
