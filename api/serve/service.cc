@@ -381,7 +381,7 @@ Status Service::apply_stored(const AuditEvent& row) {
     const auto& start = std::get<cycle::RunStart>(e.payload);
     recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
                                        std::make_shared<const MasterRecords::Changes>(master_.changes()),
-                                       start.recovery_dues};
+                                       start.recovery_dues, master_.base()};
   } else if (e.kind == EventKind::kRunComplete) {
     // Its view is computed from the recipe when first read.
     const auto& complete = std::get<cycle::RunComplete>(e.payload);
