@@ -7,31 +7,39 @@
 
 namespace vetan::serve {
 
-Status Service::post_run_subscriptions(const RunView& v, const Profile& profile) {
+Status Service::post_run_subscriptions(const RunView& v, const Profile& profile, std::unique_lock<std::mutex>* lock) {
   GpfRunSubscriptions run;
   run.run_id = v.run_id;
   run.salary_month = v.month;
   run.month = profile.gpf_salary_credited_next_month ? v.month + 1 : v.month;
   const size_t gpf = v.result.layout.gpf;
   const EmployeeTable& t = *v.table;
+  // This run's bills and their rows, copied under the lock (the bills may change once it is
+  // released); the postings are built from them without it.
+  std::vector<std::pair<std::string, std::vector<uint32_t>>> own;
   for (const auto& [id, bill] : cycle_.bills()) {
     if (bill.month != v.month || bill.run_id == 0) continue;
     if (bill.run_id == v.run_id) {
-      GpfBillSubscriptions b;
-      b.bill_id = id;
-      for (uint32_t row : bill.rows) {
-        if (row >= v.result.rows || v.result.fate_of(row) != Fate::kPaid) continue;
-        const Money amount = v.result.amount(gpf, row);
-        if (amount <= 0 || t.gpf_account[row].empty()) continue;
-        b.accounts.emplace_back(t.gpf_account[row]);
-        b.amounts.push_back(amount);
-      }
-      run.bills.push_back(std::move(b));
+      own.emplace_back(id, bill.rows);
     } else if (bill.state == cycle::BillState::kSuperseded && fund_.has_bill(id)) {
       run.withdrawn.push_back(id);
     }
   }
+  if (lock != nullptr) lock->unlock();
+  for (auto& [id, rows] : own) {
+    GpfBillSubscriptions b;
+    b.bill_id = std::move(id);
+    for (uint32_t row : rows) {
+      if (row >= v.result.rows || v.result.fate_of(row) != Fate::kPaid) continue;
+      const Money amount = v.result.amount(gpf, row);
+      if (amount <= 0 || t.gpf_account[row].empty()) continue;
+      b.accounts.emplace_back(t.gpf_account[row]);
+      b.amounts.push_back(amount);
+    }
+    run.bills.push_back(std::move(b));
+  }
   AuditEvent e = GpfFund::subscribe_event(run);
+  if (lock != nullptr) lock->lock();
   if (Status s = store_->health(); !s.ok()) return s;
   e.at = utc_timestamp(options_.clock->now());
   e.actor = "system";

@@ -1412,7 +1412,7 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
   snapshot.shrink_to_fit();
   const int64_t millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-  std::lock_guard lock(state_mutex_);
+  std::unique_lock lock(state_mutex_);
   Status stored;
   if (computed.ok()) {
     cycle::RunComplete complete{run_id, month, millis, v->result.summary, {}, {}};
@@ -1433,9 +1433,11 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
     stored = store_->runs_locked();  // a server that lost the right to run publishes nothing
     if (stored.ok()) stored = record(&e, "system");
     if (stored.ok()) {
-      // gpf.md §6; a failure leaves the run completed and is repaired at the next open.
-      (void)post_run_subscriptions(*v, *profile);
+      const std::shared_ptr<const RunView> published = v;
       publish_view(std::move(v));
+      // gpf.md §6; a failure leaves the run completed and is repaired at the next open. The
+      // postings are built with the lock released (computing_ keeps other runs out).
+      (void)post_run_subscriptions(*published, *profile, &lock);
     }
   } else {
     Event e(EventKind::kRunFail, cycle::RunEnd{run_id, millis, computed.message()});

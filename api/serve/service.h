@@ -294,7 +294,10 @@ class Service {
   // gpf_subscriptions.cc. gpf.md §6: records run `v`'s SUBSCRIPTIONs (one event) after its
   // completion; `profile` is the one it ran with. REQUIRES: state_mutex_ held, the run's
   // completion applied.
-  Status post_run_subscriptions(const RunView& v, const Profile& profile);
+  // With `lock` (holding state_mutex_), the event is built with the lock released and only
+  // appended and applied under it, so reads do not wait for a 1M run's postings to be built.
+  Status post_run_subscriptions(const RunView& v, const Profile& profile,
+                                std::unique_lock<std::mutex>* lock = nullptr);
   // The master rows whose gpf_account is `account` now (index built at open, kept on
   // edits). REQUIRES: state_mutex_ held.
   std::vector<uint32_t> rows_of_gpf_account(const std::string& account) const;
