@@ -25,6 +25,27 @@ std::string other_salary_bill_id(Month month, std::string_view ddo, std::string_
 
 }  // namespace
 
+std::optional<Reply> Service::run_one_row(const std::vector<std::string>& fields, Month month, MonthResult* result,
+                                          std::string* not_paid) const {
+  EmployeeTable one;
+  if (Status s = master_.parse_row(fields, &one); !s.ok() || !one.is_readable(0)) {
+    return error_reply(422, "RULE_REFUSED", "the employee's master row is unreadable; correct it first");
+  }
+  const TableIndex index = build_table_index(one);
+  if (Status s = run_month(one, index, profile_, month, result); !s.ok()) {
+    return error_reply(422, "RULE_REFUSED", s.message());
+  }
+  not_paid->clear();
+  if (result->fate_of(0) == Fate::kPaid) return std::nullopt;
+  *not_paid = kFateNames[int(result->fate_of(0))];
+  for (int i = 0, n = 0; i < kReasonCount; ++i) {
+    if (!(result->reasons[0] & (1u << i))) continue;
+    not_paid->push_back(n++ == 0 ? ' ' : ';');
+    not_paid->append(kReasonCodes[i]);
+  }
+  return std::nullopt;
+}
+
 Reply Service::file_other_salary(const Context& c, const Params& p, const std::string& body) {
   const std::string& id = p[0];
   JsonBody parsed;
@@ -82,23 +103,12 @@ Reply Service::file_other_salary(const Context& c, const Params& p, const std::s
   if (reason_column >= 0 && size_t(reason_column) < fields.size()) fields[size_t(reason_column)].clear();
 
   // rules.md: the month's run of this row, the stop lifted.
-  EmployeeTable one;
-  if (Status s = master_.parse_row(fields, &one); !s.ok() || !one.is_readable(0)) {
-    return error_reply(422, "RULE_REFUSED", "the employee's master row is unreadable; correct it first");
-  }
-  const TableIndex index = build_table_index(one);
   MonthResult result;
-  if (Status s = run_month(one, index, profile_, month, &result); !s.ok()) {
-    return error_reply(422, "RULE_REFUSED", s.message());
-  }
-  if (result.fate_of(0) != Fate::kPaid) {
-    std::string reasons;
-    for (int i = 0; i < kReasonCount; ++i) {
-      if (result.reasons[0] & (1u << i)) reasons += (reasons.empty() ? "" : ";") + std::string(kReasonCodes[i]);
-    }
+  std::string not_paid;
+  if (auto refused = run_one_row(fields, month, &result, &not_paid)) return *refused;
+  if (!not_paid.empty()) {
     return error_reply(422, "RULE_REFUSED", "the month's run of employee '" + id + "' for " + month_text +
-                                                " does not pay the row: " + std::string(kFateNames[int(result.fate_of(0))]) +
-                                                (reasons.empty() ? "" : " " + reasons));
+                                                " does not pay the row: " + not_paid);
   }
   cycle::OtherSalaryFile request;
   request.bill_id = bill_id;

@@ -149,22 +149,12 @@ Reply Service::create_recovery(const Context& c, const Params& p, const std::str
     }
     const int stop = master_.column("stop_payment");
     if (stop >= 0 && size_t(stop) < fields.size()) fields[size_t(stop)].clear();  // it was paid: not a stop
-    EmployeeTable one;
-    if (Status s = master_.parse_row(fields, &one); !s.ok() || !one.is_readable(0)) {
-      return error_reply(422, "RULE_REFUSED", "the employee's master row is unreadable; correct it first");
-    }
-    const TableIndex index = build_table_index(one);
     MonthResult result;
-    if (Status s = run_month(one, index, profile_, month, &result); !s.ok()) {
-      return error_reply(422, "RULE_REFUSED", s.message());
-    }
-    if (result.fate_of(0) != Fate::kPaid) {
-      std::string reasons;
-      for (int i = 0; i < kReasonCount; ++i) {
-        if (result.reasons[0] & (1u << i)) reasons += (reasons.empty() ? "" : ";") + std::string(kReasonCodes[i]);
-      }
+    std::string not_paid;
+    if (auto refused = run_one_row(fields, month, &result, &not_paid)) return *refused;
+    if (!not_paid.empty()) {
       return error_reply(422, "RULE_REFUSED", "the month's run of employee '" + id + "' for " + month_text +
-                                                  " as the master stands now does not pay the row (" + reasons +
+                                                  " as the master stands now does not pay the row (" + not_paid +
                                                   "): enter the amount over-paid ('amount') instead");
     }
     due = result.amount(result.layout.gross, 0);

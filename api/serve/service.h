@@ -212,6 +212,12 @@ class Service {
   Reply post_arrears(const Context& c, const Params& p, const std::string& body);
   // Other salary requests (other_salary.cc).
   Reply file_other_salary(const Context& c, const Params& p, const std::string& body);
+  // The month's run of one master row with `fields` (other salary, recoveries): a 422 reply
+  // when the row is unreadable or the profile refuses the month; else *result, and in
+  // *not_paid the fate and reasons ("MISMATCH BASIC_PAY_MISMATCH") when it does not pay the
+  // row (empty when it does).
+  std::optional<Reply> run_one_row(const std::vector<std::string>& fields, Month month, MonthResult* result,
+                                   std::string* not_paid) const;
   // Over-payment recoveries (recovery_routes.cc, docs/close.md §2).
   Reply create_recovery(const Context& c, const Params& p, const std::string& body);
   Reply list_recoveries(const Context& c, const Params& p, const std::string& body);
