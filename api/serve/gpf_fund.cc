@@ -253,12 +253,35 @@ uint32_t GpfFund::account_code(const std::string& account) {
 }
 
 void GpfFund::apply_subscriptions(const GpfRunSubscriptions& run, int64_t seq, const std::string& at) {
+  apply_subscriptions(run, prepare_subscriptions(run), seq, at);
+}
+
+GpfFund::PreparedSubscriptions GpfFund::prepare_subscriptions(const GpfRunSubscriptions& run) const {
+  PreparedSubscriptions out;
+  out.codes.resize(run.bills.size());
+  for (size_t i = 0; i < run.bills.size(); ++i) {
+    const std::vector<std::string>& accounts = run.bills[i].accounts;
+    std::vector<uint32_t>& codes = out.codes[i];
+    codes.resize(accounts.size());
+    for (size_t k = 0; k < accounts.size(); ++k) {
+      const auto found = account_codes_.find(accounts[k]);
+      codes[k] = found == account_codes_.end() ? kNewAccount : found->second;
+    }
+  }
+  return out;
+}
+
+void GpfFund::apply_subscriptions(const GpfRunSubscriptions& run, PreparedSubscriptions prepared, int64_t seq,
+                                  const std::string& at) {
   for (const std::string& id : run.withdrawn) bills_.erase(id);
-  for (const GpfBillSubscriptions& b : run.bills) {
+  for (size_t i = 0; i < run.bills.size(); ++i) {
+    const GpfBillSubscriptions& b = run.bills[i];
     BillPostings& p = bills_[b.bill_id];
     p.run_id = run.run_id, p.seq = seq, p.month = run.month, p.at = at;
-    p.account.resize(b.accounts.size());
-    for (size_t k = 0; k < b.accounts.size(); ++k) p.account[k] = account_code(b.accounts[k]);
+    p.account = std::move(prepared.codes[i]);
+    for (size_t k = 0; k < b.accounts.size(); ++k) {
+      if (p.account[k] == kNewAccount) p.account[k] = account_code(b.accounts[k]);
+    }
     p.amount = b.amounts;
     if (p.account.empty()) bills_.erase(b.bill_id);
   }

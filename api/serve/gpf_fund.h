@@ -76,6 +76,17 @@ class GpfFund {
   static AuditEvent subscribe_event(const GpfRunSubscriptions& run);
   // Applies a run's subscriptions already stored as event `seq` at `at` (no re-parse).
   void apply_subscriptions(const GpfRunSubscriptions& run, int64_t seq, const std::string& at);
+  // The same in two steps, so that a run's end shuts readers out for the second only: the
+  // accounts' codes looked up (const: may run beside readers), then the postings moved in
+  // (accounts new to the fund coded then). A preparation stays valid while codes are only
+  // ever added.
+  struct PreparedSubscriptions {
+    std::vector<std::vector<uint32_t>> codes;  // per bill of the run, kNewAccount for an account not yet coded
+  };
+  static constexpr uint32_t kNewAccount = UINT32_MAX;
+  PreparedSubscriptions prepare_subscriptions(const GpfRunSubscriptions& run) const;
+  void apply_subscriptions(const GpfRunSubscriptions& run, PreparedSubscriptions prepared, int64_t seq,
+                           const std::string& at);
   // True iff run `run_id`'s subscriptions are recorded; whether bill `bill_id` has postings.
   bool subscribed(int64_t run_id) const { return runs_.count(run_id) != 0; }
   bool has_bill(const std::string& bill_id) const { return bills_.count(bill_id) != 0; }

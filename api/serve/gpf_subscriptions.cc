@@ -7,7 +7,7 @@
 
 namespace vetan::serve {
 
-Status Service::post_run_subscriptions(const RunView& v, const Profile& profile, std::unique_lock<std::mutex>* lock) {
+Status Service::post_run_subscriptions(const RunView& v, const Profile& profile, std::unique_lock<StateMutex>* lock) {
   GpfRunSubscriptions run;
   run.run_id = v.run_id;
   run.salary_month = v.month;
@@ -47,8 +47,18 @@ Status Service::post_run_subscriptions(const RunView& v, const Profile& profile,
     return fund_.subscribed(run.run_id) ? Status::conflict("run " + std::to_string(run.run_id) + "'s subscriptions are posted")
                                         : Status();
   };
-  if (Status s = append_row(&e, recheck); !s.ok()) return s;
-  fund_.apply_subscriptions(run, e.seq, e.at);
+  // The event (a row per subscriber) is made durable with readers let in when the caller
+  // holds the lock for it (a run's end); a replay's repair holds it as open() does.
+  GpfFund::PreparedSubscriptions prepared;
+  if (lock != nullptr) {
+    ReadersAdmitted readers(&state_mutex_);
+    prepared = fund_.prepare_subscriptions(run);
+  } else {
+    prepared = fund_.prepare_subscriptions(run);
+  }
+  const Status appended = lock != nullptr ? append_admitting_readers(&e, recheck) : append_row(&e, recheck);
+  if (!appended.ok()) return appended;
+  fund_.apply_subscriptions(run, std::move(prepared), e.seq, e.at);
   return Status();
 }
 

@@ -469,7 +469,7 @@ Reply Service::route_request(const Request& request, Route* route) {
     if (c.who == nullptr) return error_reply(401, "UNAUTHENTICATED", "the token is not valid");
   }
   {
-    std::lock_guard lock(state_mutex_);
+    std::shared_lock lock(state_mutex_);  // a reader
     if (closed_) return error_reply(503, "SHUTTING_DOWN", "the server is shutting down");
   }
   if (spec == nullptr) {

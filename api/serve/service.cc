@@ -353,13 +353,50 @@ Status Service::record(Event* e, const std::string& actor) {
   return apply_event(*e);
 }
 
+Status Service::record_admitting_readers(Event* e, const std::string& actor) {
+  if (Status s = store_->health(); !s.ok()) return s;
+  e->header.at = options_.clock->now();
+  e->header.actor = actor;
+  AuditEvent row;
+  cycle::CycleState::Checked proof;
+  {
+    // Checked and encoded with readers let in (a run's completion: a million rows); no
+    // writer can enter meanwhile, so the check holds when the event is applied.
+    ReadersAdmitted readers(&state_mutex_);
+    if (Status s = cycle_.check(*e, &proof); !s.ok()) return s;
+    encode_event(*e, &row);
+  }
+  if (Status s = append_admitting_readers(&row, [&] { return cycle_.check(*e); }); !s.ok()) return s;
+  e->header.seq = row.seq;
+  Status applied = apply_event(*e, &proof);  // no writer since the check: not checked again
+  return applied;
+}
+
+Status Service::append_admitting_readers(AuditEvent* row, const std::function<Status()>& recheck) {
+  Status appended;
+  {
+    ReadersAdmitted readers(&state_mutex_);
+    appended = store_->append(row);
+  }
+  if (appended.ok()) return appended;
+  // Another server appended first: following it changes the state, so readers are out.
+  if (!store_behind(appended)) return store_unavailable(appended);
+  return append_row(row, recheck);
+}
+
+bool Service::store_behind(const Status& s) {
+  return s.code() == Status::Code::kConflict && s.reason() != nullptr && std::string_view(s.reason()) == kStoreBehind;
+}
+
+Status Service::store_unavailable(const Status& s) {
+  return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
+}
+
 Status Service::append_row(AuditEvent* row, const std::function<Status()>& recheck) {
   for (int attempt = 0;; ++attempt) {
     Status s = store_->append(row);
     if (s.ok()) return s;
-    if (s.code() != Status::Code::kConflict || s.reason() == nullptr || std::string_view(s.reason()) != kStoreBehind || attempt == 100) {
-      return s.code() == Status::Code::kUnavailable ? s : Status::unavailable(s.message(), "STORE_UNAVAILABLE");
-    }
+    if (!store_behind(s) || attempt == 100) return store_unavailable(s);
     // Another server appended first: follow it, then the event must still hold.
     if (Status c = catch_up(); !c.ok()) return c;
     if (Status c = recheck(); !c.ok()) return c;
@@ -405,7 +442,7 @@ Status Service::take_run_lock() {
   return s;
 }
 
-Status Service::apply_event(const Event& e) {
+Status Service::apply_event(const Event& e, const cycle::CycleState::Checked* proof) {
   const std::vector<cycle::FieldChange>* fields = nullptr;
   std::string employee;
   if (const auto* m = std::get_if<cycle::MasterChange>(&e.payload)) {
@@ -424,7 +461,7 @@ Status Service::apply_event(const Event& e) {
     if (Status s = cycle_.check(e); !s.ok()) return s;
     if (Status s = apply_month_close(std::get<cycle::MonthCloseEvent>(e.payload)); !s.ok()) return s;
   }
-  if (Status s = cycle_.apply(e); !s.ok()) return s;
+  if (Status s = proof != nullptr ? cycle_.apply(e, *proof) : cycle_.apply(e); !s.ok()) return s;
   if (fields != nullptr) {
     for (const cycle::FieldChange& f : *fields) {
       master_.set_field(row, master_.column(f.column), f.after);
@@ -495,7 +532,8 @@ std::vector<uint8_t> Service::billed_rows(int64_t run_id) const {
   return billed;
 }
 
-void Service::keep_view(std::shared_ptr<const RunView> v) const {
+std::vector<std::shared_ptr<const RunView>> Service::keep_view(std::shared_ptr<const RunView> v) const {
+  std::vector<std::shared_ptr<const RunView>> evicted;
   const int64_t run_id = v->run_id;
   std::lock_guard lock(views_mutex_);
   views_[run_id] = ResidentView{std::move(v), ++reads_};
@@ -504,8 +542,10 @@ void Service::keep_view(std::shared_ptr<const RunView> v) const {
     for (auto it = views_.begin(); it != views_.end(); ++it) {
       if (it->second.last_read < oldest->second.last_read) oldest = it;
     }
+    evicted.push_back(std::move(oldest->second.view));
     views_.erase(oldest);
   }
+  return evicted;
 }
 
 std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
@@ -544,7 +584,7 @@ std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
 std::shared_ptr<const RunView> Service::view(Month month) const {
   int64_t run_id = 0;
   {
-    std::lock_guard lock(state_mutex_);
+    std::shared_lock lock(state_mutex_);  // a reader
     auto it = latest_run_.find(month);
     if (it == latest_run_.end()) return nullptr;
     run_id = it->second;
@@ -555,7 +595,7 @@ std::shared_ptr<const RunView> Service::view(Month month) const {
 std::shared_ptr<const RunView> Service::latest_view() const {
   int64_t run_id = 0;
   {
-    std::lock_guard lock(state_mutex_);
+    std::shared_lock lock(state_mutex_);  // a reader
     if (latest_run_.empty()) return nullptr;
     run_id = latest_run_.rbegin()->second;
   }
@@ -574,11 +614,15 @@ void Service::prune_recipes() {
   std::erase_if(recipes_, [&](const auto& entry) { return keep.count(entry.first) == 0; });
 }
 
-void Service::publish_view(std::shared_ptr<RunView> v) {
-  cycle::restrict_bill_totals(*v->table, v->index, billed_rows(v->run_id), &v->result);
+std::vector<std::shared_ptr<const RunView>> Service::publish_view(std::shared_ptr<RunView> v) {
+  {
+    ReadersAdmitted readers(&state_mutex_);  // reads the bills only; the view is not shared yet
+    cycle::restrict_bill_totals(*v->table, v->index, billed_rows(v->run_id), &v->result);
+  }
   latest_run_[v->month] = v->run_id;
-  keep_view(std::move(v));
+  std::vector<std::shared_ptr<const RunView>> evicted = keep_view(std::move(v));
   prune_recipes();
+  return evicted;
 }
 
 std::optional<Reply> Service::narrow_to_scope(const Context& c, const std::string& verb,
@@ -600,7 +644,7 @@ std::optional<Reply> Service::narrow_to_scope(const Context& c, const std::strin
 
 Reply Service::get_employee(const Context& c, const Params& p, const std::string&) {
   const std::string& id = p[0];
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   size_t row;
   if (auto refused = readable_row(c, id, &row)) return *refused;
   const std::vector<std::string> fields = master_.fields(row);
@@ -758,7 +802,7 @@ Reply Service::audit_list(const Context& c, const std::string& entity) {
 
 Reply Service::employee_audit(const Context& c, const Params& p, const std::string&) {
   {
-    std::lock_guard lock(state_mutex_);
+    std::shared_lock lock(state_mutex_);  // a reader
     size_t row;
     if (auto refused = readable_row(c, p[0], &row)) return *refused;
   }
@@ -777,7 +821,7 @@ Reply Service::get_payslip(const Context& c, const Params& p, const std::string&
   int64_t settled_run = -1;
   std::vector<std::pair<std::string, Money>> other_salary;
   {
-    std::lock_guard lock(state_mutex_);
+    std::shared_lock lock(state_mutex_);  // a reader
     if (auto refused = readable_row(c, id, &row)) return *refused;
     if (const Bill* b = cycle_.paying_bill(month, uint32_t(row))) {
       bill_id = b->id;
@@ -878,7 +922,7 @@ Reply Service::list_proposals(const Context& c, const Params&, const std::string
   if (!token.empty() && !query_number(token, "page_token", int64_t(1) << 62, &after).ok()) {
     return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a proposal number");
   }
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   JsonWriter w;
   w.begin_object().key("proposals").begin_array();
   size_t n = 0;
@@ -1031,7 +1075,7 @@ Reply Service::list_bills(const Context& c, const Params&, const std::string&) {
   if (!token.empty() && (token.size() < 8 || !parse_month(token.substr(0, 7), &month_value) || token[7] != '/')) {
     return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a bill id as returned in next_page_token");
   }
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   JsonWriter w;
   w.begin_object().key("bills").begin_array();
   size_t n = 0;
@@ -1065,7 +1109,7 @@ std::string bill_id_of(const std::vector<std::string>& p) { return p[0] + "/" + 
 
 std::optional<Reply> Service::copy_readable_bill(const Context& c, const std::string& bill_id, bool with_rows,
                                                  Bill* out) {
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   const Bill* found = cycle_.bill(bill_id);
   if (found == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
   if (!may_read_bill(c, *found)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
@@ -1083,7 +1127,7 @@ Reply Service::get_bill(const Context& c, const Params& p, const std::string&) {
 Reply Service::bill_audit(const Context& c, const Params& p, const std::string&) {
   const std::string bill_id = bill_id_of(p);
   {
-    std::lock_guard lock(state_mutex_);
+    std::shared_lock lock(state_mutex_);  // a reader
     const Bill* bill = cycle_.bill(bill_id);
     if (bill == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
     if (!may_read_bill(c, *bill)) return forbidden(c.who->label() + " may not read bill '" + bill_id + "'");
@@ -1173,7 +1217,7 @@ Reply Service::get_ddo(const Context& c, const Params& p, const std::string&) {
   if (c.who->role == Role::kTreasury || (c.who->role == Role::kDdo && c.who->scope != ddo)) {
     return forbidden(c.who->label() + " may not read DDO '" + ddo + "'");
   }
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   const cycle::OtpGuard g = cycle_.guard(ddo);
   const int64_t now = options_.clock->now();
   JsonWriter w;
@@ -1286,7 +1330,7 @@ Reply Service::list_runs(const Context& c, const Params&, const std::string&) {
       !token.empty() && !query_number(token, "page_token", int64_t(1) << 62, &after).ok()) {
     return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a run number");
   }
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   JsonWriter w;
   w.begin_object().key("runs").begin_array();
   size_t n = 0;
@@ -1309,7 +1353,7 @@ Reply Service::list_runs(const Context& c, const Params&, const std::string&) {
 }
 
 Reply Service::get_run(const Context&, const Params& p, const std::string&) {
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   for (const cycle::Run& run : cycle_.runs()) {
     if (std::to_string(run.id) == p[0]) return ok_reply(200, run_json(run));
   }
@@ -1412,29 +1456,36 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
   snapshot.shrink_to_fit();
   const int64_t millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  // Views the run's publication evicts: freed (a million rows each) once the lock is released.
+  std::vector<std::shared_ptr<const RunView>> evicted;
   std::unique_lock lock(state_mutex_);
   Status stored;
   if (computed.ok()) {
     cycle::RunComplete complete{run_id, month, millis, v->result.summary, {}, {}};
-    complete.bills = cycle::make_run_bills(*v->table, v->index, v->result, month, run_id, cycle_);
-    if (v->result.layout.has_recovery()) {  // what the run's bills recover, by row
-      std::vector<uint8_t> billed(v->table->rows, 0);
-      for (const cycle::RunBill& b : complete.bills) {
-        for (uint32_t row : b.rows) billed[row] = 1;
-      }
-      for (const auto& [row, due] : recovery_dues) {
-        const Money recovered = v->result.amount(v->result.layout.recovery, row);
-        if (billed[row] && v->result.fate_of(row) == Fate::kPaid && recovered > 0) {
-          complete.recovered.emplace_back(row, recovered);
+    {
+      // The bills over every row read the state only: readers are let in meanwhile, and no
+      // writer (StateMutex), so the state they were made from is the one recorded below.
+      ReadersAdmitted readers(&state_mutex_);
+      complete.bills = cycle::make_run_bills(*v->table, v->index, v->result, month, run_id, cycle_);
+      if (v->result.layout.has_recovery()) {  // what the run's bills recover, by row
+        std::vector<uint8_t> billed(v->table->rows, 0);
+        for (const cycle::RunBill& b : complete.bills) {
+          for (uint32_t row : b.rows) billed[row] = 1;
+        }
+        for (const auto& [row, due] : recovery_dues) {
+          const Money recovered = v->result.amount(v->result.layout.recovery, row);
+          if (billed[row] && v->result.fate_of(row) == Fate::kPaid && recovered > 0) {
+            complete.recovered.emplace_back(row, recovered);
+          }
         }
       }
     }
     Event e(EventKind::kRunComplete, std::move(complete));
     stored = store_->runs_locked();  // a server that lost the right to run publishes nothing
-    if (stored.ok()) stored = record(&e, "system");
+    if (stored.ok()) stored = record_admitting_readers(&e, "system");
     if (stored.ok()) {
       const std::shared_ptr<const RunView> published = v;
-      publish_view(std::move(v));
+      evicted = publish_view(std::move(v));
       // gpf.md §6; a failure leaves the run completed and is repaired at the next open. The
       // postings are built with the lock released (computing_ keeps other runs out).
       (void)post_run_subscriptions(*published, *profile, &lock);

@@ -45,6 +45,7 @@
 #include "api/serve/metrics.h"
 #include "api/serve/online_accounts.h"
 #include "api/serve/sessions.h"
+#include "api/serve/state_mutex.h"
 #include "api/serve/tokens.h"
 #include "core/cycle/cycle_state.h"
 #include "core/profile/profile.h"
@@ -303,7 +304,7 @@ class Service {
   // With `lock` (holding state_mutex_), the event is built with the lock released and only
   // appended and applied under it, so reads do not wait for a 1M run's postings to be built.
   Status post_run_subscriptions(const RunView& v, const Profile& profile,
-                                std::unique_lock<std::mutex>* lock = nullptr);
+                                std::unique_lock<StateMutex>* lock = nullptr);
   // The master rows whose gpf_account is `account` now (index built at open, kept on
   // edits). REQUIRES: state_mutex_ held.
   std::vector<uint32_t> rows_of_gpf_account(const std::string& account) const;
@@ -332,6 +333,18 @@ class Service {
   // Stamps `event` (time, actor), checks it against the cycle, appends it to the store and
   // applies it. A store that fails gives a 503 (unavailable). REQUIRES: state_mutex_ held.
   Status record(cycle::Event* event, const std::string& actor);
+  // record() with readers let in while the event is checked, encoded and appended (only
+  // the apply shuts them out): for a run's completion. REQUIRES: state_mutex_ held by this
+  // thread as a writer (std::unique_lock or std::lock_guard).
+  Status record_admitting_readers(cycle::Event* event, const std::string& actor);
+  // append_row() with readers let in while the store makes `row` durable (a first attempt;
+  // following another server's appends shuts them out). REQUIRES: state_mutex_ held by this
+  // thread as a writer.
+  Status append_admitting_readers(AuditEvent* row, const std::function<Status()>& recheck);
+  // True when `s` is a shared store's refusal because another server appended first.
+  static bool store_behind(const Status& s);
+  // `s` as the 503 a failed store gives (unavailable, STORE_UNAVAILABLE).
+  static Status store_unavailable(const Status& s);
   // Appends `row` to the store; when another server appended first (a shared store), applies
   // what it wrote, asks `recheck` whether the event still holds, and appends again. A store
   // that fails gives unavailable. REQUIRES: state_mutex_ held.
@@ -345,8 +358,10 @@ class Service {
   // Takes the right to run the month (store_->lock_runs()) and marks interrupted the runs left
   // RUNNING by a server that lost it. REQUIRES: state_mutex_ held, no run computing here.
   Status take_run_lock();
-  // Applies a stored event to the cycle and the master. REQUIRES: state_mutex_ held.
-  Status apply_event(const cycle::Event& event);
+  // Applies a stored event to the cycle and the master; with `proof` (the cycle's check of
+  // this event on the state as it still is) the cycle does not check it again.
+  // REQUIRES: state_mutex_ held (as a writer).
+  Status apply_event(const cycle::Event& event, const cycle::CycleState::Checked* proof = nullptr);
   Status replay_store();
   Status record_profile_version();
   // The parsed profile of version `version` (parsed once).
@@ -360,15 +375,17 @@ class Service {
   std::shared_ptr<const RunView> latest_view() const;
   // By row: 1 when a bill of the cycle from run `run_id` lists it. REQUIRES: state_mutex_ held.
   std::vector<uint8_t> billed_rows(int64_t run_id) const;
-  // Holds `v` in memory, evicting the least recently read beyond resident_views.
-  void keep_view(std::shared_ptr<const RunView> v) const;
+  // Holds `v` in memory, evicting the least recently read beyond resident_views; returns
+  // the evicted, for the caller to free outside its locks.
+  std::vector<std::shared_ptr<const RunView>> keep_view(std::shared_ptr<const RunView> v) const;
   // Drops the recipes no read can need: runs neither their month's last nor referred to by a
   // settled bill nor running. REQUIRES: state_mutex_ held.
   void prune_recipes();
   // Publishes run `v`: its bill totals restricted to the rows of the cycle's bills of that
-  // run; the month's latest view, also kept while a settled bill refers to it.
-  // REQUIRES: state_mutex_ held.
-  void publish_view(std::shared_ptr<RunView> v);
+  // run (with readers let in); the month's latest view, also kept while a settled bill
+  // refers to it. Returns the views it evicted (keep_view). REQUIRES: state_mutex_ held by
+  // this thread as a writer.
+  std::vector<std::shared_ptr<const RunView>> publish_view(std::shared_ptr<RunView> v);
   Date today() const;
   int today_day() const;
   Reply start_run(const std::string& actor, Month month, bool wait);
@@ -401,7 +418,9 @@ class Service {
   std::shared_ptr<const EmployeeTable> base_;
   std::vector<uint32_t> rows_by_id_;  // every row with a non-empty id, sorted by id bytes
 
-  mutable std::mutex state_mutex_;  // guards everything below, up to views_mutex_
+  // Guards everything below, up to views_mutex_: writers exclusive (std::lock_guard),
+  // readers shared (std::shared_lock); a run's completion admits readers while it prepares.
+  mutable StateMutex state_mutex_;
   MasterRecords master_;
   cycle::CycleState cycle_;
   GpfFund fund_;
@@ -424,7 +443,7 @@ class Service {
   bool closed_ = false;
   bool computing_ = false;  // a run's thread is computing or recording its end
   std::thread runner_;
-  std::condition_variable run_done_;
+  std::condition_variable_any run_done_;
 
   mutable std::mutex recompute_mutex_;  // one recomputation at a time; taken before state_mutex_
   mutable std::mutex views_mutex_;

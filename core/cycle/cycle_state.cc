@@ -522,8 +522,20 @@ void CycleState::apply_run_complete(const Event& e, const RunComplete& c) {
   }
 }
 
-Status CycleState::apply(const Event& e) {
+Status CycleState::check(const Event& e, Checked* proof) const {
+  *proof = Checked{};
   if (Status s = check(e); !s.ok()) return s;
+  *proof = Checked{&e, generation_};
+  return Status();
+}
+
+Status CycleState::apply(const Event& e) { return apply(e, Checked{}); }
+
+Status CycleState::apply(const Event& e, const Checked& proof) {
+  if (proof.event != &e || proof.generation != generation_) {
+    if (Status s = check(e); !s.ok()) return s;
+  }
+  ++generation_;
   switch (e.kind) {
     case EventKind::kProfileVersion: profiles_.push_back(std::get<ProfileVersion>(e.payload)); break;
     case EventKind::kEmployeeEdit:

@@ -103,6 +103,19 @@ class CycleState {
   // Checks `event`, then applies it. On failure nothing changes.
   Status apply(const Event& event);
 
+  // What a successful check of one event on one state proves: applied to that state, the
+  // same event needs no second check (a run's completion checks a million rows while
+  // readers may read; only the apply shuts them out). Any apply makes earlier proofs stale.
+  struct Checked {
+    const Event* event = nullptr;
+    uint64_t generation = 0;
+  };
+  // check(event), and on success the proof of it in *proof.
+  Status check(const Event& event, Checked* proof) const;
+  // apply(event), without the second check when `proof` is check(event, …)'s on this very
+  // state (same event object, no apply since); a stale proof is checked again.
+  Status apply(const Event& event, const Checked& proof);
+
   const std::map<std::string, Bill>& bills() const { return bills_; }
   const Bill* bill(const std::string& id) const;
   // The bill paying `row` in `month` (the settled one, else the latest run's), or nullptr.
@@ -170,6 +183,7 @@ class CycleState {
   std::map<int64_t, RowAmounts> run_dues_;       // by run: RunStart's recovery dues
   std::map<int64_t, RowAmounts> run_recovered_;  // by run: RunComplete's recovered
   std::set<Month> closed_;
+  uint64_t generation_ = 0;  // applies so far: what a Checked proof is valid for
 };
 
 }  // namespace vetan::cycle

@@ -113,6 +113,39 @@ TEST_F(CycleTest, SettledRowsGoOnNoOtherBill) {
   EXPECT_EQ(state_.paying_bill(kNov, 3)->id, "2026-11/TR01/DDO001/2");
 }
 
+// A run's completion is checked once with readers admitted and applied without a second
+// check (api/serve/state_mutex.h); a proof made stale by any apply in between (another
+// event, or a check of another event object) is checked again, so an invariant cannot be
+// skipped by a check made on an earlier state.
+TEST_F(CycleTest, AProofOfACheckHoldsOnlyForThatEventOnThatState) {
+  ASSERT_TRUE(run({run_bill("1", {0, 1})}).ok());
+  const int64_t id = state_.next_run_id();
+  ASSERT_TRUE(state_.apply(event(EventKind::kRunStart, RunStart{id, kNov, 0, 1, {}})).ok());
+  RunComplete c;
+  c.run_id = id;
+  c.month = kNov;
+  c.bills = {run_bill("1", {0, 1})};
+  const Event complete = event(EventKind::kRunComplete, c);
+  CycleState::Checked proof;
+  ASSERT_TRUE(state_.check(complete, &proof).ok());
+  EXPECT_EQ(proof.event, &complete);
+  // Bill 1 is confirmed meanwhile: rows 0 and 1 are settled, the proof is stale.
+  ASSERT_TRUE(act(EventKind::kBillConfirm, "2026-11/TR01/DDO001/1", 100).ok());
+  EXPECT_STREQ(reason_of(state_.apply(complete, proof)), "ALREADY_PAID");
+  // A proof for another event object is no proof for this one.
+  RunComplete fresh = c;
+  fresh.bills = {run_bill("2", {2})};
+  const Event other = event(EventKind::kRunComplete, fresh);
+  ASSERT_TRUE(state_.check(other, &proof).ok());
+  EXPECT_STREQ(reason_of(state_.apply(complete, proof)), "ALREADY_PAID");
+  // The fresh proof on the unchanged state applies.
+  ASSERT_TRUE(state_.apply(other, proof).ok());
+  EXPECT_EQ(state_.paying_bill(kNov, 2)->id, "2026-11/TR01/DDO001/2");
+  // A refused check leaves no proof.
+  EXPECT_FALSE(state_.check(complete, &proof).ok());
+  EXPECT_EQ(proof.event, nullptr);
+}
+
 // A bill the next run does not make is withdrawn, and its rows are paid by none of them.
 TEST_F(CycleTest, ABillARunNoLongerMakesIsSuperseded) {
   ASSERT_TRUE(run({run_bill("1", {0}), run_bill("2", {1})}).ok());
