@@ -6,7 +6,8 @@
 
 namespace vetan {
 
-std::string prepare_bill_credits(std::span<const PayslipCredit> payslips, BillPaymentFiles* p, size_t* bad) {
+std::string prepare_bill_credits(std::span<const PayslipCredit> payslips, BillPaymentFiles* p,
+                                 size_t* bad) {
   std::vector<uint32_t> name_end;
   name_end.reserve(payslips.size());
   for (size_t i = 0; i < payslips.size(); ++i) {
@@ -40,7 +41,8 @@ std::string prepare_bill_credits(std::span<const PayslipCredit> payslips, BillPa
 }
 
 void format_bill_payment(std::string_view bill_id, Month month, Date execution_date,
-                         std::string_view initiating_party, const DebtorAccount& debtor, BillPaymentFiles* p) {
+                         std::string_view initiating_party, const DebtorAccount& debtor,
+                         BillPaymentFiles* p) {
   p->ids = payment_ids(bill_id, month);
   CreditTransferBill bill;
   bill.bill_id = bill_id;
@@ -57,7 +59,8 @@ void format_bill_payment(std::string_view bill_id, Month month, Date execution_d
   uint32_t sequence = 0;
   for (const Credit& c : p->credits) {
     append_end_to_end_id(&p->advice, p->ids, ++sequence);
-    for (std::string_view text : {bill_id, c.employee_id, c.creditor.name, c.creditor.account, c.creditor.ifsc}) {
+    for (std::string_view text :
+         {bill_id, c.employee_id, c.creditor.name, c.creditor.account, c.creditor.ifsc}) {
       p->advice.push_back(',');
       append_csv_field(&p->advice, text);
     }
@@ -84,27 +87,31 @@ bool parse_iso_date(std::string_view d, Date* date) {
 
 Status check_return_group(const PaymentStatusReport& report, const std::string& name) {
   if (report.group_status == "RJCT" && report.transactions.empty()) {
-    return Status::invalid_argument(name + ": line " + std::to_string(report.original_line) +
-                                    ": the bank rejected the whole message " + report.original_message_id +
-                                    " without naming its transactions: nothing was paid; ask the bank for the "
-                                    "transaction statuses");
+    return Status::invalid_argument(
+        name + ": line " + std::to_string(report.original_line) +
+        ": the bank rejected the whole message " + report.original_message_id +
+        " without naming its transactions: nothing was paid; ask the bank for the "
+        "transaction statuses");
   }
   return Status();
 }
 
-Status rejected_credits(const PaymentStatusReport& report, const std::string& name, const IssuedPayment& issued,
-                        const std::function<bool(std::string_view)>& is_credit, std::vector<size_t>* rejected) {
+Status rejected_credits(const PaymentStatusReport& report, const std::string& name,
+                        const IssuedPayment& issued,
+                        const std::function<bool(std::string_view)>& is_credit,
+                        std::vector<size_t>* rejected) {
   for (size_t i = 0; i < report.transactions.size(); ++i) {
     const TransactionStatus& t = report.transactions[i];
     if (t.payment_information_id != issued.payment_information_id) {
-      return Status::invalid_argument(name + ": line " + std::to_string(t.line) + ": <OrgnlPmtInfId> '" +
-                                      t.payment_information_id + "' is not the PmtInfId of " +
-                                      report.original_message_id + " (" + issued.payment_information_id + ")");
+      return Status::invalid_argument(name + ": line " + std::to_string(t.line) +
+                                      ": <OrgnlPmtInfId> '" + t.payment_information_id +
+                                      "' is not the PmtInfId of " + report.original_message_id +
+                                      " (" + issued.payment_information_id + ")");
     }
     if (!is_credit(t.end_to_end_id)) {
-      return Status::invalid_argument(name + ": line " + std::to_string(t.line) + ": <OrgnlEndToEndId> '" +
-                                      t.end_to_end_id + "' is not a payment of " + report.original_message_id +
-                                      " (bill " + issued.bill_id + ")");
+      return Status::invalid_argument(
+          name + ": line " + std::to_string(t.line) + ": <OrgnlEndToEndId> '" + t.end_to_end_id +
+          "' is not a payment of " + report.original_message_id + " (bill " + issued.bill_id + ")");
     }
     if (t.status == "RJCT") rejected->push_back(i);
   }

@@ -23,7 +23,8 @@
 namespace vetan {
 
 // The bank advice's header line.
-inline constexpr char kAdviceHeader[] = "end_to_end_id,bill_id,employee_id,name,bank_account,ifsc,amount\n";
+inline constexpr char kAdviceHeader[] =
+    "end_to_end_id,bill_id,employee_id,name,bank_account,ifsc,amount\n";
 
 // One payslip of the bill, as the run paid it (the master's name, not yet in the bank's set).
 struct PayslipCredit {
@@ -46,13 +47,15 @@ struct BillPaymentFiles {
 // net 0 have nothing to credit and are left out). Returns "" when all pass; else the first
 // problem ("name '…' holds U+…, which the bank's Latin character set cannot carry; …",
 // "net: negative", account_problem's text) with the index of its payslip in *bad.
-std::string prepare_bill_credits(std::span<const PayslipCredit> payslips, BillPaymentFiles* out, size_t* bad);
+std::string prepare_bill_credits(std::span<const PayslipCredit> payslips, BillPaymentFiles* out,
+                                 size_t* bad);
 
 // Formats the message and the advice of bill `bill_id` of `month` paid on `execution_date`
 // from the debtor's account, and their SHA-256, into *p (p->ids too).
 // REQUIRES: prepare_bill_credits passed on *p.
 void format_bill_payment(std::string_view bill_id, Month month, Date execution_date,
-                         std::string_view initiating_party, const DebtorAccount& debtor, BillPaymentFiles* p);
+                         std::string_view initiating_party, const DebtorAccount& debtor,
+                         BillPaymentFiles* p);
 
 // "YYYY-MM-DD" to a date; false when it is not a date.
 bool parse_iso_date(std::string_view text, Date* date);
@@ -69,7 +72,9 @@ Status check_return_group(const PaymentStatusReport& report, const std::string& 
 // Checks each transaction status of `report` against the message: its OrgnlPmtInfId is the
 // message's, its OrgnlEndToEndId a credit of it (`is_credit`). Fails naming `name`, the line
 // and the element. Fills *rejected with the indexes of the RJCT statuses, in file order.
-Status rejected_credits(const PaymentStatusReport& report, const std::string& name, const IssuedPayment& issued,
-                        const std::function<bool(std::string_view)>& is_credit, std::vector<size_t>* rejected);
+Status rejected_credits(const PaymentStatusReport& report, const std::string& name,
+                        const IssuedPayment& issued,
+                        const std::function<bool(std::string_view)>& is_credit,
+                        std::vector<size_t>* rejected);
 
 }  // namespace vetan

@@ -31,7 +31,8 @@ constexpr char kBill2[] = "/v1/bills/2026-11/TR02/DDO002/1";
 std::vector<xmlNode*> children(xmlNode* node, const char* name) {
   std::vector<xmlNode*> out;
   for (xmlNode* c = node ? node->children : nullptr; c != nullptr; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && std::string_view(reinterpret_cast<const char*>(c->name)) == name) {
+    if (c->type == XML_ELEMENT_NODE &&
+        std::string_view(reinterpret_cast<const char*>(c->name)) == name) {
       out.push_back(c);
     }
   }
@@ -77,7 +78,8 @@ class PaymentServeTest : public ServeTest {
   // November run, DDO001's bill confirmed and passed (DDO002's left GENERATED).
   void passed_bill() {
     run_month();
-    ASSERT_EQ(call(kDdo1, "POST", std::string(kBill1) + "/confirm", otp_body(kTotpSecret)).status, 200);
+    ASSERT_EQ(call(kDdo1, "POST", std::string(kBill1) + "/confirm", otp_body(kTotpSecret)).status,
+              200);
     ASSERT_EQ(call(kTreasury1, "POST", std::string(kBill1) + "/pass").status, 200);
   }
   int64_t net_of(const std::string& id) {
@@ -87,20 +89,29 @@ class PaymentServeTest : public ServeTest {
     return int64_t(parser.parse(r.body)["amounts"]["net"]);
   }
   // A pain.002.001.03 return for `message` of one PmtInf with these (end-to-end, status, reason).
-  static std::string pain002(const std::string& message, const std::string& return_id,
-                             const std::vector<std::tuple<std::string, std::string, std::string>>& statuses,
-                             const std::string& pmtinf = "") {
+  static std::string pain002(
+      const std::string& message, const std::string& return_id,
+      const std::vector<std::tuple<std::string, std::string, std::string>>& statuses,
+      const std::string& pmtinf = "") {
     std::string x =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">\n"
         "<CstmrPmtStsRpt>\n"
-        "<GrpHdr><MsgId>" + return_id + "</MsgId><CreDtTm>2026-12-02T10:00:00</CreDtTm></GrpHdr>\n"
-        "<OrgnlGrpInfAndSts><OrgnlMsgId>" + message + "</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>"
+        "<GrpHdr><MsgId>" +
+        return_id +
+        "</MsgId><CreDtTm>2026-12-02T10:00:00</CreDtTm></GrpHdr>\n"
+        "<OrgnlGrpInfAndSts><OrgnlMsgId>" +
+        message +
+        "</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>"
         "<GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>\n"
-        "<OrgnlPmtInfAndSts><OrgnlPmtInfId>" + (pmtinf.empty() ? message + "-P1" : pmtinf) + "</OrgnlPmtInfId>\n";
+        "<OrgnlPmtInfAndSts><OrgnlPmtInfId>" +
+        (pmtinf.empty() ? message + "-P1" : pmtinf) + "</OrgnlPmtInfId>\n";
     for (const auto& [id, status, reason] : statuses) {
-      x += "<TxInfAndSts><OrgnlEndToEndId>" + id + "</OrgnlEndToEndId><TxSts>" + status + "</TxSts>";
-      if (!reason.empty()) x += "<StsRsnInf><Rsn><Cd>" + reason + "</Cd></Rsn><AddtlInf>returned</AddtlInf></StsRsnInf>";
+      x +=
+          "<TxInfAndSts><OrgnlEndToEndId>" + id + "</OrgnlEndToEndId><TxSts>" + status + "</TxSts>";
+      if (!reason.empty())
+        x += "<StsRsnInf><Rsn><Cd>" + reason +
+             "</Cd></Rsn><AddtlInf>returned</AddtlInf></StsRsnInf>";
       x += "</TxInfAndSts>\n";
     }
     return x + "</OrgnlPmtInfAndSts>\n</CstmrPmtStsRpt>\n</Document>\n";
@@ -119,7 +130,8 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
   Reply r = call(kTreasury1, "POST", issue);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_NE(r.body.find("GENERATED"), std::string::npos) << r.body;
-  ASSERT_EQ(call(kDdo1, "POST", std::string(kBill1) + "/confirm", otp_body(kTotpSecret)).status, 200);
+  ASSERT_EQ(call(kDdo1, "POST", std::string(kBill1) + "/confirm", otp_body(kTotpSecret)).status,
+            200);
   r = call(kTreasury1, "POST", issue);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_NE(r.body.find("CONFIRMED"), std::string::npos) << r.body;
@@ -128,7 +140,8 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
 
   // Who may issue: its treasury and admin; not its DDO, another treasury, the analyst.
   EXPECT_EQ(call(kNone, "POST", issue).status, 401);
-  for (Who who : {kDdo1, kDdo2, kTreasury2, kAnalyst}) EXPECT_EQ(call(who, "POST", issue).status, 403) << who;
+  for (Who who : {kDdo1, kDdo2, kTreasury2, kAnalyst})
+    EXPECT_EQ(call(who, "POST", issue).status, 403) << who;
   EXPECT_EQ(call(kTreasury1, "POST", "/v1/bills/2026-11/TR01/DDO001/9/payment").status, 404);
   EXPECT_EQ(call(kTreasury1, "POST", issue, R"({"execution_date": "2026-12-32"})").status, 400);
   EXPECT_EQ(call(kTreasury1, "POST", issue, R"({"execution_date": 20261201})").status, 400);
@@ -159,12 +172,17 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
   for (size_t i = 0; i < ids.size(); ++i) {
     const Money net = net_of(ids[i]);
     sum += net;
-    credits.push_back({ids[i], {names[i], i == 0 ? "1000000001" : "1000000002", "SBIN0001234"}, net});
+    credits.push_back(
+        {ids[i], {names[i], i == 0 ? "1000000001" : "1000000002", "SBIN0001234"}, net});
   }
   EXPECT_EQ(int64_t(meta["transactions"]), 2);
   EXPECT_EQ(int64_t(meta["control_sum"]), sum);
-  CreditTransferBill bill{"2026-11/TR01/DDO001/1", make_month(2026, 11), days_from_civil(2026, 12, 1),
-                          "Treasury Office Jaipur", {"DDO Education Jaipur", "10000000001", "SBIN0001234"}, credits};
+  CreditTransferBill bill{"2026-11/TR01/DDO001/1",
+                          make_month(2026, 11),
+                          days_from_civil(2026, 12, 1),
+                          "Treasury Office Jaipur",
+                          {"DDO Education Jaipur", "10000000001", "SBIN0001234"},
+                          credits};
   std::string expected;
   format_pain001(bill, &expected);
   r = call(kDdo1, "GET", "/v1/payments/" + message_id);
@@ -175,7 +193,8 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
   EXPECT_EQ(read_text((dir_ / "data" / "payments" / (message_id + ".xml")).string()), expected);
 
   // Parsed back with libxml2: the group header and each credit as issued.
-  xmlDoc* doc = xmlReadMemory(r.body.data(), int(r.body.size()), "pain.001.xml", nullptr, XML_PARSE_NONET);
+  xmlDoc* doc =
+      xmlReadMemory(r.body.data(), int(r.body.size()), "pain.001.xml", nullptr, XML_PARSE_NONET);
   ASSERT_NE(doc, nullptr);
   xmlNode* root = xmlDocGetRootElement(doc);
   EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(root->ns->href)),
@@ -187,12 +206,14 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
   EXPECT_EQ(text_of(child(header, "CtrlSum")), std::to_string(sum) + ".00");
   xmlNode* info = child(initn, "PmtInf");
   EXPECT_EQ(text_of(child(info, "ReqdExctnDt")), "2026-12-01");
-  EXPECT_EQ(text_of(child(child(child(child(info, "DbtrAcct"), "Id"), "Othr"), "Id")), "10000000001");
+  EXPECT_EQ(text_of(child(child(child(child(info, "DbtrAcct"), "Id"), "Othr"), "Id")),
+            "10000000001");
   const auto txs = children(info, "CdtTrfTxInf");
   ASSERT_EQ(txs.size(), 2u);
   for (size_t i = 0; i < txs.size(); ++i) {
     EXPECT_EQ(text_of(child(child(txs[i], "Cdtr"), "Nm")), names[i]);
-    EXPECT_EQ(text_of(child(child(txs[i], "Amt"), "InstdAmt")), std::to_string(credits[i].amount) + ".00");
+    EXPECT_EQ(text_of(child(child(txs[i], "Amt"), "InstdAmt")),
+              std::to_string(credits[i].amount) + ".00");
     EXPECT_EQ(text_of(child(child(txs[i], "PmtId"), "EndToEndId")),
               message_id.substr(13) + "-000000" + std::to_string(i + 1));
   }
@@ -202,8 +223,11 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
   r = call(kTreasury1, "GET", "/v1/payments/" + message_id + "/advice");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(sha256_hex(r.body), advice_sha);
-  EXPECT_EQ(r.body.rfind("end_to_end_id,bill_id,employee_id,name,bank_account,ifsc,amount\n", 0), 0u) << r.body;
-  EXPECT_NE(r.body.find(",E0002,Rajesh Sharma,1000000002,SBIN0001234,"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.rfind("end_to_end_id,bill_id,employee_id,name,bank_account,ifsc,amount\n", 0),
+            0u)
+      << r.body;
+  EXPECT_NE(r.body.find(",E0002,Rajesh Sharma,1000000002,SBIN0001234,"), std::string::npos)
+      << r.body;
   for (Who who : {kDdo1, kTreasury1, kAdmin}) {
     EXPECT_EQ(call(who, "GET", issue).status, 200) << who;
     EXPECT_EQ(call(who, "GET", "/v1/payments/" + message_id).status, 200) << who;
@@ -214,7 +238,8 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
     EXPECT_EQ(call(who, "GET", "/v1/payments/" + message_id + "/advice").status, 403) << who;
   }
   EXPECT_EQ(call(kAdmin, "GET", "/v1/payments/VETAN-202611-0000000000000000").status, 404);
-  EXPECT_EQ(call(kAdmin, "GET", "/v1/payments/" + message_id + "/signature").status, 404);  // unsigned
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/payments/" + message_id + "/signature").status,
+            404);  // unsigned
 
   // Idempotent: the same request answers the same message and records nothing; a file
   // that would differ (another execution date) is refused naming the message issued.
@@ -256,23 +281,29 @@ TEST_F(PaymentServeTest, ReturnsMarkCreditsFailedOnceAndAFailedRowIsPaidAgainOnc
   const std::string message_id{std::string_view(parser_.parse(r.body)["message_id"])};
   const std::string e2e = message_id.substr(13) + "-000000";
   const std::string returns = "/v1/payments/" + message_id + "/returns";
-  const std::string good = pain002(message_id, "RET-1", {{e2e + "1", "RJCT", "AC04"}, {e2e + "2", "ACSC", ""}});
+  const std::string good =
+      pain002(message_id, "RET-1", {{e2e + "1", "RJCT", "AC04"}, {e2e + "2", "ACSC", ""}});
 
   // Refusals: who, and a return that is not this message's or not well formed.
   size_t before = audit_events();
-  for (Who who : {kDdo1, kDdo2, kTreasury2, kAnalyst}) EXPECT_EQ(call(who, "POST", returns, good).status, 403) << who;
-  EXPECT_EQ(call(kAdmin, "POST", "/v1/payments/VETAN-202611-0000000000000000/returns", good).status, 404);
+  for (Who who : {kDdo1, kDdo2, kTreasury2, kAnalyst})
+    EXPECT_EQ(call(who, "POST", returns, good).status, 403) << who;
+  EXPECT_EQ(call(kAdmin, "POST", "/v1/payments/VETAN-202611-0000000000000000/returns", good).status,
+            404);
   r = call(kTreasury1, "POST", returns, "<Document><unclosed></Document>");
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("line 1"), std::string::npos) << r.body;
-  r = call(kTreasury1, "POST", returns, pain002("VETAN-202611-1111111111111111", "RET-0", {{e2e + "1", "RJCT", "AC04"}}));
+  r = call(kTreasury1, "POST", returns,
+           pain002("VETAN-202611-1111111111111111", "RET-0", {{e2e + "1", "RJCT", "AC04"}}));
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_NE(r.body.find("OrgnlMsgId"), std::string::npos) << r.body;
-  r = call(kTreasury1, "POST", returns, pain002(message_id, "RET-0", {{e2e + "9", "RJCT", "AC04"}}));
+  r = call(kTreasury1, "POST", returns,
+           pain002(message_id, "RET-0", {{e2e + "9", "RJCT", "AC04"}}));
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_NE(r.body.find("OrgnlEndToEndId"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("line "), std::string::npos) << r.body;
-  r = call(kTreasury1, "POST", returns, pain002(message_id, "RET-0", {{e2e + "1", "RJCT", "AC04"}}, "P9"));
+  r = call(kTreasury1, "POST", returns,
+           pain002(message_id, "RET-0", {{e2e + "1", "RJCT", "AC04"}}, "P9"));
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_NE(r.body.find("OrgnlPmtInfId"), std::string::npos) << r.body;
   r = call(kTreasury1, "POST", returns, pain002(message_id, "RET-0", {{e2e + "1", "RJCT", ""}}));
@@ -315,7 +346,8 @@ TEST_F(PaymentServeTest, ReturnsMarkCreditsFailedOnceAndAFailedRowIsPaidAgainOnc
   ASSERT_EQ(r.status, 200) << r.body;
   clock_.set_date(days_from_civil(2026, 12, 23));  // other_salary_from
   const auto file = [&](const std::string& id) {
-    return call(kDdo1, "POST", "/v1/employees/" + id + "/other-salary", R"({"month": "2026-11", "reason": "AC04"})");
+    return call(kDdo1, "POST", "/v1/employees/" + id + "/other-salary",
+                R"({"month": "2026-11", "reason": "AC04"})");
   };
   r = file("E0002");  // paid, its credit did not fail
   EXPECT_EQ(r.status, 409) << r.body;
@@ -335,7 +367,8 @@ TEST_F(PaymentServeTest, ReturnsMarkCreditsFailedOnceAndAFailedRowIsPaidAgainOnc
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string os_message{std::string_view(parser_.parse(r.body)["message_id"])};
   r = call(kTreasury1, "GET", "/v1/payments/" + os_message + "/advice");
-  EXPECT_NE(r.body.find(",E0001,Handcheck Employee,3000000001,SBIN0001234," + std::to_string(net_of("E0001")) + ".00"),
+  EXPECT_NE(r.body.find(",E0001,Handcheck Employee,3000000001,SBIN0001234," +
+                        std::to_string(net_of("E0001")) + ".00"),
             std::string::npos)
       << r.body;
   f = parser_.parse(call(kDdo1, "GET", "/v1/payments/failed").body)["failed"].at(0);
@@ -379,10 +412,10 @@ TEST_F(PaymentServeTest, ARestartWritesALostFileAgainAndRefusesOneThatDiffers) {
 TEST_F(PaymentServeTest, PaymentFilesAreSignedByTheTreasurysKey) {
   const std::string d = dir_.string();
   const long long now = clock_.now(), year = 365LL * 86400;
-  const test_pki::Identity ca = test_pki::make_identity(d, "ca", "Vetan Test CA", nullptr, now - 5 * year,
-                                                        now + 5 * year, true);
-  const test_pki::Identity treasury =
-      test_pki::make_identity(d, "treasury", "TR01 Treasury Officer", &ca, now - year, now + year, false);
+  const test_pki::Identity ca = test_pki::make_identity(d, "ca", "Vetan Test CA", nullptr,
+                                                        now - 5 * year, now + 5 * year, true);
+  const test_pki::Identity treasury = test_pki::make_identity(
+      d, "treasury", "TR01 Treasury Officer", &ca, now - year, now + year, false);
   key_path_ = treasury.key_path;
   cert_path_ = treasury.cert_path;
   reopen();
@@ -407,13 +440,15 @@ TEST_F(PaymentServeTest, PaymentFilesAreSignedByTheTreasurysKey) {
   ASSERT_TRUE(ok.ok()) << ok.message();
   EXPECT_EQ(signer.subject, subject);
   EXPECT_FALSE(verifier.verify(xml + " ", r.body, now, &signer).ok());  // not over other bytes
-  EXPECT_NE(call(kAdmin, "GET", std::string(kBill1) + "/audit").body.find(subject), std::string::npos);
+  EXPECT_NE(call(kAdmin, "GET", std::string(kBill1) + "/audit").body.find(subject),
+            std::string::npos);
   // A lost signature is written again from the event; the same issue answers the same one.
   const std::string signature = r.body;
   service_.reset();
   fs::remove(dir_ / "data" / "payments" / (message_id + ".xml.p7s"));
   reopen();
-  EXPECT_EQ(read_text((dir_ / "data" / "payments" / (message_id + ".xml.p7s")).string()), signature);
+  EXPECT_EQ(read_text((dir_ / "data" / "payments" / (message_id + ".xml.p7s")).string()),
+            signature);
   EXPECT_EQ(call(kTreasury1, "POST", std::string(kBill1) + "/payment").status, 200);
   EXPECT_EQ(call(kDdo1, "GET", "/v1/payments/" + message_id + "/signature").body, signature);
 }
@@ -425,12 +460,16 @@ TEST(PaymentCycle, AFailedCreditIsPaidAgainOnceAndOnlyThen) {
   state.set_rows(2);
   const Month nov = make_month(2026, 11);
   auto apply = [&](EventKind kind, Payload p) { return state.apply(Event(kind, std::move(p))); };
-  ASSERT_TRUE(apply(EventKind::kProfileVersion, ProfileVersion{1, std::string(64, 'a'), "{}"}).ok());
+  ASSERT_TRUE(
+      apply(EventKind::kProfileVersion, ProfileVersion{1, std::string(64, 'a'), "{}"}).ok());
   ASSERT_TRUE(apply(EventKind::kRunStart, RunStart{1, nov, 0, 1, {}}).ok());
   RunSummary summary;
-  RunBill bill{"2026-11/TR01/DDO001/1", "TR01/DDO001/1", "TR01", "DDO001", "1", {2, 200, 20, 180}, {0, 1}};
+  RunBill bill{"2026-11/TR01/DDO001/1", "TR01/DDO001/1", "TR01", "DDO001", "1",
+               {2, 200, 20, 180},       {0, 1}};
   ASSERT_TRUE(apply(EventKind::kRunComplete, RunComplete{1, nov, 1, summary, {bill}, {}}).ok());
-  ASSERT_TRUE(apply(EventKind::kBillConfirm, BillAction{bill.id, BillState::kGenerated, BillState::kConfirmed, "", 1}).ok());
+  ASSERT_TRUE(apply(EventKind::kBillConfirm,
+                    BillAction{bill.id, BillState::kGenerated, BillState::kConfirmed, "", 1})
+                  .ok());
   PaymentIssue issue;
   issue.bill_id = bill.id;
   issue.message_id = "M1";
@@ -440,22 +479,36 @@ TEST(PaymentCycle, AFailedCreditIsPaidAgainOnceAndOnlyThen) {
   issue.credits = {{0, "E1", "A", "1", "SBIN0001234", 90}, {1, "E2", "B", "2", "SBIN0001234", 90}};
   issue.control_sum = 180;
   EXPECT_FALSE(apply(EventKind::kPaymentIssue, issue).ok());  // CONFIRMED, not PASSED
-  ASSERT_TRUE(apply(EventKind::kBillPass, BillAction{bill.id, BillState::kConfirmed, BillState::kPassed, "", 0}).ok());
+  ASSERT_TRUE(apply(EventKind::kBillPass,
+                    BillAction{bill.id, BillState::kConfirmed, BillState::kPassed, "", 0})
+                  .ok());
   ASSERT_TRUE(apply(EventKind::kPaymentIssue, issue).ok());
   EXPECT_FALSE(apply(EventKind::kPaymentIssue, issue).ok());  // once per bill
-  const OtherSalaryFile os1{"2026-11/OS/DDO001/E1", "E1", "DDO001", "TR01", "", nov, 0, {1, 100, 10, 90}, {}};
-  const OtherSalaryFile os2{"2026-11/OS/DDO001/E2", "E2", "DDO001", "TR01", "", nov, 1, {1, 100, 10, 90}, {}};
+  const OtherSalaryFile os1{"2026-11/OS/DDO001/E1", "E1", "DDO001", "TR01", "", nov, 0,
+                            {1, 100, 10, 90},       {}};
+  const OtherSalaryFile os2{"2026-11/OS/DDO001/E2", "E2", "DDO001", "TR01", "", nov, 1,
+                            {1, 100, 10, 90},       {}};
   EXPECT_FALSE(apply(EventKind::kOtherSalaryFile, os1).ok());  // paid, not failed
-  EXPECT_FALSE(apply(EventKind::kPaymentReturn, PaymentReturn{"M1", "R1", {{3, "x-0000003", "AC01", ""}}}).ok());
-  EXPECT_FALSE(apply(EventKind::kPaymentReturn, PaymentReturn{"M9", "R1", {{1, "x-0000001", "AC01", ""}}}).ok());
-  ASSERT_TRUE(apply(EventKind::kPaymentReturn, PaymentReturn{"M1", "R1", {{1, "x-0000001", "AC01", ""}}}).ok());
-  EXPECT_FALSE(apply(EventKind::kPaymentReturn, PaymentReturn{"M1", "R1", {{1, "x-0000001", "AC01", ""}}}).ok());
+  EXPECT_FALSE(
+      apply(EventKind::kPaymentReturn, PaymentReturn{"M1", "R1", {{3, "x-0000003", "AC01", ""}}})
+          .ok());
+  EXPECT_FALSE(
+      apply(EventKind::kPaymentReturn, PaymentReturn{"M9", "R1", {{1, "x-0000001", "AC01", ""}}})
+          .ok());
+  ASSERT_TRUE(
+      apply(EventKind::kPaymentReturn, PaymentReturn{"M1", "R1", {{1, "x-0000001", "AC01", ""}}})
+          .ok());
+  EXPECT_FALSE(
+      apply(EventKind::kPaymentReturn, PaymentReturn{"M1", "R1", {{1, "x-0000001", "AC01", ""}}})
+          .ok());
   EXPECT_TRUE(state.credit_failed(nov, 0));
   EXPECT_FALSE(state.credit_failed(nov, 1));
   EXPECT_FALSE(apply(EventKind::kOtherSalaryFile, os2).ok());  // E2's credit did not fail
-  ASSERT_TRUE(apply(EventKind::kOtherSalaryFile, os1).ok());     // paid again: once
+  ASSERT_TRUE(apply(EventKind::kOtherSalaryFile, os1).ok());   // paid again: once
   EXPECT_FALSE(apply(EventKind::kOtherSalaryFile, os1).ok());
-  ASSERT_TRUE(apply(EventKind::kBillConfirm, BillAction{os1.bill_id, BillState::kGenerated, BillState::kConfirmed, "", 2}).ok());
+  ASSERT_TRUE(apply(EventKind::kBillConfirm,
+                    BillAction{os1.bill_id, BillState::kGenerated, BillState::kConfirmed, "", 2})
+                  .ok());
   EXPECT_EQ(state.settled_by(nov, 0)->id, bill.id);  // the bill that paid stays the row's
   EXPECT_EQ(state.repayment(nov, 0)->id, os1.bill_id);
   EXPECT_FALSE(apply(EventKind::kOtherSalaryFile, os1).ok());
