@@ -7,8 +7,11 @@
 #include <libxml/tree.h>
 #include <simdjson.h>
 
+#include <thread>
+
 #include "api/cms.h"
 #include "api/serve/crypto.h"
+#include "api/serve/http_server.h"
 #include "core/payment/pain001.h"
 #include "loaders/payment/debtors_json.h"
 #include "tests/serve/serve_fixture.h"
@@ -451,6 +454,40 @@ TEST_F(PaymentServeTest, PaymentFilesAreSignedByTheTreasurysKey) {
             signature);
   EXPECT_EQ(call(kTreasury1, "POST", std::string(kBill1) + "/payment").status, 200);
   EXPECT_EQ(call(kDdo1, "GET", "/v1/payments/" + message_id + "/signature").body, signature);
+}
+
+// A bank's return lists many credits: over HTTP it takes the large body limit.
+TEST_F(PaymentServeTest, AReturnTakesTheLargeBodyLimitOverHttp) {
+  passed_bill();
+  Reply r = call(kTreasury1, "POST", std::string(kBill1) + "/payment");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string message_id{std::string_view(parser_.parse(r.body)["message_id"])};
+  HttpOptions options;
+  options.port = 0;
+  options.body_limit = 1024;
+  options.large_body_limit = 64 * 1024;
+  HttpServer server(service_.get(), options);
+  ASSERT_TRUE(server.listen().ok());
+  std::thread thread([&] { server.run(); });
+  const auto post = [&](const std::string& target, const std::string& body) {
+    return http_exchange(server.port(),
+                         "POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                             kTokens[kTreasury1] + "\r\nConnection: close\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  const std::string e2e = message_id.substr(13) + "-000000";
+  std::vector<std::tuple<std::string, std::string, std::string>> statuses;
+  for (int i = 0; i < 8; ++i) statuses.emplace_back(e2e + (i % 2 ? "1" : "2"), "ACSC", "");
+  statuses.emplace_back(e2e + "2", "RJCT", "AC01");
+  const std::string body = pain002(message_id, "RET-BIG", statuses);
+  ASSERT_GT(body.size(), options.body_limit);
+  std::string reply = post("/v1/payments/" + message_id + "/returns", body);
+  EXPECT_EQ(reply.find("HTTP/1.1 201"), 0u) << reply;
+  EXPECT_NE(reply.find("\"failed_newly\":1"), std::string::npos) << reply;
+  reply = post("/v1/payments/" + message_id + "/returns", body + std::string(70 * 1024, ' '));
+  EXPECT_EQ(reply.find("HTTP/1.1 413"), 0u) << reply;
+  server.stop();
+  thread.join();
 }
 
 // The cycle's invariant (core/cycle): a failed credit makes the row payable once more.
