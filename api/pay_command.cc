@@ -17,6 +17,7 @@
 #include "api/file_batch.h"
 #include "api/flags.h"
 #include "api/output_writer.h"
+#include "api/pay_bill.h"
 #include "core/common/sha256.h"
 #include "core/payment/latin_text.h"
 #include "core/payment/pain001.h"
@@ -56,87 +57,38 @@ int refuse(const std::string& message) {
 constexpr const char* kManifestColumns[] = {
     "bill_id", "message_id", "payment_information_id", "transactions", "control_sum", "file",
     "sha256", "advice_file", "advice_sha256"};
-constexpr const char kAdviceHeader[] =
-    "end_to_end_id,bill_id,employee_id,name,bank_account,ifsc,amount\n";
 constexpr const char kFailedHeader[] =
     "end_to_end_id,message_id,bill_id,employee_id,name,bank_account,ifsc,amount,reason_code,"
     "reason,additional_information,return_message_id\n";
 
-// One bill to pay: its credits (views into the run's payslips and `names`).
+// One bill to pay: its payslips and their credits and files (api/pay_bill.h).
 struct BillPayment {
   const RunBill* bill = nullptr;
   const DebtorAccount* debtor = nullptr;
   std::vector<uint32_t> rows;  // payslip records, in payslips.csv order (employee_id)
-  std::string names;           // the creditors' names in the payment Latin set, back to back
-  std::vector<Credit> credits;
-  std::string problem;         // the first reason the bill cannot be paid, or ""
+  std::vector<PayslipCredit> payslips;
+  BillPaymentFiles files;
+  std::string problem;  // the first reason the bill cannot be paid, or ""
   PaymentIds ids;
-  std::string xml, advice, xml_sha256, advice_sha256;
-  Int128 control_sum = 0;
 };
 
-// Brings the bill's names into the Latin set and checks each credit; fills p->credits.
+// The bill's payslips brought into the Latin set and checked; fills p->files.credits.
 void prepare(const RunCredits& c, const std::string& payslips, BillPayment* p) {
-  std::vector<uint32_t> name_end;
-  name_end.reserve(p->rows.size());
+  p->payslips.reserve(p->rows.size());
   for (uint32_t r : p->rows) {
-    const char32_t bad = to_payment_latin(c.name[r], &p->names);
-    if (bad != 0) {
-      p->problem = payslips + ": line " + std::to_string(c.file_line[r]) + " (" +
-                   std::string(c.employee_id[r]) + "): name '" + std::string(c.name[r]) +
-                   "' holds " + describe_character(bad) +
-                   ", which the bank's Latin character set cannot carry; correct the name in "
-                   "the master (docs/payment.md#names)";
-      return;
-    }
-    name_end.push_back(uint32_t(p->names.size()));
+    p->payslips.push_back({c.employee_id[r], c.name[r], c.bank_account[r], c.ifsc[r], c.net[r]});
   }
-  p->credits.reserve(p->rows.size());
-  uint32_t start = 0;
-  for (size_t i = 0; i < p->rows.size(); ++i) {
-    const uint32_t r = p->rows[i];
-    const std::string_view name(p->names.data() + start, name_end[i] - start);
-    start = name_end[i];
-    if (c.net[r] == 0) continue;  // nothing to credit (docs/payment.md)
-    Credit credit{c.employee_id[r], {name, c.bank_account[r], c.ifsc[r]}, c.net[r]};
-    std::string problem = c.net[r] < 0 ? "net: negative" : account_problem(credit.creditor);
-    if (!problem.empty()) {
-      p->problem = payslips + ": line " + std::to_string(c.file_line[r]) + " (" +
-                   std::string(c.employee_id[r]) + "): " + problem;
-      return;
-    }
-    p->credits.push_back(credit);
-    p->control_sum += c.net[r];
+  size_t bad = 0;
+  const std::string problem = prepare_bill_credits(p->payslips, &p->files, &bad);
+  if (!problem.empty()) {
+    const uint32_t r = p->rows[bad];
+    p->problem = payslips + ": line " + std::to_string(c.file_line[r]) + " (" + std::string(c.employee_id[r]) +
+                 "): " + problem;
   }
 }
 
 void format(BillPayment* p, Month month, Date execution_date, const PaymentConfig& config) {
-  CreditTransferBill bill;
-  bill.bill_id = p->bill->bill_id;
-  bill.month = month;
-  bill.execution_date = execution_date;
-  bill.initiating_party = config.initiating_party;
-  bill.debtor = {p->debtor->name, p->debtor->account, p->debtor->ifsc};
-  bill.credits = p->credits;
-  p->xml.clear();
-  p->xml.reserve(1200 + p->credits.size() * 900);
-  format_pain001(bill, &p->xml);
-  p->advice = kAdviceHeader;
-  p->advice.reserve(p->credits.size() * 96 + 64);
-  uint32_t sequence = 0;
-  for (const Credit& c : p->credits) {
-    append_end_to_end_id(&p->advice, p->ids, ++sequence);
-    for (std::string_view text : {std::string_view(p->bill->bill_id), c.employee_id,
-                                  c.creditor.name, c.creditor.account, c.creditor.ifsc}) {
-      p->advice.push_back(',');
-      append_csv_field(&p->advice, text);
-    }
-    p->advice.push_back(',');
-    append_amount(&p->advice, c.amount);
-    p->advice.push_back('\n');
-  }
-  p->xml_sha256 = sha256_hex(p->xml);
-  p->advice_sha256 = sha256_hex(p->advice);
+  format_bill_payment(p->bill->bill_id, month, execution_date, config.initiating_party, *p->debtor, &p->files);
 }
 
 std::string control_sum_text(Int128 sum) {
@@ -187,15 +139,8 @@ int issue_command(const Arguments& args) {
     return refuse(flags.get("profile") + ": " + s.message());
   }
   Date execution_date = first_day(month + 1);
-  if (flags.has("execution-date")) {
-    const std::string d = flags.get("execution-date");
-    Month m = 0;
-    long long day = 0;
-    if (d.size() != 10 || d[7] != '-' || !parse_month(d.substr(0, 7), &m) ||
-        !parse_count(d.substr(8), 1, days_in(m), &day)) {
-      return refuse("--execution-date '" + d + "' is not a date YYYY-MM-DD");
-    }
-    execution_date = first_day(m) + Date(day - 1);
+  if (flags.has("execution-date") && !parse_iso_date(flags.get("execution-date"), &execution_date)) {
+    return refuse("--execution-date '" + flags.get("execution-date") + "' is not a date YYYY-MM-DD");
   }
 
   // The bills asked for.
@@ -274,7 +219,7 @@ int issue_command(const Arguments& args) {
   size_t unchanged = 0;
   for (BillPayment* p : again) {
     const auto& row = issued[p->bill->bill_id];
-    if (row[6] != p->xml_sha256 || row[8] != p->advice_sha256) {
+    if (row[6] != p->files.xml_sha256 || row[8] != p->files.advice_sha256) {
       return refuse("bill " + p->bill->bill_id + " was issued as " + row[5] + " (sha256 " +
                     row[6] + ") with other content: it is not issued again (a second file could "
                     "pay twice); pay a correction through other salary (docs/payment.md)");
@@ -286,18 +231,18 @@ int issue_command(const Arguments& args) {
   // between leaves files the manifest does not name; the next run writes the same bytes.
   FileBatch batch;
   auto write = [&](BillPayment* p) {
-    batch.write(out + "/" + p->ids.message_id + ".xml", p->xml);
-    batch.write(out + "/" + p->ids.message_id + "-advice.csv", p->advice);
-    p->xml = std::string();  // the memory back before the next bill
-    p->advice = std::string();
+    batch.write(out + "/" + p->ids.message_id + ".xml", p->files.xml);
+    batch.write(out + "/" + p->ids.message_id + "-advice.csv", p->files.advice);
+    p->files.xml = std::string();  // the memory back before the next bill
+    p->files.advice = std::string();
   };
   for (BillPayment* p : again) {  // a file lost since: written again, the same bytes
     if (!std::filesystem::exists(out + "/" + p->ids.message_id + ".xml", error) ||
         !std::filesystem::exists(out + "/" + p->ids.message_id + "-advice.csv", error)) {
       write(p);
     }
-    p->xml = std::string();
-    p->advice = std::string();
+    p->files.xml = std::string();
+    p->files.advice = std::string();
   }
   tbb::parallel_for(size_t(0), fresh.size(), [&](size_t i) {
     format(fresh[i], month, execution_date, config);
@@ -311,11 +256,11 @@ int issue_command(const Arguments& args) {
   size_t transactions = 0;
   for (BillPayment* p : fresh) {
     issued[p->bill->bill_id] = {p->bill->bill_id, p->ids.message_id, p->ids.payment_information_id,
-                                std::to_string(p->credits.size()), control_sum_text(p->control_sum),
-                                p->ids.message_id + ".xml", p->xml_sha256,
-                                p->ids.message_id + "-advice.csv", p->advice_sha256};
-    total += p->control_sum;
-    transactions += p->credits.size();
+                                std::to_string(p->files.credits.size()), control_sum_text(p->files.control_sum),
+                                p->ids.message_id + ".xml", p->files.xml_sha256,
+                                p->ids.message_id + "-advice.csv", p->files.advice_sha256};
+    total += p->files.control_sum;
+    transactions += p->files.credits.size();
   }
   std::string text_out;
   for (size_t i = 0; i < columns.size(); ++i) text_out += (i ? "," : "") + std::string(columns[i]);
@@ -370,12 +315,7 @@ int pay_returns_command(const Arguments& args) {
     return refuse(path + ": line " + std::to_string(report.original_line) + ": <OrgnlMsgId> '" +
                   report.original_message_id + "' is not a message of " + dir + "/manifest.csv");
   }
-  if (report.group_status == "RJCT" && report.transactions.empty()) {
-    return refuse(path + ": line " + std::to_string(report.original_line) +
-                  ": the bank rejected the whole message " + report.original_message_id +
-                  " without naming its transactions: nothing was paid; ask the bank for the "
-                  "transaction statuses");
-  }
+  if (Status s = check_return_group(report, path); !s.ok()) return refuse(s.message());
   const std::string advice_path = dir + "/" + (*issued)[7];
   std::string advice_bytes;
   if (Status s = read_file(advice_path, &advice_bytes); !s.ok()) return refuse(s.message());
@@ -397,19 +337,16 @@ int pay_returns_command(const Arguments& args) {
   std::map<std::string, std::vector<std::string>> rows;  // failed.csv by end_to_end_id
   for (auto& row : failed.rows) rows[row[0]] = row;
   std::vector<std::string> added;
-  for (const TransactionStatus& t : report.transactions) {
-    if (t.payment_information_id != (*issued)[2]) {
-      return refuse(path + ": line " + std::to_string(t.line) + ": <OrgnlPmtInfId> '" +
-                    t.payment_information_id + "' is not the PmtInfId of " +
-                    report.original_message_id + " (" + (*issued)[2] + ")");
-    }
+  std::vector<size_t> rejected;
+  if (Status s = rejected_credits(report, path, {(*issued)[1], (*issued)[2], (*issued)[0]},
+                                  [&](std::string_view id) { return by_id.count(std::string(id)) != 0; }, &rejected);
+      !s.ok()) {
+    return refuse(s.message());
+  }
+  for (size_t k : rejected) {
+    const TransactionStatus& t = report.transactions[k];
     auto it = by_id.find(t.end_to_end_id);
-    if (it == by_id.end()) {
-      return refuse(path + ": line " + std::to_string(t.line) + ": <OrgnlEndToEndId> '" +
-                    t.end_to_end_id + "' is not a payment of " + report.original_message_id +
-                    " (bill " + (*issued)[0] + ")");
-    }
-    if (t.status != "RJCT" || rows.count(t.end_to_end_id)) continue;
+    if (rows.count(t.end_to_end_id)) continue;
     const auto& a = *it->second;
     rows[t.end_to_end_id] = {t.end_to_end_id, report.original_message_id, (*issued)[0], a[advice.column("employee_id")],
                              a[advice.column("name")], a[advice.column("bank_account")],

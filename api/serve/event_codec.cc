@@ -268,6 +268,41 @@ void encode_event(const Event& e, AuditEvent* out) {
       after.field("fy_reset", c.fy_reset).field("loans_repaid", c.loans_repaid);
       break;
     }
+    case EventKind::kPaymentIssue: {
+      const auto& i = std::get<PaymentIssue>(e.payload);
+      out->entity = "bill:" + i.bill_id;
+      after.field("message_id", i.message_id).field("payment_information_id", i.payment_information_id);
+      after.field("month", format_month(i.month)).field("execution_date", format_date(i.execution_date));
+      after.field("sha256", i.xml_sha256).field("advice_sha256", i.advice_sha256);
+      after.field("transactions", int64_t(i.credits.size())).field("control_sum", int64_t(i.control_sum));
+      after.field("initiating_party", i.initiating_party);
+      after.key("debtor").begin_object().field("name", i.debtor_name).field("account", i.debtor_account);
+      after.field("ifsc", i.debtor_ifsc).end_object();
+      after.key("credits").begin_array();
+      for (const PaymentCredit& c : i.credits) {
+        after.begin_array().value(int64_t(c.row) + 1).value(c.employee_id).value(c.name).value(c.account);
+        after.value(c.ifsc).value(int64_t(c.amount)).end_array();
+      }
+      after.end_array();
+      if (!i.signature_sha256.empty()) {
+        after.key("signature").begin_object().field("sha256", i.signature_sha256);
+        after.field("subject", i.signature_subject).field("cms", i.signature_pem).end_object();
+      }
+      break;
+    }
+    case EventKind::kPaymentReturn: {
+      const auto& r = std::get<PaymentReturn>(e.payload);
+      out->entity = "payment:" + r.message_id;
+      after.field("message_id", r.message_id).field("return_message_id", r.return_message_id);
+      after.key("failed").begin_array();
+      for (const FailedCredit& f : r.failed) {
+        after.begin_object().field("sequence", int64_t(f.sequence)).field("end_to_end_id", f.end_to_end_id);
+        after.field("reason_code", f.reason_code).field("additional_information", f.additional_information);
+        after.end_object();
+      }
+      after.end_array();
+      break;
+    }
     case EventKind::kRecoveryWaive: {
       const auto& w = std::get<RecoveryWaive>(e.payload);
       out->entity = "employee:" + w.employee_id;
@@ -471,6 +506,85 @@ Status decode_payload(const AuditEvent& row, Event* e) {
         if (Status s = Reader::integer(a, key, out); !s.ok()) return s;
       }
       e->payload = std::move(c);
+      return Status();
+    }
+    case EventKind::kPaymentIssue: {
+      PaymentIssue i;
+      i.bill_id = entity_id(row.entity, "bill:");
+      if (i.bill_id.empty()) return Status::invalid_argument("entity '" + row.entity + "' is not bill:<id>");
+      for (auto [key, out] : {std::pair{"message_id", &i.message_id},
+                              std::pair{"payment_information_id", &i.payment_information_id},
+                              std::pair{"sha256", &i.xml_sha256}, std::pair{"advice_sha256", &i.advice_sha256},
+                              std::pair{"initiating_party", &i.initiating_party}}) {
+        if (Status s = Reader::text(a, key, out); !s.ok()) return s;
+      }
+      if (Status s = Reader::month(a, "month", &i.month); !s.ok()) return s;
+      std::string date;
+      if (Status s = Reader::text(a, "execution_date", &date); !s.ok()) return s;
+      Month m = 0;
+      if (date.size() != 10 || !parse_month(date.substr(0, 7), &m) || date[7] != '-' || date[8] < '0' ||
+          date[8] > '3' || date[9] < '0' || date[9] > '9' || (date[8] - '0') * 10 + (date[9] - '0') < 1 ||
+          (date[8] - '0') * 10 + (date[9] - '0') > days_in(m)) {
+        return Status::invalid_argument("'execution_date' is not a date YYYY-MM-DD");
+      }
+      i.execution_date = first_day(m) + Date((date[8] - '0') * 10 + (date[9] - '0') - 1);
+      if (Status s = Reader::integer(a, "control_sum", &i.control_sum); !s.ok()) return s;
+      simdjson::dom::element debtor;
+      if (a["debtor"].get(debtor)) return Status::invalid_argument("no 'debtor'");
+      for (auto [key, out] : {std::pair{"name", &i.debtor_name}, std::pair{"account", &i.debtor_account},
+                              std::pair{"ifsc", &i.debtor_ifsc}}) {
+        if (Status s = Reader::text(debtor, key, out); !s.ok()) return s;
+      }
+      simdjson::dom::array credits;
+      if (a["credits"].get_array().get(credits)) return Status::invalid_argument("no 'credits'");
+      for (simdjson::dom::element c : credits) {
+        PaymentCredit credit;
+        int64_t line = 0;
+        std::string_view texts[4];
+        bool bad = c.at(0).get_int64().get(line) || line < 1 || line > int64_t(UINT32_MAX) ||
+                   c.at(5).get_int64().get(credit.amount);
+        for (size_t k = 0; k < 4 && !bad; ++k) bad = bool(c.at(k + 1).get_string().get(texts[k]));
+        if (bad) return Status::invalid_argument("'credits' holds one that is not [line, employee, name, account, ifsc, amount]");
+        credit.row = uint32_t(line - 1);
+        credit.employee_id = std::string(texts[0]);
+        credit.name = std::string(texts[1]);
+        credit.account = std::string(texts[2]);
+        credit.ifsc = std::string(texts[3]);
+        i.credits.push_back(std::move(credit));
+      }
+      int64_t transactions = 0;
+      if (Status s = Reader::integer(a, "transactions", &transactions); !s.ok()) return s;
+      if (transactions != int64_t(i.credits.size())) return Status::invalid_argument("'transactions' is not the credits'");
+      simdjson::dom::element signature;
+      if (!a["signature"].get(signature)) {
+        for (auto [key, out] : {std::pair{"sha256", &i.signature_sha256}, std::pair{"subject", &i.signature_subject},
+                                std::pair{"cms", &i.signature_pem}}) {
+          if (Status s = Reader::text(signature, key, out); !s.ok()) return s;
+        }
+      }
+      e->payload = std::move(i);
+      return Status();
+    }
+    case EventKind::kPaymentReturn: {
+      PaymentReturn r;
+      if (Status s = Reader::text(a, "message_id", &r.message_id); !s.ok()) return s;
+      if (Status s = Reader::text(a, "return_message_id", &r.return_message_id); !s.ok()) return s;
+      simdjson::dom::array failed;
+      if (a["failed"].get_array().get(failed)) return Status::invalid_argument("no 'failed'");
+      for (simdjson::dom::element f : failed) {
+        FailedCredit credit;
+        int64_t sequence = 0;
+        if (Status s = Reader::integer(f, "sequence", &sequence); !s.ok()) return s;
+        if (sequence < 1 || sequence > int64_t(UINT32_MAX)) return Status::invalid_argument("'sequence' out of range");
+        credit.sequence = uint32_t(sequence);
+        for (auto [key, out] : {std::pair{"end_to_end_id", &credit.end_to_end_id},
+                                std::pair{"reason_code", &credit.reason_code},
+                                std::pair{"additional_information", &credit.additional_information}}) {
+          if (Status s = Reader::text(f, key, out); !s.ok()) return s;
+        }
+        r.failed.push_back(std::move(credit));
+      }
+      e->payload = std::move(r);
       return Status();
     }
     case EventKind::kRecoveryWaive: {

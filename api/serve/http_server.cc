@@ -27,11 +27,15 @@ namespace {
 class Session;
 
 // POST /v1/whatif and /v1/arrears carry scenario lists and whole profiles; a GPF ledger
-// import and a PF-9 document upload carry files.
+// import, a PF-9 document upload and a bank's payment return (pain.002) carry files.
 bool takes_large_body(std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
+  const auto ends_with = [&](std::string_view tail) {
+    return path.size() >= tail.size() && path.substr(path.size() - tail.size()) == tail;
+  };
   return path == "/v1/whatif" || path == "/v1/arrears" || path == "/v1/gpf/ledger/import" ||
-         (path.rfind("/v1/pf9/cases/", 0) == 0 && path.find("/documents/") != std::string_view::npos);
+         (path.rfind("/v1/pf9/cases/", 0) == 0 && path.find("/documents/") != std::string_view::npos) ||
+         (path.rfind("/v1/payments/", 0) == 0 && ends_with("/returns"));
 }
 
 struct Shared {

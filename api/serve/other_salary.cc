@@ -7,7 +7,9 @@
 // (confirm with TOTP, pass or object, reject; a rejected request may be filed again, after
 // the DDO corrected the master). One audit event holds the request and its
 // computed amounts, so replay rebuilds the bill without recomputing it. The cycle refuses a
-// request for a month a CONFIRMED or PASSED bill already paid the row in (issue 9 §2).
+// request for a month a CONFIRMED or PASSED bill already paid the row in (issue 9 §2),
+// unless the row's credit of that month failed at the bank (a pain.002 return,
+// payment_routes.cc): then one request pays it again, to the account the master holds now.
 #include "api/serve/event_codec.h"
 #include "api/serve/master_fields.h"
 #include "api/serve/service.h"
@@ -86,7 +88,10 @@ Reply Service::file_other_salary(const Context& c, const Params& p, const std::s
   if (month >= make_month(d.year, d.month)) {
     return error_reply(409, "WRONG_STATE", "month " + month_text + " is not a past month");
   }
-  if (!v || v->table->rows <= row || v->result.fate_of(row) != Fate::kStopped) {
+  // A row whose credit for the month failed at the bank is paid again (docs/payment.md):
+  // the cycle accepts that once.
+  const bool repay = cycle_.credit_failed(month, uint32_t(row));
+  if (!repay && (!v || v->table->rows <= row || v->result.fate_of(row) != Fate::kStopped)) {
     return error_reply(409, "WRONG_STATE",
                        "employee '" + id + "' was not withheld in " + month_text +
                            (v ? " (its last completed run did not stop the row)" : " (no completed run)"));

@@ -25,6 +25,8 @@ const char kServeHelp[] =
     "                   [--read-timeout-ms MS] [--max-connections N] [--resident-runs N]\n"
     "                   [--ca-bundle CA.pem [--require-signature]]\n"
     "                   [--gpf-ledger LEDGER.csv] [--store postgresql://…]\n"
+    "                   [--payment-config debtors.json\n"
+    "                    [--payment-signing-key KEY.pem --payment-signing-cert CERT.pem]]\n"
     "\n"
     "Serves the monthly cycle over HTTP/1.1 (README 'REST'). Every accepted change is in\n"
     "the event store (DIR/audit.sqlite3, or --store) before its reply; a restart replays it.\n"
@@ -34,7 +36,8 @@ const char kServeHelp[] =
     "  --listen        address and port (port 0: any free port, printed on stdout)\n"
     "  --io-threads    HTTP threads (default 2)\n"
     "  --body-limit    request body limit (default 65536)\n"
-    "  --large-body-limit  body limit of POST /v1/whatif and /v1/arrears (default 1048576)\n"
+    "  --large-body-limit  body limit of POST /v1/whatif, /v1/arrears, GPF ledger imports, PF-9\n"
+    "                  documents and payment returns (default 1048576)\n"
     "  --max-connections  open connections at most; beyond, 503 (default 1024)\n"
     "  --resident-runs completed runs' results held in memory (default 3); others are\n"
     "                  recomputed when read\n"
@@ -49,7 +52,11 @@ const char kServeHelp[] =
     "                  changes before answering; one at a time runs the month (README\n"
     "                  'Deploying on PostgreSQL')\n"
     "  --gpf-ledger    the AG's opening GPF ledger (gpf.md §2), imported once (refused whole when\n"
-    "                  a line cannot be read)\n";
+    "                  a line cannot be read)\n"
+    "  --payment-config  the DDOs' debtor accounts (vetan pay --config's format): the treasury\n"
+    "                  issues PASSED bills' pain.001 files (docs/payment.md 'In the service')\n"
+    "  --payment-signing-key, --payment-signing-cert  the treasury's key and certificate (PEM):\n"
+    "                  each payment file issued gets a detached CMS signature <MsgId>.xml.p7s\n";
 
 const char kTokensHelp[] =
     "usage: vetan tokens --role ROLE [--file TOKENS] [--totp [--rotate]] [--name LABEL]\n"
@@ -75,7 +82,7 @@ bool parse_size(const Flags& flags, const char* name, long long low, long long h
 int serve_command(const Arguments& args) {
   Flags flags({"profile", "employees", "data", "tokens", "listen", "io-threads", "date", "body-limit", "large-body-limit",
                "header-limit", "read-timeout-ms", "auto-run-seconds", "max-connections", "resident-runs", "ca-bundle",
-               "gpf-ledger", "store"},
+               "gpf-ledger", "store", "payment-config", "payment-signing-key", "payment-signing-cert"},
               {"help", "require-signature"});
   if (Status s = flags.parse(args); !s.ok()) return refuse("serve", s.message());
   if (flags.has("help")) {
@@ -135,6 +142,25 @@ int serve_command(const Arguments& args) {
   }
   if (Status s = service.set_signature_policy({flags.get("ca-bundle"), flags.has("require-signature")}); !s.ok()) {
     return refuse("serve", s.message());
+  }
+  if (flags.has("payment-config")) {
+    std::string text;
+    if (Status s = read_file(flags.get("payment-config"), &text); !s.ok()) return refuse("serve", s.message());
+    PaymentConfig config;
+    if (Status s = parse_payment_config(text, &config); !s.ok()) {
+      return refuse("serve", flags.get("payment-config") + ": " + s.message());
+    }
+    service.set_payment_config(config);
+  }
+  if (flags.has("payment-signing-key") != flags.has("payment-signing-cert")) {
+    return refuse("serve", "--payment-signing-key and --payment-signing-cert go together");
+  }
+  if (flags.has("payment-signing-key")) {
+    if (!flags.has("payment-config")) return refuse("serve", "--payment-signing-key needs --payment-config");
+    if (Status s = service.set_payment_signer(flags.get("payment-signing-key"), flags.get("payment-signing-cert"));
+        !s.ok()) {
+      return refuse("serve", s.message());
+    }
   }
   if (Status s = service.open(options); !s.ok()) return refuse("serve", s.message());
   serve::HttpServer server(&service, http);

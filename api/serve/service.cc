@@ -186,6 +186,7 @@ Status Service::open(const ServiceOptions& options) {
   std::lock_guard lock(state_mutex_);
   cycle_.set_rows(base_->rows);
   if (Status s = replay_store(); !s.ok()) return s;
+  if (Status s = check_payment_files(); !s.ok()) return s;  // payment_routes.cc
   if (Status s = accounts_.check_secrets(); !s.ok()) return s;
   return options.gpf_ledger_path.empty() ? Status() : import_gpf_ledger_file(options.gpf_ledger_path);
 }

@@ -49,6 +49,7 @@
 #include "api/serve/tokens.h"
 #include "core/cycle/cycle_state.h"
 #include "core/profile/profile.h"
+#include "loaders/payment/debtors_json.h"
 #include "core/run/month_result.h"
 #include "core/table/employee_table.h"
 #include "core/table/table_index.h"
@@ -139,6 +140,15 @@ class Service {
   // before open(); without it signatures are neither required nor verifiable.
   Status set_signature_policy(const SignaturePolicy& policy);
 
+  // Payment files (payment_routes.cc, docs/payment.md "In the service"): the debtors'
+  // accounts bills are paid from (`vetan pay --config`'s); without it no file is issued.
+  // Call it before open().
+  void set_payment_config(const PaymentConfig& config);
+  // The treasury's key and certificate (PEM files) that sign each payment file issued (a
+  // detached CMS, `<MsgId>.xml.p7s`). Fails naming the file when either cannot be used.
+  // Call it before open().
+  Status set_payment_signer(const std::string& key_path, const std::string& cert_path);
+
   // Answers one request.
   Reply handle(const Request& request);
 
@@ -224,6 +234,22 @@ class Service {
   Reply list_recoveries(const Context& c, const Params& p, const std::string& body);
   Reply waive_recovery(const Context& c, const Params& p, const std::string& body);
   std::string recovery_json(const cycle::Recovery& r) const;
+  // Payment files and bank returns (payment_routes.cc, docs/payment.md "In the service").
+  Reply issue_payment(const Context& c, const Params& p, const std::string& body);
+  Reply get_bill_payment(const Context& c, const Params& p, const std::string& body);
+  Reply get_payment_file(const Context& c, const Params& p, const std::string& body);
+  Reply import_payment_return(const Context& c, const Params& p, const std::string& body);
+  Reply list_failed_payments(const Context& c, const Params& p, const std::string& body);
+  // May the caller read (its DDO, its treasury, admin) or issue (its treasury, admin) the
+  // payment of `bill`?
+  static bool may_read_payment(const Context& c, const cycle::Bill& bill);
+  static bool may_issue_payment(const Context& c, const cycle::Bill& bill);
+  std::string payment_json(const cycle::Payment& p) const;  // REQUIRES: state_mutex_ held
+  // The files of payment `p` in DATA/payments: a missing one written again with the bytes
+  // the event records, a differing one refused naming it.
+  Status ensure_payment_files(const cycle::PaymentIssue& p) const;
+  // ensure_payment_files for every payment issued (open()). REQUIRES: state_mutex_ held.
+  Status check_payment_files() const;
   // Month close (close_routes.cc, issue 12 §1).
   Reply close_month_route(const Context& c, const Params& p, const std::string& body);
   // DATA/master-<month + 1>.csv: the master a close of `month` writes.
@@ -403,6 +429,9 @@ class Service {
   std::string profile_json_;  // the profile file's text: what-if changes apply to it
   HeavySlots heavy_;  // what-if and arrears computations in flight
   SignaturePolicy signature_policy_;
+  std::optional<PaymentConfig> payment_config_;          // set_payment_config
+  std::string payment_key_path_, payment_cert_path_, payment_signer_;  // set_payment_signer
+  std::mutex payments_mutex_;  // one payment issue at a time; taken before the others
   CmsVerifier signatures_;  // the CA bundle, when one is configured
   TokenRegistry tokens_;
   std::unique_ptr<EventStore> store_ = std::make_unique<AuditStore>();

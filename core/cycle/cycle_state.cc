@@ -58,6 +58,8 @@ bool payload_matches(const Event& e) {
     case EventKind::kRecoveryCreate: return std::holds_alternative<RecoveryCreate>(e.payload);
     case EventKind::kRecoveryWaive: return std::holds_alternative<RecoveryWaive>(e.payload);
     case EventKind::kMonthClose: return std::holds_alternative<MonthCloseEvent>(e.payload);
+    case EventKind::kPaymentIssue: return std::holds_alternative<PaymentIssue>(e.payload);
+    case EventKind::kPaymentReturn: return std::holds_alternative<PaymentReturn>(e.payload);
   }
   return false;
 }
@@ -237,6 +239,80 @@ Status CycleState::check_recovery(const Event& e) const {
   return Status();
 }
 
+const Payment* CycleState::payment_of_bill(const std::string& bill_id) const {
+  auto it = payments_.find(bill_id);
+  return it == payments_.end() ? nullptr : &it->second;
+}
+
+const Payment* CycleState::payment(const std::string& message_id) const {
+  auto it = payment_bills_.find(message_id);
+  return it == payment_bills_.end() ? nullptr : payment_of_bill(it->second);
+}
+
+bool CycleState::credit_failed(Month month, uint32_t row) const { return failed_rows_.count({month, row}) != 0; }
+
+const Bill* CycleState::repayment(Month month, uint32_t row) const {
+  auto it = repayments_.find({month, row});
+  return it == repayments_.end() ? nullptr : bill(it->second);
+}
+
+bool CycleState::repays(const std::string& bill_id, Month month, uint32_t row) const {
+  auto it = repayments_.find({month, row});
+  return it != repayments_.end() && it->second == bill_id && credit_failed(month, row);
+}
+
+Status CycleState::check_payment(const Event& e) const {
+  if (e.kind == EventKind::kPaymentIssue) {
+    const auto& i = std::get<PaymentIssue>(e.payload);
+    const Bill* b = bill(i.bill_id);
+    if (b == nullptr) return cycle_error(ErrorKind::kUnknown, "no bill '" + i.bill_id + "'");
+    if (b->state != BillState::kPassed) {
+      return cycle_error(ErrorKind::kWrongState, "bill '" + i.bill_id + "' is " + name(b->state) +
+                                                     "; only a PASSED bill is paid");
+    }
+    if (const Payment* p = payment_of_bill(i.bill_id)) {
+      return cycle_error(ErrorKind::kWrongState, "bill '" + i.bill_id + "' was issued already as message " +
+                                                     p->issue.message_id);
+    }
+    if (auto other = payment_bills_.find(i.message_id); other != payment_bills_.end()) {
+      return cycle_error(ErrorKind::kWrongState, "message id " + i.message_id + " is that of bill '" + other->second +
+                                                     "' issued before");
+    }
+    if (i.month != b->month) return malformed("the payment of bill '" + i.bill_id + "' names another month");
+    if (i.message_id.empty() || i.xml_sha256.size() != 64 || i.advice_sha256.size() != 64) {
+      return malformed("the payment of bill '" + i.bill_id + "' names no message or SHA-256");
+    }
+    Money sum = 0;
+    for (const PaymentCredit& c : i.credits) {
+      if (!std::binary_search(b->rows.begin(), b->rows.end(), c.row)) {
+        return malformed("the payment of bill '" + i.bill_id + "' credits line " + std::to_string(c.row + 1) +
+                         ", which the bill does not pay");
+      }
+      if (c.amount <= 0) return malformed("the payment of bill '" + i.bill_id + "' holds a credit that is not > 0");
+      sum += c.amount;
+    }
+    if (sum != i.control_sum) return malformed("the payment of bill '" + i.bill_id + "': the control sum is not its credits'");
+    return Status();
+  }
+  const auto& r = std::get<PaymentReturn>(e.payload);
+  const Payment* p = payment(r.message_id);
+  if (p == nullptr) return cycle_error(ErrorKind::kUnknown, "no payment message '" + r.message_id + "'");
+  if (r.failed.empty()) return malformed("the return of " + r.message_id + " fails no credit");
+  std::set<uint32_t> seen;
+  for (const FailedCredit& f : r.failed) {
+    if (f.sequence < 1 || f.sequence > p->issue.credits.size()) {
+      return malformed("the return of " + r.message_id + " names credit " + std::to_string(f.sequence) +
+                       ", not one of the message's " + std::to_string(p->issue.credits.size()));
+    }
+    if (!seen.insert(f.sequence).second || failed_.count({r.message_id, f.sequence})) {
+      return cycle_error(ErrorKind::kWrongState, "credit " + f.end_to_end_id + " of " + r.message_id +
+                                                     " was returned as failed already");
+    }
+    if (f.reason_code.empty()) return malformed("credit " + f.end_to_end_id + " failed without a reason code");
+  }
+  return Status();
+}
+
 const Bill* CycleState::bill(const std::string& id) const {
   auto it = bills_.find(id);
   return it == bills_.end() ? nullptr : &it->second;
@@ -303,7 +379,7 @@ Status CycleState::check_rows_unsettled(const std::string& bill_id, Month month,
   for (uint32_t row : rows) {
     if (row >= rows_) return malformed("bill '" + bill_id + "' names row " + std::to_string(row) + " beyond the master");
     const Bill* by = settled_by(month, row);
-    if (by != nullptr && by->id != bill_id) {
+    if (by != nullptr && by->id != bill_id && !repays(bill_id, month, row)) {
       return cycle_error(ErrorKind::kAlreadyPaid, "line " + std::to_string(row + 1) + " of the master, on bill '" +
                                                       bill_id + "', is already paid for " + format_month(month) +
                                                       " by " + name(by->state) + " bill '" + by->id + "'");
@@ -372,9 +448,16 @@ Status CycleState::check(const Event& e) const {
       const auto& o = std::get<OtherSalaryFile>(e.payload);
       if (o.row >= rows_) return malformed("other salary names row " + std::to_string(o.row) + " beyond the master");
       if (const Bill* by = settled_by(o.month, o.row)) {
-        return cycle_error(ErrorKind::kAlreadyPaid, "employee '" + o.employee_id + "' was already paid for " +
-                                                        format_month(o.month) + " by " + name(by->state) + " bill '" +
-                                                        by->id + "'");
+        // A credit that failed at the bank is not a payment: the row may be paid once more.
+        const Bill* again = repayment(o.month, o.row);
+        if (!credit_failed(o.month, o.row) || (again != nullptr && again->state != BillState::kRejected)) {
+          return cycle_error(ErrorKind::kAlreadyPaid,
+                             "employee '" + o.employee_id + "' was already paid for " + format_month(o.month) +
+                                 " by " + name(by->state) + " bill '" + by->id + "'" +
+                                 (again != nullptr ? " and paid again by " + std::string(name(again->state)) +
+                                                         " bill '" + again->id + "' after its credit failed"
+                                                   : credit_failed(o.month, o.row) ? "" : " (its credit did not fail)"));
+        }
       }
       if (const Bill* b = bill(o.bill_id); b != nullptr && b->state != BillState::kRejected) {
         return cycle_error(ErrorKind::kWrongState, "other salary of '" + o.employee_id + "' for " +
@@ -426,6 +509,8 @@ Status CycleState::check(const Event& e) const {
     }
     case EventKind::kRecoveryCreate:
     case EventKind::kRecoveryWaive: return check_recovery(e);
+    case EventKind::kPaymentIssue:
+    case EventKind::kPaymentReturn: return check_payment(e);
     case EventKind::kMonthClose: {
       const auto& c = std::get<MonthCloseEvent>(e.payload);
       const std::string m = format_month(c.month);
@@ -574,7 +659,10 @@ Status CycleState::apply(const Event& e, const Checked& proof) {
       b.updated_at = e.header.at;
       if (e.kind == EventKind::kBillConfirm) {
         std::vector<const Bill*>& pay = paying(b.month);
-        for (uint32_t row : b.rows) pay[row] = &b;
+        for (uint32_t row : b.rows) {
+          // A bill paying a failed credit again stands beside the bill that paid it.
+          if (!repays(b.id, b.month, row)) pay[row] = &b;
+        }
         OtpGuard& g = guards_[b.ddo];
         g.last_step = a.otp_step;
         g.failures = 0;
@@ -609,6 +697,9 @@ Status CycleState::apply(const Event& e, const Checked& proof) {
       b.updated_at = e.header.at;
       std::vector<const Bill*>& pay = paying(o.month);
       if (pay[o.row] == nullptr) pay[o.row] = &b;
+      if (settled_by(o.month, o.row) != nullptr && pay[o.row] != &b && credit_failed(o.month, o.row)) {
+        repayments_[{o.month, o.row}] = o.bill_id;
+      }
       break;
     }
     case EventKind::kRunStart: {
@@ -634,6 +725,32 @@ Status CycleState::apply(const Event& e, const Checked& proof) {
       break;
     }
     case EventKind::kMonthClose: closed_.insert(std::get<MonthCloseEvent>(e.payload).month); break;
+    case EventKind::kPaymentIssue: {
+      const auto& i = std::get<PaymentIssue>(e.payload);
+      Payment& p = payments_[i.bill_id];
+      p.issue = i;
+      p.issued_at = e.header.at;
+      p.issued_by = e.header.actor;
+      payment_bills_[i.message_id] = i.bill_id;
+      break;
+    }
+    case EventKind::kPaymentReturn: {
+      const auto& r = std::get<PaymentReturn>(e.payload);
+      const Payment& p = payments_.at(payment_bills_.at(r.message_id));
+      for (const FailedCredit& f : r.failed) {
+        FailedPayment& out = failed_[{r.message_id, f.sequence}];
+        out.message_id = r.message_id;
+        out.bill_id = p.issue.bill_id;
+        out.return_message_id = r.return_message_id;
+        out.month = p.issue.month;
+        out.credit = p.issue.credits[f.sequence - 1];
+        out.failed = f;
+        out.returned_at = e.header.at;
+        out.returned_by = e.header.actor;
+        failed_rows_.insert({p.issue.month, out.credit.row});
+      }
+      break;
+    }
     case EventKind::kRecoveryWaive: {
       const auto& w = std::get<RecoveryWaive>(e.payload);
       Recovery& r = recoveries_[w.recovery_id];

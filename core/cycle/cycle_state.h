@@ -18,7 +18,12 @@
 //     is closed (the first month run excepted);
 //   - an over-payment is never recovered twice: a run recovers at most the dues its start
 //     recorded, and those are what the schedules hold less what every other month's
-//     standing bills (settled, or generated and not yet rejected) recovered already.
+//     standing bills (settled, or generated and not yet rejected) recovered already;
+//   - payment files (docs/payment.md "In the service"): one per PASSED bill, message ids
+//     unique, its credits rows of the bill; a return fails only credits of the message, each
+//     once. A row whose credit for a month FAILED at the bank counts as not paid for "paid at
+//     most once": one other-salary bill may pay it again (filed, confirmed and passed beside
+//     the bill that paid it); a second, or one for a row whose credit did not fail, is refused.
 //
 // The master's fields are not held here: MasterChange events are checked and applied by the
 // master's owner (api/serve).
@@ -82,6 +87,23 @@ struct Recovery {
   Money recovered_settled = 0;  // on CONFIRMED and PASSED bills
   Money recovered_pending = 0;  // on bills generated and not yet confirmed
   Money balance() const { return created.amount - recovered_settled - recovered_pending; }
+};
+
+// An issued payment file and who issued it when.
+struct Payment {
+  PaymentIssue issue;
+  int64_t issued_at = 0;
+  std::string issued_by;
+};
+
+// A credit the bank returned as failed (docs/payment.md "Returns").
+struct FailedPayment {
+  std::string message_id, bill_id, return_message_id;
+  Month month = 0;
+  PaymentCredit credit;
+  FailedCredit failed;
+  int64_t returned_at = 0;
+  std::string returned_by;
 };
 
 struct OtpGuard {
@@ -153,6 +175,18 @@ class CycleState {
   // months recovered). Rows with nothing due are left out.
   RowAmounts recovery_dues(Month month) const;
 
+  // Payment files (docs/payment.md "In the service"): by bill id; by message id.
+  const std::map<std::string, Payment>& payments() const { return payments_; }
+  const Payment* payment_of_bill(const std::string& bill_id) const;
+  const Payment* payment(const std::string& message_id) const;
+  // The failed credits, by (message id, sequence).
+  const std::map<std::pair<std::string, uint32_t>, FailedPayment>& failed_payments() const { return failed_; }
+  // True iff `row`'s credit for `month` failed at the bank.
+  bool credit_failed(Month month, uint32_t row) const;
+  // The other-salary bill filed to pay `row` again for `month` after its credit failed, or
+  // nullptr.
+  const Bill* repayment(Month month, uint32_t row) const;
+
   OtpGuard guard(const std::string& ddo) const;
   // Ok unless `ddo`'s confirmations are locked at unix time `now` (LOCKED, until when).
   Status may_confirm(const std::string& ddo, int64_t now) const;
@@ -163,6 +197,9 @@ class CycleState {
   Status check_bill_action(const Event& e, const BillAction& a) const;
   Status check_rows_unsettled(const std::string& bill_id, Month month, const std::vector<uint32_t>& rows) const;
   Status check_recovery(const Event& e) const;
+  Status check_payment(const Event& e) const;
+  // True iff `bill_id` is the other-salary bill paying `row` again for `month`.
+  bool repays(const std::string& bill_id, Month month, uint32_t row) const;
   // The row's schedules (as recovery_dues simulates them) after the standing bills of every
   // month but `except` recovered; settled and pending parts in *settled / *pending by
   // schedule when given.
@@ -184,6 +221,11 @@ class CycleState {
   std::map<int64_t, RowAmounts> run_recovered_;  // by run: RunComplete's recovered
   std::set<Month> closed_;
   uint64_t generation_ = 0;  // applies so far: what a Checked proof is valid for
+  std::map<std::string, Payment> payments_;             // by bill id
+  std::map<std::string, std::string> payment_bills_;    // message id -> bill id
+  std::map<std::pair<std::string, uint32_t>, FailedPayment> failed_;
+  std::set<std::pair<Month, uint32_t>> failed_rows_;     // (month, row) whose credit failed
+  std::map<std::pair<Month, uint32_t>, std::string> repayments_;  // -> the other-salary bill
 };
 
 }  // namespace vetan::cycle

@@ -40,15 +40,17 @@ enum class EventKind {
   kRecoveryCreate,   // an over-payment recovery schedule (docs/close.md §2)
   kRecoveryWaive,    // a schedule waived by its DDO, with a reason
   kMonthClose,       // a month whose bills are all PASSED closed into the next month's master
+  kPaymentIssue,     // a PASSED bill's pain.001 credit-transfer file issued (docs/payment.md)
+  kPaymentReturn,    // credits of an issued file the bank returned as failed (pain.002)
 };
-inline constexpr int kEventKindCount = 20;
+inline constexpr int kEventKindCount = 22;
 // The audit trail's action names, by EventKind.
 inline constexpr const char* kEventKindNames[kEventKindCount] = {
     "profile.version", "employee.edit",    "employee.stop",     "employee.release", "proposal.create",
     "proposal.approve", "proposal.reject", "bill.confirm",      "bill.reject",      "bill.pass",
     "bill.object",      "otp.failure",     "other_salary.file", "run.start",        "run.complete",
     "run.fail",         "run.interrupted", "recovery.create",   "recovery.waive",
-    "month.close"};
+    "month.close",      "payment.issue",   "payment.return"};
 inline const char* name(EventKind k) { return kEventKindNames[int(k)]; }
 // The event of a bill verb (kBillConfirm for kConfirm, …) and back.
 // REQUIRES for bill_verb: `kind` is one of the four bill events.
@@ -217,9 +219,47 @@ struct MonthCloseEvent {
   int64_t changed_rows = 0, carried = 0, increments = 0, fy_reset = 0, loans_repaid = 0;
 };
 
+// One credit of an issued payment file: the master row and employee, the account credited
+// (the name as the file carries it, in the payment Latin set) and the amount (> 0). Credit
+// k (from 1) of a file has EndToEndId "<16 hex>-<k, 7 digits>".
+struct PaymentCredit {
+  uint32_t row = 0;
+  std::string employee_id, name, account, ifsc;
+  Money amount = 0;
+};
+
+// kPaymentIssue: the pain.001.001.03 message and bank advice of PASSED bill `bill_id`
+// (docs/payment.md "In the service"), as written in the data folder: their SHA-256, and what
+// makes them again byte for byte (the parties and the credits, in the file's order). With
+// the treasury's detached CMS signature over the message when the server signs files.
+struct PaymentIssue {
+  std::string bill_id, message_id, payment_information_id;
+  Month month = 0;
+  Date execution_date = 0;
+  std::string xml_sha256, advice_sha256;
+  Money control_sum = 0;  // the credits' sum
+  std::string initiating_party, debtor_name, debtor_account, debtor_ifsc;
+  std::vector<PaymentCredit> credits;
+  std::string signature_sha256, signature_subject, signature_pem;  // the .p7s (PEM); empty when unsigned
+};
+
+// One credit the bank returned as failed: its sequence in the message (from 1), EndToEndId,
+// the bank's reason code and additional information.
+struct FailedCredit {
+  uint32_t sequence = 0;
+  std::string end_to_end_id, reason_code, additional_information;
+};
+
+// kPaymentReturn: the bank's pain.002 status report `return_message_id` for message
+// `message_id`: the credits it rejected that were not failed before (at least one).
+struct PaymentReturn {
+  std::string message_id, return_message_id;
+  std::vector<FailedCredit> failed;
+};
+
 using Payload = std::variant<ProfileVersion, MasterChange, ProposalCreate, ProposalDecision, BillAction, OtpFailure,
                              OtherSalaryFile, RunStart, RunComplete, RunEnd, RecoveryCreate, RecoveryWaive,
-                             MonthCloseEvent>;
+                             MonthCloseEvent, PaymentIssue, PaymentReturn>;
 
 struct Event {
   Event() = default;

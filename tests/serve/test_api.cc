@@ -32,7 +32,7 @@ TEST_F(ServeTest, OpenApiDescribesEveryRouteAndEveryDescribedRouteAnswers) {
   for (const auto& [method, pattern] : Service::endpoints()) routed.emplace(method, openapi_path(pattern));
   const std::map<std::string, std::string> samples = {{"id", "E0001"}, {"month", "2026-11"}, {"treasury", "TR01"},
                                                       {"ddo", "DDO001"}, {"group", "1"},      {"n", "1"}, {"case", "PF9-000001"},
-                                                      {"recovery", "R000001"}};
+                                                      {"recovery", "R000001"}, {"message_id", "VETAN-202611-0000000000000000"}};
   for (auto [path, item] : simdjson::dom::object(root["paths"])) {
     for (auto [method, operation] : simdjson::dom::object(item)) {
       std::string upper(method);

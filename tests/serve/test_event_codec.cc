@@ -43,6 +43,24 @@ TEST(EventCodec, EveryKindRoundTrips) {
   RunBill bill{"2026-11/TR01/DDO001/1-S3", "TR01/DDO001/1", "TR01", "DDO001", "1", {2, 200, 20, 180}, {0, 4}};
   OtherSalaryFile os{"2026-11/OS/DDO001/E1", "E1", "DDO001", "TR01", "released", nov, 0, {1, 90, 10, 80},
                      {{"gross", 90}, {"net", 80}}};
+  PaymentIssue payment;
+  payment.bill_id = "2026-11/TR01/DDO001/1";
+  payment.message_id = "VETAN-202611-0123456789abcdef";
+  payment.payment_information_id = payment.message_id + "-P1";
+  payment.month = nov;
+  payment.execution_date = first_day(nov + 1) + 2;
+  payment.xml_sha256 = std::string(64, 'b');
+  payment.advice_sha256 = std::string(64, 'c');
+  payment.initiating_party = "Treasury Office Jaipur";
+  payment.debtor_name = "DDO Education";
+  payment.debtor_account = "10000000001";
+  payment.debtor_ifsc = "SBIN0001234";
+  payment.credits = {{0, "E0001", "Handcheck Employee", "1000000001", "SBIN0001234", 50123},
+                     {1, "E0002", "Rajesh Sharma", "1000000002", "SBIN0001234", 48000}};
+  payment.control_sum = 98123;
+  payment.signature_sha256 = std::string(64, 'd');
+  payment.signature_subject = "CN=Treasury Officer,O=Treasury";
+  payment.signature_pem = "-----BEGIN CMS-----\nMIIB\n-----END CMS-----\n";
   const std::vector<Event> events = {
       stamped(EventKind::kProfileVersion, ProfileVersion{2, "ab12", "{\"name\": \"p\"}"}),
       stamped(EventKind::kEmployeeEdit, MasterChange{"E1", fields}),
@@ -67,6 +85,10 @@ TEST(EventCodec, EveryKindRoundTrips) {
                              make_month(2026, 12), nov, 1571, 3, 9427, 7856}),
       stamped(EventKind::kRecoveryWaive, RecoveryWaive{"R000001", "E1", "Rafiq Masih"}),
       stamped(EventKind::kMonthClose, MonthCloseEvent{nov, 3, std::string(64, 'a'), 4, 3, 1, 0, 1}),
+      stamped(EventKind::kPaymentIssue, payment),
+      stamped(EventKind::kPaymentReturn,
+              PaymentReturn{"VETAN-202611-0123456789abcdef", "RET-1",
+                            {{2, "0123456789abcdef-0000002", "AC01", "account closed; \"x\""}}}),
   };
   ASSERT_EQ(events.size(), size_t(kEventKindCount));
   for (const Event& e : events) expect_round_trip(e);

@@ -100,6 +100,13 @@ TEST_F(ServeTest, EveryEndpointAgainstEveryRole) {
       {"GET", "/v1/bills?ddo=DDO001", "", {401, 403, 200, 200, 200, 200, 200}},  // a treasury stays in its treasury
       {"GET", "/v1/bills/2026-11/TR01/DDO001/1", "", {401, 403, 403, 200, 200, 200, 200}},
       {"GET", "/v1/bills/2026-11/TR01/DDO001/1/audit", "", {401, 403, 403, 200, 200, 200, 200}},
+      // Payment files (docs/payment.md "In the service"): a GENERATED bill is not paid.
+      {"POST", "/v1/bills/2026-11/TR01/DDO001/1/payment", "", {401, 403, 403, 403, 409, 403, 409}},
+      {"GET", "/v1/bills/2026-11/TR01/DDO001/1/payment", "", {401, 403, 403, 403, 404, 404, 404}},
+      {"GET", "/v1/payments/failed", "", {401, 200, 200, 403, 200, 200, 200}},
+      {"GET", "/v1/payments/VETAN-202611-0000000000000000", "", {401, 404, 404, 404, 404, 404, 404}},
+      {"GET", "/v1/payments/VETAN-202611-0000000000000000/advice", "", {401, 404, 404, 404, 404, 404, 404}},
+      {"POST", "/v1/payments/VETAN-202611-0000000000000000/returns", "<x/>", {401, 404, 404, 404, 404, 404, 404}},
       {"POST", "/v1/bills/2026-11/TR01/DDO001/1/confirm", confirm.c_str(), {401, 403, 403, 403, 403, 200, 403}},
       {"POST", "/v1/bills/2026-11/TR01/DDO001/1/object", R"({"reason": "check HRA"})", {401, 403, 403, 403, 200, 403, 403}},
       {"POST", "/v1/bills/2026-11/TR01/DDO001/1/reject", R"({"reason": "fix"})", {401, 403, 403, 403, 403, 200, 403}},
