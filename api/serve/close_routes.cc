@@ -52,7 +52,9 @@ Reply Service::close_month_route(const Context& c, const Params& p, const std::s
   e.run_id = v ? v->run_id : cycle_.last_completed_run(month);
   e.next_master_sha256 = std::string(64, '0');
   {
-    cycle::Event probe(cycle::EventKind::kMonthClose, e);
+    cycle::MonthCloseEvent unlisted = e;
+    unlisted.lists_carried = false;  // what it carries is computed below, after these refusals
+    cycle::Event probe(cycle::EventKind::kMonthClose, unlisted);
     probe.header.at = options_.clock->now();
     if (Status s = cycle_.check(probe); !s.ok()) return status_reply(s);  // before any work
   }
@@ -61,6 +63,31 @@ Reply Service::close_month_route(const Context& c, const Params& p, const std::s
   }
   MonthClose close;
   if (Status s = close_month(*v->table, v->result, &close); !s.ok()) return error_reply(422, "RULE_REFUSED", s.message());
+  // Over-payments recovered this month that were over-paid in its financial year are not
+  // income (rules §6): off fy_gross_to_date, as `vetan close --recoveries` does. An April
+  // restarts the FY figures anyway.
+  if (month_number(close.next) != 4) {
+    for (const auto& [row, part] : cycle_.same_year_recovered(month)) {
+      if (row >= close.rows) continue;
+      set_close_value(*v->table, row, kCloseFyGrossToDate, close.value(row, kCloseFyGrossToDate) - part, &close);
+      e.recovered_off_gross += part;
+    }
+  }
+  // Other-salary bills PASSED since the last close are carried as a run's PAID row is (FY
+  // gross and TDS in their year, the loan recovered); a re-payment of a returned credit is
+  // not (its month's payslip was carried already).
+  for (const cycle::Bill* b : cycle_.other_salary_to_carry(month)) {
+    const uint32_t row = b->rows[0];
+    if (row >= close.rows) continue;
+    Money gross = 0, tds = 0, loan = 0;
+    for (const auto& [column, amount] : b->payslip) {
+      if (column == "gross") gross = amount;
+      if (column == "income_tax") tds = amount;
+      if (column == "loan") loan = amount;
+    }
+    carry_payment(*v->table, row, b->month, gross, tds, loan, &close);
+    e.other_salary_bills.push_back(b->id);
+  }
   std::string next;
   if (Status s = write_next_master(master_.snapshot(), options_.employees_path, close,
                                    [&next](std::string_view bytes) { next.append(bytes); });
@@ -84,6 +111,9 @@ Reply Service::close_month_route(const Context& c, const Params& p, const std::s
   w.field("rows", int64_t(close.rows)).field("changed_rows", e.changed_rows).field("carried", e.carried);
   w.field("increments", e.increments).field("pay_refixed", n.pay_refixed).field("fy_reset", e.fy_reset);
   w.field("gpf_basis_set", n.gpf_basis_set).field("gpf_raised", n.gpf_raised).field("loans_repaid", e.loans_repaid);
+  w.field("recovered_off_gross", int64_t(e.recovered_off_gross)).key("other_salary_bills").begin_array();
+  for (const std::string& id : e.other_salary_bills) w.value(id);
+  w.end_array();
   w.end_object();
   return Reply{200, w.take()};
 }

@@ -266,6 +266,9 @@ void encode_event(const Event& e, AuditEvent* out) {
       after.field("run_id", c.run_id).field("next_master_sha256", c.next_master_sha256);
       after.field("changed_rows", c.changed_rows).field("carried", c.carried).field("increments", c.increments);
       after.field("fy_reset", c.fy_reset).field("loans_repaid", c.loans_repaid);
+      after.field("recovered_off_gross", int64_t(c.recovered_off_gross)).key("other_salary_bills").begin_array();
+      for (const std::string& id : c.other_salary_bills) after.value(id);
+      after.end_array();
       break;
     }
     case EventKind::kPaymentIssue: {
@@ -504,6 +507,18 @@ Status decode_payload(const AuditEvent& row, Event* e) {
                               std::pair{"carried", &c.carried}, std::pair{"increments", &c.increments},
                               std::pair{"fy_reset", &c.fy_reset}, std::pair{"loans_repaid", &c.loans_repaid}}) {
         if (Status s = Reader::integer(a, key, out); !s.ok()) return s;
+      }
+      simdjson::dom::array carried;
+      c.lists_carried = !a["other_salary_bills"].get_array().get(carried);
+      if (c.lists_carried) {
+        for (simdjson::dom::element id : carried) {
+          std::string_view text;
+          if (id.get_string().get(text)) return Status::invalid_argument("'other_salary_bills' holds a non-text id");
+          c.other_salary_bills.emplace_back(text);
+        }
+        int64_t off = 0;
+        if (Status s = Reader::integer(a, "recovered_off_gross", &off); !s.ok()) return s;
+        c.recovered_off_gross = off;
       }
       e->payload = std::move(c);
       return Status();

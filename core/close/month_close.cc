@@ -3,6 +3,8 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
 
+#include <algorithm>
+
 #include "core/deductions/deductions.h"
 #include "core/fate/fate.h"
 #include "core/profile/month_rules.h"
@@ -158,6 +160,34 @@ Status close_month(const EmployeeTable& table, const MonthResult& result, MonthC
   close->counts = total.counts;
   close->columns_changed = total.columns;
   return Status();
+}
+
+void set_close_value(const EmployeeTable& t, size_t r, int c, int64_t value, MonthClose* close) {
+  const int64_t table_value = c == kCloseFyGrossToDate ? t.fy_gross_to_date[r]
+                              : c == kCloseFyTdsToDate ? t.fy_tds_to_date[r]
+                                                       : t.loan_balance[r];
+  close->values[r * kCloseColumnCount + size_t(c)] = value;
+  const uint8_t bit = uint8_t(1u << c);
+  const uint8_t before = close->changed[r];
+  const uint8_t now = value != table_value ? uint8_t(before | bit) : uint8_t(before & ~bit);
+  close->changed[r] = now;
+  close->columns_changed |= now;
+  if (before == 0 && now != 0) ++close->counts.changed_rows;
+  if (before != 0 && now == 0) --close->counts.changed_rows;
+}
+
+void carry_payment(const EmployeeTable& t, size_t r, Month paid_month, Money gross, Money income_tax, Money loan,
+                   MonthClose* close) {
+  const auto financial_year = [](Month m) { return month_number(m) >= 4 ? month_year(m) : month_year(m) - 1; };
+  if (month_number(close->next) != 4 && financial_year(paid_month) == financial_year(close->month)) {
+    set_close_value(t, r, kCloseFyGrossToDate, close->value(r, kCloseFyGrossToDate) + gross, close);
+    set_close_value(t, r, kCloseFyTdsToDate, close->value(r, kCloseFyTdsToDate) + income_tax, close);
+  }
+  if (loan > 0) {
+    const int64_t balance = std::max<int64_t>(0, close->value(r, kCloseLoanBalance) - loan);
+    if (balance == 0 && close->value(r, kCloseLoanBalance) > 0) ++close->counts.loans_repaid;
+    set_close_value(t, r, kCloseLoanBalance, balance, close);
+  }
 }
 
 }  // namespace vetan

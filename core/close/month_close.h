@@ -94,4 +94,17 @@ struct MonthClose {
 // REQUIRES: `result` is run_month's result for `table` without projection.
 Status close_month(const EmployeeTable& table, const MonthResult& result, MonthClose* close);
 
+// Sets row r's next-month value of column c, one of kCloseFyGrossToDate, kCloseFyTdsToDate
+// and kCloseLoanBalance, keeping close->changed, columns_changed (only ever OR-ed) and
+// counts.changed_rows in step. REQUIRES: *close is close_month's for `table`, r < rows.
+void set_close_value(const EmployeeTable& table, size_t r, int c, int64_t value, MonthClose* close);
+
+// Carries a payment made outside the month's run (an other-salary bill of `paid_month`) into
+// *close as close_month carries a PAID row (rules §5, §6): fy_gross_to_date += gross and
+// fy_tds_to_date += income_tax when `paid_month` is in the financial year of the month
+// closed and the next month is not an April (the FY figures restart then); loan_balance -=
+// loan, not below 0. REQUIRES: as set_close_value.
+void carry_payment(const EmployeeTable& table, size_t r, Month paid_month, Money gross, Money income_tax,
+                   Money loan, MonthClose* close);
+
 }  // namespace vetan

@@ -185,6 +185,40 @@ RowAmounts CycleState::recovery_dues(Month month) const {
   return dues;
 }
 
+std::vector<const Bill*> CycleState::other_salary_to_carry(Month month) const {
+  std::vector<const Bill*> out;  // bills_ is by id: sorted
+  for (const auto& [id, b] : bills_) {
+    if (b.run_id != 0 || b.state != BillState::kPassed || b.month > month || b.rows.size() != 1) continue;
+    if (carried_other_salary_.count(id) != 0 || repayment(b.month, b.rows[0]) == &b) continue;
+    out.push_back(&b);
+  }
+  return out;
+}
+
+RowAmounts CycleState::same_year_recovered(Month month) const {
+  RowAmounts out;
+  auto pay = paying_.find(month);
+  if (pay == paying_.end()) return out;
+  for (const auto& [row, ids] : recoveries_by_row_) {
+    if (row >= pay->second.size()) continue;
+    const Bill* b = pay->second[row];
+    if (b == nullptr || b->run_id == 0 || !settles(b->state)) continue;
+    auto recovered = run_recovered_.find(b->run_id);
+    if (recovered == run_recovered_.end()) continue;
+    const Money amount = amount_of(recovered->second, row);
+    if (amount == 0) continue;
+    // The schedules as they stood before this month recovered, those in force then.
+    std::vector<RecoverySchedule> schedules = simulate_recoveries(row, month, nullptr, nullptr);
+    std::vector<RecoverySchedule*> in_force;
+    for (size_t k = 0; k < schedules.size(); ++k) {
+      if (schedules[k].month_found <= month && !recoveries_.at(ids[k]).waived) in_force.push_back(&schedules[k]);
+    }
+    const RecoveryAllocation a = allocate_recovered(amount, month, in_force);
+    if (a.same_year > 0) out.emplace_back(row, a.same_year);
+  }
+  return out;
+}
+
 std::vector<Recovery> CycleState::recoveries_of(uint32_t row) const {
   std::vector<Recovery> out;
   auto ids = recoveries_by_row_.find(row);
@@ -548,6 +582,14 @@ Status CycleState::check(const Event& e) const {
       }
       if (passed == 0) return cycle_error(ErrorKind::kWrongState, "month " + m + " has no PASSED bill");
       if (c.next_master_sha256.size() != 64) return malformed("the close of " + m + " names no next master");
+      if (c.lists_carried) {
+        std::vector<std::string> due;
+        for (const Bill* b : other_salary_to_carry(c.month)) due.push_back(b->id);
+        if (c.other_salary_bills != due) {
+          return malformed("the close of " + m + " carries " + std::to_string(c.other_salary_bills.size()) +
+                           " other-salary bills, not the " + std::to_string(due.size()) + " PASSED and not yet carried");
+        }
+      }
       return Status();
     }
     case EventKind::kRunFail:
@@ -724,7 +766,12 @@ Status CycleState::apply(const Event& e, const Checked& proof) {
       recoveries_by_row_[c.row].push_back(c.recovery_id);
       break;
     }
-    case EventKind::kMonthClose: closed_.insert(std::get<MonthCloseEvent>(e.payload).month); break;
+    case EventKind::kMonthClose: {
+      const auto& c = std::get<MonthCloseEvent>(e.payload);
+      closed_.insert(c.month);
+      carried_other_salary_.insert(c.other_salary_bills.begin(), c.other_salary_bills.end());
+      break;
+    }
     case EventKind::kPaymentIssue: {
       const auto& i = std::get<PaymentIssue>(e.payload);
       Payment& p = payments_[i.bill_id];

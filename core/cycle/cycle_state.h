@@ -175,6 +175,16 @@ class CycleState {
   // months recovered). Rows with nothing due are left out.
   RowAmounts recovery_dues(Month month) const;
 
+  // Month close (docs/close.md §1): the other-salary bills a close of `month` carries into
+  // the next master's FY figures and loan balance, sorted by id: PASSED, of `month` or
+  // earlier, not carried by an earlier close, and not a re-payment of a credit the bank
+  // returned (that month's run payslip was carried already).
+  std::vector<const Bill*> other_salary_to_carry(Month month) const;
+  // Per row, the part of what `month`'s paying run bill recovered (settled) that was
+  // over-paid in the same financial year: what the close takes off fy_gross_to_date
+  // (core/recovery allocate_recovered, schedules oldest first). Rows with none left out.
+  RowAmounts same_year_recovered(Month month) const;
+
   // Payment files (docs/payment.md "In the service"): by bill id; by message id.
   const std::map<std::string, Payment>& payments() const { return payments_; }
   const Payment* payment_of_bill(const std::string& bill_id) const;
@@ -221,6 +231,7 @@ class CycleState {
   std::map<int64_t, RowAmounts> run_recovered_;  // by run: RunComplete's recovered
   std::set<Month> closed_;
   uint64_t generation_ = 0;  // applies so far: what a Checked proof is valid for
+  std::set<std::string> carried_other_salary_;  // other-salary bills a close carried
   std::map<std::string, Payment> payments_;             // by bill id
   std::map<std::string, std::string> payment_bills_;    // message id -> bill id
   std::map<std::pair<std::string, uint32_t>, FailedPayment> failed_;

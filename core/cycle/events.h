@@ -217,6 +217,13 @@ struct MonthCloseEvent {
   int64_t run_id = 0;
   std::string next_master_sha256;
   int64_t changed_rows = 0, carried = 0, increments = 0, fy_reset = 0, loans_repaid = 0;
+  // The other-salary bills the close carried into the FY figures (CycleState::
+  // other_salary_to_carry), sorted; and the recovered over-payments of the same FY it took
+  // off fy_gross_to_date (docs/close.md). A close recorded before these existed has neither
+  // (lists_carried false): it carried nothing of them.
+  bool lists_carried = true;
+  std::vector<std::string> other_salary_bills;
+  Money recovered_off_gross = 0;
 };
 
 // One credit of an issued payment file: the master row and employee, the account credited

@@ -68,16 +68,7 @@ Status close_recoveries(const EmployeeTable& t, const TableIndex& index, const M
   const bool new_year = month_number(close->next) == 4;  // the FY figures restart anyway
   if (!new_year) {
     for (const auto& [r, part] : same_year) {
-      int64_t& gross_to_date = close->values[size_t(r) * kCloseColumnCount + kCloseFyGrossToDate];
-      gross_to_date -= part;
-      const uint8_t bit = uint8_t(1u << kCloseFyGrossToDate);
-      const uint8_t before = close->changed[r];
-      uint8_t now = uint8_t(before & ~bit);
-      if (gross_to_date != t.fy_gross_to_date[r]) now |= bit;
-      close->changed[r] = now;
-      close->columns_changed |= now;
-      if (before == 0 && now != 0) ++close->counts.changed_rows;
-      if (before != 0 && now == 0) --close->counts.changed_rows;
+      set_close_value(t, r, kCloseFyGrossToDate, close->value(r, kCloseFyGrossToDate) - part, close);
     }
   }
   *schedules = std::move(next);

@@ -180,8 +180,10 @@ class ServeTest : public ::testing::Test {
       ASSERT_EQ(r.status, 200) << path << ": " << r.body;
     }
     const Reply closed = call(kAdmin, "POST", "/v1/months/" + month + "/close");
+    last_close_ = closed.body;
     ASSERT_EQ(closed.status, 200) << closed.body;
   }
+  std::string last_close_;  // settle_and_close's reply
   // Audit events across the entities tests touch: a refused request must not add any.
   size_t audit_events() {
     size_t n = 0;

@@ -47,6 +47,12 @@ class RecoveryServeTest : public ServeTest {
     if (parser.parse(r.body)["amounts"][column].get_int64().get(value)) return -1;  // absent
     return value;
   }
+  int64_t field(const std::string& id, const char* name) {
+    const Reply r = call(kAdmin, "GET", "/v1/employees/" + id);
+    EXPECT_EQ(r.status, 200) << r.body;
+    simdjson::dom::element v = parser_.parse(r.body)["fields"][name];
+    return v.is_null() ? 0 : int64_t(v);
+  }
   simdjson::dom::parser parser_;
 };
 
@@ -129,8 +135,14 @@ TEST_F(RecoveryServeTest, ALateLwpEntryIsRecoveredInInstalmentsOnceAndVisibly) {
   EXPECT_EQ(int64_t(listed["balance"]), over_paid - instalment);
 
   // December settled and closed: its instalment is recovered; January takes the rest,
-  // February nothing.
+  // February nothing. November's excess recovered in its own FY is not income: the close
+  // takes it off fy_gross_to_date (docs/close.md; rules §6).
+  const int64_t gross_to_date = field("E0001", "fy_gross_to_date");
+  const int64_t december_gross = amount("E0001", "2026-12", "gross");
   settle_and_close("2026-12");
+  EXPECT_EQ(field("E0001", "fy_gross_to_date"), gross_to_date + december_gross - instalment);
+  EXPECT_NE(last_close_.find("\"recovered_off_gross\":" + std::to_string(instalment)), std::string::npos)
+      << last_close_;
   r = call(kDdo1, "GET", "/v1/employees/E0001/recoveries");
   listed = parser_.parse(r.body)["recoveries"].at(0);
   EXPECT_EQ(int64_t(listed["recovered"]), instalment) << r.body;
@@ -191,6 +203,47 @@ TEST_F(RecoveryServeTest, AnEnteredAmountIsCappedByNetAndMayBeWaived) {
   run("2027-01");
   EXPECT_EQ(amount("E0002", "2027-01", "recovery"), -1);  // waived: nothing due
   EXPECT_NE(call(kDdo1, "GET", "/v1/employees/E0002/audit").body.find("recovery.waive"), std::string::npos);
+}
+
+// docs/close.md §1: pay withheld in November and paid through other salary after November
+// closed is carried into the FY figures by the next close (December's), once; a later
+// close carries it no more.
+TEST_F(RecoveryServeTest, OtherSalaryPassedAfterItsMonthClosedIsCarriedByTheNextCloseOnce) {
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0001/stop", R"({"reason": "inquiry"})").status, 200);
+  run_month();  // November: E0001 withheld
+  const int64_t gross0 = field("E0001", "fy_gross_to_date"), tds0 = field("E0001", "fy_tds_to_date");
+  settle_and_close("2026-11");
+  EXPECT_EQ(field("E0001", "fy_gross_to_date"), gross0);  // nothing paid, nothing carried
+  EXPECT_EQ(field("E0001", "fy_tds_to_date"), tds0);
+
+  clock_.set_date(days_from_civil(2026, 12, 23));
+  ASSERT_EQ(call(kDdo1, "POST", "/v1/employees/E0001/release").status, 200);
+  Reply r = call(kDdo1, "POST", "/v1/employees/E0001/other-salary", R"({"month": "2026-11", "reason": "inquiry closed"})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  const int64_t os_gross = parser_.parse(r.body)["payslip"]["amounts"]["gross"];
+  const int64_t os_tds = parser_.parse(r.body)["payslip"]["amounts"]["income_tax"];
+  ASSERT_GT(os_gross, 0);
+  const std::string bill = "/v1/bills/2026-11/OS/DDO001/E0001";
+  ASSERT_EQ(call(kDdo1, "POST", bill + "/confirm", "{\"otp\": \"" + totp_code(kTotpSecret, clock_.now()) + "\"}").status,
+            200);
+  ASSERT_EQ(call(kTreasury1, "POST", bill + "/pass").status, 200);
+
+  run("2026-12");
+  const int64_t december_gross = amount("E0001", "2026-12", "gross");
+  const int64_t december_tds = amount("E0001", "2026-12", "income_tax");
+  settle_and_close("2026-12");
+  EXPECT_EQ(field("E0001", "fy_gross_to_date"), gross0 + os_gross + december_gross);
+  EXPECT_EQ(field("E0001", "fy_tds_to_date"), tds0 + os_tds + december_tds);
+  EXPECT_NE(last_close_.find("\"other_salary_bills\":[\"2026-11/OS/DDO001/E0001\"]"), std::string::npos)
+      << last_close_;
+  // A restart replays the close with what it carried; January's close carries it no more.
+  service_.reset();
+  open();
+  run("2027-01");
+  const int64_t january_gross = amount("E0001", "2027-01", "gross");
+  settle_and_close("2027-01");
+  EXPECT_EQ(field("E0001", "fy_gross_to_date"), gross0 + os_gross + december_gross + january_gross);
+  EXPECT_NE(last_close_.find("\"other_salary_bills\":[]"), std::string::npos) << last_close_;
 }
 
 // Issue 11 §3 (employee: payslips, proposals): the employee role reads its own payslips
