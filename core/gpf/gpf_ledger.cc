@@ -5,6 +5,7 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace vetan {
@@ -147,36 +148,75 @@ void GpfLedgerBuilder::build(std::vector<GpfLineProblem> problems, GpfLedger* le
   keys = std::vector<AccountKey>();
   dictionaries.clear();
 
-  // 3. The postings to their places (stable: file order within an account), then each
-  // account's by month.
+  // 3. The postings to their places, each account's by month and in file order within a
+  // month: per partition, its postings counting-sorted by month (stable), then placed by
+  // account in that order. A partition whose months span more than kMonthSpan is placed in
+  // file order and its accounts sorted by month afterwards (the same order).
+  constexpr Month kMonthSpan = 4096;
   l.month.resize(total);
   l.kind.resize(total);
   l.amount.resize(total);
+  std::vector<uint8_t> unsorted(kPartitions, 0);
   tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
     std::vector<uint64_t> cursor(rank[p].size());
     for (size_t k = 0; k < cursor.size(); ++k) cursor[k] = l.begin[rank[p][k]];
-    size_t i = 0;
+    const std::vector<Dictionary::Code>& code = codes[p];
+    if (code.empty()) return;
+    auto place = [&](uint64_t packed, Dictionary::Code k) {
+      const uint64_t at = cursor[k]++;
+      const Posting posting = unpack(packed);
+      l.month[at] = posting.month;
+      l.kind[at] = posting.kind;
+      l.amount[at] = posting.amount;
+    };
+    Month low = std::numeric_limits<Month>::max(), high = std::numeric_limits<Month>::min();
     for (size_t c = 0; c < chunks_; ++c) {
-      Run& r = run(c, p);
-      for (uint64_t packed : r.postings_) {
-        const uint64_t at = cursor[codes[p][i++]]++;
-        const Posting posting = unpack(packed);
-        l.month[at] = posting.month;
-        l.kind[at] = posting.kind;
-        l.amount[at] = posting.amount;
+      for (uint64_t packed : run(c, p).postings_) {
+        const Month m = unpack(packed).month;
+        low = std::min(low, m);
+        high = std::max(high, m);
       }
-      r.clear();  // consumed: give its memory back as we go
+    }
+    if (high - low < kMonthSpan) {
+      std::vector<uint32_t> next(size_t(high - low) + 2, 0);
+      for (size_t c = 0; c < chunks_; ++c) {
+        for (uint64_t packed : run(c, p).postings_) ++next[size_t(unpack(packed).month - low) + 1];
+      }
+      for (size_t m = 1; m < next.size(); ++m) next[m] += next[m - 1];
+      std::vector<uint64_t> by_month(code.size());
+      std::vector<Dictionary::Code> code_by_month(code.size());
+      size_t i = 0;
+      for (size_t c = 0; c < chunks_; ++c) {
+        Run& r = run(c, p);
+        for (uint64_t packed : r.postings_) {
+          const uint32_t at = next[size_t(unpack(packed).month - low)]++;
+          by_month[at] = packed;
+          code_by_month[at] = code[i++];
+        }
+        r.clear();  // consumed: give its memory back as we go
+      }
+      for (size_t j = 0; j < by_month.size(); ++j) place(by_month[j], code_by_month[j]);
+    } else {
+      unsorted[p] = 1;
+      size_t i = 0;
+      for (size_t c = 0; c < chunks_; ++c) {
+        Run& r = run(c, p);
+        for (uint64_t packed : r.postings_) place(packed, code[i++]);
+        r.clear();
+      }
     }
     std::vector<Dictionary::Code>().swap(codes[p]);
   });
   runs_.clear();
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, accounts, 4096),
-                    [&](const tbb::blocked_range<size_t>& range) {
-                      std::vector<Posting> scratch;
-                      for (size_t a = range.begin(); a < range.end(); ++a) {
-                        sort_by_month(&l, l.begin[a], l.begin[a + 1], &scratch);
-                      }
-                    });
+  if (std::find(unsorted.begin(), unsorted.end(), 1) != unsorted.end()) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, accounts, 4096),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        std::vector<Posting> scratch;
+                        for (size_t a = range.begin(); a < range.end(); ++a) {
+                          sort_by_month(&l, l.begin[a], l.begin[a + 1], &scratch);
+                        }
+                      });
+  }
 
   l.problems = std::move(problems);
   l.unreadable_line.assign(accounts, 0);

@@ -374,6 +374,99 @@ std::string statement_text(const GpfLedger& ledger, const GpfStatementResult& r,
   return text;
 }
 
+// The ledger's columns as one comparable text: each account, then its postings in order.
+std::string ledger_text(const GpfLedger& l) {
+  std::string text;
+  for (Dictionary::Code a = 0; a < l.account_count(); ++a) {
+    text.append(l.accounts.value(a)).append(":");
+    for (uint64_t i = l.begin[a]; i < l.begin[a + 1]; ++i) {
+      text.append(" ").append(gpf_month_name(l.month[i])).append("/");
+      text.append(std::to_string(int(l.kind[i]))).append("/");
+      text.append(std::to_string(l.amount[i]));
+    }
+    text.append(" unreadable ").append(std::to_string(l.unreadable_line[a])).append("\n");
+  }
+  for (const GpfLineProblem& p : l.problems) {
+    text.append(std::to_string(p.line)).append(" ").append(p.account).append(" ");
+    text.append(p.problem).append("\n");
+  }
+  return text;
+}
+
+// The loader reads the usual line (no quote, capitals, ASCII digits) by a shorter path than
+// CsvRecordReader: the same lines written every other way the CSV rules allow must give the
+// same ledger, problems included.
+TEST(GpfLedgerFile, UsualLinesReadAsTheirVariants) {  // gpf.md §2, formats.md CSV rules
+  const std::vector<std::string> usual = {
+      "A/1,2025-04,OPENING,1000,x",  "B/2,2025-05,SUBSCRIPTION,20,", "A/1,2025-06,REFUND,3,",
+      "B/2,2025-04,OPENING,0,y",     "A/1,2025-05,ADVANCE,7,z",      "C/3,2025-13,DEPOSIT,1,",
+      "C/3,2025-07,WITHDRAWAL,12x,", "D/4,2025-08,SUBSCRIPTION,5",   "E/5,2025-09,Deposit,5,",
+  };
+  const std::vector<std::string> variants = {
+      "\"A/1\",2025-04,OPENING,1000,x", " B/2 ,2025-05,subscription,20,",
+      "A/1,\"2025-06\",REFUND,\"3\",",     "B/2,2025-04, OPENING ,0,\"y\"",
+      "A/1,2025-05,advance, 7,z",          "C/3,2025-13,DEPOSIT,1,",
+      "\"C/3\",2025-07,WITHDRAWAL,12x,",   "D/4,2025-08,SUBSCRIPTION,5",
+      "E/5,2025-09,Deposit,5,",
+  };
+  auto csv_of = [](const std::vector<std::string>& lines, const char* end) {
+    std::string csv = kHeader;
+    for (const std::string& l : lines) csv += l + end;
+    return csv;
+  };
+  const std::string expected = ledger_text(ledger_of(csv_of(usual, "\n")));
+  EXPECT_NE(expected.find("A/1: 2025-04/0/1000 2025-05/4/7 2025-06/2/3 unreadable 0"),
+            std::string::npos)
+      << expected;
+  EXPECT_NE(expected.find("line has 4 fields, header has 5"), std::string::npos) << expected;
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(variants, "\n"))), expected);
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(usual, "\r\n"))), expected);
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(variants, "\r"))), expected);
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(usual, "\n"), 16)), expected);  // a chunk a line
+}
+
+// Postings are put in month order per partition of the accounts by counting; months far
+// apart (years 0001 to 9999) take the other way, a sort per account: the same order, file
+// order within a month.
+TEST(GpfLedgerFile, PostingsByMonthThenFileOrder) {  // gpf.md §2: lines in any order
+  std::string narrow = kHeader, wide = kHeader;
+  for (int a = 0; a < 600; ++a) {
+    const std::string name = "G/" + std::to_string(a);
+    for (int m = 11; m >= 0; --m) {
+      narrow += name + "," + gpf_month_name(make_month(2025, 1) + m) + ",SUBSCRIPTION," +
+                std::to_string(a + m) + ",\n";
+      narrow += name + "," + gpf_month_name(make_month(2025, 1) + m) + ",REFUND," +
+                std::to_string(m) + ",\n";
+    }
+    wide += name + ",9999-01,DEPOSIT,1,\n";
+    wide += name + ",0001-04,OPENING," + std::to_string(a) + ",\n";
+    wide += name + ",9999-01,REFUND,2,\n";
+  }
+  const GpfLedger n = ledger_of(narrow, 512);
+  ASSERT_EQ(n.account_count(), 600u);
+  Dictionary::Code code = 0;
+  ASSERT_TRUE(n.accounts.find("G/7", &code));
+  ASSERT_EQ(n.begin[code + 1] - n.begin[code], 24u);
+  for (uint64_t i = n.begin[code], m = 0; i < n.begin[code + 1]; i += 2, ++m) {
+    EXPECT_EQ(n.month[i], make_month(2025, 1) + Month(m));
+    EXPECT_EQ(n.kind[i], PostingKind::kSubscription);
+    EXPECT_EQ(n.amount[i], Money(7 + m));
+    EXPECT_EQ(n.kind[i + 1], PostingKind::kRefund);
+    EXPECT_EQ(n.amount[i + 1], Money(m));
+  }
+  const GpfLedger w = ledger_of(wide, 512);
+  ASSERT_TRUE(w.accounts.find("G/7", &code));
+  ASSERT_EQ(w.begin[code + 1] - w.begin[code], 3u);
+  const uint64_t b = w.begin[code];
+  EXPECT_EQ(w.month[b], make_month(1, 4));
+  EXPECT_EQ(w.amount[b], 7);
+  EXPECT_EQ(w.kind[b + 1], PostingKind::kDeposit);
+  EXPECT_EQ(w.kind[b + 2], PostingKind::kRefund);
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+  EXPECT_EQ(ledger_text(ledger_of(narrow)), ledger_text(n));
+  EXPECT_EQ(ledger_text(ledger_of(wide)), ledger_text(w));
+}
+
 TEST(GpfDeterminism, AnyLineOrderChunkingAndThreadCount) {  // gpf.md §2: lines in any order
   std::vector<std::string> lines = synthetic_lines(3000);
   auto join = [](const std::vector<std::string>& v) {
