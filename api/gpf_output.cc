@@ -43,16 +43,16 @@ void write_blocks(AtomicFile* file, size_t count, size_t block,
                                        next = std::min(count, next + block);
                                        return begin;
                                      }) &
-          tbb::make_filter<size_t, size_t>(
-              tbb::filter_mode::parallel,
-              [&](size_t begin) {
-                // At most kTokens blocks are in flight and they finish in order, so the
-                // block kTokens back, which used this buffer, is written already.
-                std::string& out = buffers[(begin / block) % kTokens];
-                out.clear();
-                format(begin, std::min(count, begin + block), &out);
-                return begin;
-              }) &
+          tbb::make_filter<size_t, size_t>(tbb::filter_mode::parallel,
+                                           [&](size_t begin) {
+                                             // At most kTokens blocks are in flight and they finish
+                                             // in order, so the block kTokens back, which used this
+                                             // buffer, is written already.
+                                             std::string& out = buffers[(begin / block) % kTokens];
+                                             out.clear();
+                                             format(begin, std::min(count, begin + block), &out);
+                                             return begin;
+                                           }) &
           tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, [&](size_t begin) {
             file->write(buffers[(begin / block) % kTokens]);
           }));
@@ -208,21 +208,21 @@ Status write_gpf_statement(const std::string& folder, const std::string& fy,
                });
 
   write_csv(open("refused.csv"), "gpf_account,reason,detail", r.refused.size(),
-                [&](size_t i, std::string* out) {
-                  append_csv_field(out, account(r.refused[i]));
-                  out->push_back(',');
-                  append_refusal(out, r.walks[r.refused[i]].refused);
-                });
+            [&](size_t i, std::string* out) {
+              append_csv_field(out, account(r.refused[i]));
+              out->push_back(',');
+              append_refusal(out, r.walks[r.refused[i]].refused);
+            });
   write_csv(open("problems.csv"), "line,gpf_account,problem", ledger.problems.size(),
-                [&](size_t i, std::string* out) {
-                  const GpfLineProblem& p = ledger.problems[i];
-                  append_number(out, p.line);
-                  out->push_back(',');
-                  append_csv_field(out, p.account);
-                  out->push_back(',');
-                  append_csv_field(out, p.problem);
-                  out->push_back('\n');
-                });
+            [&](size_t i, std::string* out) {
+              const GpfLineProblem& p = ledger.problems[i];
+              append_number(out, p.line);
+              out->push_back(',');
+              append_csv_field(out, p.account);
+              out->push_back(',');
+              append_csv_field(out, p.problem);
+              out->push_back('\n');
+            });
 
   const GpfTotals& t = r.totals;
   std::string json = "{\n  \"fy\": " + json_quote(fy) + ",\n";
