@@ -84,6 +84,7 @@ class GpfLedgerBuilder {
   GpfLedgerBuilder(size_t chunks, std::vector<std::string> splitters);
 
   // The partition of `account`: how many splitters are at or before it in byte order.
+  // REQUIRES: `account` is UTF-8 (never holds the byte 0xFF).
   size_t partition_of(std::string_view account) const;
 
   // Lines of one run: each account as its length (one byte below 255, else 255 and 4
@@ -151,6 +152,7 @@ class GpfLedgerBuilder {
   std::vector<Run> runs_;
   std::vector<std::string> splitters_;
   std::vector<Key> splitter_keys_;
+  std::vector<Key> padded_keys_;  // splitter_keys_, then keys of 0xFF bytes: kPartitions
 };
 
 }  // namespace vetan

@@ -427,6 +427,41 @@ TEST(GpfLedgerFile, UsualLinesReadAsTheirVariants) {  // gpf.md §2, formats.md 
   EXPECT_EQ(ledger_text(ledger_of(csv_of(usual, "\n"), 16)), expected);  // a chunk a line
 }
 
+// The builder's partitions are ranges of byte order: partition_of never decreases along
+// byte order, whatever the splitters (ties of their first 16 bytes included), and the
+// ledger's codes follow byte order for accounts of any length and shared prefix.
+TEST(GpfLedgerFile, PartitionsFollowByteOrder) {  // gpf.md §4: accounts in byte order
+  std::vector<std::string> accounts = {"",         "A",         "AB", "AB!", "ABCDEFG",
+                                       "ABCDEFGH", "ABCDEFGHI", "Z",  "z",   "\xC3\xA9"};
+  const std::string shared = "GPF/EDUCATION/DISTRICT-";  // longer than 16 bytes
+  for (int i = 0; i < 300; ++i) accounts.push_back(shared + std::to_string(i * 7 % 300));
+  std::vector<std::string> sorted = accounts;
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::vector<std::string>& splitters :
+       {std::vector<std::string>{}, std::vector<std::string>{"AB", shared + "150", shared + "7"},
+        std::vector<std::string>{"ABCDEFGH", "ABCDEFGHI", shared + "1", shared + "10", "z"}}) {
+    const GpfLedgerBuilder builder(1, splitters);
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      EXPECT_LE(builder.partition_of(sorted[i - 1]), builder.partition_of(sorted[i])) << sorted[i];
+    }
+    if (!splitters.empty()) {
+      EXPECT_EQ(builder.partition_of(splitters.back()), splitters.size());
+      EXPECT_EQ(builder.partition_of(""), 0u);
+    }
+  }
+  std::string csv = kHeader;
+  std::mt19937 random(5);
+  std::shuffle(accounts.begin(), accounts.end(), random);
+  for (const std::string& a : accounts) {
+    if (!a.empty()) csv += a + ",2025-04,OPENING,1,\n";
+  }
+  const GpfLedger l = ledger_of(csv, 256);
+  ASSERT_EQ(l.account_count(), accounts.size() - 1);
+  for (Dictionary::Code a = 1; a < l.account_count(); ++a) {
+    EXPECT_LT(l.accounts.value(a - 1), l.accounts.value(a));
+  }
+}
+
 // Postings are put in month order per partition of the accounts by counting; months far
 // apart (years 0001 to 9999) take the other way, a sort per account: the same order, file
 // order within a month.
