@@ -23,6 +23,8 @@ for n in $sizes; do
   [ -s "$ledger" ] || python3 "$here/gpf_ledger.py" --accounts "$n" --out "$ledger"
   cat "$ledger" > /dev/null  # in the page cache, as a file just written would be
   rm -rf "$work/out-$n"
+  sync  # the last run's files on disk before this one writes its own
+  rm -rf "$work/out-$n"
   /usr/bin/time -f "  wall %e s, user %U s, system %S s, peak %M KiB" -o "$work/time-$n" \
     "$vetan" gpf statement --profile "$profile" --ledger "$ledger" --fy 2025-26 \
     --out "$work/out-$n" > "$work/summary-$n"
