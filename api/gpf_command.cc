@@ -1,4 +1,5 @@
 // vetan gpf statement | final (gpf.md §4-§5).
+#include <sys/prctl.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -24,7 +25,8 @@ namespace {
 
 const char kGpfHelp[] =
     "usage: vetan gpf statement --profile PROFILE.json --ledger LEDGER.csv --fy 2025-26 --out DIR\n"
-    "       vetan gpf final --profile PROFILE.json --ledger LEDGER.csv --cases CASES.csv --out DIR\n"
+    "       vetan gpf final --profile PROFILE.json --ledger LEDGER.csv --cases CASES.csv --out "
+    "DIR\n"
     "       (both also take [--threads N] [--quiet])\n"
     "       vetan gpf verify AUTHORISATION.txt [--key AUTHORITY.pem]\n"
     "\n"
@@ -75,9 +77,9 @@ class GpfJob {
 
   // Parses the flags; returns false with *exit set when the command is over.
   bool start(const Arguments& args, const char* extra, int* exit) {
-    flags_ = std::make_unique<Flags>(std::set<std::string>{"profile", "ledger", extra, "out",
-                                                           "threads"},
-                                     std::set<std::string>{"help", "quiet"});
+    flags_ =
+        std::make_unique<Flags>(std::set<std::string>{"profile", "ledger", extra, "out", "threads"},
+                                std::set<std::string>{"help", "quiet"});
     if (Status s = flags_->parse(args); !s.ok()) return (*exit = refuse(s.message())), false;
     if (flags_->has("help")) {
       std::fputs(kGpfHelp, stdout);
@@ -88,12 +90,16 @@ class GpfJob {
     }
     threads_ = tbb::info::default_concurrency();
     if (flags_->has("threads") && !parse_count(flags_->get("threads"), 1, 4096, &threads_)) {
-      return (*exit = refuse("--threads '" + flags_->get("threads") +
-                             "' is not a number of threads")),
+      return (*exit =
+                  refuse("--threads '" + flags_->get("threads") + "' is not a number of threads")),
              false;
     }
-    limit_ = std::make_unique<tbb::global_control>(
-        tbb::global_control::max_allowed_parallelism, size_t(threads_));
+    limit_ = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                   size_t(threads_));
+    // The ledger's memory is written once, in many small runs: with transparent huge pages
+    // (main.cc has jemalloc ask for them) each first touch zeroes 2 MiB, which took most of
+    // the loading's time on the 2-core bench machine (README, GPF figures). Small pages here.
+    ::prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
     start_ = std::chrono::steady_clock::now();
     return true;
   }
@@ -133,9 +139,9 @@ class GpfJob {
   // Times the phases after loading for the summary.
   void mark_computed() { compute_seconds_ = seconds_since(start_) - load_seconds_; }
   void print_times() const {
-    std::printf("  time: load %.2f s, compute %.2f s, write %.2f s (%lld threads)\n",
-                load_seconds_, compute_seconds_,
-                seconds_since(start_) - load_seconds_ - compute_seconds_, threads_);
+    std::printf("  time: load %.2f s, compute %.2f s, write %.2f s (%lld threads)\n", load_seconds_,
+                compute_seconds_, seconds_since(start_) - load_seconds_ - compute_seconds_,
+                threads_);
   }
 
  private:
@@ -172,14 +178,14 @@ int statement_command(const Arguments& args) {
   }
   if (!job.flags().has("quiet")) {
     const GpfTotals& t = result.totals;
-    std::printf("vetan gpf statement %s (%s): %s accounts, %s refused; %s ledger lines, %s "
-                "unreadable\n",
-                fy_text.c_str(), job.profile_value().name.c_str(),
-                rupees(int64_t(result.listed.size())).c_str(),
-                rupees(int64_t(result.refused.size())).c_str(),
-                rupees(int64_t(job.ledger().posting_count() + job.ledger().problems.size()))
-                    .c_str(),
-                rupees(int64_t(job.ledger().problems.size())).c_str());
+    std::printf(
+        "vetan gpf statement %s (%s): %s accounts, %s refused; %s ledger lines, %s "
+        "unreadable\n",
+        fy_text.c_str(), job.profile_value().name.c_str(),
+        rupees(int64_t(result.listed.size())).c_str(),
+        rupees(int64_t(result.refused.size())).c_str(),
+        rupees(int64_t(job.ledger().posting_count() + job.ledger().problems.size())).c_str(),
+        rupees(int64_t(job.ledger().problems.size())).c_str());
     std::printf("  opening Rs %s, credits Rs %s, debits Rs %s, interest Rs %s, closing Rs %s\n",
                 rupees(t.opening).c_str(), rupees(t.credits).c_str(), rupees(t.debits).c_str(),
                 rupees(t.interest).c_str(), rupees(t.closing).c_str());
@@ -214,8 +220,7 @@ int final_command(const Arguments& args) {
     std::printf("vetan gpf final (%s): %s cases, %s paid, %s refused; amount due Rs %s\n",
                 job.profile_value().name.c_str(), rupees(int64_t(cases.cases.size())).c_str(),
                 rupees(int64_t(result.paid.size())).c_str(),
-                rupees(int64_t(result.refused.size())).c_str(),
-                rupees(result.amount_due).c_str());
+                rupees(int64_t(result.refused.size())).c_str(), rupees(result.amount_due).c_str());
     job.print_times();
     std::printf("  files: %s/{final_payments,refused}.csv, summary.json\n", out.c_str());
   }
@@ -237,8 +242,10 @@ int gpf_verify_command(const Arguments& args) {
       }
       key_path = args[i] == "--key" ? args[++i] : args[i].substr(6);
     } else if (args[i].rfind("--", 0) == 0 || !file.empty()) {
-      std::fprintf(stderr, "vetan gpf verify: unexpected argument '%s' (usage: vetan gpf verify FILE [--key PUB])\n",
-                   args[i].c_str());
+      std::fprintf(
+          stderr,
+          "vetan gpf verify: unexpected argument '%s' (usage: vetan gpf verify FILE [--key PUB])\n",
+          args[i].c_str());
       return kExitRefused;
     } else {
       file = args[i];
@@ -263,15 +270,18 @@ int gpf_verify_command(const Arguments& args) {
   Pf9Authorisation a;
   const AuthorisationVerdict v = verify_pf9_authorisation(document, key, &detail, &a);
   if (v == AuthorisationVerdict::kValid) {
-    std::printf("%s: %s\n  case %s (%s), employee %s, account %s: %lld rupees to %s / %s, treasury %s; "
-                "approved by %s at %s\n",
-                file.c_str(), detail.c_str(), a.case_id.c_str(), a.application_number.c_str(), a.employee_id.c_str(),
-                a.gpf_account.c_str(), static_cast<long long>(a.amount), a.bank_account.c_str(), a.ifsc.c_str(),
-                a.treasury_code.c_str(), a.approved_by.c_str(), a.approved_at.c_str());
+    std::printf(
+        "%s: %s\n  case %s (%s), employee %s, account %s: %lld rupees to %s / %s, treasury %s; "
+        "approved by %s at %s\n",
+        file.c_str(), detail.c_str(), a.case_id.c_str(), a.application_number.c_str(),
+        a.employee_id.c_str(), a.gpf_account.c_str(), static_cast<long long>(a.amount),
+        a.bank_account.c_str(), a.ifsc.c_str(), a.treasury_code.c_str(), a.approved_by.c_str(),
+        a.approved_at.c_str());
     return kExitOk;
   }
   const bool key_unusable = detail.rfind("the key ", 0) == 0;
-  std::fprintf(stderr, "vetan gpf verify: %s: %s\n", key_unusable ? key_path.c_str() : file.c_str(), detail.c_str());
+  std::fprintf(stderr, "vetan gpf verify: %s: %s\n", key_unusable ? key_path.c_str() : file.c_str(),
+               detail.c_str());
   return v == AuthorisationVerdict::kInvalid ? kExitFailed : kExitRefused;
 }
 

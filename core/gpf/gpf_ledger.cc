@@ -5,6 +5,8 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <utility>
 
 namespace vetan {
@@ -55,33 +57,48 @@ void sort_by_month(GpfLedger* l, uint64_t b, uint64_t e, std::vector<Posting>* s
   }
 }
 
-// An account of a partition's dictionary (or, as partition kPartitions, one named only by
-// unreadable lines), keyed for sorting by its first 16 bytes as big-endian words (integer
-// order is byte order there); the values are compared only on a tie.
-struct AccountKey {
-  uint64_t high, low;
-  uint32_t partition;
-  Dictionary::Code local;
-};
+}  // namespace
 
-AccountKey key_of(std::string_view v, uint32_t partition, Dictionary::Code local) {
-  char bytes[16] = {};
-  std::memcpy(bytes, v.data(), std::min<size_t>(16, v.size()));
-  uint64_t high, low;
-  std::memcpy(&high, bytes, 8);
-  std::memcpy(&low, bytes + 8, 8);
-  return AccountKey{__builtin_bswap64(high), __builtin_bswap64(low), partition, local};
+GpfLedgerBuilder::GpfLedgerBuilder(size_t chunks, std::vector<std::string> splitters)
+    : chunks_(chunks), runs_(chunks * kPartitions) {
+  const bool usable = splitters.size() < kPartitions &&
+                      std::adjacent_find(splitters.begin(), splitters.end(),
+                                         std::greater_equal<>()) == splitters.end();
+  if (usable) splitters_ = std::move(splitters);
+  for (const std::string& s : splitters_) splitter_keys_.push_back(key_of(s));
+  // Padded to kPartitions with keys after every account's (UTF-8 text never holds 0xFF).
+  padded_keys_ = splitter_keys_;
+  padded_keys_.resize(kPartitions, Key{~uint64_t(0), ~uint64_t(0)});
 }
 
-}  // namespace
+size_t GpfLedgerBuilder::partition_of(std::string_view account) const {
+  const Key key = key_of(account);
+  auto less = [&key](const Key& s) {  // s before key, without a branch
+    return size_t(s.high < key.high) | (size_t(s.high == key.high) & size_t(s.low < key.low));
+  };
+  // The splitters whose 16 bytes come before the account's, counted in two steps of 16
+  // independent comparisons (no branch to mispredict, no chain of dependent loads): the
+  // groups of 16 whose last comes before, then those before in the account's group ...
+  const Key* keys = padded_keys_.data();
+  size_t group = 0;
+  for (size_t g = 0; g < 16; ++g) group += less(keys[16 * g + 15]);
+  size_t p = 16 * group;
+  for (size_t j = 0; j < 16; ++j) p += less(keys[16 * group + j]);
+  // ... and those with the same 16 bytes at or before it.
+  while (p < splitters_.size() && splitter_keys_[p].high == key.high &&
+         splitter_keys_[p].low == key.low && std::string_view(splitters_[p]) <= account) {
+    ++p;
+  }
+  return p;
+}
 
 void GpfLedgerBuilder::build(std::vector<GpfLineProblem> problems, GpfLedger* ledger) {
   GpfLedger& l = *ledger;
   l = GpfLedger();
   // 1. Per partition, in parallel: its accounts' codes in file order, and their counts.
-  std::vector<Dictionary> dictionaries(kPartitions + 1);  // the last: unreadable-only accounts
+  std::vector<Dictionary> dictionaries(kPartitions);
   std::vector<std::vector<Dictionary::Code>> codes(kPartitions);
-  std::vector<std::vector<uint64_t>> counts(kPartitions + 1);
+  std::vector<std::vector<uint64_t>> counts(kPartitions);
   tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
     Dictionary& d = dictionaries[p];
     size_t lines = 0;
@@ -106,77 +123,121 @@ void GpfLedgerBuilder::build(std::vector<GpfLineProblem> problems, GpfLedger* le
     counts[p].assign(d.size(), 0);
     for (Dictionary::Code k : code) ++counts[p][k];
   });
-  Dictionary& extra = dictionaries[kPartitions];
+  // The accounts named only by unreadable lines, without postings.
   for (const GpfLineProblem& p : problems) {
+    if (p.account.empty()) continue;
+    const size_t partition = partition_of(p.account);
     Dictionary::Code k = 0;
-    if (!p.account.empty() &&
-        !dictionaries[partition_of(p.account)].find(p.account, &k)) {
-      extra.add(p.account);
+    if (!dictionaries[partition].find(p.account, &k)) {
+      dictionaries[partition].add(p.account);
+      counts[partition].push_back(0);
     }
   }
-  counts[kPartitions].assign(extra.size(), 0);
 
-  // 2. All accounts in byte order: an account's code is its rank.
-  std::vector<size_t> key_base(kPartitions + 2, 0);
-  for (size_t p = 0; p <= kPartitions; ++p) key_base[p + 1] = key_base[p] + dictionaries[p].size();
-  const size_t accounts = key_base[kPartitions + 1];
-  std::vector<AccountKey> keys(accounts);
-  tbb::parallel_for(size_t(0), kPartitions + 1, [&](size_t p) {
-    for (Dictionary::Code k = 0; k < dictionaries[p].size(); ++k) {
-      keys[key_base[p] + k] = key_of(dictionaries[p].value(k), uint32_t(p), k);
-    }
+  // 2. Each partition's accounts in byte order, in parallel; partitions follow byte order,
+  // so an account's code, its rank among all, is its partition's base plus its rank there.
+  std::vector<std::vector<Dictionary::Code>> order(kPartitions), rank(kPartitions);
+  tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
+    const Dictionary& d = dictionaries[p];
+    std::vector<std::pair<Key, Dictionary::Code>> keys(d.size());
+    for (Dictionary::Code k = 0; k < d.size(); ++k) keys[k] = {key_of(d.value(k)), k};
+    std::sort(keys.begin(), keys.end(), [&](const auto& x, const auto& y) {
+      if (x.first.high != y.first.high) return x.first.high < y.first.high;
+      if (x.first.low != y.first.low) return x.first.low < y.first.low;
+      return d.value(x.second) < d.value(y.second);
+    });
+    order[p].resize(d.size());
+    rank[p].resize(d.size());
+    for (size_t r = 0; r < keys.size(); ++r) order[p][r] = keys[r].second;
   });
-  tbb::parallel_sort(keys.begin(), keys.end(), [&](const AccountKey& x, const AccountKey& y) {
-    if (x.high != y.high) return x.high < y.high;
-    if (x.low != y.low) return x.low < y.low;
-    return dictionaries[x.partition].value(x.local) < dictionaries[y.partition].value(y.local);
-  });
-  std::vector<std::vector<Dictionary::Code>> rank(kPartitions + 1);
-  for (size_t p = 0; p <= kPartitions; ++p) rank[p].resize(dictionaries[p].size());
+  size_t accounts = 0;
+  for (size_t p = 0; p < kPartitions; ++p) accounts += dictionaries[p].size();
   l.accounts.reserve(accounts);
   l.begin.resize(accounts + 1);
   uint64_t total = 0;
-  for (size_t r = 0; r < accounts; ++r) {
-    const AccountKey& k = keys[r];
-    l.accounts.add(dictionaries[k.partition].value(k.local));
-    rank[k.partition][k.local] = Dictionary::Code(r);
-    l.begin[r] = total;
-    total += counts[k.partition][k.local];
+  size_t r = 0;
+  for (size_t p = 0; p < kPartitions; ++p) {
+    for (Dictionary::Code k : order[p]) {
+      l.accounts.add(dictionaries[p].value(k));
+      rank[p][k] = Dictionary::Code(r);
+      l.begin[r++] = total;
+      total += counts[p][k];
+    }
   }
   l.begin[accounts] = total;
-  keys = std::vector<AccountKey>();
+  order.clear();
   dictionaries.clear();
 
-  // 3. The postings to their places (stable: file order within an account), then each
-  // account's by month.
+  // 3. The postings to their places, each account's by month and in file order within a
+  // month: per partition, its postings counting-sorted by month (stable), then placed by
+  // account in that order. A partition whose months span more than kMonthSpan is placed in
+  // file order and its accounts sorted by month afterwards (the same order).
+  constexpr Month kMonthSpan = 4096;
   l.month.resize(total);
   l.kind.resize(total);
   l.amount.resize(total);
+  std::vector<uint8_t> unsorted(kPartitions, 0);
   tbb::parallel_for(size_t(0), kPartitions, [&](size_t p) {
     std::vector<uint64_t> cursor(rank[p].size());
     for (size_t k = 0; k < cursor.size(); ++k) cursor[k] = l.begin[rank[p][k]];
-    size_t i = 0;
+    const std::vector<Dictionary::Code>& code = codes[p];
+    if (code.empty()) return;
+    auto place = [&](uint64_t packed, Dictionary::Code k) {
+      const uint64_t at = cursor[k]++;
+      const Posting posting = unpack(packed);
+      l.month[at] = posting.month;
+      l.kind[at] = posting.kind;
+      l.amount[at] = posting.amount;
+    };
+    Month low = std::numeric_limits<Month>::max(), high = std::numeric_limits<Month>::min();
     for (size_t c = 0; c < chunks_; ++c) {
-      Run& r = run(c, p);
-      for (uint64_t packed : r.postings_) {
-        const uint64_t at = cursor[codes[p][i++]]++;
-        const Posting posting = unpack(packed);
-        l.month[at] = posting.month;
-        l.kind[at] = posting.kind;
-        l.amount[at] = posting.amount;
+      for (uint64_t packed : run(c, p).postings_) {
+        const Month m = unpack(packed).month;
+        low = std::min(low, m);
+        high = std::max(high, m);
       }
-      r.clear();  // consumed: give its memory back as we go
+    }
+    if (high - low < kMonthSpan) {
+      std::vector<uint32_t> next(size_t(high - low) + 2, 0);
+      for (size_t c = 0; c < chunks_; ++c) {
+        for (uint64_t packed : run(c, p).postings_) ++next[size_t(unpack(packed).month - low) + 1];
+      }
+      for (size_t m = 1; m < next.size(); ++m) next[m] += next[m - 1];
+      std::vector<uint64_t> by_month(code.size());
+      std::vector<Dictionary::Code> code_by_month(code.size());
+      size_t i = 0;
+      for (size_t c = 0; c < chunks_; ++c) {
+        Run& r = run(c, p);
+        for (uint64_t packed : r.postings_) {
+          const uint32_t at = next[size_t(unpack(packed).month - low)]++;
+          by_month[at] = packed;
+          code_by_month[at] = code[i++];
+        }
+        r.clear();  // consumed: give its memory back as we go
+      }
+      // The stretch of the columns this partition's postings go to is its own: in cache.
+      for (size_t j = 0; j < by_month.size(); ++j) place(by_month[j], code_by_month[j]);
+    } else {
+      unsorted[p] = 1;
+      size_t i = 0;
+      for (size_t c = 0; c < chunks_; ++c) {
+        Run& r = run(c, p);
+        for (uint64_t packed : r.postings_) place(packed, code[i++]);
+        r.clear();
+      }
     }
     std::vector<Dictionary::Code>().swap(codes[p]);
   });
   runs_.clear();
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, accounts, 4096),
-                    [&](const tbb::blocked_range<size_t>& range) {
-                      std::vector<Posting> scratch;
-                      for (size_t a = range.begin(); a < range.end(); ++a) {
-                        sort_by_month(&l, l.begin[a], l.begin[a + 1], &scratch);
-                      }
-                    });
+  if (std::find(unsorted.begin(), unsorted.end(), 1) != unsorted.end()) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, accounts, 4096),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        std::vector<Posting> scratch;
+                        for (size_t a = range.begin(); a < range.end(); ++a) {
+                          sort_by_month(&l, l.begin[a], l.begin[a + 1], &scratch);
+                        }
+                      });
+  }
 
   l.problems = std::move(problems);
   l.unreadable_line.assign(accounts, 0);

@@ -19,7 +19,14 @@
 namespace vetan {
 
 // gpf.md §2: the kinds of a ledger line.
-enum class PostingKind : uint8_t { kOpening, kSubscription, kRefund, kDeposit, kAdvance, kWithdrawal };
+enum class PostingKind : uint8_t {
+  kOpening,
+  kSubscription,
+  kRefund,
+  kDeposit,
+  kAdvance,
+  kWithdrawal
+};
 inline constexpr int kPostingKindCount = 6;
 inline constexpr std::string_view kPostingKindNames[kPostingKindCount] = {
     "OPENING", "SUBSCRIPTION", "REFUND", "DEPOSIT", "ADVANCE", "WITHDRAWAL"};
@@ -27,8 +34,7 @@ inline constexpr std::string_view kPostingKindNames[kPostingKindCount] = {
 // gpf.md §2: SUBSCRIPTION, REFUND and DEPOSIT credit the fund; ADVANCE and WITHDRAWAL debit
 // it; an OPENING is neither (it is the balance at an FY's start).
 constexpr bool is_credit(PostingKind k) {
-  return k == PostingKind::kSubscription || k == PostingKind::kRefund ||
-         k == PostingKind::kDeposit;
+  return k == PostingKind::kSubscription || k == PostingKind::kRefund || k == PostingKind::kDeposit;
 }
 constexpr bool is_debit(PostingKind k) {
   return k == PostingKind::kAdvance || k == PostingKind::kWithdrawal;
@@ -62,17 +68,24 @@ struct GpfLedger {
 
 // Groups ledger lines into a GpfLedger. The lines come in runs: run (chunk, partition)
 // holds, in file order, the lines of one chunk of the file whose account falls in that
-// partition (partition_of). Each partition is dictionary-encoded by one task, in cache; the
-// accounts are then put in byte order and the postings placed by account, in parallel. The
-// result never depends on the chunks or on the thread count.
+// partition (partition_of). Partitions are ranges of the accounts' byte order, cut at
+// `splitters` (a loader samples them from the file: any will do, they only spread the
+// work), so each partition's accounts take one stretch of the ledger's codes and postings.
+// Each partition is dictionary-encoded and sorted by one task, in cache, and its postings
+// placed in its stretch, in parallel. The result never depends on the chunks, the
+// splitters or the thread count.
 //
 // Thread-safety: distinct runs may be filled from distinct threads at once.
 class GpfLedgerBuilder {
  public:
   static constexpr size_t kPartitions = 256;
-  static size_t partition_of(std::string_view account) {
-    return Dictionary::hash(account) >> 24;
-  }
+
+  // `splitters`: at most kPartitions - 1 values, sorted and distinct (else ignored).
+  GpfLedgerBuilder(size_t chunks, std::vector<std::string> splitters);
+
+  // The partition of `account`: how many splitters are at or before it in byte order.
+  // REQUIRES: `account` is UTF-8 (never holds the byte 0xFF).
+  size_t partition_of(std::string_view account) const;
 
   // Lines of one run: each account as its length (one byte below 255, else 255 and 4
   // bytes) then its bytes, and each posting packed in 64 bits.
@@ -104,7 +117,6 @@ class GpfLedgerBuilder {
     std::vector<uint64_t> postings_;
   };
 
-  explicit GpfLedgerBuilder(size_t chunks) : chunks_(chunks), runs_(chunks * kPartitions) {}
   Run& run(size_t chunk, size_t partition) { return runs_[chunk * kPartitions + partition]; }
 
   // Builds *ledger from the runs (consumed) and the file's problems (sorted by line); every
@@ -112,8 +124,35 @@ class GpfLedgerBuilder {
   void build(std::vector<GpfLineProblem> problems, GpfLedger* ledger);
 
  private:
+  // A splitter's first 16 bytes as big-endian words, zero-padded: integer order is byte
+  // order there; the text decides only a tie.
+  struct Key {
+    uint64_t high, low;
+  };
+  static Key key_of(std::string_view v) {
+    // Loaded straight from the text (a copy into a padded buffer read back as words
+    // stalls store forwarding, once per ledger line).
+    const char* d = v.data();
+    const size_t n = v.size();
+    uint64_t high = 0, low = 0;
+    if (n >= 16) {
+      std::memcpy(&high, d, 8);
+      std::memcpy(&low, d + 8, 8);
+    } else if (n >= 8) {
+      std::memcpy(&high, d, 8);
+      std::memcpy(&low, d + n - 8, 8);
+      low = n == 8 ? 0 : low >> (8 * (16 - n));
+    } else {
+      for (size_t i = 0; i < n; ++i) high |= uint64_t(uint8_t(d[i])) << (8 * i);
+    }
+    return Key{__builtin_bswap64(high), __builtin_bswap64(low)};
+  }
+
   size_t chunks_;
   std::vector<Run> runs_;
+  std::vector<std::string> splitters_;
+  std::vector<Key> splitter_keys_;
+  std::vector<Key> padded_keys_;  // splitter_keys_, then keys of 0xFF bytes: kPartitions
 };
 
 }  // namespace vetan

@@ -87,11 +87,11 @@ TEST(GpfLedgerFile, UnreadableLinesAreProblemsAndRefuseTheirAccount) {
                                      "A,2025-04,OPENING,1000,\n"
                                      "A,2025-13,SUBSCRIPTION,10,\n"  // line 2: bad month
                                      "\n"
-                                     "B,2025-05,BONUS,10,\n"          // line 3: bad kind
-                                     "C,2025-05,REFUND,\"1,000\",\n"  // line 4: bad amount
-                                     ",2025-05,REFUND,5,\n"           // line 5: no account
-                                     "D,2025-05,REFUND\n"             // line 6: 3 fields
-                                     ",,,,\n"                         // line 7: empty fields
+                                     "B,2025-05,BONUS,10,\n"                 // line 3: bad kind
+                                     "C,2025-05,REFUND,\"1,000\",\n"         // line 4: bad amount
+                                     ",2025-05,REFUND,5,\n"                  // line 5: no account
+                                     "D,2025-05,REFUND\n"                    // line 6: 3 fields
+                                     ",,,,\n"                                // line 7: empty fields
                                      "E,2025-05,DEPOSIT,1234567890123,\n");  // 13 digits
   ASSERT_EQ(ledger.problems.size(), 7u);
   const uint32_t lines[] = {2, 3, 4, 5, 6, 7, 8};
@@ -111,15 +111,17 @@ TEST(GpfLedgerFile, UnreadableLinesAreProblemsAndRefuseTheirAccount) {
 }
 
 TEST(GpfLedgerFile, CsvRulesTrimCaseQuotesBomCrlf) {  // gpf.md §2, formats.md CSV rules
-  const GpfLedger ledger = ledger_of("\xEF\xBB\xBF" "amount, kind ,month,gpf_account\r\n"
-                                     "\"100\",  subscription ,2025-04,\"A,1\"\r\n"
-                                     "50,Deposit,2025-04, A,1 \r\n"  // 5 fields: line 2
-                                     "\r\n"
-                                     "7,DEPOSIT,2025-04, A1 \r\n");
+  const GpfLedger ledger = ledger_of(
+      "\xEF\xBB\xBF"
+      "amount, kind ,month,gpf_account\r\n"
+      "\"100\",  subscription ,2025-04,\"A,1\"\r\n"
+      "50,Deposit,2025-04, A,1 \r\n"  // 5 fields: line 2
+      "\r\n"
+      "7,DEPOSIT,2025-04, A1 \r\n");
   ASSERT_EQ(ledger.problems.size(), 1u);
   EXPECT_EQ(ledger.problems[0].line, 2u);
   EXPECT_EQ(ledger.problems[0].account, "A");  // trimmed: the field is readable
-  ASSERT_EQ(ledger.account_count(), 3u);         // "A,1" (quoted), "A1", and "A"
+  ASSERT_EQ(ledger.account_count(), 3u);       // "A,1" (quoted), "A1", and "A"
   Dictionary::Code code = 0;
   EXPECT_TRUE(ledger.accounts.find("A,1", &code));
   EXPECT_EQ(ledger.amount[ledger.begin[code]], 100);
@@ -130,9 +132,9 @@ TEST(GpfLedgerFile, CsvRulesTrimCaseQuotesBomCrlf) {  // gpf.md §2, formats.md 
 
 TEST(GpfLedgerFile, UnusableFiles) {  // gpf.md §4: exit 2 for an unusable file
   GpfLedger ledger;
-  EXPECT_EQ(parse_gpf_ledger("gpf_account,month,kind\nA,2025-04,OPENING\n", "l.csv", &ledger)
-                .message(),
-            "l.csv: the header lacks required column 'amount'");
+  EXPECT_EQ(
+      parse_gpf_ledger("gpf_account,month,kind\nA,2025-04,OPENING\n", "l.csv", &ledger).message(),
+      "l.csv: the header lacks required column 'amount'");
   EXPECT_EQ(parse_gpf_ledger("month,month,gpf_account,kind,amount\n", "l.csv", &ledger).message(),
             "l.csv: the header repeats column 'month'");
   EXPECT_EQ(parse_gpf_ledger("\n\n", "l.csv", &ledger).message(), "l.csv: no header");
@@ -164,7 +166,8 @@ TEST(GpfInterest, AdvanceAndItsRefunds) {  // gpf.md §3
   // 66,000 68,000 70,000 72,000 74,000, sum 7,26,000. 7,26,000 × 7.1 / 1200 = 4,295.5,
   // half up 4,296; closing 74,000 + 4,296 = 78,296.
   std::string csv = kHeader + "A,2025-04,OPENING,50000,\nA,2025-06,ADVANCE,12000,sanction\n";
-  for (int m = 0; m < 12; ++m) csv += "A," + gpf_month_name(kApril2025 + m) + ",SUBSCRIPTION,2000,\n";
+  for (int m = 0; m < 12; ++m)
+    csv += "A," + gpf_month_name(kApril2025 + m) + ",SUBSCRIPTION,2000,\n";
   for (int m = 3; m < 7; ++m) csv += "A," + gpf_month_name(kApril2025 + m) + ",REFUND,3000,\n";
   const GpfLedger ledger = ledger_of(csv);
   const GpfStatementResult r = statement_of(ledger, rates_71(), kApril2025);
@@ -179,7 +182,7 @@ TEST(GpfInterest, AdvanceAndItsRefunds) {  // gpf.md §3
   gpf_statement_months(ledger, rates_71(), r, r.listed[0], &months);
   EXPECT_EQ(months.balance[2], 44000);  // June
   EXPECT_EQ(months.debits[2], 12000);
-  EXPECT_EQ(months.credits[3], 5000);   // July: 2,000 + 3,000
+  EXPECT_EQ(months.credits[3], 5000);  // July: 2,000 + 3,000
   EXPECT_EQ(months.balance[11], 74000);
 }
 
@@ -197,8 +200,7 @@ TEST(GpfInterest, RateChangeInsideTheYear) {  // gpf.md §1, §3: the rate in fo
 TEST(GpfInterest, RoundsHalfUpOnce) {  // gpf.md §3 rnd
   // 100 deposited in March at 6%: 100 × 6 / 1200 = 0.5 -> 1; 99: 0.495 -> 0.
   const GpfRates rates({{make_month(2020, 4), 600}});
-  const GpfLedger ledger =
-      ledger_of(kHeader + "A,2026-03,DEPOSIT,100,\nB,2026-03,DEPOSIT,99,\n");
+  const GpfLedger ledger = ledger_of(kHeader + "A,2026-03,DEPOSIT,100,\nB,2026-03,DEPOSIT,99,\n");
   const GpfStatementResult r = statement_of(ledger, rates, kApril2025);
   EXPECT_EQ(walk_of(ledger, r, "A").year.interest, 1);
   EXPECT_EQ(walk_of(ledger, r, "B").year.interest, 0);
@@ -207,8 +209,8 @@ TEST(GpfInterest, RoundsHalfUpOnce) {  // gpf.md §3 rnd
 TEST(GpfInterest, EarlierYearsCarryTheirClosing) {  // gpf.md §3: opening = last closing
   // FY 2024-25: 1,00,000 × 12 × 7.1 / 1200 = 7,100; closing 1,07,100 opens 2025-26, whose
   // interest is 1,07,100 × 7.1 / 100 = 7,604.1 -> 7,604. A line after the FY plays no part.
-  const GpfLedger ledger =
-      ledger_of(kHeader + "A,2024-04,OPENING,100000,\nA,2026-04,DEPOSIT,999,\nL,2026-05,DEPOSIT,5,\n");
+  const GpfLedger ledger = ledger_of(
+      kHeader + "A,2024-04,OPENING,100000,\nA,2026-04,DEPOSIT,999,\nL,2026-05,DEPOSIT,5,\n");
   const GpfStatementResult r = statement_of(ledger, rates_71(), kApril2025);
   const GpfYear& y = walk_of(ledger, r, "A").year;
   EXPECT_EQ(y.opening, 107100);
@@ -219,7 +221,8 @@ TEST(GpfInterest, EarlierYearsCarryTheirClosing) {  // gpf.md §3: opening = las
 }
 
 TEST(GpfInterest, NegativeBalanceRefusesTheAccount) {  // gpf.md §3
-  const GpfLedger ledger = ledger_of(kHeader + "A,2025-04,OPENING,1000,\nA,2025-05,WITHDRAWAL,2000,\n");
+  const GpfLedger ledger =
+      ledger_of(kHeader + "A,2025-04,OPENING,1000,\nA,2025-05,WITHDRAWAL,2000,\n");
   const GpfStatementResult r = statement_of(ledger, rates_71(), kApril2025);
   EXPECT_EQ(gpf_refusal_detail(walk_of(ledger, r, "A").refused), "balance -1000 in 2025-05");
 }
@@ -299,11 +302,11 @@ TEST(GpfFinal, Refusals) {  // gpf.md §5
   const GpfLedger ledger = ledger_of(kHeader +
                                      "A,2025-04,OPENING,1000,\nA,2026-07,DEPOSIT,5,\n"
                                      "U,2025-04,OPENING,x,\n");
-  const GpfFinalResult r = final_of(
-      ledger, {case_of("late", "A", make_month(2026, 1), make_month(2026, 6)),
-               case_of("early", "A", make_month(2026, 1), make_month(2025, 12)),
-               case_of("none", "Z", make_month(2026, 1), make_month(2026, 2)),
-               case_of("bad", "U", make_month(2026, 1), make_month(2026, 2))});
+  const GpfFinalResult r =
+      final_of(ledger, {case_of("late", "A", make_month(2026, 1), make_month(2026, 6)),
+                        case_of("early", "A", make_month(2026, 1), make_month(2025, 12)),
+                        case_of("none", "Z", make_month(2026, 1), make_month(2026, 2)),
+                        case_of("bad", "U", make_month(2026, 1), make_month(2026, 2))});
   EXPECT_TRUE(r.paid.empty());
   // Sorted by case_id's bytes.
   const std::vector<uint32_t> order = {3, 1, 0, 2};  // bad, early, late, none
@@ -361,17 +364,144 @@ std::string statement_text(const GpfLedger& ledger, const GpfStatementResult& r,
     const GpfYear& y = r.walks[code].year;
     GpfMonths months;
     gpf_statement_months(ledger, rates_71(), r, code, &months);
-    text += std::string(ledger.accounts.value(code)) + " " +
-            std::to_string(y.opening) + " " + std::to_string(y.interest) + " " +
-            std::to_string(y.closing) + " " + std::to_string(months.balance[6]) + "\n";
+    text += std::string(ledger.accounts.value(code)) + " " + std::to_string(y.opening) + " " +
+            std::to_string(y.interest) + " " + std::to_string(y.closing) + " " +
+            std::to_string(months.balance[6]) + "\n";
   }
   for (Dictionary::Code code : r.refused) {
     const GpfRefused& refused = r.walks[code].refused;
-    text += std::string(ledger.accounts.value(code)) + " " +
-            kGpfRefusalNames[int(refused.reason)] + " " +
-            (details ? gpf_refusal_detail(refused) : "") + "\n";
+    text += std::string(ledger.accounts.value(code)) + " " + kGpfRefusalNames[int(refused.reason)] +
+            " " + (details ? gpf_refusal_detail(refused) : "") + "\n";
   }
   return text;
+}
+
+// The ledger's columns as one comparable text: each account, then its postings in order.
+std::string ledger_text(const GpfLedger& l) {
+  std::string text;
+  for (Dictionary::Code a = 0; a < l.account_count(); ++a) {
+    text.append(l.accounts.value(a)).append(":");
+    for (uint64_t i = l.begin[a]; i < l.begin[a + 1]; ++i) {
+      text.append(" ").append(gpf_month_name(l.month[i])).append("/");
+      text.append(std::to_string(int(l.kind[i]))).append("/");
+      text.append(std::to_string(l.amount[i]));
+    }
+    text.append(" unreadable ").append(std::to_string(l.unreadable_line[a])).append("\n");
+  }
+  for (const GpfLineProblem& p : l.problems) {
+    text.append(std::to_string(p.line)).append(" ").append(p.account).append(" ");
+    text.append(p.problem).append("\n");
+  }
+  return text;
+}
+
+// The loader reads the usual line (no quote, capitals, ASCII digits) by a shorter path than
+// CsvRecordReader: the same lines written every other way the CSV rules allow must give the
+// same ledger, problems included.
+TEST(GpfLedgerFile, UsualLinesReadAsTheirVariants) {  // gpf.md §2, formats.md CSV rules
+  const std::vector<std::string> usual = {
+      "A/1,2025-04,OPENING,1000,x",  "B/2,2025-05,SUBSCRIPTION,20,", "A/1,2025-06,REFUND,3,",
+      "B/2,2025-04,OPENING,0,y",     "A/1,2025-05,ADVANCE,7,z",      "C/3,2025-13,DEPOSIT,1,",
+      "C/3,2025-07,WITHDRAWAL,12x,", "D/4,2025-08,SUBSCRIPTION,5",   "E/5,2025-09,Deposit,5,",
+  };
+  const std::vector<std::string> variants = {
+      "\"A/1\",2025-04,OPENING,1000,x",  " B/2 ,2025-05,subscription,20,",
+      "A/1,\"2025-06\",REFUND,\"3\",",   "B/2,2025-04, OPENING ,0,\"y\"",
+      "A/1,2025-05,advance, 7,z",        "C/3,2025-13,DEPOSIT,1,",
+      "\"C/3\",2025-07,WITHDRAWAL,12x,", "D/4,2025-08,SUBSCRIPTION,5",
+      "E/5,2025-09,Deposit,5,",
+  };
+  auto csv_of = [](const std::vector<std::string>& lines, const char* end) {
+    std::string csv = kHeader;
+    for (const std::string& l : lines) csv += l + end;
+    return csv;
+  };
+  const std::string expected = ledger_text(ledger_of(csv_of(usual, "\n")));
+  EXPECT_NE(expected.find("A/1: 2025-04/0/1000 2025-05/4/7 2025-06/2/3 unreadable 0"),
+            std::string::npos)
+      << expected;
+  EXPECT_NE(expected.find("line has 4 fields, header has 5"), std::string::npos) << expected;
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(variants, "\n"))), expected);
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(usual, "\r\n"))), expected);
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(variants, "\r"))), expected);
+  EXPECT_EQ(ledger_text(ledger_of(csv_of(usual, "\n"), 16)), expected);  // a chunk a line
+}
+
+// The builder's partitions are ranges of byte order: partition_of never decreases along
+// byte order, whatever the splitters (ties of their first 16 bytes included), and the
+// ledger's codes follow byte order for accounts of any length and shared prefix.
+TEST(GpfLedgerFile, PartitionsFollowByteOrder) {  // gpf.md §4: accounts in byte order
+  std::vector<std::string> accounts = {"",         "A",         "AB", "AB!", "ABCDEFG",
+                                       "ABCDEFGH", "ABCDEFGHI", "Z",  "z",   "\xC3\xA9"};
+  const std::string shared = "GPF/EDUCATION/DISTRICT-";  // longer than 16 bytes
+  for (int i = 0; i < 300; ++i) accounts.push_back(shared + std::to_string(i * 7 % 300));
+  std::vector<std::string> sorted = accounts;
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::vector<std::string>& splitters :
+       {std::vector<std::string>{}, std::vector<std::string>{"AB", shared + "150", shared + "7"},
+        std::vector<std::string>{"ABCDEFGH", "ABCDEFGHI", shared + "1", shared + "10", "z"}}) {
+    const GpfLedgerBuilder builder(1, splitters);
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      EXPECT_LE(builder.partition_of(sorted[i - 1]), builder.partition_of(sorted[i])) << sorted[i];
+    }
+    if (!splitters.empty()) {
+      EXPECT_EQ(builder.partition_of(splitters.back()), splitters.size());
+      EXPECT_EQ(builder.partition_of(""), 0u);
+    }
+  }
+  std::string csv = kHeader;
+  std::mt19937 random(5);
+  std::shuffle(accounts.begin(), accounts.end(), random);
+  for (const std::string& a : accounts) {
+    if (!a.empty()) csv += a + ",2025-04,OPENING,1,\n";
+  }
+  const GpfLedger l = ledger_of(csv, 256);
+  ASSERT_EQ(l.account_count(), accounts.size() - 1);
+  for (Dictionary::Code a = 1; a < l.account_count(); ++a) {
+    EXPECT_LT(l.accounts.value(a - 1), l.accounts.value(a));
+  }
+}
+
+// Postings are put in month order per partition of the accounts by counting; months far
+// apart (years 0001 to 9999) take the other way, a sort per account: the same order, file
+// order within a month.
+TEST(GpfLedgerFile, PostingsByMonthThenFileOrder) {  // gpf.md §2: lines in any order
+  std::string narrow = kHeader, wide = kHeader;
+  for (int a = 0; a < 600; ++a) {
+    const std::string name = "G/" + std::to_string(a);
+    for (int m = 11; m >= 0; --m) {
+      narrow += name + "," + gpf_month_name(make_month(2025, 1) + m) + ",SUBSCRIPTION," +
+                std::to_string(a + m) + ",\n";
+      narrow += name + "," + gpf_month_name(make_month(2025, 1) + m) + ",REFUND," +
+                std::to_string(m) + ",\n";
+    }
+    wide += name + ",9999-01,DEPOSIT,1,\n";
+    wide += name + ",0001-04,OPENING," + std::to_string(a) + ",\n";
+    wide += name + ",9999-01,REFUND,2,\n";
+  }
+  const GpfLedger n = ledger_of(narrow, 512);
+  ASSERT_EQ(n.account_count(), 600u);
+  Dictionary::Code code = 0;
+  ASSERT_TRUE(n.accounts.find("G/7", &code));
+  ASSERT_EQ(n.begin[code + 1] - n.begin[code], 24u);
+  for (uint64_t i = n.begin[code], m = 0; i < n.begin[code + 1]; i += 2, ++m) {
+    EXPECT_EQ(n.month[i], make_month(2025, 1) + Month(m));
+    EXPECT_EQ(n.kind[i], PostingKind::kSubscription);
+    EXPECT_EQ(n.amount[i], Money(7 + m));
+    EXPECT_EQ(n.kind[i + 1], PostingKind::kRefund);
+    EXPECT_EQ(n.amount[i + 1], Money(m));
+  }
+  const GpfLedger w = ledger_of(wide, 512);
+  ASSERT_TRUE(w.accounts.find("G/7", &code));
+  ASSERT_EQ(w.begin[code + 1] - w.begin[code], 3u);
+  const uint64_t b = w.begin[code];
+  EXPECT_EQ(w.month[b], make_month(1, 4));
+  EXPECT_EQ(w.amount[b], 7);
+  EXPECT_EQ(w.kind[b + 1], PostingKind::kDeposit);
+  EXPECT_EQ(w.kind[b + 2], PostingKind::kRefund);
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+  EXPECT_EQ(ledger_text(ledger_of(narrow)), ledger_text(n));
+  EXPECT_EQ(ledger_text(ledger_of(wide)), ledger_text(w));
 }
 
 TEST(GpfDeterminism, AnyLineOrderChunkingAndThreadCount) {  // gpf.md §2: lines in any order
