@@ -415,10 +415,13 @@ TEST_F(PaymentServeTest, ARestartWritesALostFileAgainAndRefusesOneThatDiffers) {
 TEST_F(PaymentServeTest, PaymentFilesAreSignedByTheTreasurysKey) {
   const std::string d = dir_.string();
   const long long now = clock_.now(), year = 365LL * 86400;
-  const test_pki::Identity ca = test_pki::make_identity(d, "ca", "Vetan Test CA", nullptr,
-                                                        now - 5 * year, now + 5 * year, true);
-  const test_pki::Identity treasury = test_pki::make_identity(
+  test_pki::Identity ca = test_pki::make_identity(d, "ca", "Vetan Test CA", nullptr,
+                                                  now - 5 * year, now + 5 * year, true);
+  test_pki::Identity treasury = test_pki::make_identity(
       d, "treasury", "TR01 Treasury Officer", &ca, now - year, now + year, false);
+  // The keys and certificates are on disk now; their OpenSSL objects are not needed.
+  test_pki::free_identity(&treasury);
+  test_pki::free_identity(&ca);
   key_path_ = treasury.key_path;
   cert_path_ = treasury.cert_path;
   reopen();
