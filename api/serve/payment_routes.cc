@@ -8,6 +8,7 @@
 // failed (`payment.return`); the DDO may pay such a row once more through other salary
 // (core/cycle/cycle_state.h). With a signing key, each message carries the treasury's
 // detached CMS signature, `<MsgId>.xml.p7s` (PEM).
+#include <optional>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -33,6 +34,16 @@ using cycle::Bill;
 using cycle::BillState;
 
 namespace {
+
+// Payment message `message_id` and the bill it pays (nullptr if gone), or the 404 naming an
+// unknown message. REQUIRES: the state lock held.
+std::optional<Reply> find_payment(const cycle::CycleState& cycle, const std::string& message_id,
+                                  const cycle::Payment** payment, const Bill** bill) {
+  *payment = cycle.payment(message_id);
+  if (*payment == nullptr) return error_reply(404, "NOT_FOUND", "no payment message '" + message_id + "'");
+  *bill = cycle.bill((*payment)->issue.bill_id);
+  return std::nullopt;
+}
 
 std::string payments_dir(const std::string& data_dir) { return data_dir + "/payments"; }
 
@@ -361,11 +372,10 @@ Reply Service::get_payment_file(const Context& c, const Params& p, const std::st
   const std::string which = p.size() > 1 ? p[1] : "xml";
   cycle::PaymentIssue issue;
   {
-    std::lock_guard lock(state_mutex_);
-    const cycle::Payment* payment = cycle_.payment(message_id);
-    if (payment == nullptr)
-      return error_reply(404, "NOT_FOUND", "no payment message '" + message_id + "'");
-    const Bill* bill = cycle_.bill(payment->issue.bill_id);
+    std::shared_lock lock(state_mutex_);  // a reader
+    const cycle::Payment* payment;
+    const Bill* bill;
+    if (auto refused = find_payment(cycle_, message_id, &payment, &bill)) return *refused;
     if (bill == nullptr || !may_read_payment(c, *bill)) {
       return forbidden(c.who->label() + " may not read payment message '" + message_id + "'");
     }
@@ -395,10 +405,9 @@ Reply Service::import_payment_return(const Context& c, const Params& p, const st
   cycle::PaymentIssue issue;
   {
     std::lock_guard lock(state_mutex_);
-    const cycle::Payment* payment = cycle_.payment(message_id);
-    if (payment == nullptr)
-      return error_reply(404, "NOT_FOUND", "no payment message '" + message_id + "'");
-    const Bill* bill = cycle_.bill(payment->issue.bill_id);
+    const cycle::Payment* payment;
+    const Bill* bill;
+    if (auto refused = find_payment(cycle_, message_id, &payment, &bill)) return *refused;
     if (bill == nullptr || !may_issue_payment(c, *bill)) {
       return forbidden(c.who->label() + " may not import the bank's return of message '" +
                        message_id + "' (its treasury, admin)");
