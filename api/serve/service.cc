@@ -369,8 +369,7 @@ Status Service::record_admitting_readers(Event* e, const std::string& actor) {
   }
   if (Status s = append_admitting_readers(&row, [&] { return cycle_.check(*e); }); !s.ok()) return s;
   e->header.seq = row.seq;
-  Status applied = apply_event(*e, &proof);  // no writer since the check: not checked again
-  return applied;
+  return apply_event_taking(std::move(*e), proof);  // no writer since the check: not checked again
 }
 
 Status Service::append_admitting_readers(AuditEvent* row, const std::function<Status()>& recheck) {
@@ -470,6 +469,13 @@ Status Service::apply_event(const Event& e, const cycle::CycleState::Checked* pr
     }
   }
   return Status();
+}
+
+Status Service::apply_event_taking(Event&& e, const cycle::CycleState::Checked& proof) {
+  // Only a run's completion has bulk to hand over; the master's changes and the close read
+  // their payload after the cycle's apply.
+  if (e.kind != EventKind::kRunComplete) return apply_event(e, &proof);
+  return cycle_.apply(std::move(e), proof);
 }
 
 std::optional<Reply> Service::readable_row(const Context& c, const std::string& id, size_t* row) const {

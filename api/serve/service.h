@@ -361,7 +361,9 @@ class Service {
   Status record(cycle::Event* event, const std::string& actor);
   // record() with readers let in while the event is checked, encoded and appended (only
   // the apply shuts them out): for a run's completion. REQUIRES: state_mutex_ held by this
-  // thread as a writer (std::unique_lock or std::lock_guard).
+  // thread as a writer (std::unique_lock or std::lock_guard). On success the event's
+  // payload has been moved into the cycle (a run's bills and rows are not copied): only its
+  // header (seq, time, actor) is left to read.
   Status record_admitting_readers(cycle::Event* event, const std::string& actor);
   // append_row() with readers let in while the store makes `row` durable (a first attempt;
   // following another server's appends shuts them out). REQUIRES: state_mutex_ held by this
@@ -388,6 +390,9 @@ class Service {
   // this event on the state as it still is) the cycle does not check it again.
   // REQUIRES: state_mutex_ held (as a writer).
   Status apply_event(const cycle::Event& event, const cycle::CycleState::Checked* proof = nullptr);
+  // apply_event(event, &proof), the cycle taking the payload's bulk rather than copying it
+  // (CycleState::apply(Event&&, …)); on success event's payload is valid but unspecified.
+  Status apply_event_taking(cycle::Event&& event, const cycle::CycleState::Checked& proof);
   Status replay_store();
   Status record_profile_version();
   // The parsed profile of version `version` (parsed once).

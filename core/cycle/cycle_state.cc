@@ -606,7 +606,7 @@ Status CycleState::check(const Event& e) const {
   return malformed("unknown event kind");
 }
 
-void CycleState::apply_run_complete(const Event& e, const RunComplete& c) {
+void CycleState::apply_run_complete(const Event& e, const RunComplete& c, RunComplete* owned) {
   Run& run = *const_cast<Run*>(this->run(c.run_id));
   run.state = RunState::kCompleted;
   run.finished_at = e.header.at;
@@ -631,18 +631,29 @@ void CycleState::apply_run_complete(const Event& e, const RunComplete& c) {
       b.updated_at = e.header.at;
     }
   }
-  for (const RunBill& r : c.bills) {
+  for (size_t i = 0; i < c.bills.size(); ++i) {
+    const RunBill& r = c.bills[i];
     Bill& b = bills_[r.id];
-    b.id = r.id;
-    b.source_suffix = r.source_suffix;
-    b.treasury = r.treasury;
-    b.ddo = r.ddo;
-    b.group = r.group;
+    if (owned != nullptr) {  // a million row numbers handed over, not copied
+      RunBill& given = owned->bills[i];
+      b.id = std::move(given.id);
+      b.source_suffix = std::move(given.source_suffix);
+      b.treasury = std::move(given.treasury);
+      b.ddo = std::move(given.ddo);
+      b.group = std::move(given.group);
+      b.rows = std::move(given.rows);
+    } else {
+      b.id = r.id;
+      b.source_suffix = r.source_suffix;
+      b.treasury = r.treasury;
+      b.ddo = r.ddo;
+      b.group = r.group;
+      b.rows = r.rows;
+    }
     b.month = c.month;
     b.state = BillState::kGenerated;
     b.run_id = c.run_id;
     b.amounts = r.amounts;
-    b.rows = r.rows;
     b.reason.clear();
     b.updated_at = e.header.at;
     for (uint32_t row : b.rows) pay[row] = &b;
@@ -662,6 +673,19 @@ Status CycleState::apply(const Event& e, const Checked& proof) {
   if (proof.event != &e || proof.generation != generation_) {
     if (Status s = check(e); !s.ok()) return s;
   }
+  apply_checked(e, nullptr);
+  return Status();
+}
+
+Status CycleState::apply(Event&& e, const Checked& proof) {
+  if (proof.event != &e || proof.generation != generation_) {
+    if (Status s = check(e); !s.ok()) return s;
+  }
+  apply_checked(e, std::get_if<RunComplete>(&e.payload));
+  return Status();
+}
+
+void CycleState::apply_checked(const Event& e, RunComplete* owned) {
   ++generation_;
   switch (e.kind) {
     case EventKind::kProfileVersion: profiles_.push_back(std::get<ProfileVersion>(e.payload)); break;
@@ -808,8 +832,11 @@ Status CycleState::apply(const Event& e, const Checked& proof) {
     }
     case EventKind::kRunComplete: {
       const auto& c = std::get<RunComplete>(e.payload);
-      apply_run_complete(e, c);
-      if (!c.recovered.empty()) run_recovered_[c.run_id] = c.recovered;
+      const int64_t run_id = c.run_id;
+      apply_run_complete(e, c, owned);
+      if (!c.recovered.empty()) {
+        run_recovered_[run_id] = owned != nullptr ? std::move(owned->recovered) : c.recovered;
+      }
       break;
     }
     case EventKind::kRunFail:
@@ -823,7 +850,6 @@ Status CycleState::apply(const Event& e, const Checked& proof) {
       break;
     }
   }
-  return Status();
 }
 
 }  // namespace vetan::cycle

@@ -137,6 +137,10 @@ class CycleState {
   // apply(event), without the second check when `proof` is check(event, …)'s on this very
   // state (same event object, no apply since); a stale proof is checked again.
   Status apply(const Event& event, const Checked& proof);
+  // apply(event, proof), taking the bulky parts of the payload (a run completion's bills:
+  // their ids, codes and a million row numbers) rather than copying them. On success
+  // `event`'s payload is left valid but unspecified; on failure it is unchanged.
+  Status apply(Event&& event, const Checked& proof);
 
   const std::map<std::string, Bill>& bills() const { return bills_; }
   const Bill* bill(const std::string& id) const;
@@ -215,7 +219,11 @@ class CycleState {
   // schedule when given.
   std::vector<RecoverySchedule> simulate_recoveries(uint32_t row, Month except, std::vector<Money>* settled,
                                                     std::vector<Money>* pending) const;
-  void apply_run_complete(const Event& e, const RunComplete& c);
+  // The apply of a checked event; `owned` is its run completion when the caller gives it
+  // up (e's own payload), else nullptr.
+  void apply_checked(const Event& e, RunComplete* owned);
+  // Copies from `c`, or moves from `*owned` (== &c) when given.
+  void apply_run_complete(const Event& e, const RunComplete& c, RunComplete* owned);
   std::vector<const Bill*>& paying(Month month);
 
   size_t rows_ = 0;

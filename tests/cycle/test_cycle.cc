@@ -146,6 +146,48 @@ TEST_F(CycleTest, AProofOfACheckHoldsOnlyForThatEventOnThatState) {
   EXPECT_EQ(proof.event, nullptr);
 }
 
+// An event given up to the apply (the service's run completion) makes the state a copied
+// one makes; a refused one is left whole.
+TEST_F(CycleTest, AnEventGivenUpAppliesAsACopyDoesAndARefusedOneIsKept) {
+  CycleState copied = state_;
+  const auto completion = [](int64_t id, std::vector<RunBill> bills) {
+    RunComplete c;
+    c.run_id = id;
+    c.month = kNov;
+    c.bills = std::move(bills);
+    return event(EventKind::kRunComplete, c);
+  };
+  for (CycleState* s : {&state_, &copied}) {
+    ASSERT_TRUE(s->apply(event(EventKind::kRunStart, RunStart{1, kNov, 0, 1, {}})).ok());
+  }
+  Event given = completion(1, {run_bill("1", {0, 1}), run_bill("2", {3})});
+  CycleState::Checked proof;
+  ASSERT_TRUE(state_.check(given, &proof).ok());
+  ASSERT_TRUE(state_.apply(std::move(given), proof).ok());
+  ASSERT_TRUE(copied.apply(completion(1, {run_bill("1", {0, 1}), run_bill("2", {3})})).ok());
+  for (const char* id : {"2026-11/TR01/DDO001/1", "2026-11/TR01/DDO001/2"}) {
+    ASSERT_NE(state_.bill(id), nullptr) << id;
+    EXPECT_EQ(state_.bill(id)->id, copied.bill(id)->id);
+    EXPECT_EQ(state_.bill(id)->ddo, copied.bill(id)->ddo);
+    EXPECT_EQ(state_.bill(id)->source_suffix, copied.bill(id)->source_suffix);
+    EXPECT_EQ(state_.bill(id)->rows, copied.bill(id)->rows);
+    EXPECT_EQ(state_.bill(id)->amounts.gross, copied.bill(id)->amounts.gross);
+  }
+  EXPECT_EQ(state_.bill("2026-11/TR01/DDO001/1")->rows, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(state_.paying_bill(kNov, 3)->id, "2026-11/TR01/DDO001/2");
+  EXPECT_EQ(state_.paying_bill(kNov, 1)->id, "2026-11/TR01/DDO001/1");
+  EXPECT_EQ(state_.paying_bill(kNov, 2), nullptr);
+  EXPECT_EQ(state_.bills().size(), copied.bills().size());
+  // Bill 1 confirmed, a second run making it again is refused on the stale proof's
+  // re-check, and the event it was given keeps its rows.
+  ASSERT_TRUE(act(EventKind::kBillConfirm, "2026-11/TR01/DDO001/1", 100).ok());
+  ASSERT_TRUE(state_.apply(event(EventKind::kRunStart, RunStart{2, kNov, 0, 1, {}})).ok());
+  Event again = completion(2, {run_bill("1", {0, 1, 2})});
+  EXPECT_STREQ(reason_of(state_.apply(std::move(again), CycleState::Checked{})), "ALREADY_PAID");
+  EXPECT_EQ(std::get<RunComplete>(again.payload).bills.at(0).rows, (std::vector<uint32_t>{0, 1, 2}));
+  EXPECT_EQ(state_.bill("2026-11/TR01/DDO001/1")->rows, (std::vector<uint32_t>{0, 1}));
+}
+
 // A bill the next run does not make is withdrawn, and its rows are paid by none of them.
 TEST_F(CycleTest, ABillARunNoLongerMakesIsSuperseded) {
   ASSERT_TRUE(run({run_bill("1", {0}), run_bill("2", {1})}).ok());
