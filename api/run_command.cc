@@ -15,6 +15,7 @@
 
 #include "api/commands.h"
 #include "api/flags.h"
+#include "api/free_memory.h"
 #include "api/output_writer.h"
 #include "api/progress.h"
 #include "api/rupees.h"
@@ -26,21 +27,8 @@
 #include "loaders/csv/csv_loader.h"
 #include "loaders/recovery/recoveries_csv.h"
 
-// jemalloc's control interface, when the program is linked with it (the vetan executable
-// is; tests and sanitizer builds are not).
-extern "C" int mallctl(const char* name, void* old_value, size_t* old_size, void* new_value,
-                       size_t new_size) __attribute__((weak));
-
 namespace vetan {
 namespace {
-
-// Gives the pages of freed memory back to the system. The executable runs jemalloc without
-// decay (freed pages are kept for reuse, which is fastest within a phase); between phases
-// whose allocations differ in shape (chunk tables, then the table, then results) they would
-// only add to the peak.
-void release_free_memory() {
-  if (mallctl != nullptr) mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
-}
 
 // Masters from this size on give freed memory back between phases (10M rows: 8.0 GB peak
 // without, 3.9 GB with). Below it the peak is small anyway, and reusing the kept pages

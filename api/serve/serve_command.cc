@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/free_memory.h"
 #include "api/atomic_file.h"
 #include "api/commands.h"
 #include "api/flags.h"
@@ -163,6 +164,7 @@ int serve_command(const Arguments& args) {
     }
   }
   if (Status s = service.open(options); !s.ok()) return refuse("serve", s.message());
+  release_free_memory();  // the load's chunk tables and the replay's runs: kept by jemalloc otherwise
   serve::HttpServer server(&service, http);
   if (Status s = server.listen(); !s.ok()) return refuse("serve", s.message());
   std::printf("vetan serve: listening on %s:%u\n", http.address.c_str(), unsigned(server.port()));

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/free_memory.h"
 #include "api/serve/crypto.h"
 #include "api/serve/event_codec.h"
 #include "api/serve/master_fields.h"
@@ -1505,6 +1506,12 @@ void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std
   store_->unlock_runs();
   computing_ = false;
   run_done_.notify_all();
+  lock.unlock();
+  // The run's transient tables (the master's copy it parsed, the views it evicted) go back to
+  // the system rather than staying resident until the next run (api/free_memory.h).
+  evicted.clear();
+  v.reset();
+  release_free_memory();
 }
 
 bool Service::tick() {

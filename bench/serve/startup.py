@@ -11,7 +11,8 @@ the clock stood at 2026-11-05 (no auto-run) and a fresh data folder:
    opened), then the first views (an employee, the bills of the month);
 2. a run through the API: POST /v1/runs {"month": "2026-11", "wait": true}, then the first
    views of its results (bills, a payslip, the mismatch report);
-3. SIGTERM: the server's peak RSS and CPU time for 1-2;
+3. SIGTERM: the server's peak RSS and CPU time for 1-2 (and its resident memory, VmRSS,
+   once listening and a second after the run's reply);
 4. restart on the same data folder: to "listening" (load, and the replay of the audit store,
    which recomputes the month's run from the master), the first payslip read, SIGTERM, peak
    RSS and CPU time.
@@ -60,11 +61,22 @@ def start(args, data, tokens, log):
     return p, time.perf_counter() - t0
 
 
+def server_pid(p):
+    # the server runs under /usr/bin/time: it is that process's only child
+    return int(subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
+                              text=True).stdout.split()[0])
+
+
+def resident(p):
+    """The server's resident memory now (VmRSS), as text in GiB."""
+    with open(f"/proc/{server_pid(p)}/status") as f:
+        kb = int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+    return f"{kb * 1024 / 2**30:.2f} GiB resident"
+
+
 def stop(p, log):
-    # /usr/bin/time forwards nothing: signal the server itself (its only child)
-    child = int(subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
-                               text=True).stdout.split()[0])
-    os.kill(child, signal.SIGTERM)
+    # /usr/bin/time forwards nothing: signal the server itself
+    os.kill(server_pid(p), signal.SIGTERM)
     p.wait(timeout=600)
     text = open(log).read()
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) * 1024
@@ -101,12 +113,14 @@ def main():
 
     log = os.path.join(args.work, "serve-time-1.txt")
     p, listen = start(args, data, tokens, log)
-    print(f"cold start to listening: {listen:.2f} s")
+    print(f"cold start to listening: {listen:.2f} s ({resident(p)})")
     for path in (f"/v1/employees/{first_id}", f"/v1/bills?month={MONTH}&page_size=50"):
         t, status, _ = request(token, "GET", path)
         print(f"  first GET {path}: {status} in {t * 1000:.1f} ms")
     t, status, body = request(token, "POST", "/v1/runs", {"month": MONTH, "wait": True})
     print(f"POST /v1/runs (wait): {status} in {t:.2f} s: {body[:300].decode(errors='replace')}")
+    time.sleep(1)  # the run's memory is given back after its reply
+    print(f"  after the run: {resident(p)}")
     for path in (f"/v1/bills?month={MONTH}&page_size=50",
                  f"/v1/employees/{first_id}/payslips/{MONTH}",
                  f"/v1/reports/mismatches?month={MONTH}&page_size=50"):
@@ -117,7 +131,7 @@ def main():
 
     log = os.path.join(args.work, "serve-time-2.txt")
     p, listen = start(args, data, tokens, log)
-    print(f"restart (load + replay of the run) to listening: {listen:.2f} s")
+    print(f"restart (load + replay of the run) to listening: {listen:.2f} s ({resident(p)})")
     t, status, _ = request(token, "GET", f"/v1/employees/{first_id}/payslips/{MONTH}")
     print(f"  first GET payslip after restart: {status} in {t * 1000:.1f} ms")
     rss, cpu = stop(p, log)
