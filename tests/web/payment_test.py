@@ -177,7 +177,9 @@ def open_bill(state=None):
 
 
 def card_text():
-    return browser.find_element(By.CSS_SELECTOR, "section.payment").text
+    text = browser.find_element(By.CSS_SELECTOR, "section.payment").text
+    check("null" not in text and "undefined" not in text, f"the payment card shows no empty value: {text}")
+    return text
 
 
 def download(label, name):
@@ -264,6 +266,7 @@ try:
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.tabs")))
     card = open_bill("PASSED")
     check(text_appears(msg, (By.CSS_SELECTOR, "section.payment")), "the PASSED bill shows its file")
+    card_text()
     check(not browser.find_elements(By.XPATH, "//button[normalize-space()='Make payment file']"), "no button to make a second file")
     axe("treasury payment file")
     shot("pay-02-treasury-payment-file", card)
@@ -320,29 +323,31 @@ try:
     sign_in(DDO)
     card = open_bill()
     check(text_appears(msg, (By.CSS_SELECTOR, "section.payment")), "the DDO sees its bill's file")
+    card_text()
     links = [a.text for a in card.find_elements(By.TAG_NAME, "a")]
     check(links == ["pain.001 XML", "Bank advice (CSV)", "Signature (CMS, PEM)"], f"with the downloads: {links}")
     check(not card.find_elements(By.TAG_NAME, "button"), "and no make or return button")
     st, _ = call("GET", f"/v1/payments/{msg}", DDO)
     check(st == 200, "the API lets the DDO read the file")
     axe("ddo payment file")
+    shot("pay-07-ddo-payment-file", card)
     tab("Failed credits")
     row = failed_row("E0001")
     check("closed account number" in row.text, f"the DDO's failed credit: {row.text}")
     check(call("GET", "/v1/payments/failed", DDO2)[1] == '{"failed":[]}', "another DDO's list is empty")
     axe("ddo failed credits")
-    shot("pay-07-ddo-failed-credits")
+    shot("pay-08-ddo-failed-credits")
     row.find_element(By.XPATH, ".//button[normalize-space()='Correct the account']").click()
     check(text_appears("E0001 (Line"), "'Correct the account' opens the employee's master")
     tab("Failed credits")
     failed_row("E0001").find_element(By.XPATH, ".//button[normalize-space()='Pay again (other salary)']").click()
     box = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=month]")))
     values = [browser.find_element(By.CSS_SELECTOR, f"input[name={n}]").get_attribute("value") for n in ("employee_id", "month", "reason")]
-    check(values == ["E0001", "2026-11", f"AC04 {e2e}1"], f"'Pay again' fills in the other-salary request: {values}")
+    check(values == ["E0001", "2026-11", f"AC04 closed account number ({e2e}1)"], f"'Pay again' fills in the other-salary request: {values}")
     check(not browser.find_element(By.XPATH, "//button[normalize-space()='File request']").is_enabled(),
           "filing is disabled on day 5 (other salary from day 23)")
     axe("ddo other salary filled in")
-    shot("pay-08-ddo-other-salary-filled-in")
+    shot("pay-09-ddo-other-salary-filled-in")
     sign_out()
 
     # 2026-12-23, the other-salary window: the DDO pays the credit again from the page.
@@ -360,11 +365,11 @@ try:
     check("yes: 2026-11/OS/DDO001/E0001 (GENERATED)" in row.text, f"the page names the re-payment bill: {row.text}")
     check(not row.find_elements(By.TAG_NAME, "button"), "and offers no second re-payment")
     axe("ddo failed credits paid again")
-    shot("pay-09-ddo-failed-paid-again")
+    shot("pay-10-ddo-failed-paid-again")
     language()
     check(text_appears("हाँ: 2026-11/OS/DDO001/E0001"), "the DDO's page in Hindi")
     axe("ddo failed credits (hi)")
-    shot("pay-10-ddo-failed-paid-again-hindi")
+    shot("pay-11-ddo-failed-paid-again-hindi")
     language()
 finally:
     browser.quit()

@@ -205,7 +205,7 @@ function otherSalaryPage(box, session, params) {
   const p = params || {};
   const id = field(t("employee_id"), {name: "employee_id", required: true, value: p.employee_id});
   const month = field(t("withheld_month"), {name: "month", pattern: "[0-9]{4}-[0-9]{2}", required: true, value: p.month});
-  const reason = field(t("reason"), {name: "reason", maxlength: "200", value: p.reason});
+  const reason = field(t("reason"), {name: "reason", maxlength: "200", size: p.reason ? "48" : null, value: p.reason});
   if (p.employee_id) box.append(h("p", {class: "hint"}, t("repay_help")));
   box.append(h("form", {class: "card inline", onsubmit: async e => {
     e.preventDefault();

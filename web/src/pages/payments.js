@@ -29,7 +29,7 @@ function fileView(p) {
   ];
   const link = (suffix, file, label) => h("a", {class: "button", href: paymentPath(p.message_id) + suffix, download: file}, label);
   return h("div", {},
-    table(`${t("payment_file")} ${p.message_id}`, [[t("field_name"), ([k]) => k], [t("value"), ([, v]) => v]], rows),
+    table(`${t("payment_file")} ${p.file}`, [[t("field_name"), ([k]) => k], [t("value"), ([, v]) => v]], rows),
     h("p", {class: "buttons downloads"}, link("", p.file, t("download_xml")), link("/advice", p.advice_file, t("download_advice")),
       p.signature ? link("/signature", p.signature.file, t("download_signature")) : null));
 }
@@ -81,7 +81,7 @@ export function paymentPanel(bill, mayIssue) {
     }
     if (p) {
       if (mayIssue && !returns) returns = returnsForm(p, show);
-      body.replaceChildren(fileView(p), returns);
+      body.replaceChildren(...[fileView(p), returns].filter(Boolean));
       return;
     }
     if (!mayIssue) { body.replaceChildren(h("p", {class: "hint"}, t("no_file_yet"))); return; }
@@ -108,19 +108,20 @@ function failedPage(box, session) {
   const out = h("div", {});
   const ddo = session.role === "ddo";
   box.append(h("p", {class: "hint"}, t(ddo ? "failed_help_ddo" : "failed_help_treasury")), s.el, out);
-  const again = f => f.repaid_by ? `${t("yes")}: ${f.repaid_by} (${f.repaid_state})` : t("no");
   const act = f => f.repaid ? "" : h("span", {class: "buttons"},
     h("button", {type: "button", onclick: () => go("employee", {employee_id: f.employee_id})}, t("correct_account")),
     h("button", {type: "button", class: "primary", onclick: () => go("other_salary",
-      {employee_id: f.employee_id, month: f.month, reason: `${f.reason_code} ${f.end_to_end_id}`})}, t("pay_again")));
-  const columns = [[t("employee_id"), f => `${f.employee_id} · ${f.name}`], [t("bill"), f => f.bill_id], [t("month"), f => f.month],
-    [t("amount_col"), f => rupees(f.amount), true], [t("bank_account"), f => `${f.bank_account} · ${f.ifsc}`],
+      {employee_id: f.employee_id, month: f.month, reason: `${f.reason_code} ${f.reason} (${f.end_to_end_id})`})}, t("pay_again")));
+  const nowrap = text => h("span", {class: "nowrap"}, text);
+  const again = f => f.repaid_by ? [`${t("yes")}: `, nowrap(f.repaid_by), ` (${f.repaid_state})`] : t("no");
+  const columns = [[t("employee_id"), f => `${f.employee_id} · ${f.name}`], [t("bill"), f => nowrap(f.bill_id)], [t("month"), f => nowrap(f.month)],
+    [t("amount_col"), f => rupees(f.amount), true], [t("bank_account"), f => [nowrap(f.bank_account), " ", nowrap(f.ifsc)]],
     [t("reason"), f => [f.reason_code, reasonText(f.reason_code, f.reason), f.additional_information].filter(Boolean).join(" · ")],
-    [t("returned_at"), f => f.returned_at], [t("paid_again"), again]];
+    [t("returned_at"), f => nowrap(f.returned_at.replace("T", " "))], [t("paid_again"), again]];
   if (ddo) columns.push([t("actions"), act]);
   api("GET", "/v1/payments/failed").then(r => {
     const open = r.failed.filter(f => !f.repaid);
-    out.replaceChildren(table(t("failed_credits"), columns, r.failed),
+    out.replaceChildren(table(t("returned_credits"), columns, r.failed),
       h("p", {class: "totals"}, `${t("failed_credits")} ${number(r.failed.length)} · ${rupees(r.failed.reduce((a, f) => a + f.amount, 0))} · ` +
         `${t("not_paid_again")} ${number(open.length)} · ${rupees(open.reduce((a, f) => a + f.amount, 0))}`));
   }).catch(err => s.fail(err));
