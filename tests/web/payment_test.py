@@ -281,6 +281,7 @@ try:
         check(st in (400, 409) and "line " in error["message"], f"{name} is refused naming the line: {st} {text}")
         upload(name, content)
         check(text_appears(expected), f"the page shows the server's refusal of {name} as it is: {expected}")
+    shot("pay-02b-treasury-return-refused", browser.find_element(By.CSS_SELECTOR, "section.returns"))
     check(call("GET", "/v1/payments/failed", ADMIN)[1] == '{"failed":[]}', "the refused returns marked nothing")
     upload("return.xml", pain002(msg, "RET-1", [(e2e + "1", "RJCT", "AC04"), (e2e + "2", "ACSC", "")]))
     check(text_appears("RET-1: statuses 2 · rejected 1 · newly marked failed 1"), "the outcome counts the return's statuses")
