@@ -4,7 +4,7 @@ import http.client, json, os, shutil, signal, subprocess, tempfile
 
 
 class Server:
-    def __init__(self, vetan, data, roles, totp=True, employees=None):
+    def __init__(self, vetan, data, roles, totp=True, employees=None, extra=(), date="2026-11-05"):
         self.work = tempfile.mkdtemp(prefix="vetan-web-")
         self.vetan = vetan
         self.tokens_file = os.path.join(self.work, "tokens")
@@ -21,11 +21,14 @@ class Server:
         self.args = [vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
                      "--employees", employees or os.path.join(data, "employees.csv"),
                      "--data", os.path.join(self.work, "data"),
-                     "--tokens", self.tokens_file, "--listen", "127.0.0.1:0", "--date", "2026-11-05"]
+                     "--tokens", self.tokens_file, "--listen", "127.0.0.1:0", "--date", date, *extra]
         self.start()
 
-    def restart(self):
-        """SIGKILL, then a new server over the same data folder and tokens file."""
+    def restart(self, date=None):
+        """SIGKILL, then a new server over the same data folder and tokens file (its clock
+        stood on `date` if given)."""
+        if date:
+            self.args[self.args.index("--date") + 1] = date
         self.process.kill()
         self.process.wait(timeout=30)
         self.start()

@@ -10,6 +10,7 @@ import { adminPages } from "./pages/admin.js";
 import { employeePages, queuePages, subscriberSignIn } from "./pages/gpf.js";
 import { ddoRecoveryPages, employeeRecoveryPages } from "./pages/recoveries.js";
 import { selfPages } from "./pages/self.js";
+import { failedPages } from "./pages/payments.js";
 
 const top = document.getElementById("top");
 const main = document.getElementById("main");
@@ -51,12 +52,13 @@ function languageButton() {
 }
 
 function pagesOf(role) {
-  if (role === "ddo") return hasGpf() ? [...ddoPages, ...ddoRecoveryPages, ...queuePages] : [...ddoPages, ...ddoRecoveryPages];
-  if (role === "treasury") return hasGpf() ? [...treasuryPages, ...queuePages] : treasuryPages;
+  const ddo = [...ddoPages, ...ddoRecoveryPages, ...failedPages], treasury = [...treasuryPages, ...failedPages];
+  if (role === "ddo") return hasGpf() ? [...ddo, ...queuePages] : ddo;
+  if (role === "treasury") return hasGpf() ? [...treasury, ...queuePages] : treasury;
   if (role === "employee") return [...selfPages, ...employeePages, ...employeeRecoveryPages];
   if (role === "hoo" || role === "ag") return queuePages;
   if (role === "analyst") return analystPages;
-  return [...adminPages, ...treasuryPages, ...analystPages];  // admin: roll-out, all bills, costs
+  return [...adminPages, ...treasury, ...analystPages];  // admin: roll-out, all bills, payments, costs
 }
 
 function windowsStrip() {
@@ -69,7 +71,8 @@ function windowsStrip() {
     h("span", {}, `${t("today")}: ${session.today} (${t("day")} ${session.day})`), h("ul", {}, items));
 }
 
-function render() {
+// `params`: what a page opened by another's link (dom.js go) fills in.
+function render(params) {
   document.title = t("title");
   const pages = pagesOf(session.role);
   const signOut = h("button", {type: "button", onclick: async () => {
@@ -88,7 +91,7 @@ function render() {
   const page = pages[Math.min(current, pages.length - 1)];
   const body = h("div", {class: "page"}, h("h1", {}, t(page.key)));
   main.replaceChildren(body);
-  page.render(body, session);
+  page.render(body, session, params);
 }
 
 async function start() {
@@ -103,6 +106,10 @@ async function start() {
   }
 }
 
+window.addEventListener("vetan:go", e => {
+  const i = session ? pagesOf(session.role).findIndex(p => p.key === e.detail.key) : -1;
+  if (i >= 0) { current = i; render(e.detail.params); }
+});
 // A write refused because the session expired sends the user back to the sign-in form.
 window.addEventListener("unhandledrejection", (e) => {
   if (e.reason && e.reason.status === 401) { session = null; signInForm(); }

@@ -66,6 +66,9 @@ export function windowed(button, window) {
   return button;
 }
 
+// To another of the role's pages (its `key`), with what that page fills in (`params`).
+export function go(key, params) { window.dispatchEvent(new CustomEvent("vetan:go", {detail: {key, params}})); }
+
 // Previous/next over a server's page tokens: `load(token)` returns {rows, next}.
 export function pager(render, load) {
   const tokens = [""];

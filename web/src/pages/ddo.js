@@ -1,9 +1,11 @@
 // The DDO's pages: bills (confirm with the authenticator's code, reject with a reason, the
 // budget-head split), the mismatch report grouped by reason with what to fix, stopped
-// payments (stop, release), proposals, an employee's master with edit, other salary.
+// payments (stop, release), proposals, an employee's master with edit, other salary; a
+// PASSED bill's payment file (pages/payments.js).
 import { api, billPath, query } from "../api.js";
 import { h, field, select, table, status, windowed, pager, rupees, number } from "../dom.js";
 import { t } from "../i18n.js";
+import { paymentPanel } from "./payments.js";
 
 const billColumns = (actions) => [
   [t("bill"), b => b.bill_id], [t("month"), b => b.month], [t("group"), b => b.bill_group],
@@ -46,7 +48,8 @@ function billsPage(box, session) {
     const open = b => h("button", {type: "button", onclick: () => showBill(b)}, t("details"));
     return {node: h("div", {}, table(t("bills"), billColumns(open), r.bills), pageTotals(r.bills)), next: r.next_page_token};
   });
-  const showBill = b => billDetail(detail, b, full => ddoBillActions(full, said, () => { p.reload(); showBill(full); }))
+  const showBill = b => billDetail(detail, b, full => [ddoBillActions(full, said, () => { p.reload(); showBill(full); }),
+    full.state === "PASSED" ? paymentPanel(full, false) : null])
     .catch(e => { const s = status(); s.fail(e); detail.replaceChildren(s.el); });
   stateSel.input.addEventListener("change", () => p.reload());
 }
@@ -161,15 +164,16 @@ export function proposalsPage(box, session) {
       windowed(h("button", {type: "submit"}, t("propose")), session.windows.employee_proposals)));
 }
 
-function employeePage(box, session) {
+function employeePage(box, session, params) {
   const s = status();
-  const id = field(t("employee_id"), {name: "employee_id", required: true});
+  const id = field(t("employee_id"), {name: "employee_id", required: true, value: params && params.employee_id});
   const out = h("div", {});
   box.append(h("form", {class: "card inline", role: "search", onsubmit: async e => {
     e.preventDefault();
     s.clear();
     try { show(await api("GET", `/v1/employees/${encodeURIComponent(id.input.value)}`)); } catch (err) { s.fail(err); }
   }}, id.wrap, h("button", {type: "submit"}, t("find"))), s.el, out);
+  if (params && params.employee_id) box.querySelector("form").requestSubmit();
   function show(emp) {
     const inputs = {};
     // Fields come typed (numbers, booleans, null when empty); the form edits their text.
@@ -194,11 +198,15 @@ function employeePage(box, session) {
   }
 }
 
-function otherSalaryPage(box, session) {
+// `params` (from a returned credit on the failed-credits page): the employee, month and reason
+// filled in, to pay the credit again.
+function otherSalaryPage(box, session, params) {
   const s = status();
-  const id = field(t("employee_id"), {name: "employee_id", required: true});
-  const month = field(t("withheld_month"), {name: "month", pattern: "[0-9]{4}-[0-9]{2}", required: true});
-  const reason = field(t("reason"), {name: "reason", maxlength: "200"});
+  const p = params || {};
+  const id = field(t("employee_id"), {name: "employee_id", required: true, value: p.employee_id});
+  const month = field(t("withheld_month"), {name: "month", pattern: "[0-9]{4}-[0-9]{2}", required: true, value: p.month});
+  const reason = field(t("reason"), {name: "reason", maxlength: "200", size: p.reason ? "48" : null, value: p.reason});
+  if (p.employee_id) box.append(h("p", {class: "hint"}, t("repay_help")));
   box.append(h("form", {class: "card inline", onsubmit: async e => {
     e.preventDefault();
     try {

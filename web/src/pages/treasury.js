@@ -1,8 +1,10 @@
-// The treasury's page: the bills of its DDOs to pass or object, with totals by DDO.
+// The treasury's page: the bills of its DDOs to pass or object, with totals by DDO; a bill's
+// view holds its payment file (made for a PASSED bill) and the bank's returns.
 import { api, billPath, query } from "../api.js";
 import { h, field, select, table, status, pager, rupees, number } from "../dom.js";
 import { t } from "../i18n.js";
 import { billColumns, billDetail, pageTotals } from "./ddo.js";
+import { paymentPanel } from "./payments.js";
 
 function byDdo(bills) {
   const m = new Map();
@@ -15,6 +17,10 @@ function byDdo(bills) {
 }
 
 function actions(bill, s, done) {
+  return [passOrObject(bill, s, done), paymentPanel(bill, true)];
+}
+
+function passOrObject(bill, s, done) {
   if (bill.state !== "CONFIRMED") return null;
   const reason = field(t("reason"), {name: "reason", maxlength: "200"});
   const act = async (action, body, message) => {
