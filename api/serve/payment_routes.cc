@@ -356,7 +356,7 @@ Reply Service::issue_payment(const Context& c, const Params& p, const std::strin
 
 Reply Service::get_bill_payment(const Context& c, const Params& p, const std::string&) {
   const std::string bill_id = p[0] + "/" + p[1] + "/" + p[2] + "/" + p[3];
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   const Bill* bill = cycle_.bill(bill_id);
   if (bill == nullptr) return error_reply(404, "NOT_FOUND", "no bill '" + bill_id + "'");
   if (!may_read_payment(c, *bill))
@@ -481,7 +481,7 @@ Reply Service::list_failed_payments(const Context& c, const Params&, const std::
     return forbidden(c.who->label() +
                      " may not list failed payments (a DDO its own, a treasury its DDOs', admin)");
   }
-  std::lock_guard lock(state_mutex_);
+  std::shared_lock lock(state_mutex_);  // a reader
   JsonWriter w;
   w.begin_object().key("failed").begin_array();
   for (const auto& [key, f] : cycle_.failed_payments()) {

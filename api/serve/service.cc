@@ -343,10 +343,15 @@ void Service::shutdown() {
 Date Service::today() const { return ist_date(options_.clock->now()); }
 int Service::today_day() const { return civil_from_days(today()).day; }
 
-Status Service::record(Event* e, const std::string& actor) {
+Status Service::stamp(Event* e, const std::string& actor) {
   if (Status s = store_->health(); !s.ok()) return s;
   e->header.at = options_.clock->now();
   e->header.actor = actor;
+  return Status();
+}
+
+Status Service::record(Event* e, const std::string& actor) {
+  if (Status s = stamp(e, actor); !s.ok()) return s;
   if (Status s = cycle_.check(*e); !s.ok()) return s;
   AuditEvent row;
   encode_event(*e, &row);
@@ -356,9 +361,7 @@ Status Service::record(Event* e, const std::string& actor) {
 }
 
 Status Service::record_admitting_readers(Event* e, const std::string& actor) {
-  if (Status s = store_->health(); !s.ok()) return s;
-  e->header.at = options_.clock->now();
-  e->header.actor = actor;
+  if (Status s = stamp(e, actor); !s.ok()) return s;
   AuditEvent row;
   cycle::CycleState::Checked proof;
   {

@@ -365,6 +365,9 @@ class Service {
   // payload has been moved into the cycle (a run's bills and rows are not copied): only its
   // header (seq, time, actor) is left to read.
   Status record_admitting_readers(cycle::Event* event, const std::string& actor);
+  // What both record paths begin with: the store must be healthy; the event gets the
+  // clock's time and `actor`.
+  Status stamp(cycle::Event* event, const std::string& actor);
   // append_row() with readers let in while the store makes `row` durable (a first attempt;
   // following another server's appends shuts them out). REQUIRES: state_mutex_ held by this
   // thread as a writer.

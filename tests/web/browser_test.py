@@ -23,20 +23,15 @@ main flow end to end, checking what the page shows:
 and, on every page, axe-core (npm, pinned in tests/web/package.json, injected here, never
 shipped) finds no violation. Screenshots go to OUT_DIR.
 Usage: browser_test.py VETAN TEST_DATA_DIR OUT_DIR"""
-import base64, hashlib, hmac, http.client, json, os, shutil, signal, struct, subprocess, sys, tempfile, time
+import http.client, json, os, shutil, signal, subprocess, sys, tempfile, time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 vetan, data, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 HERE = os.path.dirname(os.path.abspath(__file__))
-AXE = os.path.join(HERE, "node_modules", "axe-core", "axe.min.js")
-if not os.path.exists(AXE):
-    sys.exit(f"{AXE} is missing: run `npm ci --prefix {HERE}` (.ci/setup-debian.sh does)")
-os.makedirs(out_dir, exist_ok=True)
+sys.path.insert(0, HERE)
+from web_support import Browser, Checks, totp  # noqa: E402
 work = tempfile.mkdtemp(prefix="vetan-web-")
 tokens_file = os.path.join(work, "tokens")
 NOW = 1793853000  # 2026-11-05T04:30:00Z: the server's clock with --date 2026-11-05
@@ -47,13 +42,6 @@ def token(role, totp=False):
     text = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     fields = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
     return fields["token"], fields.get("totp_secret")
-
-
-def totp(secret_b32, unix):
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    digest = hmac.new(key, struct.pack(">Q", unix // 30), hashlib.sha1).digest()
-    o = digest[-1] & 15
-    return "%06d" % ((struct.unpack(">I", digest[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 ADMIN, _ = token("admin")
@@ -112,60 +100,16 @@ status, text = call("POST", "/v1/runs", ADMIN, {"month": "2026-11", "wait": True
 assert status == 201 or status == 200, (status, text)
 BILL = "2026-11/TR01/DDO001/1"
 
-options = webdriver.ChromeOptions()
-for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
-             "--lang=en-IN"):
-    options.add_argument(flag)
-options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-service = ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-browser = webdriver.Chrome(options=options, service=service)
-wait = WebDriverWait(browser, 20)
-failures = []
-axe_source = open(AXE).read()
-shots = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def text_appears(text, where=(By.TAG_NAME, "main")):
-    try:
-        wait.until(EC.text_to_be_present_in_element(where, text))
-        return True
-    except Exception:
-        return False
-
-
-def axe(page):
-    browser.execute_script(axe_source)
-    result = browser.execute_async_script(
-        "const done = arguments[0]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
-        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));")
-    for v in result:
-        targets = [n.get("target") for n in v.get("nodes", [])][:3]
-        failures.append(f"axe on {page}: {v['id']}: {v['help']} at {targets}")
-        print("AXE:", page, v["id"], v["help"], targets)
-
-
-def shot(name):
-    path = os.path.join(out_dir, name + ".png")
-    browser.save_screenshot(path)
-    shots.append(path)
-
-
-def tab(label):
-    browser.find_element(By.XPATH, f"//nav[contains(@class,'tabs')]/button[normalize-space()='{label}']").click()
+checks = Checks()
+check = checks
+ui = Browser(out_dir, checks)
+browser, wait = ui.driver, ui.wait
+text_appears, axe, shot, tab = ui.text_appears, ui.axe, ui.shot, ui.tab
+shots = ui.shots
 
 
 def sign_in(tok):
-    browser.get(base + "/")
-    box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=token]")))
-    box.send_keys(tok)
-    box.submit()
-    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.tabs")))
+    ui.sign_in(base, tok)
 
 
 def sign_in_subscriber(employee_id):
@@ -505,13 +449,9 @@ try:
     axe("employee proposals")
     shot("17-employee-proposals")
 finally:
-    browser.quit()
+    ui.quit()
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
     shutil.rmtree(work, ignore_errors=True)
 
-print("screenshots:", ", ".join(shots))
-if failures:
-    print(f"{len(failures)} failure(s)")
-    sys.exit(1)
-print("browser test passed")
+checks.finish("browser test passed")

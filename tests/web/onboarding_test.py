@@ -19,10 +19,10 @@
   - after a SIGKILL and a restart, registrations, targets, the live token, the revoked one's
     refusal and the lock stand.
 Usage: onboarding_test.py VETAN TEST_DATA_DIR"""
-import base64, glob, hashlib, hmac, json, os, re, shutil, stat, struct, sys, tempfile
+import glob, hashlib, json, os, re, shutil, stat, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from web_support import Server, header
+from web_support import Server, header, totp
 
 vetan, data = sys.argv[1:3]
 failures = []
@@ -33,13 +33,6 @@ def check(ok, what):
     if not ok:
         failures.append(what)
         print("FAIL:", what)
-
-
-def totp(secret_b32, unix):
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    digest = hmac.new(key, struct.pack(">Q", unix // 30), hashlib.sha1).digest()
-    o = digest[-1] & 15
-    return "%06d" % ((struct.unpack(">I", digest[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 # The master with the optional `mobile` column (formats.md): E0001 and E0002 have one.

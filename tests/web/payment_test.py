@@ -20,24 +20,17 @@ configuration and a treasury signing key (made here with openssl), clock on 2026
     the re-payment bill; another DDO's list is empty;
 and axe-core finds no violation on any of these pages. Screenshots go to OUT_DIR.
 Usage: payment_test.py VETAN TEST_DATA_DIR OUT_DIR"""
-import base64, hashlib, hmac, json, os, shutil, struct, subprocess, sys, tempfile, time
+import hashlib, json, os, shutil, subprocess, sys, tempfile, time
 import xml.etree.ElementTree as ET
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from web_support import Server  # noqa: E402
+from web_support import Browser, Checks, Server, totp  # noqa: E402
 
 vetan, data, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
-HERE = os.path.dirname(os.path.abspath(__file__))
-AXE = os.path.join(HERE, "node_modules", "axe-core", "axe.min.js")
-if not os.path.exists(AXE):
-    sys.exit(f"{AXE} is missing: run `npm ci --prefix {HERE}` (.ci/setup-debian.sh does)")
-os.makedirs(out_dir, exist_ok=True)
 NOW = 1793853000  # 2026-11-05T04:30:00Z: the server's clock with --date 2026-11-05
 BILL = "2026-11/TR01/DDO001/1"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
@@ -56,13 +49,6 @@ subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-ke
 server = Server(vetan, data, ["admin", "ddo:DDO001", "treasury:TR01", "ddo:DDO002"],
                 extra=["--payment-config", config, "--payment-signing-key", key, "--payment-signing-cert", cert])
 ADMIN, DDO, TREASURY, DDO2 = (server.tokens[r] for r in ("admin", "ddo:DDO001", "treasury:TR01", "ddo:DDO002"))
-
-
-def totp(secret_b32, unix):
-    k = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    digest = hmac.new(k, struct.pack(">Q", unix // 30), hashlib.sha1).digest()
-    o = digest[-1] & 15
-    return "%06d" % ((struct.unpack(">I", digest[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 def call(method, path, tok, body=None):
@@ -100,63 +86,15 @@ assert st in (200, 201), (st, text)
 st, text = call("POST", "/v1/bills/" + BILL + "/confirm", DDO, {"otp": totp(server.secrets["ddo:DDO001"], NOW)})
 assert st == 200, (st, text)
 
-options = webdriver.ChromeOptions()
-for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
-             "--lang=en-IN"):
-    options.add_argument(flag)
-options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
-options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-service = ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-browser = webdriver.Chrome(options=options, service=service)
-browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
-wait = WebDriverWait(browser, 20)
-failures, shots = [], []
-axe_source = open(AXE).read()
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def text_appears(text, where=(By.TAG_NAME, "main")):
-    try:
-        wait.until(EC.text_to_be_present_in_element(where, text))
-        return True
-    except Exception:
-        return False
-
-
-def axe(page):
-    browser.execute_script(axe_source)
-    result = browser.execute_async_script(
-        "const done = arguments[0]; axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
-        ".catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));")
-    for v in result:
-        targets = [n.get("target") for n in v.get("nodes", [])][:3]
-        failures.append(f"axe on {page}: {v['id']}: {v['help']} at {targets}")
-        print("AXE:", page, v["id"], v["help"], targets)
-
-
-def shot(name, element=None):
-    if element is not None:
-        browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
-    path = os.path.join(out_dir, name + ".png")
-    browser.save_screenshot(path)
-    shots.append(path)
-
-
-def tab(label):
-    browser.find_element(By.XPATH, f"//nav[contains(@class,'tabs')]/button[normalize-space()='{label}']").click()
+checks = Checks()
+check = checks
+ui = Browser(out_dir, checks, downloads=downloads)
+browser, wait = ui.driver, ui.wait
+text_appears, axe, shot, tab = ui.text_appears, ui.axe, ui.shot, ui.tab
 
 
 def sign_in(tok):
-    browser.get(f"http://127.0.0.1:{server.port}/")
-    box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "input[name=token]")))
-    box.send_keys(tok)
-    box.submit()
-    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "nav.tabs")))
+    ui.sign_in(f"http://127.0.0.1:{server.port}", tok)
 
 
 def sign_out():
@@ -373,12 +311,8 @@ try:
     shot("pay-11-ddo-failed-paid-again-hindi")
     language()
 finally:
-    browser.quit()
+    ui.quit()
     server.stop()
     shutil.rmtree(work, ignore_errors=True)
 
-print("screenshots:", ", ".join(shots))
-if failures:
-    print(f"{len(failures)} failure(s)")
-    sys.exit(1)
-print("payment test passed")
+checks.finish("payment test passed")
