@@ -4,7 +4,9 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include <algorithm>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/payslip/amount_words.h"
@@ -58,6 +60,38 @@ struct Field {
   }
 };
 
+// Glyphs of one colour gathered from many places on a page and drawn with one
+// cairo_show_glyphs per font: each drawing operation costs cairo's PDF backend a region
+// union over the page's operations so far and its own text object, so twenty amounts drawn
+// one by one cost far more than the same glyphs drawn at once.
+class GlyphBatch {
+ public:
+  void add(cairo_scaled_font_t* font, const cairo_glyph_t& glyph) {
+    for (Group& g : groups_) {
+      if (g.font == font) {
+        g.glyphs.push_back(glyph);
+        return;
+      }
+    }
+    groups_.push_back({font, {glyph}});
+  }
+  void draw(cairo_t* cr) {
+    for (Group& g : groups_) {
+      if (g.glyphs.empty()) continue;
+      cairo_set_scaled_font(cr, g.font);
+      cairo_show_glyphs(cr, g.glyphs.data(), int(g.glyphs.size()));
+      g.glyphs.clear();  // the capacity is kept for the next page
+    }
+  }
+
+ private:
+  struct Group {
+    cairo_scaled_font_t* font;
+    std::vector<cairo_glyph_t> glyphs;
+  };
+  std::vector<Group> groups_;  // a few fonts: searched in order
+};
+
 // The glyphs of the characters amounts are written with ("0123456789,-₹ "), shaped once
 // per font: an amount is drawn from them without shaping (digits need none: one glyph per
 // character, left to right), the per-page work that dominates otherwise.
@@ -93,31 +127,22 @@ class Figures {
     if (layout_ != nullptr) g_object_unref(layout_);
   }
 
-  // Draws `text` (only kCharacters) with its right end at x, its top at y.
-  void draw_right(cairo_t* cr, std::string_view text, double x, double y) const {
-    cairo_glyph_t glyphs[64];
-    cairo_scaled_font_t* fonts[64];
-    int count = 0;
+  // Adds `text` (only kCharacters) to `batch` with its right end at x, its top at y.
+  void add_right(GlyphBatch* batch, std::string_view text, double x, double y) const {
     double width = 0;
-    for (size_t i = 0; i < text.size() && count < 64;) {
+    for (size_t i = 0; i < text.size();) {
+      const int slot = slot_of(text.data() + i);
+      i += slot == kRupee ? 3 : 1;
+      if (slot >= 0 && font_[slot] != nullptr) width += advance_[slot];
+    }
+    double at = x - width;
+    const double baseline = y + baseline_;
+    for (size_t i = 0; i < text.size();) {
       const int slot = slot_of(text.data() + i);
       i += slot == kRupee ? 3 : 1;
       if (slot < 0 || font_[slot] == nullptr) continue;
-      glyphs[count] = {glyph_[slot], width, 0};
-      fonts[count++] = font_[slot];
-      width += advance_[slot];
-    }
-    const double left = x - width, baseline = y + baseline_;
-    for (int begin = 0; begin < count;) {
-      int end = begin + 1;
-      while (end < count && fonts[end] == fonts[begin]) ++end;
-      for (int g = begin; g < end; ++g) {
-        glyphs[g].x += left;
-        glyphs[g].y = baseline;
-      }
-      cairo_set_scaled_font(cr, fonts[begin]);
-      cairo_show_glyphs(cr, glyphs + begin, end - begin);
-      begin = end;
+      batch->add(font_[slot], {glyph_[slot], at, baseline});
+      at += advance_[slot];
     }
   }
 
@@ -139,16 +164,221 @@ class Figures {
   double advance_[kSlots] = {};
 };
 
-// An amount at a fixed place, right-aligned at x.
+// Glyphs of one font with their text and clusters, as cairo_show_text_glyphs takes them (so
+// the PDF's text extracts as written, Devanagari included).
+struct GlyphRun {
+  cairo_scaled_font_t* font = nullptr;
+  std::string text;  // UTF-8
+  std::vector<cairo_glyph_t> glyphs;
+  std::vector<cairo_text_cluster_t> clusters;
+
+  // Appends `other` (of the same font) after this run's glyphs.
+  void append(const GlyphRun& other, double dx, double dy) {
+    text.append(other.text);
+    for (cairo_glyph_t g : other.glyphs) glyphs.push_back({g.index, g.x + dx, g.y + dy});
+    clusters.insert(clusters.end(), other.clusters.begin(), other.clusters.end());
+  }
+  void show(cairo_t* cr) const {
+    if (font == nullptr || glyphs.empty()) return;
+    cairo_set_scaled_font(cr, font);
+    cairo_show_text_glyphs(cr, text.data(), int(text.size()), glyphs.data(), int(glyphs.size()), clusters.data(),
+                           int(clusters.size()), cairo_text_cluster_flags_t(0));
+  }
+  void clear() {
+    text.clear();
+    glyphs.clear();
+    clusters.clear();
+  }
+};
+
+// Pango's shaped run `item` of the layout text `text`, its first glyph's pen at (x,
+// baseline), into *out; *advance: its width. False when pango would not draw it as it is
+// (right to left, an empty or unknown glyph, clusters out of logical order): draw the
+// layout with pango then.
+bool glyph_run(const PangoGlyphItem* item, const char* text, double x, double baseline, GlyphRun* out,
+               double* advance) {
+  const PangoGlyphString* glyphs = item->glyphs;
+  out->font = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(item->item->analysis.font));
+  out->text.assign(text + item->item->offset, size_t(item->item->length));
+  out->glyphs.clear();
+  out->clusters.clear();
+  bool drawable = out->font != nullptr && item->item->analysis.level % 2 == 0;
+  const double start_x = x;
+  for (int g = 0; g < glyphs->num_glyphs; ++g) {
+    const PangoGlyphInfo& info = glyphs->glyphs[g];
+    if (info.glyph == PANGO_GLYPH_EMPTY || (info.glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0) drawable = false;
+    out->glyphs.push_back({info.glyph, x + double(info.geometry.x_offset) / PANGO_SCALE,
+                           baseline + double(info.geometry.y_offset) / PANGO_SCALE});
+    x += double(info.geometry.width) / PANGO_SCALE;
+    // Glyphs of one cluster share its first byte (log_clusters).
+    if (g == 0 || glyphs->log_clusters[g] != glyphs->log_clusters[g - 1]) out->clusters.push_back({0, 0});
+    out->clusters.back().num_glyphs += 1;
+  }
+  // A cluster's bytes run to the next cluster's first byte, or the run's end.
+  int g = 0;
+  for (cairo_text_cluster_t& c : out->clusters) {
+    const int start = glyphs->log_clusters[g];
+    g += c.num_glyphs;
+    const int next = g < glyphs->num_glyphs ? glyphs->log_clusters[g] : item->item->length;
+    if (next <= start) drawable = false;
+    c.num_bytes = next - start;
+  }
+  if (!out->clusters.empty() && glyphs->log_clusters[0] != 0) drawable = false;
+  *advance = x - start_x;
+  return drawable;
+}
+
+// A one-line, left-aligned text at a fixed place drawn word by word from glyphs shaped once
+// per word (the net in words, the name: a small vocabulary, and a new text on every page).
+// Words are separated by spaces, which shaping does not cross, so a word's glyphs are the
+// same wherever it stands; each is drawn with its text and clusters (cairo_show_text_glyphs),
+// so the PDF's text extracts as written, Devanagari included. A text whose words do not fit
+// the width on one line, or that shapes into glyphs pango would not draw as they are, is
+// laid out by pango as a Field is.
+class WordLine {
+ public:
+  WordLine() = default;
+  WordLine(const WordLine&) = delete;
+  WordLine& operator=(const WordLine&) = delete;
+  // Takes `field` (its layout, owned from now on) for the place, font and fallback.
+  void init(Field field, double width) {
+    field_ = field;
+    width_ = width;
+    PangoContext* context = pango_layout_get_context(field.layout);
+    const PangoFontDescription* font = pango_layout_get_font_description(field.layout);
+    word_ = pango_layout_new(context);
+    pango_layout_set_font_description(word_, font);
+    // A Devanagari word takes its space from the Devanagari font too: the word and its
+    // space are then one run, and a line of them one drawing operation.
+    PangoFontDescription* devanagari = pango_font_description_copy(font);
+    pango_font_description_set_family(devanagari, "Noto Sans Devanagari,Noto Sans");
+    devanagari_word_ = pango_layout_new(context);
+    pango_layout_set_font_description(devanagari_word_, devanagari);
+    pango_font_description_free(devanagari);
+  }
+  ~WordLine() {
+    if (word_ != nullptr) g_object_unref(word_);
+    if (devanagari_word_ != nullptr) g_object_unref(devanagari_word_);
+    if (field_.layout != nullptr) g_object_unref(field_.layout);
+  }
+
+  void set(std::string_view text) {
+    if (set_ && text == text_) return;
+    set_ = true;
+    text_.assign(text);
+    words_.clear();
+    fallback_ = false;
+    double width = 0;
+    baseline_ = 0;
+    for (size_t at = 0; at < text_.size();) {
+      size_t end = text_.find(' ', at);
+      end = end == std::string::npos ? text_.size() : end + 1;  // a word and its space
+      const Shaped* w = shaped(std::string_view(text_).substr(at, end - at));
+      if (w == nullptr) {
+        fallback_ = true;
+        break;
+      }
+      words_.push_back(w);
+      width += w->width;
+      baseline_ = std::max(baseline_, w->baseline);
+      at = end;
+    }
+    if (fallback_ || width > width_) {
+      fallback_ = true;
+      field_.set(text_);
+    }
+  }
+
+  void draw(cairo_t* cr) {
+    if (fallback_) {
+      field_.draw(cr);
+      return;
+    }
+    cairo_set_source_rgb(cr, field_.gray, field_.gray, field_.gray);
+    double x = field_.x;
+    const double baseline = field_.y + baseline_;
+    for (const Shaped* w : words_) {
+      for (const GlyphRun& r : w->runs) {
+        if (r.font != line_.font) {  // one drawing operation per font run of the line
+          line_.show(cr);
+          line_.clear();
+          line_.font = r.font;
+        }
+        line_.append(r, x, baseline);
+      }
+      x += w->width;
+    }
+    line_.show(cr);
+    line_.clear();
+  }
+
+ private:
+  struct Shaped {
+    std::vector<GlyphRun> runs;  // x from the word's start, y from its baseline
+    double width = 0, baseline = 0;
+    bool drawable = true;
+  };
+  // Words kept at most (a bill's names are a few thousand words; past this the cache starts
+  // again, so a long run does not grow it without bound).
+  static constexpr size_t kMaxWords = 8192;
+
+  static bool has_devanagari(std::string_view word) {  // U+0900..U+097F: E0 A4 xx, E0 A5 xx
+    for (size_t i = 0; i + 1 < word.size(); ++i) {
+      if (uint8_t(word[i]) == 0xE0 && (uint8_t(word[i + 1]) == 0xA4 || uint8_t(word[i + 1]) == 0xA5)) return true;
+    }
+    return false;
+  }
+
+  // The word's glyphs, shaped at first use; nullptr when pango would not draw them as they
+  // are (an empty or unknown glyph, or more than one line).
+  const Shaped* shaped(std::string_view word) {
+    auto it = cache_.find(std::string(word));
+    if (it == cache_.end()) {
+      if (cache_.size() >= kMaxWords) cache_.clear();
+      it = cache_.emplace(std::string(word), shape(word)).first;
+    }
+    return it->second.drawable ? &it->second : nullptr;
+  }
+
+  Shaped shape(std::string_view word) const {
+    Shaped w;
+    PangoLayout* layout = has_devanagari(word) ? devanagari_word_ : word_;
+    pango_layout_set_text(layout, word.data(), int(word.size()));
+    if (pango_layout_get_line_count(layout) != 1) {
+      w.drawable = false;
+      return w;
+    }
+    w.baseline = double(pango_layout_get_baseline(layout)) / PANGO_SCALE;
+    double x = 0;
+    for (GSList* l = pango_layout_get_line_readonly(layout, 0)->runs; l != nullptr; l = l->next) {
+      GlyphRun r;
+      double advance = 0;
+      if (!glyph_run(static_cast<const PangoGlyphItem*>(l->data), word.data(), x, 0, &r, &advance)) w.drawable = false;
+      x += advance;
+      w.runs.push_back(std::move(r));
+    }
+    w.width = x;
+    return w;
+  }
+
+  Field field_;  // the pango layout of the fallback (owned)
+  PangoLayout* word_ = nullptr;             // shapes a word in the field's fonts
+  PangoLayout* devanagari_word_ = nullptr;  // the Devanagari font first
+  double width_ = 0, baseline_ = 0;
+  std::string text_;
+  bool set_ = false, fallback_ = false;
+  std::vector<const Shaped*> words_;  // the text's words, into cache_
+  std::unordered_map<std::string, Shaped> cache_;
+  GlyphRun line_;  // scratch: a font run of the line placed on the page
+};
+
+// An amount at a fixed place, right-aligned at x, drawn black with the page's other amounts.
 struct Amount {
   const Figures* figures = nullptr;
   double x = 0, y = 0;
   std::string text;
   void set(std::string_view value) { text.assign(value); }
-  void draw(cairo_t* cr) const {
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    figures->draw_right(cr, text, x, y);
-  }
+  void add_to(GlyphBatch* batch) const { figures->add_right(batch, text, x, y); }
 };
 
 struct Rule {
@@ -181,11 +411,13 @@ struct PayslipPdf::Impl {
   bool finished = false;
 
   // The fields of a page.
-  Field month, name, employee_id, level, bank, bill, ddo, treasury, days;
+  Field month, employee_id, level, bank, bill, ddo, treasury, days;
+  WordLine name;
   Figures line_figures, bold_figures, net_figures;
   std::vector<Amount> earnings, deductions;  // by sheet line
   Amount gross, total_deductions, net, employer_nps;
-  Field net_english, net_hindi;
+  GlyphBatch amounts;  // a page's amounts, drawn at once
+  WordLine net_english, net_hindi;
 
   static Amount amount(const Figures& figures, double right, double y) {
     Amount a;
@@ -243,7 +475,8 @@ void PayslipPdf::Impl::lay_out_template() {
     const char* caption;
     Field* field;
   };
-  const Slot left_slots[] = {{"Employee  ·  कर्मचारी", &name},
+  Field name_field;
+  const Slot left_slots[] = {{"Employee  ·  कर्मचारी", &name_field},
                              {"Employee id  ·  कर्मचारी कोड", &employee_id},
                              {"Pay level and cell  ·  वेतन स्तर और सेल", &level},
                              {"Bank account  ·  बैंक खाता", &bank}};
@@ -258,6 +491,7 @@ void PayslipPdf::Impl::lay_out_template() {
     label(kCaption, right, y, kHalf, PANGO_ALIGN_LEFT, right_slots[i].caption, kLabelGray);
     *right_slots[i].field = make(kValue, right, y + 11, kHalf, PANGO_ALIGN_LEFT);
   }
+  name.init(name_field, kHalf);
 
   // Earnings on the left, deductions on the right: a heading band, a row per line (English
   // over Hindi, the amount on the right), then the totals.
@@ -300,8 +534,8 @@ void PayslipPdf::Impl::lay_out_template() {
   label(kNet, left + 8, net_top + 7, text_width / 2, PANGO_ALIGN_LEFT, "Net pay  ·  शुद्ध देय वेतन");
   net = amount(net_figures, left + text_width - 8, net_top + 7);
   label(kCaption, left, net_top + 44, text_width, PANGO_ALIGN_LEFT, "In words  ·  शब्दों में", kLabelGray);
-  net_english = make(kValue, left, net_top + 56, text_width, PANGO_ALIGN_LEFT);
-  net_hindi = make(kValue, left, net_top + 74, text_width, PANGO_ALIGN_LEFT);
+  net_english.init(make(kValue, left, net_top + 56, text_width, PANGO_ALIGN_LEFT), text_width);
+  net_hindi.init(make(kValue, left, net_top + 74, text_width, PANGO_ALIGN_LEFT), text_width);
 
   double footer = net_top + 104;
   if (sheet.employer_nps != PayslipSheet::kNone) {
@@ -325,33 +559,86 @@ void PayslipPdf::Impl::record_template() {
   cairo_rectangle_t extents = {0, 0, kPageWidth, kPageHeight};
   page_template = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
   cairo_t* t = cairo_create(page_template);
+  // As few drawing operations as the template allows: cairo's PDF backend replays the
+  // template's operations on every page it is painted on (to analyse them), each at the cost
+  // of a region union over the ones before. Bands of one gray are one fill, rules of one
+  // width one stroke (none overlaps another of its kind), and the labels' glyphs of one font
+  // and gray one text operation.
+  std::vector<double> done;
   for (const Band& b : bands) {
+    if (std::find(done.begin(), done.end(), b.gray) != done.end()) continue;
+    done.push_back(b.gray);
     cairo_set_source_rgb(t, b.gray, b.gray, b.gray);
-    cairo_rectangle(t, b.x, b.y, b.width, b.height);
+    for (const Band& same : bands) {
+      if (same.gray == b.gray) cairo_rectangle(t, same.x, same.y, same.width, same.height);
+    }
     cairo_fill(t);
   }
   cairo_set_source_rgb(t, 0.5, 0.5, 0.5);
+  done.clear();
   for (const Rule& r : rules) {
+    if (std::find(done.begin(), done.end(), r.width) != done.end()) continue;
+    done.push_back(r.width);
     cairo_set_line_width(t, r.width);
-    cairo_move_to(t, r.x0, r.y0);
-    cairo_line_to(t, r.x1, r.y1);
+    for (const Rule& same : rules) {
+      if (same.width != r.width) continue;
+      cairo_move_to(t, same.x0, same.y0);
+      cairo_line_to(t, same.x1, same.y1);
+    }
     cairo_stroke(t);
   }
-  for (const Field& f : fixed) f.draw(t);
+  struct Group {
+    double gray;
+    GlyphRun run;
+  };
+  std::vector<Group> groups;
+  GlyphRun piece;
+  for (const Field& f : fixed) {
+    std::vector<GlyphRun> pieces;
+    bool drawable = true;
+    const char* text = pango_layout_get_text(f.layout);
+    PangoLayoutIter* iter = pango_layout_get_iter(f.layout);
+    do {
+      const PangoGlyphItem* run = pango_layout_iter_get_run_readonly(iter);
+      if (run == nullptr) continue;  // a line's end
+      PangoRectangle logical;
+      pango_layout_iter_get_run_extents(iter, nullptr, &logical);
+      const double x = f.x + double(logical.x) / PANGO_SCALE;
+      const double baseline = f.y + double(pango_layout_iter_get_baseline(iter)) / PANGO_SCALE;
+      double advance = 0;
+      if (!glyph_run(run, text, x, baseline, &piece, &advance)) drawable = false;
+      pieces.push_back(piece);
+    } while (pango_layout_iter_next_run(iter));
+    pango_layout_iter_free(iter);
+    if (!drawable) {  // as pango draws it
+      f.draw(t);
+      continue;
+    }
+    for (const GlyphRun& r : pieces) {
+      auto g = std::find_if(groups.begin(), groups.end(),
+                            [&](const Group& x) { return x.gray == f.gray && x.run.font == r.font; });
+      if (g == groups.end()) g = groups.insert(groups.end(), Group{f.gray, GlyphRun{r.font, {}, {}, {}}});
+      g->run.append(r, 0, 0);
+    }
+  }
+  for (const Group& g : groups) {
+    cairo_set_source_rgb(t, g.gray, g.gray, g.gray);
+    g.run.show(t);
+  }
   cairo_destroy(t);
 }
 
 void PayslipPdf::Impl::draw_page() {
   cairo_set_source_surface(cr, page_template, 0, 0);
   cairo_paint(cr);
-  for (const Field* f : {&month, &name, &employee_id, &level, &bank, &bill, &ddo, &treasury, &days,
-                         &net_english, &net_hindi}) {
-    f->draw(cr);
-  }
-  for (const Amount* a : {&gross, &total_deductions, &net}) a->draw(cr);
-  for (const Amount& a : earnings) a.draw(cr);
-  for (const Amount& a : deductions) a.draw(cr);
-  if (sheet.employer_nps != PayslipSheet::kNone) employer_nps.draw(cr);
+  for (const Field* f : {&month, &employee_id, &level, &bank, &bill, &ddo, &treasury, &days}) f->draw(cr);
+  for (WordLine* w : {&name, &net_english, &net_hindi}) w->draw(cr);
+  for (const Amount* a : {&gross, &total_deductions, &net}) a->add_to(&amounts);
+  for (const Amount& a : earnings) a.add_to(&amounts);
+  for (const Amount& a : deductions) a.add_to(&amounts);
+  if (sheet.employer_nps != PayslipSheet::kNone) employer_nps.add_to(&amounts);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  amounts.draw(cr);
   cairo_show_page(cr);
 }
 
@@ -391,8 +678,7 @@ PayslipPdf::~PayslipPdf() {
     f.layout = nullptr;
   };
   for (Field& f : m.fixed) free_field(f);
-  for (Field* f : {&m.month, &m.name, &m.employee_id, &m.level, &m.bank, &m.bill, &m.ddo,
-                   &m.treasury, &m.days, &m.net_english, &m.net_hindi}) {
+  for (Field* f : {&m.month, &m.employee_id, &m.level, &m.bank, &m.bill, &m.ddo, &m.treasury, &m.days}) {
     free_field(*f);
   }
   if (m.cr != nullptr) cairo_destroy(m.cr);
