@@ -3,10 +3,12 @@
 // pango; fonts Noto Sans and Noto Sans Devanagari). What a page shows is the PayslipSheet of
 // core/payslip/; this file only draws it.
 //
-// The page is a template laid out once: every label, heading and rule is a pango layout
-// shaped when the writer is made and drawn again on each page; per page only the fields
-// (name, codes, amounts, the net in words) change, and a field is shaped again only when
-// its text differs from the page before (a bill's id, DDO and treasury repeat).
+// The page is a template laid out once: every label, heading and rule is shaped when the
+// writer is made and recorded as one PDF form each page paints; per page only the fields
+// (name, codes, amounts, the net in words) change. Amounts come from digit glyphs shaped
+// once, the name and the words from glyphs shaped once per word, and a code is shaped again
+// only when its text differs from the page before (a bill's id, DDO and treasury repeat).
+// docs/payslips.md "How it is made".
 //
 // Thread-safety: a writer is used by one thread at a time. Writers on different threads
 // are independent (each has its own pango context and font map).
