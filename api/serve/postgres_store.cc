@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -99,6 +100,14 @@ class PostgresStore final : public EventStore {
   std::atomic<int64_t> seen_{0};  // last_seq_, read without mutex_
   std::mutex peek_mutex_;
   PGconn* peek_ = nullptr;  // behind()'s session: never waits behind an append
+  // The store's head as behind() reads it, one query at a time shared by every request
+  // that arrived before it started (head_mutex_ guards these).
+  int64_t read_head();  // REQUIRES peek_mutex_ free; -1 when the query failed
+  std::mutex head_mutex_;
+  std::condition_variable head_read_;
+  uint64_t head_queries_started_ = 0, head_queries_done_ = 0;
+  bool head_query_running_ = false;
+  int64_t head_ = -1;  // the last query's answer
 
   std::mutex runs_mutex_;
   PGconn* runs_ = nullptr;  // the run lock's session
@@ -380,18 +389,42 @@ Status PostgresStore::list(const std::string& entity, int64_t after_seq, int lim
   return Status();
 }
 
-bool PostgresStore::behind() {
+int64_t PostgresStore::read_head() {
   std::lock_guard lock(peek_mutex_);
   if (peek_ == nullptr || PQstatus(peek_) != CONNECTION_OK) {
     if (peek_ != nullptr) PQfinish(peek_);
     peek_ = PQconnectdb(uri_.c_str());
-    if (PQstatus(peek_) != CONNECTION_OK) return true;  // catch_up() reports it
+    if (PQstatus(peek_) != CONNECTION_OK) return -1;
   }
-  // The head is read after the caller's request arrived: every event acknowledged before it
-  // is counted.
   Result r = exec(peek_, "SELECT COALESCE(max(seq), 0) FROM audit");
-  if (!r.ok() || r.rows() != 1) return true;
-  return std::strtoll(r.text(0, 0).c_str(), nullptr, 10) != seen_.load();
+  if (!r.ok() || r.rows() != 1) return -1;
+  return std::strtoll(r.text(0, 0).c_str(), nullptr, 10);
+}
+
+bool PostgresStore::behind() {
+  // The head must be read by a query that started after the caller's request arrived, so
+  // that every event acknowledged before it is counted. Requests arriving together share
+  // one: a query already running when one arrives may have started too early, so it waits
+  // for the next, which the first of the waiters starts. Under load a few queries answer
+  // many requests; alone, a request costs one query as before.
+  std::unique_lock lock(head_mutex_);
+  const uint64_t needed = head_queries_started_ + 1;
+  while (head_queries_done_ < needed) {
+    if (head_query_running_) {
+      head_read_.wait(lock);
+      continue;
+    }
+    head_query_running_ = true;
+    const uint64_t query = ++head_queries_started_;
+    lock.unlock();
+    const int64_t head = read_head();
+    lock.lock();
+    head_ = head;
+    head_queries_done_ = query;
+    head_query_running_ = false;
+    head_read_.notify_all();
+  }
+  return head_ < 0 || head_ != seen_.load();  // a failed query: catch_up() reports it
 }
 
 Status PostgresStore::lock_runs() {

@@ -352,12 +352,20 @@ Status Service::stamp(Event* e, const std::string& actor) {
 
 Status Service::record(Event* e, const std::string& actor) {
   if (Status s = stamp(e, actor); !s.ok()) return s;
-  if (Status s = cycle_.check(*e); !s.ok()) return s;
+  cycle::CycleState::Checked proof;
+  if (Status s = cycle_.check(*e, &proof); !s.ok()) return s;
   AuditEvent row;
   encode_event(*e, &row);
-  if (Status s = append_row(&row, [&] { return cycle_.check(*e); }); !s.ok()) return s;
-  e->header.seq = row.seq;
-  return apply_event(*e);
+  return commit_checked(e, &row, proof, false);
+}
+
+Status Service::commit_checked(Event* e, AuditEvent* row, const cycle::CycleState::Checked& proof, bool give_up) {
+  // The commit (a WAL flush, an fsync) with readers let in: they see the state without the
+  // event, which is not acknowledged yet; no writer enters, so the check still holds.
+  if (Status s = append_admitting_readers(row, [&] { return cycle_.check(*e); }); !s.ok()) return s;
+  e->header.seq = row->seq;
+  // No writer since the check: the apply does not check again.
+  return give_up ? apply_event_taking(std::move(*e), proof) : apply_event(*e, &proof);
 }
 
 Status Service::record_admitting_readers(Event* e, const std::string& actor) {
@@ -371,9 +379,7 @@ Status Service::record_admitting_readers(Event* e, const std::string& actor) {
     if (Status s = cycle_.check(*e, &proof); !s.ok()) return s;
     encode_event(*e, &row);
   }
-  if (Status s = append_admitting_readers(&row, [&] { return cycle_.check(*e); }); !s.ok()) return s;
-  e->header.seq = row.seq;
-  return apply_event_taking(std::move(*e), proof);  // no writer since the check: not checked again
+  return commit_checked(e, &row, proof, true);
 }
 
 Status Service::append_admitting_readers(AuditEvent* row, const std::function<Status()>& recheck) {

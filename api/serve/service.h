@@ -357,7 +357,10 @@ class Service {
                                           cycle::Bill* out);
   Reply audit_list(const Context& c, const std::string& entity);
   // Stamps `event` (time, actor), checks it against the cycle, appends it to the store and
-  // applies it. A store that fails gives a 503 (unavailable). REQUIRES: state_mutex_ held.
+  // applies it. Readers are let in while the store commits (they read the state without the
+  // event); writers are not. A store that fails gives a 503 (unavailable). REQUIRES:
+  // state_mutex_ held by this thread as a writer (std::lock_guard, std::unique_lock), and
+  // no change made to the state before the call that readers must not see unrecorded.
   Status record(cycle::Event* event, const std::string& actor);
   // record() with readers let in while the event is checked, encoded and appended (only
   // the apply shuts them out): for a run's completion. REQUIRES: state_mutex_ held by this
@@ -368,6 +371,10 @@ class Service {
   // What both record paths begin with: the store must be healthy; the event gets the
   // clock's time and `actor`.
   Status stamp(cycle::Event* event, const std::string& actor);
+  // What both record paths end with: `row` (event encoded) appended with readers let in,
+  // then the event applied on `proof` (its check on this state); with `give_up` the cycle
+  // takes the event's payload rather than copying it.
+  Status commit_checked(cycle::Event* event, AuditEvent* row, const cycle::CycleState::Checked& proof, bool give_up);
   // append_row() with readers let in while the store makes `row` durable (a first attempt;
   // following another server's appends shuts them out). REQUIRES: state_mutex_ held by this
   // thread as a writer.
