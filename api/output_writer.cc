@@ -194,7 +194,7 @@ Status write_run_outputs(const std::string& folder, const EmployeeTable& t, cons
           }
           out->push_back(',');
           append_number(out, result.payable_days[r]);
-          const Money* slip = result.payslip(r);
+          const PayslipRow slip = result.payslip(r);
           for (size_t c = 0; c < layout.columns; ++c) {
             out->push_back(',');
             append_number(out, slip[c]);

@@ -72,6 +72,7 @@ Status print(const std::vector<BillPages>& bills, const EmployeeTable& table,
              const std::string& month, const std::string& title, AtomicFile* file) {
   PayslipPdf pdf(sheet, month, title, [file](std::string_view bytes) { file->write(bytes); });
   std::string bill_id;
+  std::vector<Money> amounts(result.layout.columns);  // the page's amounts, as Money
   for (const BillPages& b : bills) {
     bill_id = month + "/" + index.bills[b.bill].id_suffix;
     for (uint32_t row : b.rows) {
@@ -89,7 +90,9 @@ Status print(const std::vector<BillPages>& bills, const EmployeeTable& table,
       const TextValue ifsc = table.ifsc[row];
       page.bank_account = account.view();
       page.ifsc = ifsc.view();
-      page.amounts = result.payslip(row);
+      const PayslipRow slip = result.payslip(row);
+      for (size_t c = 0; c < amounts.size(); ++c) amounts[c] = slip[c];
+      page.amounts = amounts.data();
       pdf.add_page(page);
     }
   }

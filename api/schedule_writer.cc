@@ -95,12 +95,12 @@ void write_deduction_schedules(const std::string& folder, const EmployeeTable& t
                            ? t.gpf_account[r].data()
                            : t.pran[r].data());
     keep(t.pan.code(r));
-    const Money* slip = result.payslip(r);
-    __builtin_prefetch(slip + layout.gross);
-    __builtin_prefetch(slip + layout.gpf);
-    __builtin_prefetch(slip + layout.nps);
-    __builtin_prefetch(slip + layout.employer_nps);
-    __builtin_prefetch(slip + layout.income_tax);
+    const PayslipRow slip = result.payslip(r);
+    __builtin_prefetch(slip.cells() + layout.gross);
+    __builtin_prefetch(slip.cells() + layout.gpf);
+    __builtin_prefetch(slip.cells() + layout.nps);
+    __builtin_prefetch(slip.cells() + layout.employer_nps);
+    __builtin_prefetch(slip.cells() + layout.income_tax);
   };
   write_rows_chunked_to(
       buffers, 3, rows.size(), kScheduleChunkRows,
@@ -162,7 +162,7 @@ void write_deduction_schedules(const std::string& folder, const EmployeeTable& t
     for (size_t r = k * kRangeRows; r < end; ++r) {
       if (result.fate_of(r) != Fate::kPaid) continue;
       Totals& d = by_code[t.department.codes[r]];
-      const Money* slip = result.payslip(r);
+      const PayslipRow slip = result.payslip(r);
       ++d.employees;
       d.gross += slip[layout.gross];
       d.gpf += slip[layout.gpf];

@@ -26,7 +26,7 @@ void compute_bills(const EmployeeTable& table, const TableIndex& index, MonthRes
         if (result->fate_of(r) != Fate::kPaid) continue;
         if (bill.employees == 0 || r < bill.first_row) bill.first_row = r;
         ++bill.employees;
-        const Money* slip = result->payslip(r);
+        const PayslipRow slip = result->payslip(r);
         for (size_t c = 0; c < columns; ++c) bill.amounts[c] += slip[c];
         // Rows of a bill come grouped by (budget_head, fund_type): a new pair starts a head.
         const Dictionary::Code budget_head = table.budget_head.codes[r];

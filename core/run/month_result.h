@@ -11,6 +11,7 @@
 
 #include "core/fate/fate.h"
 #include "core/profile/month_rules.h"
+#include "core/run/payslip_amounts.h"
 #include "core/run/payslip_layout.h"
 
 namespace vetan {
@@ -46,14 +47,16 @@ struct MonthResult {
   std::vector<uint8_t> fate;          // Fate, per row
   std::vector<uint32_t> reasons;      // Reason bits, per row
   std::vector<uint8_t> payable_days;  // per row (0 unless computed)
-  std::unique_ptr<Money[]> amounts;   // row-major: a row's payslip is amounts[row * columns ..]
+  PayslipAmounts amounts;             // layout.columns amounts per row, 32 bits each (+ side list)
 
   std::vector<BillTotals> bills;          // bills with paid rows, sorted by bill id
   std::vector<BillHeadTotals> bill_heads; // sorted by bill id, budget head, fund type
   RunSummary summary;
 
-  Money amount(size_t column, size_t row) const { return amounts[row * layout.columns + column]; }
-  const Money* payslip(size_t row) const { return &amounts[row * layout.columns]; }
+  // The payslip amount of `column` (a PayslipLayout column) in `row`, exact.
+  Money amount(size_t column, size_t row) const { return amounts.get(row, column); }
+  // Row `row`'s payslip amounts by PayslipLayout column (a light view; read as Money).
+  PayslipRow payslip(size_t row) const { return amounts.row(row); }
   Fate fate_of(size_t row) const { return Fate(fate[row]); }
 };
 

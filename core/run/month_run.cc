@@ -4,6 +4,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <mutex>
+#include <vector>
 
 #include "core/bills/bills.h"
 #include "core/run/row_kernel.h"
@@ -13,13 +15,15 @@ namespace {
 
 constexpr size_t kRowsPerChunk = 8192;
 
-// rules §2 steps 0–4 and §3–§6 for rows [begin, end). Writes every column of every row.
+// rules §2 steps 0–4 and §3–§6 for rows [begin, end). Writes every column of every row;
+// the amounts that do not fit 32 bits go to *wide (allocated only if there is one).
 void compute_rows(const EmployeeTable& t, const TableIndex& index, const Projection& projection,
-                  size_t begin, size_t end, MonthResult* out) {
-  const size_t columns = out->layout.columns;
+                  size_t begin, size_t end, MonthResult* out,
+                  std::vector<PayslipAmounts::Wide>* wide) {
+  std::vector<Money> slip(out->layout.columns);  // once per chunk
   for (size_t r = begin; r < end; ++r) {
-    const RowDecision d =
-        decide_row(t, index, out->rules, out->layout, projection, r, &out->amounts[r * columns]);
+    const RowDecision d = decide_row(t, index, out->rules, out->layout, projection, r, slip.data());
+    out->amounts.store(r, slip.data(), wide);
     out->fate[r] = uint8_t(d.fate);
     out->reasons[r] = d.reasons;
     out->payable_days[r] = uint8_t(d.payable_days);
@@ -42,11 +46,21 @@ Status run_month(const EmployeeTable& table, const TableIndex& index, const Prof
   out.fate.resize(table.rows);
   out.reasons.resize(table.rows);
   out.payable_days.resize(table.rows);
-  out.amounts = std::make_unique_for_overwrite<Money[]>(out.layout.columns * table.rows);
+  out.amounts.reset(table.rows, out.layout.columns);
+  // Amounts over 32 bits, gathered from the chunks in whatever order they finish; set_wide
+  // sorts them, so the side list is the same for any thread count.
+  std::vector<PayslipAmounts::Wide> wide;
+  std::mutex wide_mutex;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, table.rows, kRowsPerChunk),
                     [&](const tbb::blocked_range<size_t>& range) {
-                      compute_rows(table, index, projection, range.begin(), range.end(), &out);
+                      std::vector<PayslipAmounts::Wide> chunk_wide;
+                      compute_rows(table, index, projection, range.begin(), range.end(), &out,
+                                   &chunk_wide);
+                      if (chunk_wide.empty()) return;
+                      std::lock_guard<std::mutex> lock(wide_mutex);
+                      wide.insert(wide.end(), chunk_wide.begin(), chunk_wide.end());
                     });
+  out.amounts.set_wide(std::move(wide));
   out.summary = RunSummary{};
   compute_bills(table, index, &out);
   return Status();
