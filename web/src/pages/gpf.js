@@ -154,7 +154,7 @@ function queuePage(box, session) {
     for (const c of cases) c.computed = computedOf(c);
     return {node: table(t("pf9_queue"), [[t("case"), c => c.application_number || c.case_id], [t("employee_id"), c => c.employee_id],
       [t("ddo_code"), c => c.ddo_code], [t("state"), c => c.state], [t("computed_amount"), c => c.computed == null ? "—" : rupees(c.computed), true],
-      [t("actions"), act]], cases), next: r.next_page_token};
+      [t("actions"), act]], cases, t("empty_pf9")), next: r.next_page_token};
   });
   stateSel.input.addEventListener("change", () => p.reload());
   const heading = box.querySelector("h1");
