@@ -86,6 +86,9 @@ const en = {
   empty_proposals: "No proposal in this status. Choose \u201cAll\u201d to see those already decided.",
   empty_pf9: "No PF-9 case waits for you. A case appears here once the step before yours is done; choose another status to see the rest.",
   empty_failed: "No credit has come back failed. A bank return naming a rejected credit is imported on the bill's payment card.",
+  empty_ddos: "No DDO is registered online yet. Register one with the form above; its credentials are issued from this list.",
+  pf9r_RETIREMENT: "Retirement", pf9r_QUIT: "Leaving service", pf9r_TRANSFER: "Transfer",
+  pk_GPF_SUBSCRIPTION: "GPF subscription", pk_INCOME_TAX: "Income tax",
   empty_recoveries: "No over-payment recovery is on record for this employee.",
   no_payslip: "No payslip for {month} yet: that month has not been run. Enter another month (YYYY-MM).",
 };
@@ -179,6 +182,9 @@ const hi = {
   empty_proposals: "इस स्थिति का कोई प्रस्ताव नहीं। निर्णीत प्रस्ताव देखने के लिए \u201cसभी\u201d चुनें।",
   empty_pf9: "आपकी कार्रवाई के लिए कोई पीएफ-9 प्रकरण नहीं। पिछला चरण पूरा होने पर प्रकरण यहाँ आता है; बाकी देखने के लिए दूसरी स्थिति चुनें।",
   empty_failed: "कोई जमा विफल होकर नहीं लौटा। अस्वीकृत जमा वाली बैंक वापसी बिल के भुगतान कार्ड पर आयात होती है।",
+  empty_ddos: "अभी कोई डीडीओ ऑनलाइन पंजीकृत नहीं। ऊपर के फ़ॉर्म से पंजीकृत करें; क्रेडेंशियल इसी सूची से जारी होते हैं।",
+  pf9r_RETIREMENT: "सेवानिवृत्ति", pf9r_QUIT: "सेवा छोड़ना", pf9r_TRANSFER: "स्थानांतरण",
+  pk_GPF_SUBSCRIPTION: "जीपीएफ अंशदान", pk_INCOME_TAX: "आयकर",
   empty_recoveries: "इस कर्मचारी की कोई अधिक-भुगतान वसूली दर्ज नहीं।",
   no_payslip: "{month} की वेतन पर्ची अभी नहीं: उस माह की गणना नहीं हुई। दूसरा माह (YYYY-MM) भरें।",
 };

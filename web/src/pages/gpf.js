@@ -80,7 +80,7 @@ const computedOf = c => c.computed_amount ?? null;
 function pf9Page(box, session) {
   const s = status();
   const out = h("div", {});
-  const reason = select(t("pf9_reason"), [["RETIREMENT", "RETIREMENT"], ["QUIT", "QUIT"], ["TRANSFER", "TRANSFER"]]);
+  const reason = select(t("pf9_reason"), ["RETIREMENT", "QUIT", "TRANSFER"].map(r => [r, t("pf9r_" + r)]));
   const bank = field(t("bank_account"), {name: "bank_account", required: true, inputmode: "numeric"});
   const ifsc = field("IFSC", {name: "ifsc", required: true, pattern: "[A-Z]{4}0[A-Z0-9]{6}"});
   const month = field(t("payable_month"), {name: "payable_month", value: session.today.slice(0, 7), pattern: "[0-9]{4}-[0-9]{2}"});

@@ -43,11 +43,11 @@ function myProposalsPage(box, session) {
   const list = h("div", {});
   const p = pager(node => list.replaceChildren(node), async token => {
     const r = await api("GET", "/v1/proposals" + query({status: statusSel.input.value, page_size: 50, page_token: token}));
-    return {node: table(t("proposals"), [["#", x => x.proposal_id, true], [t("kind"), x => x.kind], [t("amount"), x => rupees(x.amount), true],
+    return {node: table(t("proposals"), [["#", x => x.proposal_id, true], [t("kind"), x => t("pk_" + x.kind) === "pk_" + x.kind ? x.kind : t("pk_" + x.kind)], [t("amount"), x => rupees(x.amount), true],
       [t("month"), x => x.month], [t("state"), x => x.status], [t("reason"), x => x.reason || ""]], r.proposals, t("empty_proposals")), next: r.next_page_token};
   });
   statusSel.input.addEventListener("change", () => p.reload());
-  const kind = select(t("kind"), [["GPF_SUBSCRIPTION", "GPF_SUBSCRIPTION"], ["INCOME_TAX", "INCOME_TAX"]]);
+  const kind = select(t("kind"), ["GPF_SUBSCRIPTION", "INCOME_TAX"].map(k => [k, t("pk_" + k)]));
   const amount = field(t("amount"), {type: "number", min: "0", step: "1", name: "amount", required: true});
   box.append(h("form", {class: "card inline", onsubmit: async e => {
     e.preventDefault();
