@@ -92,6 +92,14 @@ for (const el of document.querySelectorAll("td, th, button, .badge, label, .tab,
   if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "auto")
     problems.push(`text overflows its box: ${describe(el)} (${el.scrollWidth} > ${el.clientWidth})`);
 }
+for (const el of document.querySelectorAll("td.empty")) {  // an empty list's message, all of it in view
+  if (!shown(el)) continue;
+  const range = document.createRange(), box = el.closest(".scroll") || document.body;
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect(), edge = box.getBoundingClientRect();
+  if (text.right > edge.right + 1 || text.left < edge.left - 1)
+    problems.push(`an empty list's message is cut off: ${describe(el)} (${Math.round(text.left)}–${Math.round(text.right)} outside ${Math.round(edge.left)}–${Math.round(edge.right)})`);
+}
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
   const text = n.textContent.trim();

@@ -46,7 +46,7 @@ export function table(caption, columns, rows, empty) {
       h("caption", {}, caption),
       h("thead", {}, h("tr", {}, columns.map(([head, , num]) => h("th", {scope: "col", class: num ? "num" : null}, head)))),
       h("tbody", {}, rows.length === 0
-        ? h("tr", {}, h("td", {colspan: columns.length, class: "empty"}, empty || t("none")))
+        ? h("tr", {}, h("td", {colspan: columns.length, class: "empty"}, h("span", {}, empty || t("none"))))
         : rows.map(r => h("tr", {}, columns.map(([, cell, num]) => { const v = cell(r); return h("td", {class: cellClass(num, v)}, v); }))))));
 }
 
