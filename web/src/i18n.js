@@ -89,6 +89,7 @@ const en = {
   empty_ddos: "No DDO is registered online yet. Register one with the form above; its credentials are issued from this list.",
   pf9r_RETIREMENT: "Retirement", pf9r_QUIT: "Leaving service", pf9r_TRANSFER: "Transfer",
   pk_GPF_SUBSCRIPTION: "GPF subscription", pk_INCOME_TAX: "Income tax",
+  ag_initiator: "initiator", ag_checker: "checker", ag_approver: "approver",
   empty_recoveries: "No over-payment recovery is on record for this employee.",
   no_payslip: "No payslip for {month} yet: that month has not been run. Enter another month (YYYY-MM).",
 };
@@ -185,6 +186,7 @@ const hi = {
   empty_ddos: "अभी कोई डीडीओ ऑनलाइन पंजीकृत नहीं। ऊपर के फ़ॉर्म से पंजीकृत करें; क्रेडेंशियल इसी सूची से जारी होते हैं।",
   pf9r_RETIREMENT: "सेवानिवृत्ति", pf9r_QUIT: "सेवा छोड़ना", pf9r_TRANSFER: "स्थानांतरण",
   pk_GPF_SUBSCRIPTION: "जीपीएफ अंशदान", pk_INCOME_TAX: "आयकर",
+  ag_initiator: "प्रारंभकर्ता", ag_checker: "जाँचकर्ता", ag_approver: "अनुमोदक",
   empty_recoveries: "इस कर्मचारी की कोई अधिक-भुगतान वसूली दर्ज नहीं।",
   no_payslip: "{month} की वेतन पर्ची अभी नहीं: उस माह की गणना नहीं हुई। दूसरा माह (YYYY-MM) भरें।",
 };
