@@ -86,7 +86,7 @@ function render(params) {
                  onclick: () => { current = i; render(); }}, t(p.key))));
   top.replaceChildren(
     h("div", {class: "bar"}, h("span", {class: "brand"}, "vetan · वेतन"),
-      h("span", {class: "who"}, `${t("role")} ${t(session.role === "employee" ? "employee_role" : session.role)} ${session.scope}`), languageButton(), signOut),
+      h("span", {class: "who"}, `${t("role")} ${t(session.role === "employee" ? "employee_role" : session.role)} ${session.role === "ag" ? t("ag_" + session.scope) : session.scope}`), languageButton(), signOut),
     windowsStrip(), tabs);
   const page = pages[Math.min(current, pages.length - 1)];
   const body = h("div", {class: "page"}, h("h1", {}, t(page.key)));

@@ -34,15 +34,20 @@ const rupeeFormat = () => new Intl.NumberFormat(lang() === "hi" ? "hi-IN" : "en-
 export function rupees(n) { return (n < 0 ? "−₹" : "₹") + rupeeFormat().format(Math.abs(n)); }
 export function number(n) { return rupeeFormat().format(n); }
 
-// A table of `rows` with `columns` [[heading, row => cell, numeric?]]; `caption` names it.
-export function table(caption, columns, rows) {
+// A code, an id or a month ("2026-11/TR01/DDO001/1"): kept on one line, never broken at "-" or "/".
+const code = v => typeof v === "string" && v.length <= 40 && /^[\w./:-]+$/.test(v);
+const cellClass = (num, v) => num ? "num" : code(v) ? "nowrap" : null;
+// A table of `rows` with `columns` [[heading, row => cell, numeric?]]; `caption` names it;
+// `empty` says what an empty list means and what to do (default: "Nothing to show."). It
+// scrolls sideways inside its own box on a narrow screen, with a shadow at the edge hiding more.
+export function table(caption, columns, rows, empty) {
   return h("div", {class: "scroll", tabindex: "0", role: "region", "aria-label": caption},
     h("table", {},
       h("caption", {}, caption),
       h("thead", {}, h("tr", {}, columns.map(([head, , num]) => h("th", {scope: "col", class: num ? "num" : null}, head)))),
       h("tbody", {}, rows.length === 0
-        ? h("tr", {}, h("td", {colspan: columns.length, class: "empty"}, t("none")))
-        : rows.map(r => h("tr", {}, columns.map(([, cell, num]) => h("td", {class: num ? "num" : null}, cell(r))))))));
+        ? h("tr", {}, h("td", {colspan: columns.length, class: "empty"}, h("span", {}, empty || t("none"))))
+        : rows.map(r => h("tr", {}, columns.map(([, cell, num]) => { const v = cell(r); return h("td", {class: cellClass(num, v)}, v); }))))));
 }
 
 // The message area of a section: success or the server's error, read out by screen readers.

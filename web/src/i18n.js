@@ -79,6 +79,19 @@ const en = {
   failed_help_ddo: "A credit the bank returned is paid once more through other salary: correct the account in the employee master if the reason is the account's, then file the other-salary request for the month. Its bill is confirmed, passed and paid like any other.",
   failed_help_treasury: "The credits the bank returned for your DDOs' bills. The DDO pays each once more through an other-salary request; its bill comes to the Bills page to pass and be paid.",
   repay_help: "Paying again a credit the bank returned: the employee, month and reason are filled in from the failed credit. Correct the account in the employee master first if the reason is the account's.",
+  // The what-if's group-by columns and what an empty list means (docs/web.md "Review").
+  g_department: "Department", g_treasury_code: "Treasury", g_ddo_code: "DDO", g_pay_level: "Pay level", g_fund_type: "Fund", g_budget_head: "Budget head",
+  empty_bills: "No bill in this status. Bills appear after the month's run; choose \u201cAll\u201d to see every bill.",
+  empty_stopped: "No payment is stopped this month. To stop one, enter the employee ID and the reason above.",
+  empty_proposals: "No proposal in this status. Choose \u201cAll\u201d to see those already decided.",
+  empty_pf9: "No PF-9 case waits for you. A case appears here once the step before yours is done; choose another status to see the rest.",
+  empty_failed: "No credit has come back failed. A bank return naming a rejected credit is imported on the bill's payment card.",
+  empty_ddos: "No DDO is registered online yet. Register one with the form above; its credentials are issued from this list.",
+  pf9r_RETIREMENT: "Retirement", pf9r_QUIT: "Leaving service", pf9r_TRANSFER: "Transfer",
+  pk_GPF_SUBSCRIPTION: "GPF subscription", pk_INCOME_TAX: "Income tax",
+  ag_initiator: "initiator", ag_checker: "checker", ag_approver: "approver",
+  empty_recoveries: "No over-payment recovery is on record for this employee.",
+  no_payslip: "No payslip for {month} yet: that month has not been run. Enter another month (YYYY-MM).",
 };
 const hi = {
   title: "वेतन — वेतन कंसोल", signin: "साइन इन", token: "एक्सेस टोकन", signout: "साइन आउट",
@@ -164,6 +177,18 @@ const hi = {
   rr_AC13: "नामे खाते का अमान्य प्रकार", rr_AG01: "इस खाते पर लेनदेन वर्जित", rr_AM04: "अपर्याप्त राशि", rr_AM05: "दोहराव",
   rr_BE01: "नाम खाते से मेल नहीं खाता", rr_DUPL: "दोहरा भुगतान", rr_MD07: "खाताधारक का निधन", rr_MS03: "कारण नहीं बताया (बैंक)",
   rr_NARR: "विवरण (अतिरिक्त सूचना देखें)", rr_RC01: "बैंक पहचान (IFSC) गलत", rr_RR03: "लाभार्थी का नाम या पता नहीं",
+  g_department: "विभाग", g_treasury_code: "कोषागार", g_ddo_code: "डीडीओ", g_pay_level: "वेतन स्तर", g_fund_type: "निधि", g_budget_head: "बजट शीर्ष",
+  empty_bills: "इस स्थिति का कोई बिल नहीं। माह की गणना के बाद बिल यहाँ आते हैं; सभी बिल देखने के लिए \u201cसभी\u201d चुनें।",
+  empty_stopped: "इस माह कोई भुगतान रोका नहीं गया। रोकने के लिए ऊपर कर्मचारी आईडी और कारण भरें।",
+  empty_proposals: "इस स्थिति का कोई प्रस्ताव नहीं। निर्णीत प्रस्ताव देखने के लिए \u201cसभी\u201d चुनें।",
+  empty_pf9: "आपकी कार्रवाई के लिए कोई पीएफ-9 प्रकरण नहीं। पिछला चरण पूरा होने पर प्रकरण यहाँ आता है; बाकी देखने के लिए दूसरी स्थिति चुनें।",
+  empty_failed: "कोई जमा विफल होकर नहीं लौटा। अस्वीकृत जमा वाली बैंक वापसी बिल के भुगतान कार्ड पर आयात होती है।",
+  empty_ddos: "अभी कोई डीडीओ ऑनलाइन पंजीकृत नहीं। ऊपर के फ़ॉर्म से पंजीकृत करें; क्रेडेंशियल इसी सूची से जारी होते हैं।",
+  pf9r_RETIREMENT: "सेवानिवृत्ति", pf9r_QUIT: "सेवा छोड़ना", pf9r_TRANSFER: "स्थानांतरण",
+  pk_GPF_SUBSCRIPTION: "जीपीएफ अंशदान", pk_INCOME_TAX: "आयकर",
+  ag_initiator: "प्रारंभकर्ता", ag_checker: "जाँचकर्ता", ag_approver: "अनुमोदक",
+  empty_recoveries: "इस कर्मचारी की कोई अधिक-भुगतान वसूली दर्ज नहीं।",
+  no_payslip: "{month} की वेतन पर्ची अभी नहीं: उस माह की गणना नहीं हुई। दूसरा माह (YYYY-MM) भरें।",
 };
 const strings = {en, hi};
 let current = localStorage.getItem("vetan.lang") === "hi" ? "hi" : "en";

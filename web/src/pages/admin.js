@@ -60,7 +60,7 @@ function onboardingPage(box) {
     const r = await api("GET", "/v1/admin/ddos" + query({page_size: 50, page_token: token}));
     return {node: table(t("registered_ddos"), [[t("ddo_code"), d => d.ddo_code], [t("name"), d => d.name], [t("office"), d => d.office],
       [t("treasury"), d => d.treasury_code], [t("mobile"), d => d.mobile], [t("state"), d => t("st_" + d.state)],
-      [t("credential"), d => d.credential || "—"], [t("actions"), act]], r.ddos), next: r.next_page_token};
+      [t("credential"), d => d.credential || "—"], [t("actions"), act]], r.ddos, t("empty_ddos")), next: r.next_page_token};
   });
 }
 

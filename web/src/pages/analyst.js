@@ -29,7 +29,7 @@ function scenarioForm(n, month) {
     hraZ: field(t("hra_z"), {type: "number", min: "0", step: "1"}),
   };
   const inc = field(t("increments"), {type: "checkbox"});
-  const groups = GROUPS.map(g => ({g, box: field(g, {type: "checkbox", checked: g === "department"})}));
+  const groups = GROUPS.map(g => ({g, box: field(t("g_" + g), {type: "checkbox", checked: g === "department"})}));
   const el = h("fieldset", {class: "card scenario"}, h("legend", {}, `${t("scenario")} ${n}`),
     h("div", {class: "grid"}, Object.values(f).map(x => x.wrap), inc.wrap),
     h("fieldset", {class: "groups"}, h("legend", {}, t("group_by")), groups.map(x => x.box.wrap)));

@@ -46,7 +46,7 @@ function billsPage(box, session) {
   const p = pager(node => box.insertBefore(node, said.el), async (token) => {
     const r = await api("GET", "/v1/bills" + query({ddo: session.scope, state: stateSel.input.value, page_size: 50, page_token: token}));
     const open = b => h("button", {type: "button", onclick: () => showBill(b)}, t("details"));
-    return {node: h("div", {}, table(t("bills"), billColumns(open), r.bills), pageTotals(r.bills)), next: r.next_page_token};
+    return {node: h("div", {}, table(t("bills"), billColumns(open), r.bills, t("empty_bills")), pageTotals(r.bills)), next: r.next_page_token};
   });
   const showBill = b => billDetail(detail, b, full => [ddoBillActions(full, said, () => { p.reload(); showBill(full); }),
     full.state === "PASSED" ? paymentPanel(full, false) : null])
@@ -124,7 +124,7 @@ function stoppedPage(box, session) {
   p = pager(node => box.append(node), async token => {
     const r = await api("GET", "/v1/reports/stopped" + query({ddo: session.scope, page_size: 100, page_token: token}));
     return {node: table(`${t("stopped")} ${r.month}`, [[t("line"), x => x.line, true], [t("employee_id"), x => x.employee_id],
-      [t("reason"), x => x.stop_reason], [t("actions"), release]], r.stopped), next: r.next_page_token};
+      [t("reason"), x => x.stop_reason], [t("actions"), release]], r.stopped, t("empty_stopped")), next: r.next_page_token};
   });
 }
 
@@ -137,8 +137,8 @@ export function proposalsPage(box, session) {
   const list = h("div", {});
   const p = pager(node => list.replaceChildren(node), async token => {
     const r = await api("GET", "/v1/proposals" + query({status: statusSel.input.value, page_size: 50, page_token: token}));
-    return {node: table(t("proposals"), [["#", x => x.proposal_id, true], [t("employee_id"), x => x.employee_id], [t("kind"), x => x.kind],
-      [t("amount"), x => rupees(x.amount), true], [t("month"), x => x.month], [t("state"), x => x.status], [t("actions"), decide]], r.proposals),
+    return {node: table(t("proposals"), [["#", x => x.proposal_id, true], [t("employee_id"), x => x.employee_id], [t("kind"), x => t("pk_" + x.kind) === "pk_" + x.kind ? x.kind : t("pk_" + x.kind)],
+      [t("amount"), x => rupees(x.amount), true], [t("month"), x => x.month], [t("state"), x => x.status], [t("actions"), decide]], r.proposals, t("empty_proposals")),
       next: r.next_page_token};
   });
   async function act(x, action) {
@@ -150,7 +150,7 @@ export function proposalsPage(box, session) {
   }
   statusSel.input.addEventListener("change", () => p.reload());
   const id = field(t("employee_id"), {name: "employee_id", required: true});
-  const kind = select(t("kind"), [["GPF_SUBSCRIPTION", "GPF_SUBSCRIPTION"], ["INCOME_TAX", "INCOME_TAX"]]);
+  const kind = select(t("kind"), ["GPF_SUBSCRIPTION", "INCOME_TAX"].map(k => [k, t("pk_" + k)]));
   const amount = field(t("amount"), {type: "number", min: "0", step: "1", name: "amount", required: true});
   box.append(h("div", {class: "filters"}, statusSel.wrap), s.el, list,
     h("form", {class: "card inline", onsubmit: async e => {

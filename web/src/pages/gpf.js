@@ -80,7 +80,7 @@ const computedOf = c => c.computed_amount ?? null;
 function pf9Page(box, session) {
   const s = status();
   const out = h("div", {});
-  const reason = select(t("pf9_reason"), [["RETIREMENT", "RETIREMENT"], ["QUIT", "QUIT"], ["TRANSFER", "TRANSFER"]]);
+  const reason = select(t("pf9_reason"), ["RETIREMENT", "QUIT", "TRANSFER"].map(r => [r, t("pf9r_" + r)]));
   const bank = field(t("bank_account"), {name: "bank_account", required: true, inputmode: "numeric"});
   const ifsc = field("IFSC", {name: "ifsc", required: true, pattern: "[A-Z]{4}0[A-Z0-9]{6}"});
   const month = field(t("payable_month"), {name: "payable_month", value: session.today.slice(0, 7), pattern: "[0-9]{4}-[0-9]{2}"});
@@ -154,7 +154,7 @@ function queuePage(box, session) {
     for (const c of cases) c.computed = computedOf(c);
     return {node: table(t("pf9_queue"), [[t("case"), c => c.application_number || c.case_id], [t("employee_id"), c => c.employee_id],
       [t("ddo_code"), c => c.ddo_code], [t("state"), c => c.state], [t("computed_amount"), c => c.computed == null ? "—" : rupees(c.computed), true],
-      [t("actions"), act]], cases), next: r.next_page_token};
+      [t("actions"), act]], cases, t("empty_pf9")), next: r.next_page_token};
   });
   stateSel.input.addEventListener("change", () => p.reload());
   const heading = box.querySelector("h1");

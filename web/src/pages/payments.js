@@ -121,7 +121,7 @@ function failedPage(box, session) {
   if (ddo) columns.push([t("actions"), act]);
   api("GET", "/v1/payments/failed").then(r => {
     const open = r.failed.filter(f => !f.repaid);
-    out.replaceChildren(table(t("returned_credits"), columns, r.failed),
+    out.replaceChildren(table(t("returned_credits"), columns, r.failed, t("empty_failed")),
       h("p", {class: "totals"}, `${t("failed_credits")} ${number(r.failed.length)} · ${rupees(r.failed.reduce((a, f) => a + f.amount, 0))} · ` +
         `${t("not_paid_again")} ${number(open.length)} · ${rupees(open.reduce((a, f) => a + f.amount, 0))}`));
   }).catch(err => s.fail(err));

@@ -13,7 +13,7 @@ function recoveriesTable(id, list, act) {
     [t("recovered"), r => rupees(r.recovered), true], [t("pending"), r => rupees(r.pending), true],
     [t("balance"), r => rupees(r.balance), true], [t("state"), r => t("recovery_" + r.state)], [t("reason"), r => r.state === "WAIVED" ? `${r.reason} · ${r.waive_reason}` : r.reason]];
   if (act) columns.push([t("actions"), act]);
-  return table(`${t("recoveries")} ${id}`, columns, list);
+  return table(`${t("recoveries")} ${id}`, columns, list, t("empty_recoveries"));
 }
 
 function ddoRecoveriesPage(box) {

@@ -26,7 +26,11 @@ function payslipPage(box, session) {
       out.replaceChildren(h("p", {class: "totals"}, `${t("bill")} ${p.bill_id} · ${t("net")} ${rupees(p.amounts.net)}`),
         table(`${t("payslip")} ${p.month}`, [[t("field_name"), ([k]) => label(k)], [t("value"), ([, v]) => rupees(v), true]], Object.entries(p.amounts)),
         h("p", {}, h("a", {href: base() + ".pdf", download: `payslip-${p.employee_id}-${p.month}.pdf`}, t("payslip_pdf"))));
-    } catch (err) { s.fail(err); }
+    } catch (err) {
+      // A month not run yet is not an error to the employee: say so and what to do.
+      if (err.code === "NOT_FOUND") out.replaceChildren(h("p", {class: "empty"}, t("no_payslip").replace("{month}", month.input.value)));
+      else s.fail(err);
+    }
   };
   box.append(h("form", {class: "card inline", onsubmit: e => { e.preventDefault(); show(); }}, month.wrap,
     h("button", {type: "submit", class: "primary"}, t("show")), s.el), out);
@@ -39,11 +43,11 @@ function myProposalsPage(box, session) {
   const list = h("div", {});
   const p = pager(node => list.replaceChildren(node), async token => {
     const r = await api("GET", "/v1/proposals" + query({status: statusSel.input.value, page_size: 50, page_token: token}));
-    return {node: table(t("proposals"), [["#", x => x.proposal_id, true], [t("kind"), x => x.kind], [t("amount"), x => rupees(x.amount), true],
-      [t("month"), x => x.month], [t("state"), x => x.status], [t("reason"), x => x.reason || ""]], r.proposals), next: r.next_page_token};
+    return {node: table(t("proposals"), [["#", x => x.proposal_id, true], [t("kind"), x => t("pk_" + x.kind) === "pk_" + x.kind ? x.kind : t("pk_" + x.kind)], [t("amount"), x => rupees(x.amount), true],
+      [t("month"), x => x.month], [t("state"), x => x.status], [t("reason"), x => x.reason || ""]], r.proposals, t("empty_proposals")), next: r.next_page_token};
   });
   statusSel.input.addEventListener("change", () => p.reload());
-  const kind = select(t("kind"), [["GPF_SUBSCRIPTION", "GPF_SUBSCRIPTION"], ["INCOME_TAX", "INCOME_TAX"]]);
+  const kind = select(t("kind"), ["GPF_SUBSCRIPTION", "INCOME_TAX"].map(k => [k, t("pk_" + k)]));
   const amount = field(t("amount"), {type: "number", min: "0", step: "1", name: "amount", required: true});
   box.append(h("form", {class: "card inline", onsubmit: async e => {
     e.preventDefault();

@@ -43,9 +43,9 @@ function billsPage(box, session) {
     const r = await api("GET", "/v1/bills" + query({treasury: session.scope, state: stateSel.input.value, page_size: 200, page_token: token}));
     const open = b => h("button", {type: "button", onclick: () => showBill(b)}, t("details"));
     return {node: h("div", {},
-      table(t("to_pass"), [[t("ddo_code"), b => b.ddo_code], ...billColumns(open)], r.bills), pageTotals(r.bills),
+      table(t("to_pass"), [[t("ddo_code"), b => b.ddo_code], ...billColumns(open)], r.bills, t("empty_bills")), pageTotals(r.bills),
       table(t("by_ddo"), [[t("ddo_code"), x => x.ddo_code], [t("bills"), x => number(x.bills), true], [t("employees"), x => number(x.employees), true],
-        [t("gross"), x => rupees(x.gross), true], [t("net"), x => rupees(x.net), true]], byDdo(r.bills))),
+        [t("gross"), x => rupees(x.gross), true], [t("net"), x => rupees(x.net), true]], byDdo(r.bills), t("empty_bills"))),
       next: r.next_page_token};
   });
   stateSel.input.addEventListener("change", () => p.reload());
