@@ -1,10 +1,10 @@
 // formats.md "The employee master: CSV", and rules §2 step 0 (unreadable rows): the CSV
 // loader on strings, its refusals, and its independence from chunking.
-#include <atomic>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <atomic>
 #include <random>
 #include <unordered_map>
 
@@ -589,21 +589,36 @@ void expect_counts_like_the_reader(std::string_view data) {
       size_t expected = 0, counted = 0;
       const size_t expected_end = reader_count(data, begin, limit, &expected);
       const size_t end = count_records(data, begin, limit, &counted);
-      ASSERT_EQ(end, expected_end) << "begin " << begin << " limit " << limit << " in '"
-                                   << std::string(data) << "'";
-      ASSERT_EQ(counted, expected) << "begin " << begin << " limit " << limit << " in '"
-                                   << std::string(data) << "'";
+      ASSERT_EQ(end, expected_end)
+          << "begin " << begin << " limit " << limit << " in '" << std::string(data) << "'";
+      ASSERT_EQ(counted, expected)
+          << "begin " << begin << " limit " << limit << " in '" << std::string(data) << "'";
     }
   }
 }
 
 TEST(LoaderCountPass, CountsTheRecordsTheReaderReads) {
-  for (std::string_view data : {
-           "", "a", "a\n", "a\r\nb\rc\n", "\n\n\r\n\r", "a,\"b\nc\",d\nx\n",
-           "a,\"b\"\"\n\"\"\",c\r\ny\r", "a\"b,c\nd\n", "a,b\"\n,c\"\nz\n",
-           "a,\"b\"x\"y\nq\n", "a,\"unterminated\nb\nc", ",,\n  ,\t\nx\n", "\" \",,\n\"x\"\n",
-           "\"\"\n\"a\nb\"\n", "a,\"\"\"\n\"\"\",b\n", "\xC2\xA0,\n\xC2\xA0x\n", "a,\r\r\n\n,\"",
-           "a,\"x\"\r\nb,\"\r\"\r\n", "a,\"", "a,\"\"", "a,b,\"c\"\"\""}) {
+  for (std::string_view data : {"",
+                                "a",
+                                "a\n",
+                                "a\r\nb\rc\n",
+                                "\n\n\r\n\r",
+                                "a,\"b\nc\",d\nx\n",
+                                "a,\"b\"\"\n\"\"\",c\r\ny\r",
+                                "a\"b,c\nd\n",
+                                "a,b\"\n,c\"\nz\n",
+                                "a,\"b\"x\"y\nq\n",
+                                "a,\"unterminated\nb\nc",
+                                ",,\n  ,\t\nx\n",
+                                "\" \",,\n\"x\"\n",
+                                "\"\"\n\"a\nb\"\n",
+                                "a,\"\"\"\n\"\"\",b\n",
+                                "\xC2\xA0,\n\xC2\xA0x\n",
+                                "a,\r\r\n\n,\"",
+                                "a,\"x\"\r\nb,\"\r\"\r\n",
+                                "a,\"",
+                                "a,\"\"",
+                                "a,b,\"c\"\"\""}) {
     expect_counts_like_the_reader(data);
   }
   // Random text of the bytes that matter to CSV.

@@ -59,7 +59,6 @@ class CodeColumn {
   bool operator==(const CodeColumn& other) const;
 
  private:
-
   // Moves every code to 32 bits, keeping room for `capacity` rows.
   void widen(size_t capacity);
 

@@ -58,8 +58,8 @@ struct ChunkOut {
   static constexpr int kDictionaries = 8;  // treasury_code ... exempt_deductions
   static constexpr int kWideLists = 11;    // the PackedIntColumns, in add_row's order
 
-  size_t base = 0;  // the table row of the chunk's first row
-  size_t rows = 0;  // rows counted in the chunk
+  size_t base = 0;                   // the table row of the chunk's first row
+  size_t rows = 0;                   // rows counted in the chunk
   std::vector<RowProblem> problems;  // rows numbered in the table
   StringColumn strings[kStrings];
   SideValues pan_side, ifsc_side, bank_side;
@@ -313,8 +313,7 @@ class ChunkParser {
   // Neighbouring rows often share a DDO or treasury: remember the last value per column
   // (a view of the dictionary's copy, which never moves). Writes the code in the chunk's
   // dictionary; join_dictionaries turns it into the table's.
-  void push_code(DictColumn* column, std::string_view value, int slot, ChunkOut* out,
-                 size_t r) {
+  void push_code(DictColumn* column, std::string_view value, int slot, ChunkOut* out, size_t r) {
     LastCode& last = last_[slot];
     if (!last.valid || !same_text(last.value, value)) {
       Dictionary& dictionary = out->dictionary[slot];
@@ -447,8 +446,8 @@ void size_columns(EmployeeTable* t, size_t rows) {
   jobs.push_back([=] { t->ifsc.resize(rows); });
   jobs.push_back([=] { t->bank_account.resize(rows); });
   jobs.push_back([=] {
-    for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme,
-                        &T::hra_class, &T::flags, &T::lwp_days}) {
+    for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme, &T::hra_class,
+                        &T::flags, &T::lwp_days}) {
       (t->*member).resize(rows);
     }
   });
@@ -459,9 +458,8 @@ void size_columns(EmployeeTable* t, size_t rows) {
                       &T::budget_head, &T::pay_level, &T::stop_reason, &T::exempt_deductions}) {
     jobs.push_back([=] { (t->*member).codes.resize_narrow(rows); });
   }
-  for (auto member : {&T::gpf_subscription, &T::special_pay, &T::loan_installment,
-                      &T::loan_balance, &T::income_tax_declared, &T::fy_gross_to_date,
-                      &T::fy_tds_to_date}) {
+  for (auto member : {&T::gpf_subscription, &T::special_pay, &T::loan_installment, &T::loan_balance,
+                      &T::income_tax_declared, &T::fy_gross_to_date, &T::fy_tds_to_date}) {
     jobs.push_back([=] { (t->*member).resize(rows); });
   }
   jobs.push_back([=] { t->pay_cell.resize(rows); });
@@ -582,8 +580,8 @@ Status parse_into(std::string_view data, const std::string& name, const CsvLoadO
   // The join: text columns copied into place, then the dictionaries (one job per column;
   // the side lists, small, with the first).
   using T = EmployeeTable;
-  StringColumn T::*const strings[ChunkOut::kStrings] = {&T::employee_id, &T::name,
-                                                        &T::gpf_account, &T::pran};
+  StringColumn T::*const strings[ChunkOut::kStrings] = {&T::employee_id, &T::name, &T::gpf_account,
+                                                        &T::pran};
   DictColumn T::*const dictionaries[ChunkOut::kDictionaries] = {
       &T::treasury_code, &T::ddo_code,  &T::bill_group,  &T::department,
       &T::budget_head,   &T::pay_level, &T::stop_reason, &T::exempt_deductions};
