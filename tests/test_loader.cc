@@ -1,12 +1,17 @@
 // formats.md "The employee master: CSV", and rules §2 step 0 (unreadable rows): the CSV
 // loader on strings, its refusals, and its independence from chunking.
-#include <atomic>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <atomic>
+#include <random>
+#include <unordered_map>
 
 #include "core/fate/text_checks.h"
 #include "core/table/packed_text_column.h"
 #include "loaders/csv/csv_loader.h"
+#include "loaders/csv/csv_record.h"
 #include "tests/test_support.h"
 
 namespace vetan {
@@ -559,6 +564,152 @@ TEST(LoaderRules8, MappedFileChunksEqualTheString) {
     EXPECT_GT(released.load(), 0u);
   }
   test::remove_tree(dir);
+}
+
+// The loader counts each chunk's rows before parsing them in place: count_records must find
+// exactly the records (and where the next one starts) that CsvRecordReader finds, blank
+// lines left out, whatever the quotes and line ends.
+size_t reader_count(std::string_view data, size_t begin, size_t limit, size_t* records) {
+  CsvRecordReader reader;
+  size_t position = begin, n = 0;
+  while (position < limit && reader.next(data, &position)) {
+    if (!reader.blank()) ++n;
+  }
+  *records = n;
+  return position;
+}
+
+void expect_counts_like_the_reader(std::string_view data) {
+  // From every start the reader reaches, to every limit up to the data's end and past it.
+  std::vector<size_t> starts{0};
+  CsvRecordReader reader;
+  for (size_t p = 0; reader.next(data, &p);) starts.push_back(p);
+  for (size_t begin : starts) {
+    for (size_t limit = begin; limit <= data.size() + 1; ++limit) {
+      size_t expected = 0, counted = 0;
+      const size_t expected_end = reader_count(data, begin, limit, &expected);
+      const size_t end = count_records(data, begin, limit, &counted);
+      ASSERT_EQ(end, expected_end)
+          << "begin " << begin << " limit " << limit << " in '" << std::string(data) << "'";
+      ASSERT_EQ(counted, expected)
+          << "begin " << begin << " limit " << limit << " in '" << std::string(data) << "'";
+    }
+  }
+}
+
+TEST(LoaderCountPass, CountsTheRecordsTheReaderReads) {
+  for (std::string_view data : {"",
+                                "a",
+                                "a\n",
+                                "a\r\nb\rc\n",
+                                "\n\n\r\n\r",
+                                "a,\"b\nc\",d\nx\n",
+                                "a,\"b\"\"\n\"\"\",c\r\ny\r",
+                                "a\"b,c\nd\n",
+                                "a,b\"\n,c\"\nz\n",
+                                "a,\"b\"x\"y\nq\n",
+                                "a,\"unterminated\nb\nc",
+                                ",,\n  ,\t\nx\n",
+                                "\" \",,\n\"x\"\n",
+                                "\"\"\n\"a\nb\"\n",
+                                "a,\"\"\"\n\"\"\",b\n",
+                                "\xC2\xA0,\n\xC2\xA0x\n",
+                                "a,\r\r\n\n,\"",
+                                "a,\"x\"\r\nb,\"\r\"\r\n",
+                                "a,\"",
+                                "a,\"\"",
+                                "a,b,\"c\"\"\""}) {
+    expect_counts_like_the_reader(data);
+  }
+  // Random text of the bytes that matter to CSV.
+  std::mt19937 random(7);
+  const std::string alphabet = ",\"\r\n a\t";
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string data(random() % 40, ' ');
+    for (char& c : data) c = alphabet[random() % alphabet.size()];
+    expect_counts_like_the_reader(data);
+  }
+}
+
+TEST(LoaderCountPass, TrickyMasterCountsEveryChunk) {
+  const std::string csv = tricky_master(40);
+  for (size_t chunk : {size_t(1), size_t(5), size_t(64), size_t(300)}) {
+    for (size_t begin = 0; begin < csv.size(); begin += chunk) {
+      size_t expected = 0, counted = 0;
+      const size_t limit = begin + chunk;
+      ASSERT_EQ(count_records(csv, begin, limit, &counted),
+                reader_count(csv, begin, limit, &expected));
+      ASSERT_EQ(counted, expected);
+    }
+  }
+}
+
+// Chunks parse with dictionaries of their own; joined, every value has the code of its
+// first appearance in the file, as one parser reading it all would give, for any chunking
+// and any number of threads.
+void expect_first_appearance_codes(const DictColumn& column, size_t rows, const char* name) {
+  ASSERT_EQ(column.codes.size(), rows) << name;
+  std::unordered_map<std::string, size_t> seen;  // value -> its first appearance's rank
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t code = seen.try_emplace(std::string(column[r]), seen.size()).first->second;
+    ASSERT_EQ(column.codes[r], code) << name << " row " << r;
+  }
+  EXPECT_EQ(column.dictionary.size(), seen.size()) << name;
+}
+
+TEST(LoaderRules8, DictionaryCodesAreThoseOfFirstAppearance) {
+  const std::string csv = tricky_master(3000);
+  const EmployeeTable reference = load(csv);
+  for (int threads : {1, 2, 4}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, size_t(threads));
+    for (size_t chunk : {size_t(7), size_t(4096), size_t(1) << 22}) {
+      SCOPED_TRACE("threads " + std::to_string(threads) + " chunk_bytes " + std::to_string(chunk));
+      CsvLoadOptions options;
+      options.chunk_bytes = chunk;
+      const EmployeeTable t = load(csv, options);
+      test::expect_tables_equal(t, reference);
+      for (auto [column, name] : {std::pair{&t.treasury_code, "treasury_code"},
+                                  {&t.ddo_code, "ddo_code"},
+                                  {&t.bill_group, "bill_group"},
+                                  {&t.department, "department"},
+                                  {&t.budget_head, "budget_head"},
+                                  {&t.pay_level, "pay_level"},
+                                  {&t.stop_reason, "stop_reason"},
+                                  {&t.exempt_deductions, "exempt_deductions"}}) {
+        expect_first_appearance_codes(*column, t.rows, name);
+        EXPECT_EQ(column->codes.is_wide(), false) << name;
+      }
+    }
+  }
+}
+
+// More distinct values than 16-bit codes hold, within one chunk (its own codes pass 65535)
+// and across chunks (only the joined dictionary does): the column widens, codes stay those
+// of first appearance, and every value reads back.
+TEST(LoaderRules8, DictionaryPastSixteenBitsAcrossChunks) {
+  std::vector<std::string> records;
+  const size_t rows = 70000;
+  auto ddo = [](size_t i) {
+    std::string text = std::to_string(i % 69000);
+    text.push_back('D');
+    return text;
+  };
+  for (size_t i = 0; i < rows; ++i) {
+    records.push_back(master_record(Employee(int(i)).set("ddo_code", ddo(i))));
+  }
+  const std::string csv = with_records(records);
+  for (size_t chunk : {size_t(1) << 30, size_t(1) << 20, size_t(100000)}) {
+    SCOPED_TRACE("chunk_bytes " + std::to_string(chunk));
+    CsvLoadOptions options;
+    options.chunk_bytes = chunk;
+    const EmployeeTable t = load(csv, options);
+    ASSERT_EQ(t.rows, rows);
+    EXPECT_TRUE(t.problems.empty());
+    EXPECT_TRUE(t.ddo_code.codes.is_wide());
+    for (size_t r = 0; r < rows; ++r) ASSERT_EQ(t.ddo_code[r], ddo(r)) << r;
+    expect_first_appearance_codes(t.ddo_code, t.rows, "ddo_code");
+    EXPECT_FALSE(t.treasury_code.codes.is_wide());
+  }
 }
 
 // The table's packed text columns (PAN, IFSC, bank_account) read back every value exactly

@@ -13,6 +13,7 @@ namespace vetan {
 class CodeColumn {
  public:
   using Code = uint32_t;
+  static constexpr Code kNarrowMax = UINT16_MAX;  // the largest code a narrow column holds
 
   Code operator[](size_t row) const { return wide_ ? wide_codes_[row] : narrow_codes_[row]; }
   size_t size() const { return wide_ ? wide_codes_.size() : narrow_codes_.size(); }
@@ -34,6 +35,20 @@ class CodeColumn {
       narrow_codes_.push_back(uint16_t(code));
     }
   }
+  // Filling in place (loaders writing rows from several threads, each its own rows):
+  // resize_narrow makes the column `rows` narrow zero codes; narrow_data() / wide_data()
+  // point at the codes; widen_all() moves every code to 32 bits.
+  void resize_narrow(size_t rows) {
+    wide_ = false;
+    std::vector<Code>().swap(wide_codes_);
+    narrow_codes_.resize(rows);
+  }
+  uint16_t* narrow_data() { return narrow_codes_.data(); }
+  Code* wide_data() { return wide_codes_.data(); }
+  void widen_all() {
+    if (!wide_) widen(narrow_codes_.size());
+  }
+
   // Appends recode[other[i]] for every row i of `other` (joins chunks loaded in parallel,
   // each with its own dictionary). REQUIRES: every code of `other` < recode.size().
   void append_recoded(const CodeColumn& other, const std::vector<Code>& recode);
@@ -44,8 +59,6 @@ class CodeColumn {
   bool operator==(const CodeColumn& other) const;
 
  private:
-  static constexpr Code kNarrowMax = UINT16_MAX;
-
   // Moves every code to 32 bits, keeping room for `capacity` rows.
   void widen(size_t capacity);
 

@@ -15,6 +15,9 @@
 
 namespace vetan {
 
+// Values that do not fit a PackedIntColumn's narrow type: (row, value), sorted by row.
+using WideValues = std::vector<std::pair<uint32_t, int64_t>>;
+
 template <typename Narrow, int64_t kScale>
 class PackedIntColumn {
  public:
@@ -33,6 +36,25 @@ class PackedIntColumn {
       narrow_.push_back(kWide);
     }
   }
+  // Filling in place (loaders writing rows from several threads, each its own rows):
+  // resize(rows) makes `rows` zero values and no wide ones; set(row, value, wide) stores
+  // the row's value, or marks it wide and appends (row, value) to *wide, which the caller
+  // then hands to append_wide, all lists in row order, once every row is set.
+  void resize(size_t rows) {
+    narrow_.resize(rows);
+    wide_.clear();
+  }
+  // REQUIRES: row < size(), value >= 0.
+  void set(size_t row, int64_t value, WideValues* wide) {
+    if (value % kScale == 0 && value / kScale < int64_t(kWide)) {
+      narrow_[row] = Narrow(value / kScale);
+    } else {
+      wide->emplace_back(uint32_t(row), value);
+      narrow_[row] = kWide;
+    }
+  }
+  void append_wide(const WideValues& wide) { wide_.insert(wide_.end(), wide.begin(), wide.end()); }
+
   // Appends every value of `other` (used to join chunks loaded in parallel).
   void append(const PackedIntColumn& other) {
     const uint32_t base = uint32_t(narrow_.size());
@@ -56,7 +78,7 @@ class PackedIntColumn {
   }
 
   std::vector<Narrow> narrow_;
-  std::vector<std::pair<uint32_t, int64_t>> wide_;  // (row, value), sorted by row
+  WideValues wide_;  // (row, value), sorted by row
 };
 
 using IntColumn = PackedIntColumn<uint32_t, 1>;

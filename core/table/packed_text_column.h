@@ -180,6 +180,13 @@ inline size_t DigitsCodec::decode(uint64_t code, char* out) {
   return size_t(digits);
 }
 
+// Values that do not fit a PackedTextColumn's codec, for filling in place: their rows,
+// ascending, and their text in the same order.
+struct SideValues {
+  std::vector<uint32_t> rows;
+  StringColumn text;
+};
+
 template <typename Codec>
 class PackedTextColumn {
  public:
@@ -209,6 +216,30 @@ class PackedTextColumn {
     codes_.push_back(kSideCode);
   }
   void reserve(size_t rows) { codes_.reserve(rows); }
+  // Filling in place (loaders writing rows from several threads, each its own rows):
+  // resize(rows) makes `rows` empty values; set(row, value, side) stores the row's value,
+  // or marks it a side value and appends it to *side, which the caller then hands to
+  // append_side, all lists in row order, once every row is set.
+  void resize(size_t rows) {
+    codes_.resize(rows);
+    side_rows_.clear();
+    side_text_ = StringColumn();
+  }
+  // REQUIRES: row < size().
+  void set(size_t row, std::string_view value, SideValues* side) {
+    uint64_t code = 0;
+    if (value.empty() || Codec::encode(value, &code)) {
+      codes_[row] = code;
+      return;
+    }
+    side->rows.push_back(uint32_t(row));
+    side->text.push_back(value);
+    codes_[row] = kSideCode;
+  }
+  void append_side(const SideValues& side) {
+    side_rows_.insert(side_rows_.end(), side.rows.begin(), side.rows.end());
+    side_text_.append(side.text);
+  }
   // Bytes of the values in the side list (at most StringColumn::kMaxBytes).
   size_t side_bytes() const { return side_text_.byte_size(); }
   // Appends every value of `other` (used to join chunks loaded in parallel).

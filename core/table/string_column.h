@@ -35,6 +35,9 @@ class StringColumn {
   }
   // Appends every value of `other` (used to join chunks loaded in parallel).
   void append(const StringColumn& other);
+  // Makes this column the values of `parts` in order (emptying them), copying the parts in
+  // parallel. REQUIRES: their bytes add up to at most kMaxBytes.
+  void assign_parts(const std::vector<StringColumn*>& parts);
   size_t byte_size() const { return bytes_.size(); }
   size_t memory_bytes() const {
     return offsets_.capacity() * sizeof(uint32_t) + bytes_.capacity();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <numeric>
 
 #include "core/table/dictionary.h"
@@ -14,6 +15,27 @@ void StringColumn::append(const StringColumn& other) {
   const uint32_t base = uint32_t(bytes_.size());
   bytes_.append(other.bytes_);
   for (size_t i = 1; i < other.offsets_.size(); ++i) offsets_.push_back(base + other.offsets_[i]);
+}
+
+void StringColumn::assign_parts(const std::vector<StringColumn*>& parts) {
+  std::vector<size_t> row_base(parts.size() + 1, 0), byte_base(parts.size() + 1, 0);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    row_base[i + 1] = row_base[i] + parts[i]->size();
+    byte_base[i + 1] = byte_base[i] + parts[i]->byte_size();
+  }
+  std::vector<uint32_t>(row_base.back() + 1).swap(offsets_);
+  std::string().swap(bytes_);
+  bytes_.resize(byte_base.back());
+  tbb::parallel_for(size_t(0), parts.size(), [&](size_t i) {
+    StringColumn& part = *parts[i];
+    if (!part.bytes_.empty()) {
+      std::memcpy(bytes_.data() + byte_base[i], part.bytes_.data(), part.bytes_.size());
+    }
+    const uint32_t base = uint32_t(byte_base[i]);
+    uint32_t* to = offsets_.data() + row_base[i];
+    for (size_t r = 1; r < part.offsets_.size(); ++r) to[r] = base + part.offsets_[r];
+    part = StringColumn();
+  });
 }
 
 std::vector<uint32_t> Dictionary::byte_order_ranks() const {

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <iterator>
+#include <utility>
 #include <vector>
 
 #include "loaders/csv/csv_file.h"
@@ -46,29 +49,62 @@ struct RowValues {
   int64_t number[kColumnCount];
 };
 
-// Parses records of one chunk into a table of its own (dictionaries local to the chunk).
+// What one chunk keeps of its own while it writes its rows in place into the table: the
+// columns whose size per row is not fixed, lists of the rare values that do not fit a
+// narrow column, and its own dictionaries (codes in order of first appearance in the
+// chunk; joined into the table's once every chunk is parsed).
+struct ChunkOut {
+  static constexpr int kStrings = 4;       // employee_id, name, gpf_account, pran
+  static constexpr int kDictionaries = 8;  // treasury_code ... exempt_deductions
+  static constexpr int kWideLists = 11;    // the PackedIntColumns, in add_row's order
+
+  size_t base = 0;                   // the table row of the chunk's first row
+  size_t rows = 0;                   // rows counted in the chunk
+  std::vector<RowProblem> problems;  // rows numbered in the table
+  StringColumn strings[kStrings];
+  SideValues pan_side, ifsc_side, bank_side;
+  WideValues wide[kWideLists];
+  Dictionary dictionary[kDictionaries];
+  // (table row, code) of the rows whose code in this chunk's dictionary exceeds
+  // CodeColumn::kNarrowMax: their narrow slot holds kNarrowMax.
+  std::vector<std::pair<uint32_t, uint32_t>> big_codes[kDictionaries];
+};
+
+// Parses the records of one chunk straight into the rows [out->base, out->base +
+// out->rows) of a table whose fixed-width columns are already sized.
 class ChunkParser {
  public:
   ChunkParser(std::string_view data, const Header& header,
               const std::vector<std::string>& deduction_codes)
       : data_(data), header_(header), deduction_codes_(deduction_codes) {}
 
-  // Parses the records that start in [begin, limit); returns where the next record starts.
-  size_t parse(size_t begin, size_t limit, EmployeeTable* table) {
+  // Parses the records that start in [begin, limit) into *table and *out; returns where the
+  // next record starts, and sets *rows to the rows written.
+  size_t parse(size_t begin, size_t limit, EmployeeTable* table, ChunkOut* out, size_t* rows) {
     size_t position = begin;
     bool reserved = false;
+    size_t row = out->base;
+    const size_t end_row = out->base + out->rows;
+    for (StringColumn& c : out->strings) c.reserve(out->rows, 0);
     while (position < limit) {
       if (!reader_.next(data_, &position)) break;
       if (reader_.blank()) continue;
-      add_row(table);
-      if (!reserved && table->rows == kSampleRows) {
-        // Room for the rest of the chunk at the sample's bytes per row (and a margin), so
-        // columns are not grown by doubling: less memory while chunks wait to be joined.
+      if (row == end_row) {  // more rows than counted: the caller reports it
+        ++row;
+        break;
+      }
+      add_row(table, out, row++);
+      if (!reserved && row - out->base == kSampleRows) {
+        // Room for the chunk's text at the sample's bytes per row (and a margin), so the
+        // text columns are not grown by doubling.
         reserved = true;
-        const double scale = 1.05 * double(limit - begin) / double(position - begin);
-        if (scale > 1.0) table->reserve(scale);
+        const double scale = 1.05 * double(out->rows) / double(kSampleRows);
+        for (StringColumn& c : out->strings) {
+          c.reserve(out->rows, size_t(double(c.byte_size()) * scale) + 1);
+        }
       }
     }
+    *rows = row - out->base;
     return position;
   }
 
@@ -204,7 +240,7 @@ class ChunkParser {
     return true;
   }
 
-  void add_row(EmployeeTable* t) {
+  void add_row(EmployeeTable* t, ChunkOut* out, size_t r) {
     problems_.clear();
     RowValues v;
     bool readable = true;
@@ -217,7 +253,7 @@ class ChunkParser {
       for (int c = 0; c < kColumnCount; ++c) readable = read_column(c, &v) && readable;
     }
     if (!readable) {
-      t->problems.push_back(RowProblem{uint32_t(t->rows), problems_});
+      out->problems.push_back(RowProblem{uint32_t(r), problems_});
       for (int c = 0; c < kColumnCount; ++c) {
         v.text[c] = std::string_view();
         v.number[c] = 0;
@@ -228,63 +264,69 @@ class ChunkParser {
       v.number[kAllowanceClass] = -1;
       v.number[kGpfBasisPay] = -1;
     }
-    t->readable.push_back(readable ? 1 : 0);
-    t->employee_id.push_back(v.text[kEmployeeId]);
-    t->name.push_back(v.text[kName]);
-    t->gpf_account.push_back(v.text[kGpfAccount]);
-    t->pran.push_back(v.text[kPran]);
-    t->bank_account.push_back(v.text[kBankAccount]);
-    t->ifsc.push_back(v.text[kIfsc]);
-    t->pan.push_back(v.text[kPan]);
-    t->date_of_birth.push_back(Date(v.number[kDateOfBirth]));
-    t->date_of_joining.push_back(Date(v.number[kDateOfJoining]));
-    t->date_of_retirement.push_back(Date(v.number[kDateOfRetirement]));
-    t->status.push_back(uint8_t(v.number[kStatus]));
-    t->fund_type.push_back(uint8_t(v.number[kFundType]));
-    t->pension_scheme.push_back(uint8_t(v.number[kPensionScheme]));
-    t->hra_class.push_back(uint8_t(v.number[kHraClass]));
+    t->readable[r] = readable ? 1 : 0;
+    out->strings[0].push_back(v.text[kEmployeeId]);
+    out->strings[1].push_back(v.text[kName]);
+    out->strings[2].push_back(v.text[kGpfAccount]);
+    out->strings[3].push_back(v.text[kPran]);
+    t->bank_account.set(r, v.text[kBankAccount], &out->bank_side);
+    t->ifsc.set(r, v.text[kIfsc], &out->ifsc_side);
+    t->pan.set(r, v.text[kPan], &out->pan_side);
+    t->date_of_birth[r] = Date(v.number[kDateOfBirth]);
+    t->date_of_joining[r] = Date(v.number[kDateOfJoining]);
+    t->date_of_retirement[r] = Date(v.number[kDateOfRetirement]);
+    t->status[r] = uint8_t(v.number[kStatus]);
+    t->fund_type[r] = uint8_t(v.number[kFundType]);
+    t->pension_scheme[r] = uint8_t(v.number[kPensionScheme]);
+    t->hra_class[r] = uint8_t(v.number[kHraClass]);
     const int64_t allowance_class =
         v.number[kAllowanceClass] >= 0 ? v.number[kAllowanceClass] : v.number[kHraClass];
-    t->flags.push_back(uint8_t((v.number[kGovtQuarters] ? RowFlag::kGovtQuarters : 0) |
-                               (v.number[kNpaEligible] ? RowFlag::kNpaEligible : 0) |
-                               (v.number[kStopPayment] ? RowFlag::kStopPayment : 0) |
-                               (v.number[kGpfBasisPay] >= 0 ? RowFlag::kGpfBasisGiven : 0) |
-                               (v.number[kTaxRegime] == 1 ? RowFlag::kOldTaxRegime : 0) |
-                               (v.number[kIncrementMonth] == 1 ? RowFlag::kJanuaryIncrement : 0) |
-                               (allowance_class << kAllowanceClassShift)));
-    t->lwp_days.push_back(uint8_t(v.number[kLwpDays]));
-    push_code(&t->treasury_code, v.text[kTreasuryCode], 0);
-    push_code(&t->ddo_code, v.text[kDdoCode], 1);
-    push_code(&t->bill_group, v.text[kBillGroup], 2);
-    push_code(&t->department, v.text[kDepartment], 3);
-    push_code(&t->budget_head, v.text[kBudgetHead], 4);
-    push_code(&t->pay_level, v.text[kPayLevel], 5);
-    push_code(&t->stop_reason, v.text[kStopReason], 6);
-    push_code(&t->exempt_deductions, v.text[kExemptDeductions], 7);
-    t->pay_cell.push_back(v.number[kPayCell]);
-    t->basic_pay.push_back(v.number[kBasicPay]);
-    t->gpf_subscription.push_back(v.number[kGpfSubscription]);
-    t->special_pay.push_back(v.number[kSpecialPay]);
-    t->loan_installment.push_back(v.number[kLoanInstallment]);
-    t->loan_balance.push_back(v.number[kLoanBalance]);
-    t->income_tax_declared.push_back(v.number[kIncomeTaxDeclared]);
-    t->fy_gross_to_date.push_back(v.number[kFyGrossToDate]);
-    t->fy_tds_to_date.push_back(v.number[kFyTdsToDate]);
-    t->gpf_basis_pay.push_back(std::max<int64_t>(0, v.number[kGpfBasisPay]));
-    t->chapter_via_deductions.push_back(v.number[kChapterViaDeductions]);
-    ++t->rows;
+    t->flags[r] = uint8_t((v.number[kGovtQuarters] ? RowFlag::kGovtQuarters : 0) |
+                          (v.number[kNpaEligible] ? RowFlag::kNpaEligible : 0) |
+                          (v.number[kStopPayment] ? RowFlag::kStopPayment : 0) |
+                          (v.number[kGpfBasisPay] >= 0 ? RowFlag::kGpfBasisGiven : 0) |
+                          (v.number[kTaxRegime] == 1 ? RowFlag::kOldTaxRegime : 0) |
+                          (v.number[kIncrementMonth] == 1 ? RowFlag::kJanuaryIncrement : 0) |
+                          (allowance_class << kAllowanceClassShift));
+    t->lwp_days[r] = uint8_t(v.number[kLwpDays]);
+    push_code(&t->treasury_code, v.text[kTreasuryCode], 0, out, r);
+    push_code(&t->ddo_code, v.text[kDdoCode], 1, out, r);
+    push_code(&t->bill_group, v.text[kBillGroup], 2, out, r);
+    push_code(&t->department, v.text[kDepartment], 3, out, r);
+    push_code(&t->budget_head, v.text[kBudgetHead], 4, out, r);
+    push_code(&t->pay_level, v.text[kPayLevel], 5, out, r);
+    push_code(&t->stop_reason, v.text[kStopReason], 6, out, r);
+    push_code(&t->exempt_deductions, v.text[kExemptDeductions], 7, out, r);
+    t->pay_cell.set(r, v.number[kPayCell], &out->wide[0]);
+    t->basic_pay.set(r, v.number[kBasicPay], &out->wide[1]);
+    t->gpf_subscription.set(r, v.number[kGpfSubscription], &out->wide[2]);
+    t->special_pay.set(r, v.number[kSpecialPay], &out->wide[3]);
+    t->loan_installment.set(r, v.number[kLoanInstallment], &out->wide[4]);
+    t->loan_balance.set(r, v.number[kLoanBalance], &out->wide[5]);
+    t->income_tax_declared.set(r, v.number[kIncomeTaxDeclared], &out->wide[6]);
+    t->fy_gross_to_date.set(r, v.number[kFyGrossToDate], &out->wide[7]);
+    t->fy_tds_to_date.set(r, v.number[kFyTdsToDate], &out->wide[8]);
+    t->gpf_basis_pay.set(r, std::max<int64_t>(0, v.number[kGpfBasisPay]), &out->wide[9]);
+    t->chapter_via_deductions.set(r, v.number[kChapterViaDeductions], &out->wide[10]);
   }
 
   // Neighbouring rows often share a DDO or treasury: remember the last value per column
-  // (a view of the dictionary's copy, which never moves).
-  void push_code(DictColumn* column, std::string_view value, int slot) {
+  // (a view of the dictionary's copy, which never moves). Writes the code in the chunk's
+  // dictionary; join_dictionaries turns it into the table's.
+  void push_code(DictColumn* column, std::string_view value, int slot, ChunkOut* out, size_t r) {
     LastCode& last = last_[slot];
     if (!last.valid || !same_text(last.value, value)) {
-      last.code = column->dictionary.add(value);
-      last.value = column->dictionary.value(last.code);
+      Dictionary& dictionary = out->dictionary[slot];
+      last.code = dictionary.add(value);
+      last.value = dictionary.value(last.code);
       last.valid = true;
     }
-    column->codes.push_back(last.code);
+    if (last.code >= CodeColumn::kNarrowMax) {
+      out->big_codes[slot].emplace_back(uint32_t(r), last.code);
+      column->codes.narrow_data()[r] = uint16_t(CodeColumn::kNarrowMax);
+    } else {
+      column->codes.narrow_data()[r] = uint16_t(last.code);
+    }
   }
 
   struct LastCode {
@@ -395,41 +437,187 @@ Status read_header(std::string_view data, const std::string& name, size_t* body,
   return Status::invalid_argument(name + ": no header");
 }
 
-// Parses `data` into tables of consecutive chunks, in file order. They hold copies of all
-// text, so the caller may release `data` before joining them.
-// When `mapped` is set, `data` is a private read-only file mapping: each chunk's pages are
-// dropped once it is parsed (a later re-parse reads them from the file again), so the
-// file's pages do not add to the peak memory.
-Status parse_parts(std::string_view data, const std::string& name, const CsvLoadOptions& options,
-                   const MappedFile* mapped, std::vector<EmployeeTable>* parts_out) {
+// Sizes every fixed-width column of *table for `rows` rows (one job per column, in
+// parallel, so the fresh pages are faulted in on every thread).
+void size_columns(EmployeeTable* t, size_t rows) {
+  using T = EmployeeTable;
+  std::vector<std::function<void()>> jobs;
+  jobs.push_back([=] { t->pan.resize(rows); });
+  jobs.push_back([=] { t->ifsc.resize(rows); });
+  jobs.push_back([=] { t->bank_account.resize(rows); });
+  jobs.push_back([=] {
+    for (auto member : {&T::readable, &T::status, &T::fund_type, &T::pension_scheme, &T::hra_class,
+                        &T::flags, &T::lwp_days}) {
+      (t->*member).resize(rows);
+    }
+  });
+  for (auto member : {&T::date_of_birth, &T::date_of_joining, &T::date_of_retirement}) {
+    jobs.push_back([=] { (t->*member).resize(rows); });
+  }
+  for (auto member : {&T::treasury_code, &T::ddo_code, &T::bill_group, &T::department,
+                      &T::budget_head, &T::pay_level, &T::stop_reason, &T::exempt_deductions}) {
+    jobs.push_back([=] { (t->*member).codes.resize_narrow(rows); });
+  }
+  for (auto member : {&T::gpf_subscription, &T::special_pay, &T::loan_installment, &T::loan_balance,
+                      &T::income_tax_declared, &T::fy_gross_to_date, &T::fy_tds_to_date}) {
+    jobs.push_back([=] { (t->*member).resize(rows); });
+  }
+  jobs.push_back([=] { t->pay_cell.resize(rows); });
+  for (auto member : {&T::basic_pay, &T::gpf_basis_pay, &T::chapter_via_deductions}) {
+    jobs.push_back([=] { (t->*member).resize(rows); });
+  }
+  tbb::parallel_for(size_t(0), jobs.size(), [&](size_t j) { jobs[j](); });
+}
+
+// Joins the chunks' dictionaries of one column into the table's, in chunk order, so that
+// every value gets the code of its first appearance in the file (as if one parser had
+// read it all), and rewrites the chunks' codes in place.
+void join_dictionaries(std::vector<ChunkOut>* chunks, int slot, DictColumn* column) {
+  Dictionary joined = std::move((*chunks)[0].dictionary[slot]);
+  std::vector<std::vector<Dictionary::Code>> recodes(chunks->size());
+  std::vector<char> identity(chunks->size(), 1);
+  for (size_t i = 1; i < chunks->size(); ++i) {
+    const Dictionary& d = (*chunks)[i].dictionary[slot];
+    std::vector<Dictionary::Code>& recode = recodes[i];
+    recode.resize(d.size());
+    for (Dictionary::Code c = 0; c < recode.size(); ++c) {
+      recode[c] = joined.add(d.value(c));
+      if (recode[c] != c) identity[i] = 0;
+    }
+  }
+  const bool wide = joined.size() > size_t(CodeColumn::kNarrowMax) + 1;
+  if (wide) column->codes.widen_all();
+  tbb::parallel_for(size_t(0), chunks->size(), [&](size_t i) {
+    ChunkOut& chunk = (*chunks)[i];
+    const auto& big = chunk.big_codes[slot];
+    if (identity[i] && big.empty()) return;
+    const std::vector<Dictionary::Code>& recode = recodes[i];
+    const size_t begin = chunk.base, end = chunk.base + chunk.rows;
+    size_t next_big = 0;
+    auto code_of = [&](size_t r, Dictionary::Code local) {
+      if (local == CodeColumn::kNarrowMax && next_big < big.size() && big[next_big].first == r) {
+        local = big[next_big++].second;
+      }
+      return identity[i] ? local : recode[local];
+    };
+    if (wide) {
+      Dictionary::Code* codes = column->codes.wide_data();
+      for (size_t r = begin; r < end; ++r) codes[r] = code_of(r, codes[r]);
+    } else {
+      uint16_t* codes = column->codes.narrow_data();
+      for (size_t r = begin; r < end; ++r) codes[r] = uint16_t(code_of(r, codes[r]));
+    }
+  });
+  column->dictionary = std::move(joined);
+}
+
+// Parses `data` into *table: a counting pass over the chunks (the records of each, found as
+// the parse finds them, so a guessed chunk start inside a quoted field is corrected here),
+// then every chunk parses its rows straight into the table's columns at its first row,
+// then the chunks' text, side lists and dictionaries are joined. When `mapped` is set,
+// `data` is a private read-only file mapping: each chunk's pages are dropped once it is
+// read (a later pass reads them from the file again), so the file's pages do not add to
+// the peak memory.
+Status parse_into(std::string_view data, const std::string& name, const CsvLoadOptions& options,
+                  const MappedFile* mapped, EmployeeTable* table) {
   if (Status s = check_file_shape(data, name); !s.ok()) return s;  // docs/input.md
   size_t body = bom_length(data);
   Header header;
   if (Status s = read_header(data, name, &body, &header); !s.ok()) return s;
 
   std::vector<size_t> starts = chunk_starts(data, body, options.chunk_bytes);
-  std::vector<EmployeeTable> parts(starts.size() - 1);
-  std::atomic<size_t> done{0};
+  std::vector<ChunkOut> chunks(starts.size() - 1);
   parse_chunks(&starts, [&](size_t i, size_t begin, size_t limit, bool again) {
-    ChunkParser parser(data, header, options.deduction_codes);
-    if (again) {
-      parts[i] = EmployeeTable();
-      return parser.parse(begin, limit, &parts[i]);
-    }
-    const size_t end = parser.parse(begin, limit, &parts[i]);
-    if (mapped != nullptr) mapped->drop_pages(begin, std::min(end, limit));
-    if (options.progress) options.progress(done += limit - begin, data.size() - body);
+    const size_t end = count_records(data, begin, limit, &chunks[i].rows);
+    if (mapped != nullptr && !again) mapped->drop_pages(begin, std::min(end, limit));
     return end;
   });
-  *parts_out = std::move(parts);
-  return Status();
-}
-
-Status join_parts(std::vector<EmployeeTable>* parts, const std::string& name,
-                  const CsvLoadOptions& options, EmployeeTable* table) {
-  if (Status s = EmployeeTable::concatenate(parts, table, options.release_memory); !s.ok()) {
-    return Status::invalid_argument(name + ": " + s.message());
+  size_t rows = 0;
+  for (ChunkOut& chunk : chunks) {
+    chunk.base = rows;
+    rows += chunk.rows;
   }
+  EmployeeTable out;
+  out.rows = rows;
+  size_columns(&out, rows);
+
+  std::atomic<size_t> done{0};
+  std::atomic<bool> miscounted{false};
+  tbb::parallel_for(size_t(0), chunks.size(), [&](size_t i) {
+    ChunkParser parser(data, header, options.deduction_codes);
+    size_t parsed = 0;
+    const size_t end = parser.parse(starts[i], starts[i + 1], &out, &chunks[i], &parsed);
+    if (parsed != chunks[i].rows || (i + 1 < chunks.size() && end != starts[i + 1])) {
+      miscounted = true;
+    }
+    if (mapped != nullptr) mapped->drop_pages(starts[i], starts[i + 1]);
+    if (options.progress) options.progress(done += starts[i + 1] - starts[i], data.size() - body);
+  });
+  if (miscounted) {
+    // The mapping is private, but pages not yet read show a change made to the file meanwhile.
+    return Status::io_error(name + ": cannot read (the file changed while it was read)");
+  }
+
+  // The text columns and side lists must fit their 32-bit offsets.
+  size_t bytes[ChunkOut::kStrings] = {}, side_bytes[3] = {};
+  for (const ChunkOut& chunk : chunks) {
+    for (int c = 0; c < ChunkOut::kStrings; ++c) bytes[c] += chunk.strings[c].byte_size();
+    side_bytes[0] += chunk.pan_side.text.byte_size();
+    side_bytes[1] += chunk.ifsc_side.text.byte_size();
+    side_bytes[2] += chunk.bank_side.text.byte_size();
+  }
+  for (size_t b : bytes) {
+    if (b > StringColumn::kMaxBytes) {
+      return Status::invalid_argument(name + ": too large: a text column exceeds 4 GiB");
+    }
+  }
+  for (size_t b : side_bytes) {
+    if (b > StringColumn::kMaxBytes) {
+      return Status::invalid_argument(name + ": too large: a text column exceeds 4 GiB");
+    }
+  }
+
+  // The join: text columns copied into place, then the dictionaries (one job per column;
+  // the side lists, small, with the first).
+  using T = EmployeeTable;
+  StringColumn T::*const strings[ChunkOut::kStrings] = {&T::employee_id, &T::name, &T::gpf_account,
+                                                        &T::pran};
+  DictColumn T::*const dictionaries[ChunkOut::kDictionaries] = {
+      &T::treasury_code, &T::ddo_code,  &T::bill_group,  &T::department,
+      &T::budget_head,   &T::pay_level, &T::stop_reason, &T::exempt_deductions};
+  for (int c = 0; c < ChunkOut::kStrings; ++c) {
+    std::vector<StringColumn*> parts;
+    for (ChunkOut& chunk : chunks) parts.push_back(&chunk.strings[c]);
+    (out.*strings[c]).assign_parts(parts);
+    if (options.release_memory) options.release_memory();
+  }
+  tbb::parallel_for(0, ChunkOut::kDictionaries + 1, [&](int j) {
+    if (j < ChunkOut::kDictionaries) {
+      join_dictionaries(&chunks, j, &(out.*dictionaries[j]));
+      return;
+    }
+    for (ChunkOut& chunk : chunks) {
+      out.problems.insert(out.problems.end(), std::make_move_iterator(chunk.problems.begin()),
+                          std::make_move_iterator(chunk.problems.end()));
+      out.pan.append_side(chunk.pan_side);
+      out.ifsc.append_side(chunk.ifsc_side);
+      out.bank_account.append_side(chunk.bank_side);
+      out.pay_cell.append_wide(chunk.wide[0]);
+      out.basic_pay.append_wide(chunk.wide[1]);
+      out.gpf_subscription.append_wide(chunk.wide[2]);
+      out.special_pay.append_wide(chunk.wide[3]);
+      out.loan_installment.append_wide(chunk.wide[4]);
+      out.loan_balance.append_wide(chunk.wide[5]);
+      out.income_tax_declared.append_wide(chunk.wide[6]);
+      out.fy_gross_to_date.append_wide(chunk.wide[7]);
+      out.fy_tds_to_date.append_wide(chunk.wide[8]);
+      out.gpf_basis_pay.append_wide(chunk.wide[9]);
+      out.chapter_via_deductions.append_wide(chunk.wide[10]);
+    }
+  });
+  chunks.clear();
+  if (options.release_memory) options.release_memory();
+  *table = std::move(out);
   return Status();
 }
 
@@ -437,20 +625,14 @@ Status join_parts(std::vector<EmployeeTable>* parts, const std::string& name,
 
 Status parse_employees_csv(std::string_view data, const std::string& name, EmployeeTable* table,
                            const CsvLoadOptions& options) {
-  std::vector<EmployeeTable> parts;
-  if (Status s = parse_parts(data, name, options, nullptr, &parts); !s.ok()) return s;
-  return join_parts(&parts, name, options, table);
+  return parse_into(data, name, options, nullptr, table);
 }
 
 Status load_employees_csv(const std::string& path, EmployeeTable* table,
                           const CsvLoadOptions& options) {
   MappedFile file;
   if (Status s = file.open(path); !s.ok()) return s;
-  std::vector<EmployeeTable> parts;
-  Status status = parse_parts(file.data(), path, options, &file, &parts);
-  file.close();  // the parts hold copies: give the file's pages back before joining
-  if (!status.ok()) return status;
-  return join_parts(&parts, path, options, table);
+  return parse_into(file.data(), path, options, &file, table);
 }
 
 }  // namespace vetan

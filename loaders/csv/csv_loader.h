@@ -2,8 +2,10 @@
 //
 // RFC 4180 as the reference oracle reads it: `"` quotes, `""` inside quotes, LF, CRLF or
 // CR line ends, an optional UTF-8 byte-order mark, blank lines skipped. The body is split
-// into chunks parsed in parallel (TBB); a chunk that started inside a quoted field is
-// detected and parsed again from the right place, so the table never depends on chunking.
+// into chunks handled in parallel (TBB): a counting pass finds each chunk's rows (a chunk
+// that started inside a quoted field is detected and counted again from the right place),
+// then every chunk parses its rows straight into the table's columns, so the table (its
+// dictionary codes too) never depends on chunking or threads.
 // Every unreadable row becomes an unreadable table row with its problems (rules §2 step 0).
 #pragma once
 

@@ -1,5 +1,6 @@
 #include "loaders/csv/csv_record.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -115,6 +116,89 @@ bool CsvRecordReader::next(std::string_view data, size_t* position) {
   }
   *position = size_t(p - begin);
   return true;
+}
+
+namespace {
+
+// The first of '"', '\r', '\n' in [p, end), or end.
+inline const char* find_quote_or_line_end(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+    const uint32_t m = uint32_t(_mm_movemask_epi8(hits));
+    if (m != 0) return p + __builtin_ctz(m);
+    p += 16;
+  }
+#endif
+  while (p < end && *p != '"' && *p != '\r' && *p != '\n') ++p;
+  return p;
+}
+
+// True iff a record starting with byte `c` cannot be blank: its first field is unquoted and
+// holds a character that trimming keeps.
+inline bool surely_not_blank(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return b > ' ' && b < 0x80 && c != ',' && c != '"';
+}
+
+}  // namespace
+
+size_t count_records(std::string_view data, size_t begin, size_t limit, size_t* records) {
+  const char* const base = data.data();
+  const char* const end = base + data.size();
+  const char* p = base + begin;
+  const char* const stop = base + std::min(limit, data.size());
+  size_t n = 0;
+  CsvRecordReader reader;
+  while (p < stop) {
+    if (!surely_not_blank(*p)) {
+      size_t position = size_t(p - base);
+      reader.next(data, &position);
+      if (!reader.blank()) ++n;
+      p = base + position;
+      continue;
+    }
+    ++n;
+    // The record's first field is unquoted; scan to its line end, skipping quoted fields.
+    while (true) {
+      const char* q = find_quote_or_line_end(p, end);
+      if (q == end) {
+        p = end;
+        break;
+      }
+      if (*q == '"') {
+        if (q[-1] != ',') {  // a quote inside unquoted text is text
+          p = q + 1;
+          continue;
+        }
+        // A quoted field: up to its closing quote ("" is one quote); unterminated, it runs
+        // to the end of the data.
+        const char* r = q + 1;
+        while (true) {
+          r = static_cast<const char*>(std::memchr(r, '"', size_t(end - r)));
+          if (r == nullptr) {
+            r = end;
+            break;
+          }
+          if (r + 1 < end && r[1] == '"') {
+            r += 2;
+            continue;
+          }
+          ++r;
+          break;
+        }
+        p = r;
+        continue;
+      }
+      p = q + ((*q == '\r' && q + 1 < end && q[1] == '\n') ? 2 : 1);
+      break;
+    }
+  }
+  *records = n;
+  return size_t(p - base);
 }
 
 bool CsvRecordReader::blank() const {
