@@ -7,37 +7,27 @@ acknowledged event is there, in the trail and in the state. A second server, giv
 hosts (a multi-host URI, target_session_attrs=read-write), is not restarted: it reconnects
 to the promoted standby by itself and answers with the same state.
 Usage: failover_test.py VETAN TEST_DATA_DIR PG_BIN"""
-import hashlib, http.client, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+import os, shutil, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_support
+import serve_support as serve
 
 vetan, data, pg_bin = sys.argv[1], sys.argv[2], sys.argv[3]
 work = tempfile.mkdtemp(prefix="vetan-failover-")
 TOKEN = "failover-admin-token"
-with open(os.path.join(work, "tokens"), "w") as f:
-    f.write(hashlib.sha256(TOKEN.encode()).hexdigest() + " admin\n")
-os.chmod(os.path.join(work, "tokens"), 0o600)
+tokens = serve.tokens_file(work, {TOKEN: "admin"})
+EMPLOYEES = ("E0001", "E0002")
 
 
 def start(store, folder="data"):
-    p = subprocess.Popen([vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
-                          "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, folder),
-                          "--tokens", os.path.join(work, "tokens"), "--listen", "127.0.0.1:0",
-                          "--date", "2026-11-05", "--store", store],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = p.stdout.readline()
-    if "listening on" not in line:
-        sys.exit("server did not start: " + line + p.stderr.read())
-    return p, int(line.strip().rsplit(":", 1)[1])
+    return serve.start(serve.serve_args(vetan, os.path.join(data, "mini-profile.json"),
+                                        os.path.join(data, "employees.csv"), os.path.join(work, folder), tokens,
+                                        "--store", store))
 
 
 def request(port, method, path, body=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    c.request(method, path, body=json.dumps(body) if body is not None else None,
-              headers={"Authorization": "Bearer " + TOKEN})
-    r = c.getresponse()
-    return r.status, json.loads(r.read() or b"{}")
+    return serve.request(port, method, path, body, token=TOKEN)
 
 
 primary = pg_support.Server(pg_bin).init()
@@ -64,28 +54,9 @@ try:
             "&user=vetan&target_session_attrs=read-write")
     follower, follower_port = start(both, "data-follower")
     acked, lock, stop = [], threading.Lock(), threading.Event()
-
-    def writer(employee):
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        value = 0
-        while not stop.is_set():
-            value = (value + 1) % 31
-            try:
-                c.request("PATCH", "/v1/employees/" + employee, body=json.dumps({"lwp_days": value}),
-                          headers={"Authorization": "Bearer " + TOKEN})
-                r = c.getresponse()
-                reply = json.loads(r.read())
-            except Exception:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            if r.status == 200:
-                with lock:
-                    acked.append((employee, reply["audit_seq"], str(value)))
-            elif r.status != 503:  # the store unavailable: not acknowledged, and said so
-                failures.append(f"unexpected reply {r.status} {reply}")
-                return
-
-    threads = [threading.Thread(target=writer, args=(e,)) for e in ("E0001", "E0002")]
+    # The writers take 503s once the primary is lost: not acknowledged, and said so.
+    threads = [threading.Thread(target=serve.edit_stream, args=(port, TOKEN, [e], acked, lock, stop, failures, True))
+               for e in EMPLOYEES]
     for t in threads: t.start()
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -103,29 +74,13 @@ try:
         acknowledged = list(acked)
     print(f"acknowledged before the primary was lost: {len(acknowledged)}")
     if len(acknowledged) < 10: failures.append("too few acknowledged writes")
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=60)
+    serve.stop(server)
 
     standby.promote()
     server, port = start(standby.url())  # the service pointed at the new primary
-    lost = 0
-    for employee in ("E0001", "E0002"):
-        events, after = [], 0
-        while True:
-            status, page = request(port, "GET", f"/v1/employees/{employee}/audit?limit=1000&after={after}")
-            assert status == 200, page
-            if not page["events"]: break
-            events += page["events"]
-            after = page["events"][-1]["seq"]
-        by_seq = {e["seq"]: e["after"]["fields"]["lwp_days"] for e in events}
-        for emp, seq, value in acknowledged:
-            if emp == employee and by_seq.get(seq) != value:
-                lost += 1
-                print(f"lost: {employee} seq {seq} lwp_days={value}")
-        status, record = request(port, "GET", "/v1/employees/" + employee)
-        if by_seq and str(record["fields"]["lwp_days"]) != by_seq[max(by_seq)]:
-            failures.append(f"state differs from the trail: {employee}")
-    if lost: failures.append(f"{lost} acknowledged changes lost in the failover")
+    lost = serve.lost_edits(port, TOKEN, EMPLOYEES, acknowledged)
+    for line in lost: print(line)
+    if lost: failures.append(f"{len(lost)} acknowledged changes lost in the failover, or state off its trail")
     # The server given both hosts reconnects to the new primary by itself (once a second at most).
     deadline, status = time.time() + 30, None
     while time.time() < deadline:
@@ -143,9 +98,7 @@ try:
             failures.append(f"the reconnected server differs on {path}")
 finally:
     for p in (server, follower):
-        if p and p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            p.wait(timeout=60)
+        serve.stop(p)
     if standby: standby.cleanup()
     primary.cleanup()
     shutil.rmtree(work, ignore_errors=True)

@@ -5,16 +5,16 @@ taken step by step from DRAFT to PAID — SIGKILL in the middle, restart: every 
 import, posting and case step is there, rebuilt from the audit store, and the authorisations
 read the same (the signing key kept).
 Usage: gpf_sigkill_test.py VETAN TEST_DATA_DIR"""
-import hashlib, http.client, json, os, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
+import http.client, json, os, shutil, sqlite3, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serve_support as serve
 
 vetan, data = sys.argv[1], sys.argv[2]
 work = tempfile.mkdtemp(prefix="vetan-gpf-sigkill-")
 ROLES = {"admin": "admin", "ddo": "ddo:DDO001", "emp": "employee:E0002", "hoo": "hoo:DDO001",
          "agi": "ag:initiator", "agc": "ag:checker", "aga": "ag:approver", "tr": "treasury:TR01"}
-with open(os.path.join(work, "tokens"), "w") as f:
-    for name, role in ROLES.items():
-        f.write(hashlib.sha256(("tok-" + name).encode()).hexdigest() + " " + role + "\n")
-os.chmod(os.path.join(work, "tokens"), 0o600)
+tokens = serve.tokens_file(work, {"tok-" + name: role for name, role in ROLES.items()})
 profile = open(os.path.join(data, "mini-profile.json")).read()
 profile = profile.replace('"gpf": {', '"gpf": { "interest": [{"from": "2020-04", "percent": 7.1}],', 1)
 with open(os.path.join(work, "profile.json"), "w") as f:
@@ -22,14 +22,8 @@ with open(os.path.join(work, "profile.json"), "w") as f:
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def start():
-    p = subprocess.Popen([vetan, "serve", "--profile", os.path.join(work, "profile.json"),
-                          "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
-                          "--tokens", os.path.join(work, "tokens"), "--listen", "127.0.0.1:0", "--date", "2026-11-05"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = p.stdout.readline()
-    if "listening on" not in line:
-        sys.exit("server did not start: " + line + p.stderr.read())
-    return p, int(line.strip().rsplit(":", 1)[1])
+    return serve.start(serve.serve_args(vetan, os.path.join(work, "profile.json"), os.path.join(data, "employees.csv"),
+                                        os.path.join(work, "data"), tokens))
 
 class Client:
     def __init__(self, port):
@@ -57,8 +51,7 @@ run_lines = [l for l in export.splitlines() if ",SUBSCRIPTION," in l]
 assert run_lines and all("2026-11/TR01/DDO001/1" in l for l in run_lines), export
 # Killed between the run's completion and its subscriptions (made so here: the subscriptions'
 # event, the last one, taken out of the store): the restart posts them from the run.
-server.send_signal(signal.SIGKILL)
-server.wait()
+serve.kill(server)
 db = sqlite3.connect(os.path.join(work, "data", "audit.sqlite3"))
 last, action = db.execute("SELECT seq, action FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
 assert action == "gpf.subscribe", action
@@ -133,8 +126,7 @@ while time.time() < deadline:
     with lock:
         if len(imports) >= 20 and len(postings) >= 40 and len(steps) >= 3: break
     time.sleep(0.01)
-server.send_signal(signal.SIGKILL)  # in the middle of the streams
-server.wait()
+serve.kill(server)  # in the middle of the streams
 stop.set()
 for t in threads: t.join()
 print(f"acknowledged before SIGKILL: {len(imports)} imports, {len(postings)} postings, "
@@ -173,6 +165,5 @@ try:
     if failures: sys.exit(f"{failures} acknowledged fund changes lost")
     print("every acknowledged import, posting and PF-9 step survived SIGKILL")
 finally:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
+    serve.stop(server, timeout=30)
     shutil.rmtree(work, ignore_errors=True)

@@ -6,10 +6,11 @@ once connections close. With --postgresql, the same on a PostgreSQL 15 server of
 (pg_support.py) through --store: the audit table emptied is refused, a second server on
 another folder shares the database, and the database down is a 503 until it is back.
 Usage: process_test.py VETAN TEST_DATA_DIR [--postgresql PG_BIN]"""
-import hashlib, http.client, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
+import os, resource, shutil, socket, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_support
+import serve_support as serve
 
 vetan, data = sys.argv[1], sys.argv[2]
 pg = None
@@ -18,39 +19,24 @@ if sys.argv[3:4] == ["--postgresql"]:
     pg.create_database()
 work = tempfile.mkdtemp(prefix="vetan-process-")
 TOKEN = "process-admin-token"
-tokens = os.path.join(work, "tokens")
-with open(tokens, "w") as f:
-    f.write(hashlib.sha256(TOKEN.encode()).hexdigest() + " admin\n")
-os.chmod(tokens, 0o600)
-ARGS = [vetan, "serve", "--profile", os.path.join(data, "mini-profile.json"),
-        "--employees", os.path.join(data, "employees.csv"), "--data", os.path.join(work, "data"),
-        "--tokens", tokens, "--listen", "127.0.0.1:0", "--date", "2026-11-05"]
-if pg: ARGS += ["--store", pg.url()]
+ARGS = serve.serve_args(vetan, os.path.join(data, "mini-profile.json"), os.path.join(data, "employees.csv"),
+                        os.path.join(work, "data"), serve.tokens_file(work, {TOKEN: "admin"}),
+                        *(["--store", pg.url()] if pg else []))
 
 def start(nofile=None, args=None):
     def limit():
         if nofile: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
-    p = subprocess.Popen(args or ARGS, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=limit)
-    line = p.stdout.readline()
-    if "listening on" not in line:
-        p.wait()
-        return p, None, p.stderr.read()
-    return p, int(line.strip().rsplit(":", 1)[1]), ""
+    return serve.launch(args or ARGS, preexec_fn=limit)
 
 def stop(p):
-    p.send_signal(signal.SIGTERM)
-    p.wait(timeout=30)
+    serve.stop(p, timeout=30)
 
 def cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 def get(port, path, auth=True):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    c.request("GET", path, headers={"Authorization": "Bearer " + TOKEN} if auth else {})
-    r = c.getresponse()
-    r.read()
-    return r.status
+    return serve.request(port, "GET", path, token=TOKEN if auth else None, timeout=10)[0]
 
 failures = []
 try:
@@ -73,11 +59,9 @@ try:
         # The database down while the server runs: /healthz and writes are 503, never a silent
         # success; once it is back the server reconnects (it holds the same store) and writes.
         def patch(port):
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            c.request("PATCH", "/v1/employees/E0001", body='{"lwp_days": 2}',
-                      headers={"Authorization": "Bearer " + TOKEN})
-            r = c.getresponse()
-            return r.status, r.read().decode()
+            status, reply = serve.request(port, "PATCH", "/v1/employees/E0001", {"lwp_days": 2}, token=TOKEN,
+                                          timeout=10)
+            return status, str(reply)
         pg.stop()
         status, body = patch(port)
         if status != 503 or "STORE_UNAVAILABLE" not in body:

@@ -5,19 +5,18 @@ lock; the other's run is refused); SIGKILL of that one in the middle of its run:
 takes it over (the run is INTERRUPTED, never half-published), runs the month itself, and no
 acknowledged change is lost. A restart of the killed one finds the same state.
 Usage: two_servers_test.py VETAN TEST_DATA_DIR PG_BIN"""
-import hashlib, http.client, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+import os, subprocess, shutil, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_support
+import serve_support as serve
 
 vetan, data, pg_bin = sys.argv[1], sys.argv[2], sys.argv[3]
 ROWS = int(os.environ.get("VETAN_TWO_SERVERS_ROWS", "300000"))  # a run of a few seconds
 profile = os.path.join(data, "..", "..", "profiles", "central-7cpc.json")
 work = tempfile.mkdtemp(prefix="vetan-two-")
 TOKEN = "two-servers-admin-token"
-with open(os.path.join(work, "tokens"), "w") as f:
-    f.write(hashlib.sha256(TOKEN.encode()).hexdigest() + " admin\n")
-os.chmod(os.path.join(work, "tokens"), 0o600)
+tokens = serve.tokens_file(work, {TOKEN: "admin"})
 master = os.path.join(work, "master.csv")
 subprocess.run([vetan, "generate", "--profile", profile, "--rows", str(ROWS), "--month", "2026-11",
                 "--faults", "0.02", "--out", master], check=True, stdout=subprocess.DEVNULL)
@@ -30,33 +29,12 @@ pg.create_database()
 
 
 def start(name):
-    p = subprocess.Popen([vetan, "serve", "--profile", profile, "--employees", master,
-                          "--data", os.path.join(work, "data-" + name), "--tokens", os.path.join(work, "tokens"),
-                          "--listen", "127.0.0.1:0", "--date", "2026-11-05", "--store", pg.url(),
-                          "--auto-run-seconds", "1"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = p.stdout.readline()
-    if "listening on" not in line:
-        sys.exit(f"server {name} did not start: {line}{p.stderr.read()}")
-    return p, int(line.strip().rsplit(":", 1)[1])
+    return serve.start(serve.serve_args(vetan, profile, master, os.path.join(work, "data-" + name), tokens,
+                                        "--store", pg.url(), "--auto-run-seconds", "1"), "server " + name)
 
 
 def request(port, method, path, body=None, timeout=60):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    c.request(method, path, body=json.dumps(body) if body is not None else None,
-              headers={"Authorization": "Bearer " + TOKEN})
-    r = c.getresponse()
-    return r.status, json.loads(r.read() or b"{}")
-
-
-def trail(port, employee):
-    events, after = [], 0
-    while True:
-        status, page = request(port, "GET", f"/v1/employees/{employee}/audit?limit=1000&after={after}")
-        assert status == 200, page
-        if not page["events"]: return events
-        events += page["events"]
-        after = page["events"][-1]["seq"]
+    return serve.request(port, method, path, body, token=TOKEN, timeout=timeout)
 
 
 failures = []
@@ -77,28 +55,11 @@ try:
     # Writers on both servers (one employee each and one shared) through what follows.
     acked, lock, stop = [], threading.Lock(), threading.Event()
 
-    def writer(name, port, employees):
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        n = 0
-        while not stop.is_set():
-            n += 1
-            employee, value = employees[n % len(employees)], n % 31
-            try:
-                c.request("PATCH", "/v1/employees/" + employee, body=json.dumps({"lwp_days": value}),
-                          headers={"Authorization": "Bearer " + TOKEN})
-                r = c.getresponse()
-                reply = json.loads(r.read())
-            except Exception:
-                return  # the server died mid-request: that change was not acknowledged
-            if r.status != 200:
-                failures.append(f"{name}: unexpected reply {r.status} {reply}")
-                return
-            with lock:
-                acked.append((employee, reply["audit_seq"], str(value)))
-            time.sleep(0.005)
+    def writer(port, employees):
+        serve.edit_stream(port, TOKEN, employees, acked, lock, stop, failures, pause=0.005)
 
-    threads = [threading.Thread(target=writer, args=("a", a, [ids[1], ids[3]])),
-               threading.Thread(target=writer, args=("b", b, [ids[2], ids[3]]))]
+    threads = [threading.Thread(target=writer, args=(a, [ids[1], ids[3]])),
+               threading.Thread(target=writer, args=(b, [ids[2], ids[3]]))]
     for t in threads: t.start()
     time.sleep(1.0)
 
@@ -113,8 +74,7 @@ try:
     if status != 409 or refused["error"]["code"] != "RUN_IN_PROGRESS":
         failures.append(f"b started a run while a runs one: {status} {refused}")
     status, mine = request(a, "GET", f"/v1/runs/{run_id}")
-    servers["a"][0].send_signal(signal.SIGKILL)  # in the middle of the run
-    servers["a"][0].wait()
+    serve.kill(servers["a"][0])  # in the middle of the run
     if mine.get("state") != "RUNNING":
         failures.append(f"the run was not in progress when a was killed ({mine}); give a larger master")
     print(f"killed a during run {run_id}; acknowledged so far: {len(acked)}")
@@ -141,17 +101,9 @@ try:
         failures.append(f"a bill of the interrupted run {run_id} was published")
 
     # Every acknowledged change is in the trail and in the state.
-    lost = 0
-    for employee in ids[1:]:
-        by_seq = {e["seq"]: e["after"]["fields"]["lwp_days"] for e in trail(b, employee)}
-        for emp, seq, value in acked:
-            if emp == employee and by_seq.get(seq) != value:
-                lost += 1
-                print(f"lost: {employee} seq {seq} lwp_days={value}")
-        status, record = request(b, "GET", "/v1/employees/" + employee)
-        if by_seq and str(record["fields"]["lwp_days"]) != by_seq[max(by_seq)]:
-            failures.append(f"state differs from the trail for {employee}")
-    if lost: failures.append(f"{lost} acknowledged changes lost")
+    lost = serve.lost_edits(b, TOKEN, ids[1:], acked)
+    for line in lost: print(line)
+    if lost: failures.append(f"{len(lost)} acknowledged changes lost, or state off its trail")
     print(f"acknowledged writes on both servers: {len(acked)}")
     if len(acked) < 20: failures.append(f"too few acknowledged writes ({len(acked)})")
 
@@ -163,12 +115,7 @@ try:
             failures.append(f"a after restart differs from b on {path}")
 finally:
     for p, _ in servers.values():
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        serve.stop(p)
     pg.cleanup()
     shutil.rmtree(work, ignore_errors=True)
 
