@@ -3,7 +3,7 @@
 Chromium against a `vetan serve` this test starts (GPF fund configured, clock on 2026-11-05,
 November run once, DDO001's bill confirmed), signed in as the DDO, the treasury, the analyst,
 the administrator, an employee who is a GPF subscriber, the Head of Office and the AG's
-approver. Every tab of every role is visited at 1280x900 in English and in Hindi, and at a
+approver. The header shows the calendar windows the role acts in, and only those. Every tab of every role is visited at 1280x900 in English and in Hindi, and at a
 phone's 390x844 in English and Hindi; on each visit the page must hold:
   - no horizontal scrolling at the phone width (document.scrollingElement.scrollWidth <=
     innerWidth): a wide table scrolls inside its own container;
@@ -32,6 +32,10 @@ NOW = 1793853000  # 2026-11-05T04:30:00Z: the server's clock with --date 2026-11
 BILL = "2026-11/TR01/DDO001/1"
 ROLES = ["ddo:DDO001", "treasury:TR01", "analyst", "admin", "employee:E0002", "hoo:DDO001", "ag:approver"]
 DESKTOP, PHONE = (1280, 900), (390, 844)
+# The calendar windows each role's header shows: those it acts in (web/src/app.js roleWindows).
+ALL_WINDOWS = ["master_edit", "employee_proposals", "ddo_approval", "stop_payment", "other_salary", "auto_run"]
+WINDOWS = {"ddo": [w for w in ALL_WINDOWS if w != "employee_proposals"], "treasury": ["auto_run"],
+           "analyst": [], "admin": ALL_WINDOWS, "employee": ["employee_proposals"], "hoo": [], "ag": []}
 
 # The keys of the English table: one shown as text is a string the table lacks.
 source = open(os.path.join(ROOT, "web", "src", "i18n.js"), encoding="utf-8").read()
@@ -187,6 +191,8 @@ try:
         language("en")
         count = len(tabs())
         check(count >= 1, f"{role} has tabs")
+        shown = [li.get_attribute("data-window") for li in browser.find_elements(By.CSS_SELECTOR, ".windows li")]
+        check(shown == WINDOWS[role.split(":")[0]], f"{role}: the calendar windows shown are {shown}")
         keys = []
         for i in range(count):  # English, desktop: every tab, a screenshot of each
             visit(i)

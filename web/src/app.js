@@ -61,14 +61,26 @@ function pagesOf(role) {
   return [...adminPages, ...treasury, ...analystPages];  // admin: roll-out, all bills, payments, costs
 }
 
+// The calendar windows each role acts in (README "REST"): a DDO edits, approves, stops and
+// files other salary, and confirms what the automatic run made; an employee files proposals;
+// a treasury passes what that run made; the administrator sees them all. Analysts, Heads of
+// Office and the AG office act outside the monthly calendar.
+const roleWindows = {
+  ddo: ["master_edit", "ddo_approval", "stop_payment", "other_salary", "auto_run"],
+  employee: ["employee_proposals"],
+  treasury: ["auto_run"],
+};
+
 function windowsStrip() {
-  const items = Object.entries(session.windows).map(([name, w]) =>
-    h("li", {class: w.open ? "open" : "shut"},
+  const mine = session.role === "admin" ? null : roleWindows[session.role] || [];
+  const items = Object.entries(session.windows).filter(([name]) => !mine || mine.includes(name)).map(([name, w]) =>
+    h("li", {class: w.open ? "open" : "shut", "data-window": name},
       h("span", {class: "wname"}, t("w_" + name)), " ",
       h("span", {}, w.last >= 31 ? `${w.first}+` : `${w.first}–${w.last}`), " ",
       h("strong", {}, w.open ? t("open") : t("closed"))));
-  return h("section", {class: "windows", "aria-label": t("windows")},
-    h("span", {}, `${t("today")}: ${session.today} (${t("day")} ${session.day})`), h("ul", {}, items));
+  const today = h("span", {}, `${t("today")}: ${session.today} (${t("day")} ${session.day})`);
+  return items.length ? h("section", {class: "windows", "aria-label": t("windows")}, today, h("ul", {}, items))
+                      : h("section", {class: "windows", "aria-label": t("today")}, today);
 }
 
 // `params`: what a page opened by another's link (dom.js go) fills in.
