@@ -112,10 +112,20 @@ bool Service::may_issue_payment(const Context& c, const Bill& bill) {
 }
 
 std::string Service::payment_json(const cycle::Payment& p) const {
-  const cycle::PaymentIssue& i = p.issue;
-  size_t failed = 0;
-  for (const auto& [key, f] : cycle_.failed_payments()) failed += key.first == i.message_id;
   JsonWriter w;
+  write_payment(&w, p);
+  return w.take();
+}
+
+void Service::write_payment(JsonWriter* out, const cycle::Payment& p) const {
+  const cycle::PaymentIssue& i = p.issue;
+  size_t failed = 0;  // the returns' failed credits are keyed by (message id, credit)
+  const auto& returned = cycle_.failed_payments();
+  for (auto it = returned.lower_bound({i.message_id, 0}); it != returned.end() && it->first.first == i.message_id;
+       ++it) {
+    ++failed;
+  }
+  JsonWriter& w = *out;
   w.begin_object().field("bill_id", i.bill_id).field("message_id", i.message_id);
   w.field("payment_information_id", i.payment_information_id).field("month", format_month(i.month));
   w.field("execution_date", format_date(i.execution_date))
@@ -132,7 +142,6 @@ std::string Service::payment_json(const cycle::Payment& p) const {
   }
   w.field("failed_credits", int64_t(failed));
   w.field("issued_by", p.issued_by).field("issued_at", utc_timestamp(p.issued_at)).end_object();
-  return w.take();
 }
 
 Status Service::ensure_payment_files(const cycle::PaymentIssue& p) const {
@@ -474,6 +483,49 @@ Reply Service::import_payment_return(const Context& c, const Params& p, const st
   }
   w.end_array().end_object();
   return Reply{r.failed.empty() ? 200 : 201, w.take()};
+}
+
+Reply Service::list_payments(const Context& c, const Params&, const std::string&) {
+  if (c.who->role != Role::kAdmin && c.who->role != Role::kDdo && c.who->role != Role::kTreasury) {
+    return forbidden(c.who->label() + " may not list payment files (a DDO its own, a treasury its DDOs', admin)");
+  }
+  std::string ddo = c.param("ddo"), treasury = c.param("treasury");
+  const std::string month = c.param("month"), token = c.param("page_token");
+  if (auto refused = narrow_to_scope(c, "list the payment files of", &ddo, &treasury)) return *refused;
+  size_t page_size;
+  if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return status_reply(s);
+  Month month_value;
+  if (!month.empty() && !parse_month(month, &month_value)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'month': '" + month + "' is not YYYY-MM");
+  }
+  if (!token.empty() && (token.size() < 8 || !parse_month(token.substr(0, 7), &month_value) || token[7] != '/')) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a bill id as returned in next_page_token");
+  }
+  std::shared_lock lock(state_mutex_);  // a reader
+  JsonWriter w;
+  w.begin_object().key("payments").begin_array();
+  size_t n = 0;
+  std::string last;
+  bool more = false;
+  const auto& payments = cycle_.payments();  // by bill id, so in the bills' order
+  for (auto it = token.empty() ? payments.begin() : payments.upper_bound(token); it != payments.end(); ++it) {
+    const Bill* bill = cycle_.bill(it->first);
+    if (bill == nullptr || (!ddo.empty() && bill->ddo != ddo) || (!treasury.empty() && bill->treasury != treasury) ||
+        (!month.empty() && format_month(it->second.issue.month) != month)) {
+      continue;
+    }
+    if (n == page_size) {
+      more = true;
+      break;
+    }
+    write_payment(&w, it->second);
+    last = it->first;
+    ++n;
+  }
+  w.end_array();
+  if (more) w.field("next_page_token", last);
+  w.end_object();
+  return Reply{200, w.take()};
 }
 
 Reply Service::list_failed_payments(const Context& c, const Params&, const std::string&) {

@@ -133,6 +133,10 @@ const std::vector<Service::RouteSpec>& Service::routes() {
       {"GET", "/v1/bills/{month}/{treasury}/{ddo}/{group}/payment", Route::kOther,
        "The bill's payment file issued (ids, SHA-256, credits, control sum). Its DDO, its treasury, admin.", {}, true,
        &Service::get_bill_payment},
+      {"GET", "/v1/payments", Route::kOther,
+       "Payment files issued, in bill order; filters month, ddo, treasury. A DDO its own, a treasury "
+       "its DDOs', admin.",
+       {"month", "ddo", "treasury", "page_size", "page_token"}, true, &Service::list_payments},
       {"GET", "/v1/payments/failed", Route::kOther,
        "Credits the bank returned as failed, and whether paid again. A DDO its own, a treasury its DDOs', admin.", {},
        true, &Service::list_failed_payments},

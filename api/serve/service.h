@@ -240,11 +240,13 @@ class Service {
   Reply get_payment_file(const Context& c, const Params& p, const std::string& body);
   Reply import_payment_return(const Context& c, const Params& p, const std::string& body);
   Reply list_failed_payments(const Context& c, const Params& p, const std::string& body);
+  Reply list_payments(const Context& c, const Params& p, const std::string& body);
   // May the caller read (its DDO, its treasury, admin) or issue (its treasury, admin) the
   // payment of `bill`?
   static bool may_read_payment(const Context& c, const cycle::Bill& bill);
   static bool may_issue_payment(const Context& c, const cycle::Bill& bill);
   std::string payment_json(const cycle::Payment& p) const;  // REQUIRES: state_mutex_ held
+  void write_payment(JsonWriter* w, const cycle::Payment& p) const;  // REQUIRES: state_mutex_ held
   // The files of payment `p` in DATA/payments: a missing one written again with the bytes
   // the event records, a differing one refused naming it.
   Status ensure_payment_files(const cycle::PaymentIssue& p) const;

@@ -262,6 +262,77 @@ TEST_F(PaymentServeTest, APassedBillIsIssuedOnceWithTheBytesOfPain001) {
   EXPECT_EQ(call(kTreasury2, "POST", std::string(kBill2) + "/payment").status, 409);
 }
 
+// GET /v1/payments: the payment files issued, in bill order, each as its bill's payment reads;
+// a DDO sees its own, a treasury its DDOs', admin all; filters narrow, pages follow the token,
+// and a bad filter or token is a 400 naming it.
+TEST_F(PaymentServeTest, IssuedPaymentsAreListedInScopeByMonthAndPage) {
+  passed_bill();
+  ASSERT_EQ(call(kDdo2, "POST", std::string(kBill2) + "/confirm", otp_body(kTotpSecret2)).status, 200);
+  ASSERT_EQ(call(kTreasury2, "POST", std::string(kBill2) + "/pass").status, 200);
+  EXPECT_EQ(parser_.parse(call(kAdmin, "GET", "/v1/payments").body)["payments"].get_array().size(), 0u);
+  const Reply one = call(kTreasury1, "POST", std::string(kBill1) + "/payment");
+  ASSERT_EQ(one.status, 201) << one.body;
+  const Reply two = call(kTreasury2, "POST", std::string(kBill2) + "/payment");
+  ASSERT_EQ(two.status, 201) << two.body;
+
+  // Each entry is what the bill's own payment GET answers.
+  auto ids_of = [&](Who who, const std::string& query) {
+    const Reply r = call(who, "GET", "/v1/payments" + query);
+    EXPECT_EQ(r.status, 200) << who << " " << query << " " << r.body;
+    std::vector<std::string> ids;
+    if (r.status != 200) return ids;
+    simdjson::dom::parser parser;
+    for (simdjson::dom::element p : parser.parse(r.body)["payments"].get_array()) {
+      ids.emplace_back(std::string_view(p["bill_id"]));
+    }
+    return ids;
+  };
+  const std::vector<std::string> both = {"2026-11/TR01/DDO001/1", "2026-11/TR02/DDO002/1"};
+  EXPECT_EQ(ids_of(kAdmin, ""), both);
+  EXPECT_EQ(ids_of(kDdo1, ""), std::vector<std::string>{both[0]});
+  EXPECT_EQ(ids_of(kTreasury2, ""), std::vector<std::string>{both[1]});
+  EXPECT_EQ(ids_of(kAdmin, "?ddo=DDO002"), std::vector<std::string>{both[1]});
+  EXPECT_EQ(ids_of(kAdmin, "?treasury=TR01&month=2026-11"), std::vector<std::string>{both[0]});
+  EXPECT_TRUE(ids_of(kAdmin, "?month=2026-10").empty());
+  {
+    const Reply list = call(kAdmin, "GET", "/v1/payments?ddo=DDO001");
+    simdjson::dom::parser parser;
+    simdjson::dom::element listed = parser.parse(list.body)["payments"].at(0);
+    simdjson::dom::element own = parser_.parse(one.body);
+    for (const char* key : {"message_id", "sha256", "advice_sha256", "execution_date", "issued_by", "issued_at"}) {
+      EXPECT_EQ(std::string_view(listed[key]), std::string_view(own[key])) << key;
+    }
+    EXPECT_EQ(int64_t(listed["control_sum"]), int64_t(own["control_sum"]));
+    EXPECT_EQ(int64_t(listed["failed_credits"]), 0);
+  }
+
+  // Pages: one at a time, the token is the last bill id; past the last, an empty page.
+  Reply r = call(kAdmin, "GET", "/v1/payments?page_size=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  simdjson::dom::element page = parser_.parse(r.body);
+  ASSERT_EQ(page["payments"].get_array().size(), 1u);
+  const std::string token{std::string_view(page["next_page_token"])};
+  EXPECT_EQ(token, both[0]);
+  EXPECT_EQ(ids_of(kAdmin, "?page_size=1&page_token=" + token), std::vector<std::string>{both[1]});
+  r = call(kAdmin, "GET", "/v1/payments?page_size=1&page_token=" + token);
+  EXPECT_EQ(r.body.find("next_page_token"), std::string::npos) << r.body;
+
+  // Out of scope or malformed: refused, naming it.
+  EXPECT_EQ(call(kNone, "GET", "/v1/payments").status, 401);
+  EXPECT_EQ(call(kAnalyst, "GET", "/v1/payments").status, 403);
+  r = call(kDdo1, "GET", "/v1/payments?ddo=DDO002");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("DDO002"), std::string::npos) << r.body;
+  EXPECT_EQ(call(kTreasury1, "GET", "/v1/payments?treasury=TR02").status, 403);
+  r = call(kAdmin, "GET", "/v1/payments?month=2026-13");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("month"), std::string::npos) << r.body;
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/payments?page_size=0").status, 400);
+  r = call(kAdmin, "GET", "/v1/payments?page_token=nonsense");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("page_token"), std::string::npos) << r.body;
+}
+
 TEST_F(PaymentServeTest, AServerWithoutConfigurationIssuesNothing) {
   passed_bill();
   service_.reset();

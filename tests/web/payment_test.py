@@ -11,6 +11,8 @@ configuration and a treasury signing key (made here with openssl), clock on 2026
   - a bank return that is not well formed, and one naming a credit not of the message, are
     refused with the server's message shown as it is, nothing marked; a return rejecting the
     first credit (AC04) marks it failed, the outcome naming the employee and the reason;
+  - the payment files page lists the bill's file (message, credits, total, one failed credit,
+    the downloads); another month lists none and says why; another DDO's list is empty;
   - the failed-credits page lists it (employee, bill, amount, reason, not paid again), in
     English and in Hindi (the reason in Hindi too);
   - the DDO sees the file on its PASSED bill (the downloads, no make button, no returns), the
@@ -234,6 +236,26 @@ try:
     amount = failed[0]["amount"] if failed else 0
     axe("treasury return imported")
     shot("pay-03-treasury-return-imported", browser.find_element(By.CSS_SELECTOR, "section.returns"))
+
+    # The payment files page: this month's file, its figures and downloads; all months when
+    # the month is cleared; another DDO's list empty.
+    tab("Payment files")
+    row = wait.until(EC.presence_of_element_located((By.XPATH, f"//tr[td[normalize-space()='{BILL}']]")))
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    check(cells[1] == msg and cells[3] == str(pay["transactions"]) and cells[4] == inr(bill["net"]) and cells[5] == "1",
+          f"the issued file's row (bill, message, date, credits, total, failed): {cells}")
+    check([a.text for a in row.find_elements(By.TAG_NAME, "a")] == ["pain.001 XML", "Bank advice (CSV)"],
+          f"with its downloads: {row.text}")
+    axe("treasury payment files")
+    shot("pay-03b-treasury-payment-files")
+    month_box = browser.find_element(By.CSS_SELECTOR, "input[name=month]")
+    month_box.clear()
+    month_box.send_keys("2026-10")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Find']").click()
+    check(text_appears("No payment file issued for this month"), "another month: none, and what to do")
+    st, text = call("GET", "/v1/payments", DDO2)
+    check(st == 200 and json.loads(text)["payments"] == [], f"another DDO's list of files is empty: {st} {text}")
+    axe("treasury payment files, none this month")
 
     # The failed-credits page, English and Hindi.
     tab("Failed credits")

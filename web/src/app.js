@@ -10,7 +10,7 @@ import { adminPages } from "./pages/admin.js";
 import { employeePages, queuePages, subscriberSignIn } from "./pages/gpf.js";
 import { ddoRecoveryPages, employeeRecoveryPages } from "./pages/recoveries.js";
 import { selfPages } from "./pages/self.js";
-import { failedPages } from "./pages/payments.js";
+import { failedPages, issuedPages } from "./pages/payments.js";
 
 const top = document.getElementById("top");
 const main = document.getElementById("main");
@@ -52,7 +52,8 @@ function languageButton() {
 }
 
 function pagesOf(role) {
-  const ddo = [...ddoPages, ...ddoRecoveryPages, ...failedPages], treasury = [...treasuryPages, ...failedPages];
+  const ddo = [...ddoPages, ...ddoRecoveryPages, ...issuedPages, ...failedPages];
+  const treasury = [...treasuryPages, ...issuedPages, ...failedPages];
   if (role === "ddo") return hasGpf() ? [...ddo, ...queuePages] : ddo;
   if (role === "treasury") return hasGpf() ? [...treasury, ...queuePages] : treasury;
   if (role === "employee") return [...selfPages, ...employeePages, ...employeeRecoveryPages];

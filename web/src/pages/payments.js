@@ -2,8 +2,8 @@
 // advice and signature, made by its treasury once and read by its DDO; the bank's pain.002
 // return marking credits failed; the failed credits, which the DDO pays again once through
 // other salary. The downloads are plain links: the browser sends the session cookie with them.
-import { api, apiRaw, billPath } from "../api.js";
-import { h, field, table, status, rupees, number, go } from "../dom.js";
+import { api, apiRaw, billPath, query } from "../api.js";
+import { h, field, table, status, rupees, number, go, pager } from "../dom.js";
 import { t } from "../i18n.js";
 
 const paymentPath = id => "/v1/payments/" + encodeURIComponent(id);
@@ -127,4 +127,32 @@ function failedPage(box, session) {
   }).catch(err => s.fail(err));
 }
 
+// The payment files issued (GET /v1/payments, scoped by the server: a DDO its own, a treasury
+// its DDOs'), a month's or all, a page at a time in bill order, each with its downloads.
+function issuedPage(box, session) {
+  const month = field(t("month"), {name: "month", value: session.today.slice(0, 7), pattern: "[0-9]{4}-[0-9]{2}",
+                                   placeholder: "YYYY-MM"});
+  const nowrap = text => h("span", {class: "nowrap"}, text);
+  const link = (p, suffix, file, label) => h("a", {href: paymentPath(p.message_id) + suffix, download: file}, label);
+  const columns = [[t("bill"), p => nowrap(p.bill_id)], [t("message_id"), p => h("span", {class: "mono"}, p.message_id)],
+    [t("execution_date"), p => nowrap(p.execution_date)], [t("credits_count"), p => number(p.transactions), true],
+    [t("control_sum"), p => rupees(p.control_sum), true], [t("failed_credits"), p => number(p.failed_credits), true],
+    [t("issued"), p => [p.issued_by, " · ", nowrap(p.issued_at.replace("T", " "))]],
+    [t("files"), p => h("span", {class: "buttons"}, link(p, "", p.file, t("download_xml")),
+      link(p, "/advice", p.advice_file, t("download_advice")))]];
+  box.append(h("p", {class: "hint"}, t("issued_help")));
+  const form = h("form", {class: "card inline", onsubmit: e => { e.preventDefault(); list.reload(); }}, month.wrap,
+    h("button", {type: "submit"}, t("find")));
+  box.append(form);
+  const list = pager(node => box.append(node), async token => {
+    const r = await api("GET", "/v1/payments" + query({month: month.input.value.trim(), page_size: 100, page_token: token}));
+    const totals = r.payments.length ? h("p", {class: "totals"},
+      `${t("credits_count")} ${number(r.payments.reduce((a, p) => a + p.transactions, 0))} · ` +
+      `${t("control_sum")} ${rupees(r.payments.reduce((a, p) => a + p.control_sum, 0))}`) : null;
+    return {node: h("div", {}, table(t("issued_payments"), columns, r.payments, t("empty_issued")), totals),
+      next: r.next_page_token};
+  });
+}
+
 export const failedPages = [{key: "failed_credits", render: failedPage}];
+export const issuedPages = [{key: "payments_issued", render: issuedPage}];
