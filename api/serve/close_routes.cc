@@ -18,6 +18,7 @@
 #include "api/serve/event_codec.h"
 #include "api/serve/service.h"
 #include "core/close/month_close.h"
+#include "core/cycle/settlement.h"
 
 namespace vetan::serve {
 
@@ -25,15 +26,87 @@ std::string Service::next_master_path(Month month) const {
   return options_.data_dir + "/master-" + format_month(month + 1) + ".csv";
 }
 
+Status Service::next_master_of(const RunView& v, cycle::MonthCloseEvent* e, MonthClose* close,
+                               std::string* next) const {
+  if (Status s = close_month(*v.table, v.result, close); !s.ok()) return s;
+  // Over-payments recovered this month that were over-paid in its financial year are not
+  // income (rules §6): off fy_gross_to_date, as `vetan close --recoveries` does. An April
+  // restarts the FY figures anyway.
+  e->recovered_off_gross = 0;
+  if (month_number(close->next) != 4) {
+    for (const auto& [row, part] : cycle_.same_year_recovered(e->month)) {
+      if (row >= close->rows) continue;
+      set_close_value(*v.table, row, kCloseFyGrossToDate, close->value(row, kCloseFyGrossToDate) - part, close);
+      e->recovered_off_gross += part;
+    }
+  }
+  // Other-salary bills PASSED since the last close are carried as a run's PAID row is (FY
+  // gross and TDS in their year, the loan recovered); a re-payment of a returned credit is
+  // not (its month's payslip was carried already). A close recorded before closes listed
+  // them carried none.
+  e->other_salary_bills.clear();
+  if (e->lists_carried) {
+    for (const cycle::Bill* b : cycle_.other_salary_to_carry(e->month)) {
+      const uint32_t row = b->rows[0];
+      if (row >= close->rows) continue;
+      Money gross = 0, tds = 0, loan = 0;
+      for (const auto& [column, amount] : b->payslip) {
+        if (column == "gross") gross = amount;
+        if (column == "income_tax") tds = amount;
+        if (column == "loan") loan = amount;
+      }
+      carry_payment(*v.table, row, b->month, gross, tds, loan, close);
+      e->other_salary_bills.push_back(b->id);
+    }
+  }
+  next->clear();
+  return write_next_master(master_.snapshot(), options_.employees_path, *close,
+                           [next](std::string_view bytes) { next->append(bytes); });
+}
+
 Status Service::apply_month_close(const cycle::MonthCloseEvent& c) {
   const std::string path = next_master_path(c.month);
+  const std::string month = format_month(c.month);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::io_error(path + ": the master the close of " + format_month(c.month) + " wrote is missing");
+  if (!in) {
+    // Not on this node: another server on the shared store closed the month, or the file was
+    // lost. The close is a function of what the cycle holds here — the run, as its bills paid
+    // it, and the master with every change before the close — so it is made again, and kept
+    // only when it is the master the event names, byte for byte (issue 9 §4).
+    const auto lost = [&](const std::string& why) {
+      return Status::io_error(path + ": the master the close of " + month + " wrote is missing, and " + why);
+    };
+    auto recipe = recipes_.find(c.run_id);
+    std::shared_ptr<const Profile> profile;
+    if (recipe == recipes_.end() || !profile_version(recipe->second.profile_version, &profile).ok()) {
+      return lost("run " + std::to_string(c.run_id) + " cannot be computed again here");
+    }
+    std::shared_ptr<RunView> v;
+    const RunRecipe& r = recipe->second;
+    if (Status s = compute_view(c.run_id, r.month, MasterRecords::snapshot_of(*r.base, *r.changes), *profile,
+                                r.recovery_dues, &v);
+        !s.ok()) {
+      return lost("run " + std::to_string(c.run_id) + " cannot be computed again here: " + s.message());
+    }
+    cycle::restrict_bill_totals(*v->table, v->index, billed_rows(c.run_id), &v->result);
+    cycle::MonthCloseEvent again = c;
+    MonthClose close;
+    std::string next;
+    if (Status s = next_master_of(*v, &again, &close, &next); !s.ok()) return lost("closing it again fails: " + s.message());
+    if (sha256_hex(next) != c.next_master_sha256) {
+      return lost("closing it again here makes another master (SHA-256 " + sha256_hex(next) + ", the event names " +
+                  c.next_master_sha256 + ")");
+    }
+    AtomicFile file(path, 0600);
+    file.write(next);
+    if (Status s = file.commit(); !s.ok()) return lost("it cannot be written again: " + s.message());
+    return master_.rebase(std::move(next));
+  }
   std::ostringstream buffer;
   buffer << in.rdbuf();
   std::string bytes = buffer.str();
   if (sha256_hex(bytes) != c.next_master_sha256) {
-    return Status::io_error(path + ": not the master the close of " + format_month(c.month) + " wrote (SHA-256 " +
+    return Status::io_error(path + ": not the master the close of " + month + " wrote (SHA-256 " +
                             c.next_master_sha256 + ")");
   }
   return master_.rebase(std::move(bytes));
@@ -62,38 +135,8 @@ Reply Service::close_month_route(const Context& c, const Params& p, const std::s
     return error_reply(503, "UNAVAILABLE", "the last run of " + p[0] + " could not be read; try again");
   }
   MonthClose close;
-  if (Status s = close_month(*v->table, v->result, &close); !s.ok()) return error_reply(422, "RULE_REFUSED", s.message());
-  // Over-payments recovered this month that were over-paid in its financial year are not
-  // income (rules §6): off fy_gross_to_date, as `vetan close --recoveries` does. An April
-  // restarts the FY figures anyway.
-  if (month_number(close.next) != 4) {
-    for (const auto& [row, part] : cycle_.same_year_recovered(month)) {
-      if (row >= close.rows) continue;
-      set_close_value(*v->table, row, kCloseFyGrossToDate, close.value(row, kCloseFyGrossToDate) - part, &close);
-      e.recovered_off_gross += part;
-    }
-  }
-  // Other-salary bills PASSED since the last close are carried as a run's PAID row is (FY
-  // gross and TDS in their year, the loan recovered); a re-payment of a returned credit is
-  // not (its month's payslip was carried already).
-  for (const cycle::Bill* b : cycle_.other_salary_to_carry(month)) {
-    const uint32_t row = b->rows[0];
-    if (row >= close.rows) continue;
-    Money gross = 0, tds = 0, loan = 0;
-    for (const auto& [column, amount] : b->payslip) {
-      if (column == "gross") gross = amount;
-      if (column == "income_tax") tds = amount;
-      if (column == "loan") loan = amount;
-    }
-    carry_payment(*v->table, row, b->month, gross, tds, loan, &close);
-    e.other_salary_bills.push_back(b->id);
-  }
   std::string next;
-  if (Status s = write_next_master(master_.snapshot(), options_.employees_path, close,
-                                   [&next](std::string_view bytes) { next.append(bytes); });
-      !s.ok()) {
-    return error_reply(422, "RULE_REFUSED", s.message());
-  }
+  if (Status s = next_master_of(*v, &e, &close, &next); !s.ok()) return error_reply(422, "RULE_REFUSED", s.message());
   e.next_master_sha256 = sha256_hex(next);
   const CloseCounts& n = close.counts;
   e.changed_rows = n.changed_rows, e.carried = n.carried, e.increments = n.increments, e.fy_reset = n.fy_reset;

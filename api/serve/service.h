@@ -54,6 +54,10 @@
 #include "core/table/employee_table.h"
 #include "core/table/table_index.h"
 
+namespace vetan {
+struct MonthClose;  // core/close/month_close.h
+}  // namespace vetan
+
 namespace vetan::serve {
 
 struct Request {
@@ -256,9 +260,15 @@ class Service {
   Reply close_month_route(const Context& c, const Params& p, const std::string& body);
   // DATA/master-<month + 1>.csv: the master a close of `month` writes.
   std::string next_master_path(Month month) const;
-  // Stands the master on the one the close wrote (checked against the event's SHA-256).
+  // Stands the master on the one the close wrote (checked against the event's SHA-256); one
+  // missing here (closed by another server on the shared store, or lost) is made again from
+  // the run and the master, and kept only when it has that SHA-256.
   // REQUIRES: state_mutex_ held (open() holds it).
   Status apply_month_close(const cycle::MonthCloseEvent& c);
+  // The next month's master the close of e->month makes from `v` (the month's last run as its
+  // bills paid it) and the master as it stands, with e's recovered_off_gross and
+  // other_salary_bills (when e->lists_carried). REQUIRES: state_mutex_ held.
+  Status next_master_of(const RunView& v, cycle::MonthCloseEvent* e, MonthClose* close, std::string* next) const;
   // Signed bills (signatures.cc): the bytes an officer signs, and the check of a signature.
   Reply get_bill_canonical(const Context& c, const Params& p, const std::string& body);
   // The canonical bytes of `bill` (docs/signatures.md). May recompute its run.

@@ -1,7 +1,8 @@
 // Closing a month in the service (issue 12 §1): only when every bill of its last run is
 // PASSED, once, by the administrator; the next month's master carries the month (FY gross and
 // TDS, loans, LWP cleared) with every accepted edit; runs go month after month; the closed
-// master survives a restart and a tampered one is refused at start.
+// master survives a restart, a lost one is made again byte for byte, and a tampered one is
+// refused at start.
 #include <simdjson.h>
 
 #include "api/serve/crypto.h"
@@ -88,6 +89,17 @@ TEST_F(CloseServeTest, AMonthClosesOnceWhenEveryBillIsPassedAndCarriesIntoTheNex
   EXPECT_EQ(call(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-12").body, december);
   EXPECT_EQ(call(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-11").body, november);
   EXPECT_NE(call(kAdmin, "GET", "/v1/employees/E0002").body.find("\"lwp_days\":3"), std::string::npos);
+
+  // A closed master lost from the data folder is made again at start, from the run and the
+  // master, byte for byte the one the close wrote (its SHA-256 in the event).
+  service_.reset();
+  const std::string closed = read_text((dir_ / "data" / "master-2026-12.csv").string());
+  fs::remove(dir_ / "data" / "master-2026-12.csv");
+  open();
+  EXPECT_EQ(read_text((dir_ / "data" / "master-2026-12.csv").string()), closed);
+  EXPECT_EQ((fs::status(dir_ / "data" / "master-2026-12.csv").permissions() & fs::perms::others_read), fs::perms::none);
+  EXPECT_EQ(field("E0001", "fy_gross_to_date"), gross_before + gross);
+  EXPECT_EQ(call(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-12").body, december);
 
   // A closed master that is not the one the close wrote is refused at start, naming it.
   service_.reset();

@@ -52,6 +52,34 @@ TEST_F(SharedStoreTest, EachServerAnswersWithWhatTheOtherWrote) {
             call(kDdo1, "GET", "/v1/bills/2026-11/TR01/DDO001/1").body);
 }
 
+// A month closed on one server is closed on the other: the other makes the next month's
+// master again in its own data folder (byte for byte the one the event names), answers with
+// it, and runs December from it.
+TEST_F(SharedStoreTest, AMonthClosedOnOneServerIsClosedOnTheOther) {
+  ASSERT_EQ(call(kDdo1, "PATCH", "/v1/employees/E0001", R"({"lwp_days": 2})").status, 200);
+  run_month();
+  settle_and_close("2026-11");
+  const std::string closed = read_text((dir_ / "data" / "master-2026-12.csv").string());
+  ASSERT_FALSE(closed.empty());
+  // The other catches up on its next request.
+  const Reply e1 = call_other(kAdmin, "GET", "/v1/employees/E0001");
+  ASSERT_EQ(e1.status, 200) << e1.body;
+  EXPECT_EQ(e1.body, call(kAdmin, "GET", "/v1/employees/E0001").body);
+  EXPECT_NE(e1.body.find("\"lwp_days\":0"), std::string::npos) << e1.body;  // cleared by the close
+  EXPECT_EQ(read_text((dir_ / "data-b" / "master-2026-12.csv").string()), closed);
+  // December runs on the other, from that master; both answer the same payslip.
+  const Reply run = call_other(kAdmin, "POST", "/v1/runs", R"({"wait": true, "month": "2026-12"})");
+  ASSERT_EQ(run.status, 201) << run.body;
+  const Reply december = call(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-12");
+  ASSERT_EQ(december.status, 200) << december.body;
+  EXPECT_EQ(december.body, call_other(kAdmin, "GET", "/v1/employees/E0001/payslips/2026-12").body);
+  // And a server started afresh on a third folder stands on it too.
+  Service third;
+  const Status s = third.open(options((dir_ / "data-c").string()));
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(read_text((dir_ / "data-c" / "master-2026-12.csv").string()), closed);
+}
+
 TEST_F(SharedStoreTest, ConcurrentWritesOnBothServersAreAllKept) {
   constexpr int kEach = 40;
   std::atomic<int> failures{0};
