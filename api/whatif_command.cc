@@ -362,7 +362,7 @@ int arrears_command(const Arguments& args) {
       append_csv_field(line, t.ddo_code[r]);
       *line += ',';
       bill_id(line, result.months[m].month, index.bill_of_row[r]);
-      const Money* d = result.deltas(m, r);
+      const PayslipRow d = result.deltas(m, r);
       for (size_t c = 0; c < result.columns.size(); ++c) {
         *line += ',';
         append_number(line, d[c]);

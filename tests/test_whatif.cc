@@ -376,7 +376,7 @@ TEST_F(WhatIf, ArrearsAreTheDifferenceOfTwoRuns) {
       EXPECT_EQ(a.months[i].due_fate[r], owed.fate[r]);
       if (!a.months[i].paid_in_both(r)) continue;
       ++paid_in_both;
-      const Money* d = a.deltas(i, r);
+      const PayslipRow d = a.deltas(i, r);
       EXPECT_EQ(d[PayslipLayout::kDa],
                 owed.amount(PayslipLayout::kDa, r) - drawn.amount(PayslipLayout::kDa, r));
       EXPECT_EQ(d[gross], owed.amount(owed.layout.gross, r) - drawn.amount(drawn.layout.gross, r));

@@ -249,7 +249,7 @@ Reply Service::post_arrears(const Context& c, const Params&, const std::string& 
     if (drawn_paid && due_paid) {
       lines.begin_object().field("employee_id", t.employee_id[r]).field("month", format_month(m.month));
       lines.field("ddo_code", t.ddo_code[r]).field("bill_id", bill_id(m.month, index.bill_of_row[r]));
-      const Money* d = result.deltas(p % months, r);
+      const PayslipRow d = result.deltas(p % months, r);
       for (size_t col = 0; col < result.columns.size(); ++col) lines.field(result.columns[col], int64_t(d[col]));
       lines.end_object();
     } else {

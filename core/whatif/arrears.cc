@@ -3,6 +3,8 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+#include <mutex>
 #include <vector>
 
 #include "core/run/row_kernel.h"
@@ -59,11 +61,15 @@ Status run_arrears(const EmployeeTable& t, const TableIndex& index, const Profil
     month.month = m;
     month.drawn_fate.resize(t.rows);
     month.due_fate.resize(t.rows);
-    month.deltas = std::make_unique<Money[]>(t.rows * width);
+    month.deltas.reset(t.rows, width);
+    std::vector<PayslipAmounts::Wide> wide;  // every chunk's amounts past 32 bits
+    std::mutex wide_mutex;
     tbb::parallel_for(
         tbb::blocked_range<size_t>(0, t.rows, kRowsPerChunk),
         [&](const tbb::blocked_range<size_t>& range) {
           std::vector<Money> a(drawn_layout.columns), b(due_layout.columns);  // once per chunk
+          std::vector<Money> d(width);
+          std::vector<PayslipAmounts::Wide> chunk_wide;
           for (size_t r = range.begin(); r < range.end(); ++r) {
             // Only fates and earnings are reported: income tax only when it decides a fate.
             const RowDecision x = decide_row(t, index, drawn_rules, drawn_layout, projection, r,
@@ -72,11 +78,19 @@ Status run_arrears(const EmployeeTable& t, const TableIndex& index, const Profil
                                              b.data(), TaxMode::kWhenDecisive);
             month.drawn_fate[r] = uint8_t(x.fate);
             month.due_fate[r] = uint8_t(y.fate);
-            if (!month.paid_in_both(r)) continue;
-            Money* d = &month.deltas[r * width];
-            for (size_t c = 0; c < width; ++c) d[c] = b[due_slots[c]] - a[drawn_slots[c]];
+            if (month.paid_in_both(r)) {
+              for (size_t c = 0; c < width; ++c) d[c] = b[due_slots[c]] - a[drawn_slots[c]];
+            } else {
+              std::fill(d.begin(), d.end(), Money(0));
+            }
+            month.deltas.store(r, d.data(), &chunk_wide);
+          }
+          if (!chunk_wide.empty()) {
+            std::lock_guard lock(wide_mutex);
+            wide.insert(wide.end(), chunk_wide.begin(), chunk_wide.end());
           }
         });
+    month.deltas.set_wide(std::move(wide));  // sorted there: the same for any chunking
     // arrear_bills.csv: this month's bills, in bill order (so in bill id order overall).
     std::vector<ArrearBill> bills(index.bills.size());
     tbb::parallel_for(size_t(0), index.bills.size(), [&](size_t bill) {
@@ -86,7 +100,7 @@ Status run_arrears(const EmployeeTable& t, const TableIndex& index, const Profil
         const uint32_t r = index.rows_by_bill[i];
         if (!month.paid_in_both(r)) continue;
         ++b.employees;
-        const Money* d = &month.deltas[size_t(r) * width];
+        const PayslipRow d = month.deltas.row(r);
         for (size_t c = 0; c < width; ++c) b.amounts[c] += d[c];
       }
     });

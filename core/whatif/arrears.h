@@ -14,6 +14,7 @@
 #include "core/common/status.h"
 #include "core/fate/fate.h"
 #include "core/profile/profile.h"
+#include "core/run/payslip_amounts.h"
 #include "core/table/employee_table.h"
 #include "core/table/table_index.h"
 
@@ -23,7 +24,11 @@ namespace vetan {
 struct ArrearsMonth {
   Month month = 0;
   std::vector<uint8_t> drawn_fate, due_fate;  // Fate, by row
-  std::unique_ptr<Money[]> deltas;            // row-major, ArrearsResult::columns per row
+  // Where both paid, the row's due - drawn of each ArrearsResult::column, in 32 bits with the
+  // rare wider amount on a side list (core/run/payslip_amounts.h): half the memory of Money
+  // cells, which at a million rows and a year of months is hundreds of megabytes. A row not
+  // paid in both holds zeros.
+  PayslipAmounts deltas;
 
   bool paid_in_both(size_t row) const {
     return Fate(drawn_fate[row]) == Fate::kPaid && Fate(due_fate[row]) == Fate::kPaid;
@@ -44,9 +49,8 @@ struct ArrearsResult {
   std::vector<ArrearsMonth> months;  // from..to
   std::vector<ArrearBill> bills;     // sorted by bill id
 
-  const Money* deltas(size_t month, size_t row) const {
-    return &months[month].deltas[row * columns.size()];
-  }
+  // The differences of `row` in month `month` (indexes into `months`), read as Money.
+  PayslipRow deltas(size_t month, size_t row) const { return months[month].deltas.row(row); }
 };
 
 // Runs months from..to of `table` (the master of `from`, projected without increments)
