@@ -3,7 +3,6 @@
 #pragma once
 
 #include <fcntl.h>
-#include <tbb/parallel_for.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/chunked_rows.h"
 #include "core/common/status.h"
 
 namespace vetan {
@@ -78,25 +78,15 @@ class AtomicFile {
   Status status_;
 };
 
-// Formats `count` rows in parallel blocks of `block` rows and writes them in order, a window
-// at a time so memory stays bounded. format(i, out) appends row i (a caller whose rows are
-// long, or several lines each, passes a smaller block).
+// Formats `count` rows in parallel blocks of `block` rows and writes them in order through
+// the chunked pipeline (api/chunked_rows.h): while one block is written the others are
+// formatted, and memory stays bounded by a few blocks per thread. format(i, out) appends row
+// i (a caller whose rows are long, or several lines each, passes a smaller block).
 inline void write_rows_parallel(AtomicFile* file, size_t count,
                                 const std::function<void(size_t, std::string*)>& format,
                                 size_t block = 8192) {
-  const size_t kBlock = std::max<size_t>(block, 1);
-  constexpr size_t kWindow = 64;
-  std::vector<std::string> blocks(kWindow);
-  for (size_t start = 0; start < count; start += kBlock * kWindow) {
-    const size_t n_blocks = std::min(kWindow, (count - start + kBlock - 1) / kBlock);
-    tbb::parallel_for(size_t(0), n_blocks, [&](size_t b) {
-      std::string& out = blocks[b];
-      out.clear();
-      const size_t end = std::min(count, start + (b + 1) * kBlock);
-      for (size_t i = start + b * kBlock; i < end; ++i) format(i, &out);
-    });
-    for (size_t b = 0; b < n_blocks; ++b) file->write(blocks[b]);
-  }
+  ChunkBuffers buffers;
+  write_rows_chunked(&buffers, count, block, format, [file](std::string_view bytes) { file->write(bytes); });
 }
 
 }  // namespace vetan
