@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iterator>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -70,6 +73,77 @@ struct ChunkOut {
   std::vector<std::pair<uint32_t, uint32_t>> big_codes[kDictionaries];
 };
 
+// The codes of a chunk's dictionary by value, for the values of at most 16 bytes (DDO,
+// treasury, pay level, bill group ...), each held as two zero-padded words and its size:
+// a lookup hashes the words and compares them, with no byte-by-byte compare and no call.
+// Every such value of the column goes through here, so a value not found is new to the
+// dictionary too: added there, it gets the same code as without this table.
+class ShortCodes {
+ public:
+  static constexpr size_t kMaxBytes = 16;
+
+  // The code of `value` (at most kMaxBytes) in *dictionary, added if new. `data` is the
+  // chunk's text: a value inside it with 16 bytes after its start is read in place.
+  Dictionary::Code code(std::string_view value, std::string_view data, Dictionary* dictionary) {
+    uint64_t w0 = 0, w1 = 0;
+    const auto at = reinterpret_cast<uintptr_t>(value.data());
+    const auto from = reinterpret_cast<uintptr_t>(data.data());
+    if (at >= from && at - from + 16 <= data.size()) {
+      std::memcpy(&w0, value.data(), 8);
+      std::memcpy(&w1, value.data() + 8, 8);
+      const size_t n = value.size();
+      w0 = n >= 8 ? w0 : n == 0 ? 0 : w0 & (~uint64_t(0) >> (64 - 8 * n));
+      w1 = n >= 16 ? w1 : n <= 8 ? 0 : w1 & (~uint64_t(0) >> (64 - 8 * (n - 8)));
+    } else {
+      char bytes[16] = {};
+      if (!value.empty()) std::memcpy(bytes, value.data(), value.size());
+      std::memcpy(&w0, bytes, 8);
+      std::memcpy(&w1, bytes + 8, 8);
+    }
+    const uint32_t size = uint32_t(value.size());
+    if (entries_.empty()) grow(256);
+    const size_t mask = entries_.size() - 1;
+    for (size_t i = slot_of(w0, w1, size);; i = (i + 1) & mask) {
+      Entry& e = entries_[i];
+      if (e.size == kEmpty) {
+        e = Entry{w0, w1, size, dictionary->add(value)};
+        const Dictionary::Code code = e.code;
+        if (2 * ++count_ > entries_.size()) grow(2 * entries_.size());  // load <= 1/2
+        return code;
+      }
+      if (e.w0 == w0 && e.w1 == w1 && e.size == size) return e.code;
+    }
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Entry {
+    uint64_t w0 = 0, w1 = 0;
+    uint32_t size = kEmpty;
+    Dictionary::Code code = 0;
+  };
+
+  size_t slot_of(uint64_t w0, uint64_t w1, uint32_t size) const {
+    const uint64_t h = (w0 ^ ((w1 << 29) | (w1 >> 35)) ^ size) * 0x9e3779b97f4a7c15ull;
+    return size_t(h >> shift_);
+  }
+  void grow(size_t slots) {
+    std::vector<Entry> old(slots);
+    old.swap(entries_);
+    shift_ = 64 - __builtin_ctzll(slots);
+    for (const Entry& e : old) {
+      if (e.size == kEmpty) continue;
+      size_t i = slot_of(e.w0, e.w1, e.size);
+      while (entries_[i].size != kEmpty) i = (i + 1) & (slots - 1);
+      entries_[i] = e;
+    }
+  }
+
+  std::vector<Entry> entries_;  // open addressing, linear probing; size a power of 2
+  size_t count_ = 0;
+  int shift_ = 64;
+};
+
 // Parses the records of one chunk straight into the rows [out->base, out->base +
 // out->rows) of a table whose fixed-width columns are already sized.
 class ChunkParser {
@@ -120,102 +194,120 @@ class ChunkParser {
     return p >= 0 && size_t(p) < fields.size() ? trim(fields[size_t(p)]) : std::string_view();
   }
 
-  // rules §2 step 0: reads one column's value, or records its problem. Returns false on a
-  // problem.
-  bool read_column(int c, RowValues* v) {
-    const ColumnSpec& spec = kColumns[c];
-    std::string_view value = header_.position[c] >= 0 ? raw(c) : std::string_view();
-    if (spec.upper) value = upper(value, &upper_[c]);
+  // rules §2 step 0: reads column c's value of a record with the header's field count, or
+  // records its problem. Returns false on a problem. The column is a template argument, so
+  // its kind, case folding and default are settled when compiling: a row costs a few
+  // instructions per column beyond its value's own bytes.
+  template <int c>
+  bool read_column(const std::string_view* fields, RowValues* v) {
+    constexpr const ColumnSpec& spec = kColumns[c];
+    const int position = header_.position[c];
+    std::string_view value = position >= 0 ? trim(fields[position]) : std::string_view();
+    if constexpr (spec.upper) value = upper(value, &upper_[c]);
     if (value.empty()) {
-      if (c >= kRequiredCount) {
+      if constexpr (c >= kRequiredCount) {
         value = spec.fallback;
-      } else if (c != kBankAccount && c != kIfsc && c != kPan) {
+      } else if constexpr (c != kBankAccount && c != kIfsc && c != kPan) {
         problem(std::string(spec.name) + ": required field is empty");
         return false;
       }
     }
     v->text[c] = value;
-    Kind kind = spec.kind;
-    if (kind == Kind::kOptionalEnum || kind == Kind::kOptionalInteger) {
+    constexpr Kind declared = spec.kind;
+    if constexpr (declared == Kind::kOptionalEnum || declared == Kind::kOptionalInteger) {
       if (value.empty()) {
         v->number[c] = -1;
         return true;
       }
-      kind = kind == Kind::kOptionalEnum ? Kind::kEnum : Kind::kInteger;
     }
-    switch (kind) {
-      case Kind::kText:
-      case Kind::kRequiredText:
-        return true;
-      case Kind::kOptionalEnum:
-      case Kind::kOptionalInteger:
-        return false;  // mapped above
-      case Kind::kEnum:
-        for (const std::string_view* e = spec.values; !e->empty(); ++e) {
-          if (same_text(value, *e)) {
-            v->number[c] = e - spec.values;
-            return true;
-          }
+    constexpr Kind kind = declared == Kind::kOptionalEnum      ? Kind::kEnum
+                          : declared == Kind::kOptionalInteger ? Kind::kInteger
+                                                               : declared;
+    if constexpr (kind == Kind::kText || kind == Kind::kRequiredText) {
+      return true;
+    } else if constexpr (kind == Kind::kEnum) {
+      for (const std::string_view* e = spec.values; !e->empty(); ++e) {
+        if (same_text(value, *e)) {
+          v->number[c] = e - spec.values;
+          return true;
         }
-        {
-          std::string allowed;
-          for (const std::string_view* e = spec.values; !e->empty(); ++e) {
-            if (!allowed.empty()) allowed.push_back('/');
-            allowed.append(*e);
-          }
-          problem(std::string(spec.name) + ": '" + std::string(value) + "' is not one of " +
-                  allowed);
-        }
+      }
+      std::string allowed;
+      for (const std::string_view* e = spec.values; !e->empty(); ++e) {
+        if (!allowed.empty()) allowed.push_back('/');
+        allowed.append(*e);
+      }
+      problem(std::string(spec.name) + ": '" + std::string(value) + "' is not one of " + allowed);
+      return false;
+    } else if constexpr (kind == Kind::kDeductionCodes) {
+      return read_deduction_codes(value, v);
+    } else if constexpr (kind == Kind::kInteger) {
+      if (!parse_integer(value, &v->number[c])) {
+        problem(std::string(spec.name) + ": '" + std::string(value) +
+                "' is not a non-negative integer of at most 12 digits");
         return false;
-      case Kind::kDeductionCodes:
-        return read_deduction_codes(value, v);
-      case Kind::kInteger:
-        if (!parse_integer(value, &v->number[c])) {
-          problem(std::string(spec.name) + ": '" + std::string(value) +
-                  "' is not a non-negative integer of at most 12 digits");
-          return false;
-        }
-        if (c == kPayCell && v->number[c] < 1) {
+      }
+      if constexpr (c == kPayCell) {
+        if (v->number[c] < 1) {
           problem("pay_cell: must be >= 1");
           return false;
         }
-        if (c == kLwpDays && v->number[c] > 31) {
+      }
+      if constexpr (c == kLwpDays) {
+        if (v->number[c] > 31) {
           problem("lwp_days: must be 0..31");
           return false;
         }
-        return true;
-      case Kind::kBoolean: {
-        bool b = false;
-        if (!read_boolean(upper(value, &upper_[c]), &b)) {
-          problem(std::string(spec.name) + ": '" + std::string(value) + "' is not a boolean");
-          return false;
-        }
-        v->number[c] = b ? 1 : 0;
+      }
+      return true;
+    } else if constexpr (kind == Kind::kBoolean) {
+      bool b = false;
+      if (!read_boolean(upper(value, &upper_[c]), &b)) {
+        problem(std::string(spec.name) + ": '" + std::string(value) + "' is not a boolean");
+        return false;
+      }
+      v->number[c] = b ? 1 : 0;
+      return true;
+    } else {
+      static_assert(kind == Kind::kDate || kind == Kind::kOptionalDate);
+      if (value.empty()) {
+        v->number[c] = kNoDate;
         return true;
       }
-      case Kind::kDate:
-      case Kind::kOptionalDate: {
-        if (value.empty()) {
-          v->number[c] = kNoDate;
-          return true;
-        }
-        Date d = 0;
-        if (!parse_date(value, &d)) {
-          problem(std::string(spec.name) + ": '" + std::string(value) +
-                  "' is not a date YYYY-MM-DD");
-          return false;
-        }
-        v->number[c] = d;
-        return true;
+      Date d = 0;
+      if (!parse_date(value, &d)) {
+        problem(std::string(spec.name) + ": '" + std::string(value) +
+                "' is not a date YYYY-MM-DD");
+        return false;
       }
+      v->number[c] = d;
+      return true;
     }
-    return false;
+  }
+
+  // Every column in order (problems are listed in column order).
+  template <int... cs>
+  bool read_columns(const std::string_view* fields, RowValues* v,
+                    std::integer_sequence<int, cs...>) {
+    bool readable = true;
+    ((readable = read_column<cs>(fields, v) && readable), ...);
+    return readable;
   }
 
   // formats.md exempt_deductions: codes separated by ';', trimmed, case-insensitive (already
   // upper-cased), empty pieces ignored; each must be a deduction of the profile. The value
   // becomes the canonical set (sorted, no repeats, joined by ';').
   bool read_deduction_codes(std::string_view value, RowValues* v) {
+    if (value.find(';') == std::string_view::npos) {
+      // One code or none (the usual value), already trimmed: the set is the value itself.
+      if (!value.empty() && std::find(deduction_codes_.begin(), deduction_codes_.end(), value) ==
+                                deduction_codes_.end()) {
+        problem("exempt_deductions: '" + std::string(value) + "' is not a deduction of the profile");
+        return false;
+      }
+      v->text[kExemptDeductions] = value;
+      return true;
+    }
     codes_.clear();
     while (!value.empty()) {
       const size_t end = std::min(value.find(';'), value.size());
@@ -250,7 +342,8 @@ class ChunkParser {
               std::to_string(header_.fields));
       readable = false;
     } else {
-      for (int c = 0; c < kColumnCount; ++c) readable = read_column(c, &v) && readable;
+      readable = read_columns(reader_.fields().data(), &v,
+                              std::make_integer_sequence<int, kColumnCount>());
     }
     if (!readable) {
       out->problems.push_back(RowProblem{uint32_t(r), problems_});
@@ -310,22 +403,29 @@ class ChunkParser {
     t->chapter_via_deductions.set(r, v.number[kChapterViaDeductions], &out->wide[10]);
   }
 
-  // Neighbouring rows often share a DDO or treasury: remember the last value per column
-  // (a view of the dictionary's copy, which never moves). Writes the code in the chunk's
-  // dictionary; join_dictionaries turns it into the table's.
+  // Writes the row's code in the chunk's dictionary (join_dictionaries turns it into the
+  // table's): values of up to 16 bytes through the column's ShortCodes; longer ones compared
+  // with the column's last long value first (a view of the dictionary's copy, which never
+  // moves), as neighbouring rows often share it.
   void push_code(DictColumn* column, std::string_view value, int slot, ChunkOut* out, size_t r) {
-    LastCode& last = last_[slot];
-    if (!last.valid || !same_text(last.value, value)) {
-      Dictionary& dictionary = out->dictionary[slot];
-      last.code = dictionary.add(value);
-      last.value = dictionary.value(last.code);
-      last.valid = true;
+    Dictionary::Code code = 0;
+    if (value.size() <= ShortCodes::kMaxBytes) {
+      code = short_codes_[slot].code(value, data_, &out->dictionary[slot]);
+    } else {
+      LastCode& last = last_[slot];
+      if (!last.valid || !same_text(last.value, value)) {
+        Dictionary& dictionary = out->dictionary[slot];
+        last.code = dictionary.add(value);
+        last.value = dictionary.value(last.code);
+        last.valid = true;
+      }
+      code = last.code;
     }
-    if (last.code >= CodeColumn::kNarrowMax) {
-      out->big_codes[slot].emplace_back(uint32_t(r), last.code);
+    if (code >= CodeColumn::kNarrowMax) {
+      out->big_codes[slot].emplace_back(uint32_t(r), code);
       column->codes.narrow_data()[r] = uint16_t(CodeColumn::kNarrowMax);
     } else {
-      column->codes.narrow_data()[r] = uint16_t(last.code);
+      column->codes.narrow_data()[r] = uint16_t(code);
     }
   }
 
@@ -345,7 +445,8 @@ class ChunkParser {
   std::string upper_[kColumnCount];
   std::vector<std::string_view> codes_;  // exempt_deductions pieces of the current row
   std::string exempt_;                   // its canonical set
-  LastCode last_[8];
+  LastCode last_[ChunkOut::kDictionaries];
+  ShortCodes short_codes_[ChunkOut::kDictionaries];
 };
 
 // The code points of UTF-8 text (already validated), ASCII letters lower-cased.

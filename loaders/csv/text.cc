@@ -172,15 +172,4 @@ bool parse_month_text(std::string_view s, Month* month) {
   return true;
 }
 
-bool parse_integer(std::string_view s, int64_t* value) {
-  if (s.empty() || s.size() > 12) return false;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *value = v;
-  return true;
-}
-
 }  // namespace vetan
