@@ -40,6 +40,42 @@ inline bool same_text(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The bytes of a value of at most 8 bytes as a zero-padded little-endian word.
+constexpr uint64_t word_of(std::string_view s) {
+  uint64_t w = 0;
+  for (size_t i = s.size(); i-- > 0;) w = (w << 8) | static_cast<unsigned char>(s[i]);
+  return w;
+}
+
+// Sets *word to word_of(value) and returns true iff value has at most 8 bytes. A value
+// inside `data` with 8 bytes after its start is read with one load.
+inline bool load_word(std::string_view value, std::string_view data, uint64_t* word) {
+  const size_t n = value.size();
+  if (n > 8) return false;
+  const auto at = reinterpret_cast<uintptr_t>(value.data());
+  const auto from = reinterpret_cast<uintptr_t>(data.data());
+  if (at >= from && at - from + 8 <= data.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, value.data(), 8);
+    *word = n == 8 ? w : n == 0 ? 0 : w & (~uint64_t(0) >> (64 - 8 * n));
+  } else {
+    *word = word_of(value);
+  }
+  return true;
+}
+
+// The enumeration's value of `word` (word_of of a value of `size` bytes) among the values
+// of at most 8 bytes, or -1. The values are upper-case ASCII: a match is the value the
+// generic path (case folding, then comparing) finds.
+template <int c>
+inline int64_t enum_of_word(uint64_t word, size_t size) {
+  constexpr const std::string_view* values = kColumns[c].values;
+  for (const std::string_view* e = values; !e->empty(); ++e) {
+    if (e->size() <= 8 && e->size() == size && word_of(*e) == word) return e - values;
+  }
+  return -1;
+}
+
 // Where each column of formats.md stands in the file (-1: absent).
 struct Header {
   size_t fields = 0;
@@ -188,6 +224,31 @@ class ChunkParser {
     problems_ += text;
   }
 
+  // The problems of read_column, out of its line (rare): each records one and returns false.
+  [[gnu::noinline, gnu::cold]] bool problem_text(const char* text) {
+    problem(text);
+    return false;
+  }
+  [[gnu::noinline, gnu::cold]] bool problem_required_empty(int c) {
+    problem(std::string(kColumns[c].name) + ": required field is empty");
+    return false;
+  }
+  [[gnu::noinline, gnu::cold]] bool problem_value(int c, std::string_view value,
+                                                  const char* what) {
+    problem(std::string(kColumns[c].name) + ": '" + std::string(value) + what);
+    return false;
+  }
+  [[gnu::noinline, gnu::cold]] bool problem_not_enum(int c, std::string_view value) {
+    std::string allowed;
+    for (const std::string_view* e = kColumns[c].values; !e->empty(); ++e) {
+      if (!allowed.empty()) allowed.push_back('/');
+      allowed.append(*e);
+    }
+    problem(std::string(kColumns[c].name) + ": '" + std::string(value) + "' is not one of " +
+            allowed);
+    return false;
+  }
+
   std::string_view raw(int column) const {
     const int p = header_.position[column];
     const auto& fields = reader_.fields();
@@ -199,17 +260,35 @@ class ChunkParser {
   // its kind, case folding and default are settled when compiling: a row costs a few
   // instructions per column beyond its value's own bytes.
   template <int c>
-  bool read_column(const std::string_view* fields, RowValues* v) {
+  [[gnu::always_inline]] bool read_column(const std::string_view* fields, RowValues* v) {
     constexpr const ColumnSpec& spec = kColumns[c];
     const int position = header_.position[c];
     std::string_view value = position >= 0 ? trim(fields[position]) : std::string_view();
+    if constexpr (spec.kind == Kind::kEnum || spec.kind == Kind::kOptionalEnum) {
+      // The usual spelling (upper case, at most 8 bytes): one load and a few compares.
+      uint64_t word = 0;
+      if (!value.empty() && load_word(value, data_, &word)) {
+        const int64_t e = enum_of_word<c>(word, value.size());
+        if (e >= 0) {
+          v->text[c] = value;
+          v->number[c] = e;
+          return true;
+        }
+      }
+    }
+    if constexpr (spec.kind == Kind::kBoolean) {
+      if (value.size() == 1 && (value[0] == '0' || value[0] == '1')) {  // the usual spelling
+        v->text[c] = value;
+        v->number[c] = value[0] == '1' ? 1 : 0;
+        return true;
+      }
+    }
     if constexpr (spec.upper) value = upper(value, &upper_[c]);
     if (value.empty()) {
       if constexpr (c >= kRequiredCount) {
         value = spec.fallback;
       } else if constexpr (c != kBankAccount && c != kIfsc && c != kPan) {
-        problem(std::string(spec.name) + ": required field is empty");
-        return false;
+        return problem_required_empty(c);
       }
     }
     v->text[c] = value;
@@ -232,39 +311,28 @@ class ChunkParser {
           return true;
         }
       }
-      std::string allowed;
-      for (const std::string_view* e = spec.values; !e->empty(); ++e) {
-        if (!allowed.empty()) allowed.push_back('/');
-        allowed.append(*e);
-      }
-      problem(std::string(spec.name) + ": '" + std::string(value) + "' is not one of " + allowed);
-      return false;
+      return problem_not_enum(c, value);
     } else if constexpr (kind == Kind::kDeductionCodes) {
       return read_deduction_codes(value, v);
     } else if constexpr (kind == Kind::kInteger) {
       if (!parse_integer(value, &v->number[c])) {
-        problem(std::string(spec.name) + ": '" + std::string(value) +
-                "' is not a non-negative integer of at most 12 digits");
-        return false;
+        return problem_value(c, value, "' is not a non-negative integer of at most 12 digits");
       }
       if constexpr (c == kPayCell) {
         if (v->number[c] < 1) {
-          problem("pay_cell: must be >= 1");
-          return false;
+          return problem_text("pay_cell: must be >= 1");
         }
       }
       if constexpr (c == kLwpDays) {
         if (v->number[c] > 31) {
-          problem("lwp_days: must be 0..31");
-          return false;
+          return problem_text("lwp_days: must be 0..31");
         }
       }
       return true;
     } else if constexpr (kind == Kind::kBoolean) {
       bool b = false;
       if (!read_boolean(upper(value, &upper_[c]), &b)) {
-        problem(std::string(spec.name) + ": '" + std::string(value) + "' is not a boolean");
-        return false;
+        return problem_value(c, value, "' is not a boolean");
       }
       v->number[c] = b ? 1 : 0;
       return true;
@@ -276,9 +344,7 @@ class ChunkParser {
       }
       Date d = 0;
       if (!parse_date(value, &d)) {
-        problem(std::string(spec.name) + ": '" + std::string(value) +
-                "' is not a date YYYY-MM-DD");
-        return false;
+        return problem_value(c, value, "' is not a date YYYY-MM-DD");
       }
       v->number[c] = d;
       return true;
