@@ -249,6 +249,12 @@ class ChunkParser {
     return false;
   }
 
+  [[gnu::noinline, gnu::cold]] bool problem_field_count(size_t fields) {
+    problem("row has " + std::to_string(fields) + " fields, header has " +
+            std::to_string(header_.fields));
+    return false;
+  }
+
   std::string_view raw(int column) const {
     const int p = header_.position[column];
     const auto& fields = reader_.fields();
@@ -398,15 +404,15 @@ class ChunkParser {
     return true;
   }
 
-  void add_row(EmployeeTable* t, ChunkOut* out, size_t r) {
+  // One row into the table (flattened: the columns' setters and push_code in line; the
+  // problem paths are out of line, cold).
+  [[gnu::flatten]] void add_row(EmployeeTable* t, ChunkOut* out, size_t r) {
     problems_.clear();
     RowValues v;
     bool readable = true;
     const size_t fields = reader_.fields().size();
     if (fields != header_.fields) {
-      problem("row has " + std::to_string(fields) + " fields, header has " +
-              std::to_string(header_.fields));
-      readable = false;
+      readable = problem_field_count(fields);
     } else {
       readable = read_columns(reader_.fields().data(), &v,
                               std::make_integer_sequence<int, kColumnCount>());
