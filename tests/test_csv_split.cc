@@ -3,16 +3,23 @@
 // state machine of Python's csv module (default dialect, strict=False), on the cases that
 // matter to a block scan: separators and line ends at and around 16-byte boundaries, quoted
 // fields, CRLF, a last line without a line end, empty fields. Also the dictionary's views
-// after a copy and a move.
+// after a copy and a move, and the loader's in-line readings at the edges of their fast paths.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/common/civil_date.h"
 #include "core/table/dictionary.h"
+#include "core/table/employee_table.h"
+#include "loaders/csv/csv_loader.h"
 #include "loaders/csv/csv_record.h"
+#include "loaders/csv/text.h"
+#include "tests/test_support.h"
 
 namespace vetan {
 namespace {
@@ -227,6 +234,100 @@ TEST(TableDictionaryViews, CopiesAndMovesReadTheirOwnValues) {
   EXPECT_EQ(copy.add("DDO0001"), 0u);
   EXPECT_EQ(copy.add("new"), 4u);
   EXPECT_EQ(copy.value(4), "new");
+}
+
+
+// The loader's in-line readings (csv_loader.cc) against what they stand for, at the edges
+// of their fast paths.
+
+// Dictionary values of 1 to 21 bytes (two words hold 16), some differing only past the
+// 16th byte or in length, one quoted (read from the reader's scratch text), and the last
+// one the file's last bytes (no 16 bytes after it to read in place): every row reads back
+// its value, codes in order of first appearance.
+TEST(LoaderFastPaths, DictionaryValuesOfEveryLengthUpToTheEndOfTheFile) {
+  std::vector<std::string> columns = test::all_columns();
+  columns.erase(std::find(columns.begin(), columns.end(), "ddo_code"));
+  columns.push_back("ddo_code");  // the last column: the last row's value ends the file
+  std::vector<std::string> values;
+  for (size_t n = 1; n <= 21; ++n) values.push_back(std::string(n, 'D'));
+  values.push_back("0123456789ABCDEFx");
+  values.push_back("0123456789ABCDEFy");
+  values.push_back("0123456789ABCDEF");
+  values.push_back("DDO,1");
+  for (size_t n = 21; n >= 1; --n) values.push_back(std::string(n, 'D'));
+  values.push_back("DDO,1");
+  values.push_back("0123456789ABCDEFy");
+  values.push_back("DDO7");
+  std::vector<test::Employee> rows;
+  for (size_t i = 0; i < values.size(); ++i) {
+    rows.push_back(test::Employee(int(i) + 1).set("ddo_code", values[i]));
+  }
+  std::string csv = test::master_csv(rows, columns);
+  ASSERT_EQ(csv.back(), '\n');
+  csv.pop_back();  // the last line without a line end
+  ASSERT_EQ(csv.substr(csv.size() - 5), ",DDO7");
+  EmployeeTable t;
+  ASSERT_TRUE(parse_employees_csv(csv, "employees.csv", &t).ok());
+  ASSERT_EQ(t.rows, values.size());
+  std::vector<std::string> first;  // distinct values in order of first appearance
+  for (size_t r = 0; r < values.size(); ++r) {
+    ASSERT_TRUE(t.is_readable(r)) << r;
+    EXPECT_EQ(t.ddo_code[r], values[r]) << r;
+    auto it = std::find(first.begin(), first.end(), values[r]);
+    if (it == first.end()) it = first.insert(first.end(), values[r]);
+    EXPECT_EQ(t.ddo_code.codes[r], size_t(it - first.begin())) << r;
+  }
+  EXPECT_EQ(t.ddo_code.dictionary.size(), first.size());
+}
+
+// Enumerations and booleans spelt otherwise than the usual way go through case folding and
+// trimming as before; a value that is no member is still refused, naming its column.
+TEST(LoaderFastPaths, EnumerationsAndBooleansOffTheUsualSpelling) {
+  const std::string csv = test::master_csv(
+      {test::Employee(1).set("status", " active ").set("fund_type", "ca").set("govt_quarters", "Y"),
+       test::Employee(2).set("status", "Suspended").set("hra_class", "y").set("npa_eligible", " 1"),
+       test::Employee(3).set("status", "TERMINATED").set("stop_payment", "true"),
+       test::Employee(4).set("status", "ACTIVEX"),
+       test::Employee(5).set("govt_quarters", "2")});
+  EmployeeTable t;
+  ASSERT_TRUE(parse_employees_csv(csv, "employees.csv", &t).ok());
+  ASSERT_EQ(t.rows, 5u);
+  ASSERT_TRUE(t.is_readable(0) && t.is_readable(1) && t.is_readable(2));
+  EXPECT_EQ(t.status[0], uint8_t(EmploymentStatus::kActive));
+  EXPECT_EQ(t.status[1], uint8_t(EmploymentStatus::kSuspended));
+  EXPECT_EQ(t.status[2], uint8_t(EmploymentStatus::kTerminated));
+  EXPECT_EQ(t.fund_type[0], 1);  // CA
+  EXPECT_EQ(t.hra_class[1], 1);  // Y
+  EXPECT_TRUE(t.flags[0] & kGovtQuarters);
+  EXPECT_TRUE(t.flags[1] & kNpaEligible);
+  EXPECT_TRUE(t.flags[2] & kStopPayment);
+  EXPECT_FALSE(t.is_readable(3));
+  EXPECT_FALSE(t.is_readable(4));
+  ASSERT_EQ(t.problems.size(), 2u);
+  EXPECT_EQ(t.problems[0].text,
+            "status: 'ACTIVEX' is not one of ACTIVE/SUSPENDED/RETIRED/DECEASED/VRS/TERMINATED");
+  EXPECT_EQ(t.problems[1].text, "govt_quarters: '2' is not a boolean");
+}
+
+// parse_date reads usual dates through a table of month starts for 1900-2155: every day of
+// the months around that range's edges and of leap and common Februaries, and impossible
+// days and months, against days_from_civil and days_in_month.
+TEST(LoaderFastPaths, DatesAroundTheMonthTableEdges) {
+  for (int y : {0, 1, 1582, 1896, 1899, 1900, 1901, 1999, 2000, 2024, 2100, 2154, 2155, 2156, 2400,
+                9999}) {
+    for (int m = 0; m <= 13; ++m) {
+      for (int d = 0; d <= 32; ++d) {
+        char text[16];
+        std::snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
+        Date date = 0;
+        const bool valid = y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+        ASSERT_EQ(parse_date(text, &date), valid) << text;
+        if (valid) {
+          ASSERT_EQ(date, days_from_civil(y, m, d)) << text;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
