@@ -163,18 +163,12 @@ TEST(CsvSplit, SeparatorsAtEverySixteenByteBoundary) {
 }
 
 TEST(CsvSplit, QuotedFieldsAndTheirEdges) {
-  for (std::string_view data : {"\"a,b\",c\n",
-                                "a,\"b\nc\",d\r\ne\n",
-                                "a,\"\"\"\",b\n",
-                                "a,\"x\"y,z\n",
-                                "a,\"x\"\"\n",
-                                "a,\"unterminated,\nb\nc",
-                                "\"\",\"\"\r\n",
-                                "a,\"b\",\"c\"\r\n\"d\"",
-                                ",\n,,\r\n,\"\"",
-                                "0123456789abcde,\"0123456789abcdef\",0123456789\r\n"
-                                "0123456789abcdef0123456789abcde\r\n\r\n",
-                                "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z\n"}) {
+  for (std::string_view data :
+       {"\"a,b\",c\n", "a,\"b\nc\",d\r\ne\n", "a,\"\"\"\",b\n", "a,\"x\"y,z\n", "a,\"x\"\"\n",
+        "a,\"unterminated,\nb\nc", "\"\",\"\"\r\n", "a,\"b\",\"c\"\r\n\"d\"", ",\n,,\r\n,\"\"",
+        "0123456789abcde,\"0123456789abcdef\",0123456789\r\n"
+        "0123456789abcdef0123456789abcde\r\n\r\n",
+        "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z\n"}) {
     expect_splits_like_python(data);
   }
 }
@@ -236,7 +230,6 @@ TEST(TableDictionaryViews, CopiesAndMovesReadTheirOwnValues) {
   EXPECT_EQ(copy.value(4), "new");
 }
 
-
 // The loader's in-line readings (csv_loader.cc) against what they stand for, at the edges
 // of their fast paths.
 
@@ -287,8 +280,7 @@ TEST(LoaderFastPaths, EnumerationsAndBooleansOffTheUsualSpelling) {
       {test::Employee(1).set("status", " active ").set("fund_type", "ca").set("govt_quarters", "Y"),
        test::Employee(2).set("status", "Suspended").set("hra_class", "y").set("npa_eligible", " 1"),
        test::Employee(3).set("status", "TERMINATED").set("stop_payment", "true"),
-       test::Employee(4).set("status", "ACTIVEX"),
-       test::Employee(5).set("govt_quarters", "2")});
+       test::Employee(4).set("status", "ACTIVEX"), test::Employee(5).set("govt_quarters", "2")});
   EmployeeTable t;
   ASSERT_TRUE(parse_employees_csv(csv, "employees.csv", &t).ok());
   ASSERT_EQ(t.rows, 5u);
@@ -313,8 +305,8 @@ TEST(LoaderFastPaths, EnumerationsAndBooleansOffTheUsualSpelling) {
 // the months around that range's edges and of leap and common Februaries, and impossible
 // days and months, against days_from_civil and days_in_month.
 TEST(LoaderFastPaths, DatesAroundTheMonthTableEdges) {
-  for (int y : {0, 1, 1582, 1896, 1899, 1900, 1901, 1999, 2000, 2024, 2100, 2154, 2155, 2156, 2400,
-                9999}) {
+  for (int y :
+       {0, 1, 1582, 1896, 1899, 1900, 1901, 1999, 2000, 2024, 2100, 2154, 2155, 2156, 2400, 9999}) {
     for (int m = 0; m <= 13; ++m) {
       for (int d = 0; d <= 32; ++d) {
         char text[16];

@@ -121,9 +121,7 @@ class Dictionary {
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
   }
 
-  void view_values() {
-    views_.assign(values_.begin(), values_.end());
-  }
+  void view_values() { views_.assign(values_.begin(), values_.end()); }
 
   void rehash(size_t slots) {
     slots_.assign(slots, kEmptySlot);
@@ -134,10 +132,10 @@ class Dictionary {
     }
   }
 
-  std::deque<std::string> values_;  // a deque never moves its elements: views stay valid
+  std::deque<std::string> values_;       // a deque never moves its elements: views stay valid
   std::vector<std::string_view> views_;  // by code: values_[code], without the deque's lookup
-  std::vector<uint32_t> hashes_;    // by code
-  std::vector<Code> slots_;         // open addressing, linear probing; size a power of 2
+  std::vector<uint32_t> hashes_;         // by code
+  std::vector<Code> slots_;              // open addressing, linear probing; size a power of 2
 };
 
 // A column of dictionary codes (16 bits per row while the dictionary is small).

@@ -64,6 +64,34 @@ inline bool load_word(std::string_view value, std::string_view data, uint64_t* w
   return true;
 }
 
+// Sets *w0, *w1 to the bytes of `value` (at most 16) as two zero-padded little-endian
+// words. A value inside `data` with 16 bytes after its start is read with two loads.
+inline void load_words(std::string_view value, std::string_view data, uint64_t* w0, uint64_t* w1) {
+  const auto at = reinterpret_cast<uintptr_t>(value.data());
+  const auto from = reinterpret_cast<uintptr_t>(data.data());
+  if (at >= from && at - from + 16 <= data.size()) {
+    std::memcpy(w0, value.data(), 8);
+    std::memcpy(w1, value.data() + 8, 8);
+    const size_t n = value.size();
+    *w0 = n >= 8 ? *w0 : n == 0 ? 0 : *w0 & (~uint64_t(0) >> (64 - 8 * n));
+    *w1 = n >= 16 ? *w1 : n <= 8 ? 0 : *w1 & (~uint64_t(0) >> (64 - 8 * (n - 8)));
+  } else {
+    char bytes[16] = {};
+    if (!value.empty()) std::memcpy(bytes, value.data(), value.size());
+    std::memcpy(w0, bytes, 8);
+    std::memcpy(w1, bytes + 8, 8);
+  }
+}
+
+// True iff no byte of the word is a lower-case ASCII letter or non-ASCII (eight at once).
+inline bool plain_upper_word(uint64_t w) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t x = w & ~kHigh;
+  const uint64_t at_least_a = x + 0x1f1f1f1f1f1f1f1full;  // bit 7 of a byte: x >= 'a'
+  const uint64_t past_z = x + 0x0505050505050505ull;      // bit 7 of a byte: x > 'z'
+  return ((w | (at_least_a & ~past_z)) & kHigh) == 0;
+}
+
 // The enumeration's value of `word` (word_of of a value of `size` bytes) among the values
 // of at most 8 bytes, or -1. The values are upper-case ASCII: a match is the value the
 // generic path (case folding, then comparing) finds.
@@ -122,20 +150,7 @@ class ShortCodes {
   // chunk's text: a value inside it with 16 bytes after its start is read in place.
   Dictionary::Code code(std::string_view value, std::string_view data, Dictionary* dictionary) {
     uint64_t w0 = 0, w1 = 0;
-    const auto at = reinterpret_cast<uintptr_t>(value.data());
-    const auto from = reinterpret_cast<uintptr_t>(data.data());
-    if (at >= from && at - from + 16 <= data.size()) {
-      std::memcpy(&w0, value.data(), 8);
-      std::memcpy(&w1, value.data() + 8, 8);
-      const size_t n = value.size();
-      w0 = n >= 8 ? w0 : n == 0 ? 0 : w0 & (~uint64_t(0) >> (64 - 8 * n));
-      w1 = n >= 16 ? w1 : n <= 8 ? 0 : w1 & (~uint64_t(0) >> (64 - 8 * (n - 8)));
-    } else {
-      char bytes[16] = {};
-      if (!value.empty()) std::memcpy(bytes, value.data(), value.size());
-      std::memcpy(&w0, bytes, 8);
-      std::memcpy(&w1, bytes + 8, 8);
-    }
+    load_words(value, data, &w0, &w1);
     const uint32_t size = uint32_t(value.size());
     if (entries_.empty()) grow(256);
     const size_t mask = entries_.size() - 1;
@@ -233,8 +248,7 @@ class ChunkParser {
     problem(std::string(kColumns[c].name) + ": required field is empty");
     return false;
   }
-  [[gnu::noinline, gnu::cold]] bool problem_value(int c, std::string_view value,
-                                                  const char* what) {
+  [[gnu::noinline, gnu::cold]] bool problem_value(int c, std::string_view value, const char* what) {
     problem(std::string(kColumns[c].name) + ": '" + std::string(value) + what);
     return false;
   }
@@ -289,7 +303,16 @@ class ChunkParser {
         return true;
       }
     }
-    if constexpr (spec.upper) value = upper(value, &upper_[c]);
+    if constexpr (spec.upper) {
+      // PAN, IFSC, deduction codes: usually upper case already, tested 8 bytes at a time.
+      bool plain = false;
+      if (value.size() <= 16) {
+        uint64_t w0 = 0, w1 = 0;
+        load_words(value, data_, &w0, &w1);
+        plain = plain_upper_word(w0) && plain_upper_word(w1);
+      }
+      if (!plain) value = upper(value, &upper_[c]);
+    }
     if (value.empty()) {
       if constexpr (c >= kRequiredCount) {
         value = spec.fallback;
@@ -374,7 +397,8 @@ class ChunkParser {
       // One code or none (the usual value), already trimmed: the set is the value itself.
       if (!value.empty() && std::find(deduction_codes_.begin(), deduction_codes_.end(), value) ==
                                 deduction_codes_.end()) {
-        problem("exempt_deductions: '" + std::string(value) + "' is not a deduction of the profile");
+        problem("exempt_deductions: '" + std::string(value) +
+                "' is not a deduction of the profile");
         return false;
       }
       v->text[kExemptDeductions] = value;

@@ -26,9 +26,9 @@ inline const char* find_separator(const char* p, const char* end) {
 inline void block_masks(const char* p, uint32_t* commas, uint32_t* stops) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   *commas = uint32_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
-  const __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  const __m128i stop = _mm_or_si128(
+      _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
   *stops = uint32_t(_mm_movemask_epi8(stop));
 }
 
