@@ -2,8 +2,8 @@
 // 16-bytes-at-a-time scan of unquoted fields, split_unquoted_fields) against a byte-at-a-time
 // state machine of Python's csv module (default dialect, strict=False), on the cases that
 // matter to a block scan: separators and line ends at and around 16-byte boundaries, quoted
-// fields, CRLF, a last line without a line end, empty fields. Also the dictionary's views
-// after a copy and a move, and the loader's in-line readings at the edges of their fast paths.
+// fields, CRLF, a last line without a line end, empty fields. Also a dictionary's copies
+// and moves, and the loader's in-line readings at the edges of their fast paths.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -203,7 +203,7 @@ TEST(CsvSplit, UnquotedFieldsStopAtALineEndOrAQuotedField) {
   EXPECT_EQ(fields, (std::vector<std::string_view>{"next"}));
 }
 
-TEST(TableDictionaryViews, CopiesAndMovesReadTheirOwnValues) {
+TEST(TableDictionaryCopies, CopiesAndMovesReadTheirOwnValues) {
   Dictionary d;
   for (std::string_view v : {"DDO0001", "A", "", "a rather long value past sixteen bytes"}) {
     d.add(v);

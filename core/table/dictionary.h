@@ -19,25 +19,6 @@ class Dictionary {
  public:
   using Code = uint32_t;
 
-  Dictionary() = default;
-  // A copy's views name its own values.
-  Dictionary(const Dictionary& other)
-      : values_(other.values_), hashes_(other.hashes_), slots_(other.slots_) {
-    view_values();
-  }
-  Dictionary& operator=(const Dictionary& other) {
-    if (this != &other) {
-      values_ = other.values_;
-      hashes_ = other.hashes_;
-      slots_ = other.slots_;
-      view_values();
-    }
-    return *this;
-  }
-  // A moved deque keeps its elements where they are: the views stay valid.
-  Dictionary(Dictionary&&) = default;
-  Dictionary& operator=(Dictionary&&) = default;
-
   // Returns the code of `value`, adding it if it is new.
   Code add(std::string_view value) {
     if (slots_.empty()) rehash(16);
@@ -45,11 +26,10 @@ class Dictionary {
     size_t slot = h & (slots_.size() - 1);
     for (; slots_[slot] != kEmptySlot; slot = (slot + 1) & (slots_.size() - 1)) {
       const Code code = slots_[slot];
-      if (hashes_[code] == h && same_bytes(views_[code], value)) return code;
+      if (hashes_[code] == h && values_[code] == value) return code;
     }
     const Code code = static_cast<Code>(values_.size());
     values_.emplace_back(value);
-    views_.push_back(values_.back());
     hashes_.push_back(h);
     slots_[slot] = code;
     if (2 * values_.size() > slots_.size()) rehash(2 * slots_.size());  // load <= 1/2
@@ -62,14 +42,14 @@ class Dictionary {
     for (size_t slot = h & (slots_.size() - 1); slots_[slot] != kEmptySlot;
          slot = (slot + 1) & (slots_.size() - 1)) {
       const Code c = slots_[slot];
-      if (hashes_[c] == h && same_bytes(views_[c], value)) {
+      if (hashes_[c] == h && values_[c] == value) {
         *code = c;
         return true;
       }
     }
     return false;
   }
-  std::string_view value(Code code) const { return views_[code]; }
+  std::string_view value(Code code) const { return values_[code]; }
   size_t size() const { return values_.size(); }
   // Makes room for `count` values in all, so adding up to that many does not rehash.
   void reserve(size_t count) {
@@ -77,7 +57,6 @@ class Dictionary {
     while (slots < 2 * count) slots *= 2;
     if (slots > slots_.size()) rehash(slots);
     hashes_.reserve(count);
-    views_.reserve(count);
   }
 
   // rank[code] orders the values by their bytes (for sorted output).
@@ -116,13 +95,6 @@ class Dictionary {
  private:
   static constexpr Code kEmptySlot = UINT32_MAX;
 
-  // a == b, lengths first (the hashes already matched: they are almost surely equal).
-  static bool same_bytes(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
-  }
-
-  void view_values() { views_.assign(values_.begin(), values_.end()); }
-
   void rehash(size_t slots) {
     slots_.assign(slots, kEmptySlot);
     for (Code code = 0; code < values_.size(); ++code) {
@@ -132,10 +104,9 @@ class Dictionary {
     }
   }
 
-  std::deque<std::string> values_;       // a deque never moves its elements: views stay valid
-  std::vector<std::string_view> views_;  // by code: values_[code], without the deque's lookup
-  std::vector<uint32_t> hashes_;         // by code
-  std::vector<Code> slots_;              // open addressing, linear probing; size a power of 2
+  std::deque<std::string> values_;  // a deque never moves its elements: views stay valid
+  std::vector<uint32_t> hashes_;    // by code
+  std::vector<Code> slots_;         // open addressing, linear probing; size a power of 2
 };
 
 // A column of dictionary codes (16 bits per row while the dictionary is small).
