@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iterator>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -35,6 +38,70 @@ inline bool same_text(std::string_view a, std::string_view b) {
     if (a[i] != b[i]) return false;
   }
   return true;
+}
+
+// The bytes of a value of at most 8 bytes as a zero-padded little-endian word.
+constexpr uint64_t word_of(std::string_view s) {
+  uint64_t w = 0;
+  for (size_t i = s.size(); i-- > 0;) w = (w << 8) | static_cast<unsigned char>(s[i]);
+  return w;
+}
+
+// Sets *word to word_of(value) and returns true iff value has at most 8 bytes. A value
+// inside `data` with 8 bytes after its start is read with one load.
+inline bool load_word(std::string_view value, std::string_view data, uint64_t* word) {
+  const size_t n = value.size();
+  if (n > 8) return false;
+  const auto at = reinterpret_cast<uintptr_t>(value.data());
+  const auto from = reinterpret_cast<uintptr_t>(data.data());
+  if (at >= from && at - from + 8 <= data.size()) {
+    uint64_t w = 0;
+    std::memcpy(&w, value.data(), 8);
+    *word = n == 8 ? w : n == 0 ? 0 : w & (~uint64_t(0) >> (64 - 8 * n));
+  } else {
+    *word = word_of(value);
+  }
+  return true;
+}
+
+// Sets *w0, *w1 to the bytes of `value` (at most 16) as two zero-padded little-endian
+// words. A value inside `data` with 16 bytes after its start is read with two loads.
+inline void load_words(std::string_view value, std::string_view data, uint64_t* w0, uint64_t* w1) {
+  const auto at = reinterpret_cast<uintptr_t>(value.data());
+  const auto from = reinterpret_cast<uintptr_t>(data.data());
+  if (at >= from && at - from + 16 <= data.size()) {
+    std::memcpy(w0, value.data(), 8);
+    std::memcpy(w1, value.data() + 8, 8);
+    const size_t n = value.size();
+    *w0 = n >= 8 ? *w0 : n == 0 ? 0 : *w0 & (~uint64_t(0) >> (64 - 8 * n));
+    *w1 = n >= 16 ? *w1 : n <= 8 ? 0 : *w1 & (~uint64_t(0) >> (64 - 8 * (n - 8)));
+  } else {
+    char bytes[16] = {};
+    if (!value.empty()) std::memcpy(bytes, value.data(), value.size());
+    std::memcpy(w0, bytes, 8);
+    std::memcpy(w1, bytes + 8, 8);
+  }
+}
+
+// True iff no byte of the word is a lower-case ASCII letter or non-ASCII (eight at once).
+inline bool plain_upper_word(uint64_t w) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t x = w & ~kHigh;
+  const uint64_t at_least_a = x + 0x1f1f1f1f1f1f1f1full;  // bit 7 of a byte: x >= 'a'
+  const uint64_t past_z = x + 0x0505050505050505ull;      // bit 7 of a byte: x > 'z'
+  return ((w | (at_least_a & ~past_z)) & kHigh) == 0;
+}
+
+// The enumeration's value of `word` (word_of of a value of `size` bytes) among the values
+// of at most 8 bytes, or -1. The values are upper-case ASCII: a match is the value the
+// generic path (case folding, then comparing) finds.
+template <int c>
+inline int64_t enum_of_word(uint64_t word, size_t size) {
+  constexpr const std::string_view* values = kColumns[c].values;
+  for (const std::string_view* e = values; !e->empty(); ++e) {
+    if (e->size() <= 8 && e->size() == size && word_of(*e) == word) return e - values;
+  }
+  return -1;
 }
 
 // Where each column of formats.md stands in the file (-1: absent).
@@ -68,6 +135,64 @@ struct ChunkOut {
   // (table row, code) of the rows whose code in this chunk's dictionary exceeds
   // CodeColumn::kNarrowMax: their narrow slot holds kNarrowMax.
   std::vector<std::pair<uint32_t, uint32_t>> big_codes[kDictionaries];
+};
+
+// The codes of a chunk's dictionary by value, for the values of at most 16 bytes (DDO,
+// treasury, pay level, bill group ...), each held as two zero-padded words and its size:
+// a lookup hashes the words and compares them, with no byte-by-byte compare and no call.
+// Every such value of the column goes through here, so a value not found is new to the
+// dictionary too: added there, it gets the same code as without this table.
+class ShortCodes {
+ public:
+  static constexpr size_t kMaxBytes = 16;
+
+  // The code of `value` (at most kMaxBytes) in *dictionary, added if new. `data` is the
+  // chunk's text: a value inside it with 16 bytes after its start is read in place.
+  Dictionary::Code code(std::string_view value, std::string_view data, Dictionary* dictionary) {
+    uint64_t w0 = 0, w1 = 0;
+    load_words(value, data, &w0, &w1);
+    const uint32_t size = uint32_t(value.size());
+    if (entries_.empty()) grow(256);
+    const size_t mask = entries_.size() - 1;
+    for (size_t i = slot_of(w0, w1, size);; i = (i + 1) & mask) {
+      Entry& e = entries_[i];
+      if (e.size == kEmpty) {
+        e = Entry{w0, w1, size, dictionary->add(value)};
+        const Dictionary::Code code = e.code;
+        if (2 * ++count_ > entries_.size()) grow(2 * entries_.size());  // load <= 1/2
+        return code;
+      }
+      if (e.w0 == w0 && e.w1 == w1 && e.size == size) return e.code;
+    }
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Entry {
+    uint64_t w0 = 0, w1 = 0;
+    uint32_t size = kEmpty;
+    Dictionary::Code code = 0;
+  };
+
+  size_t slot_of(uint64_t w0, uint64_t w1, uint32_t size) const {
+    const uint64_t h = (w0 ^ ((w1 << 29) | (w1 >> 35)) ^ size) * 0x9e3779b97f4a7c15ull;
+    return size_t(h >> shift_);
+  }
+  void grow(size_t slots) {
+    std::vector<Entry> old(slots);
+    old.swap(entries_);
+    shift_ = 64 - __builtin_ctzll(slots);
+    for (const Entry& e : old) {
+      if (e.size == kEmpty) continue;
+      size_t i = slot_of(e.w0, e.w1, e.size);
+      while (entries_[i].size != kEmpty) i = (i + 1) & (slots - 1);
+      entries_[i] = e;
+    }
+  }
+
+  std::vector<Entry> entries_;  // open addressing, linear probing; size a power of 2
+  size_t count_ = 0;
+  int shift_ = 64;
 };
 
 // Parses the records of one chunk straight into the rows [out->base, out->base +
@@ -114,108 +239,171 @@ class ChunkParser {
     problems_ += text;
   }
 
+  // The problems of read_column, out of its line (rare): each records one and returns false.
+  [[gnu::noinline, gnu::cold]] bool problem_text(const char* text) {
+    problem(text);
+    return false;
+  }
+  [[gnu::noinline, gnu::cold]] bool problem_required_empty(int c) {
+    problem(std::string(kColumns[c].name) + ": required field is empty");
+    return false;
+  }
+  [[gnu::noinline, gnu::cold]] bool problem_value(int c, std::string_view value, const char* what) {
+    problem(std::string(kColumns[c].name) + ": '" + std::string(value) + what);
+    return false;
+  }
+  [[gnu::noinline, gnu::cold]] bool problem_not_enum(int c, std::string_view value) {
+    std::string allowed;
+    for (const std::string_view* e = kColumns[c].values; !e->empty(); ++e) {
+      if (!allowed.empty()) allowed.push_back('/');
+      allowed.append(*e);
+    }
+    problem(std::string(kColumns[c].name) + ": '" + std::string(value) + "' is not one of " +
+            allowed);
+    return false;
+  }
+
+  [[gnu::noinline, gnu::cold]] bool problem_field_count(size_t fields) {
+    problem("row has " + std::to_string(fields) + " fields, header has " +
+            std::to_string(header_.fields));
+    return false;
+  }
+
   std::string_view raw(int column) const {
     const int p = header_.position[column];
     const auto& fields = reader_.fields();
     return p >= 0 && size_t(p) < fields.size() ? trim(fields[size_t(p)]) : std::string_view();
   }
 
-  // rules §2 step 0: reads one column's value, or records its problem. Returns false on a
-  // problem.
-  bool read_column(int c, RowValues* v) {
-    const ColumnSpec& spec = kColumns[c];
-    std::string_view value = header_.position[c] >= 0 ? raw(c) : std::string_view();
-    if (spec.upper) value = upper(value, &upper_[c]);
+  // rules §2 step 0: reads column c's value of a record with the header's field count, or
+  // records its problem. Returns false on a problem. The column is a template argument, so
+  // its kind, case folding and default are settled when compiling: a row costs a few
+  // instructions per column beyond its value's own bytes.
+  template <int c>
+  [[gnu::always_inline]] bool read_column(const std::string_view* fields, RowValues* v) {
+    constexpr const ColumnSpec& spec = kColumns[c];
+    const int position = header_.position[c];
+    std::string_view value = position >= 0 ? trim(fields[position]) : std::string_view();
+    if constexpr (spec.kind == Kind::kEnum || spec.kind == Kind::kOptionalEnum) {
+      // The usual spelling (upper case, at most 8 bytes): one load and a few compares.
+      uint64_t word = 0;
+      if (!value.empty() && load_word(value, data_, &word)) {
+        const int64_t e = enum_of_word<c>(word, value.size());
+        if (e >= 0) {
+          v->text[c] = value;
+          v->number[c] = e;
+          return true;
+        }
+      }
+    }
+    if constexpr (spec.kind == Kind::kBoolean) {
+      if (value.size() == 1 && (value[0] == '0' || value[0] == '1')) {  // the usual spelling
+        v->text[c] = value;
+        v->number[c] = value[0] == '1' ? 1 : 0;
+        return true;
+      }
+    }
+    if constexpr (spec.upper) {
+      // PAN, IFSC, deduction codes: usually upper case already, tested 8 bytes at a time.
+      bool plain = false;
+      if (value.size() <= 16) {
+        uint64_t w0 = 0, w1 = 0;
+        load_words(value, data_, &w0, &w1);
+        plain = plain_upper_word(w0) && plain_upper_word(w1);
+      }
+      if (!plain) value = upper(value, &upper_[c]);
+    }
     if (value.empty()) {
-      if (c >= kRequiredCount) {
+      if constexpr (c >= kRequiredCount) {
         value = spec.fallback;
-      } else if (c != kBankAccount && c != kIfsc && c != kPan) {
-        problem(std::string(spec.name) + ": required field is empty");
-        return false;
+      } else if constexpr (c != kBankAccount && c != kIfsc && c != kPan) {
+        return problem_required_empty(c);
       }
     }
     v->text[c] = value;
-    Kind kind = spec.kind;
-    if (kind == Kind::kOptionalEnum || kind == Kind::kOptionalInteger) {
+    constexpr Kind declared = spec.kind;
+    if constexpr (declared == Kind::kOptionalEnum || declared == Kind::kOptionalInteger) {
       if (value.empty()) {
         v->number[c] = -1;
         return true;
       }
-      kind = kind == Kind::kOptionalEnum ? Kind::kEnum : Kind::kInteger;
     }
-    switch (kind) {
-      case Kind::kText:
-      case Kind::kRequiredText:
-        return true;
-      case Kind::kOptionalEnum:
-      case Kind::kOptionalInteger:
-        return false;  // mapped above
-      case Kind::kEnum:
-        for (const std::string_view* e = spec.values; !e->empty(); ++e) {
-          if (same_text(value, *e)) {
-            v->number[c] = e - spec.values;
-            return true;
-          }
-        }
-        {
-          std::string allowed;
-          for (const std::string_view* e = spec.values; !e->empty(); ++e) {
-            if (!allowed.empty()) allowed.push_back('/');
-            allowed.append(*e);
-          }
-          problem(std::string(spec.name) + ": '" + std::string(value) + "' is not one of " +
-                  allowed);
-        }
-        return false;
-      case Kind::kDeductionCodes:
-        return read_deduction_codes(value, v);
-      case Kind::kInteger:
-        if (!parse_integer(value, &v->number[c])) {
-          problem(std::string(spec.name) + ": '" + std::string(value) +
-                  "' is not a non-negative integer of at most 12 digits");
-          return false;
-        }
-        if (c == kPayCell && v->number[c] < 1) {
-          problem("pay_cell: must be >= 1");
-          return false;
-        }
-        if (c == kLwpDays && v->number[c] > 31) {
-          problem("lwp_days: must be 0..31");
-          return false;
-        }
-        return true;
-      case Kind::kBoolean: {
-        bool b = false;
-        if (!read_boolean(upper(value, &upper_[c]), &b)) {
-          problem(std::string(spec.name) + ": '" + std::string(value) + "' is not a boolean");
-          return false;
-        }
-        v->number[c] = b ? 1 : 0;
-        return true;
-      }
-      case Kind::kDate:
-      case Kind::kOptionalDate: {
-        if (value.empty()) {
-          v->number[c] = kNoDate;
+    constexpr Kind kind = declared == Kind::kOptionalEnum      ? Kind::kEnum
+                          : declared == Kind::kOptionalInteger ? Kind::kInteger
+                                                               : declared;
+    if constexpr (kind == Kind::kText || kind == Kind::kRequiredText) {
+      return true;
+    } else if constexpr (kind == Kind::kEnum) {
+      for (const std::string_view* e = spec.values; !e->empty(); ++e) {
+        if (same_text(value, *e)) {
+          v->number[c] = e - spec.values;
           return true;
         }
-        Date d = 0;
-        if (!parse_date(value, &d)) {
-          problem(std::string(spec.name) + ": '" + std::string(value) +
-                  "' is not a date YYYY-MM-DD");
-          return false;
+      }
+      return problem_not_enum(c, value);
+    } else if constexpr (kind == Kind::kDeductionCodes) {
+      return read_deduction_codes(value, v);
+    } else if constexpr (kind == Kind::kInteger) {
+      if (!parse_integer(value, &v->number[c])) {
+        return problem_value(c, value, "' is not a non-negative integer of at most 12 digits");
+      }
+      if constexpr (c == kPayCell) {
+        if (v->number[c] < 1) {
+          return problem_text("pay_cell: must be >= 1");
         }
-        v->number[c] = d;
+      }
+      if constexpr (c == kLwpDays) {
+        if (v->number[c] > 31) {
+          return problem_text("lwp_days: must be 0..31");
+        }
+      }
+      return true;
+    } else if constexpr (kind == Kind::kBoolean) {
+      bool b = false;
+      if (!read_boolean(upper(value, &upper_[c]), &b)) {
+        return problem_value(c, value, "' is not a boolean");
+      }
+      v->number[c] = b ? 1 : 0;
+      return true;
+    } else {
+      static_assert(kind == Kind::kDate || kind == Kind::kOptionalDate);
+      if (value.empty()) {
+        v->number[c] = kNoDate;
         return true;
       }
+      Date d = 0;
+      if (!parse_date(value, &d)) {
+        return problem_value(c, value, "' is not a date YYYY-MM-DD");
+      }
+      v->number[c] = d;
+      return true;
     }
-    return false;
+  }
+
+  // Every column in order (problems are listed in column order).
+  template <int... cs>
+  bool read_columns(const std::string_view* fields, RowValues* v,
+                    std::integer_sequence<int, cs...>) {
+    bool readable = true;
+    ((readable = read_column<cs>(fields, v) && readable), ...);
+    return readable;
   }
 
   // formats.md exempt_deductions: codes separated by ';', trimmed, case-insensitive (already
   // upper-cased), empty pieces ignored; each must be a deduction of the profile. The value
   // becomes the canonical set (sorted, no repeats, joined by ';').
   bool read_deduction_codes(std::string_view value, RowValues* v) {
+    if (value.find(';') == std::string_view::npos) {
+      // One code or none (the usual value), already trimmed: the set is the value itself.
+      if (!value.empty() && std::find(deduction_codes_.begin(), deduction_codes_.end(), value) ==
+                                deduction_codes_.end()) {
+        problem("exempt_deductions: '" + std::string(value) +
+                "' is not a deduction of the profile");
+        return false;
+      }
+      v->text[kExemptDeductions] = value;
+      return true;
+    }
     codes_.clear();
     while (!value.empty()) {
       const size_t end = std::min(value.find(';'), value.size());
@@ -240,17 +428,18 @@ class ChunkParser {
     return true;
   }
 
-  void add_row(EmployeeTable* t, ChunkOut* out, size_t r) {
+  // One row into the table (flattened: the columns' setters and push_code in line; the
+  // problem paths are out of line, cold).
+  [[gnu::flatten]] void add_row(EmployeeTable* t, ChunkOut* out, size_t r) {
     problems_.clear();
     RowValues v;
     bool readable = true;
     const size_t fields = reader_.fields().size();
     if (fields != header_.fields) {
-      problem("row has " + std::to_string(fields) + " fields, header has " +
-              std::to_string(header_.fields));
-      readable = false;
+      readable = problem_field_count(fields);
     } else {
-      for (int c = 0; c < kColumnCount; ++c) readable = read_column(c, &v) && readable;
+      readable = read_columns(reader_.fields().data(), &v,
+                              std::make_integer_sequence<int, kColumnCount>());
     }
     if (!readable) {
       out->problems.push_back(RowProblem{uint32_t(r), problems_});
@@ -310,22 +499,29 @@ class ChunkParser {
     t->chapter_via_deductions.set(r, v.number[kChapterViaDeductions], &out->wide[10]);
   }
 
-  // Neighbouring rows often share a DDO or treasury: remember the last value per column
-  // (a view of the dictionary's copy, which never moves). Writes the code in the chunk's
-  // dictionary; join_dictionaries turns it into the table's.
+  // Writes the row's code in the chunk's dictionary (join_dictionaries turns it into the
+  // table's): values of up to 16 bytes through the column's ShortCodes; longer ones compared
+  // with the column's last long value first (a view of the dictionary's copy, which never
+  // moves), as neighbouring rows often share it.
   void push_code(DictColumn* column, std::string_view value, int slot, ChunkOut* out, size_t r) {
-    LastCode& last = last_[slot];
-    if (!last.valid || !same_text(last.value, value)) {
-      Dictionary& dictionary = out->dictionary[slot];
-      last.code = dictionary.add(value);
-      last.value = dictionary.value(last.code);
-      last.valid = true;
+    Dictionary::Code code = 0;
+    if (value.size() <= ShortCodes::kMaxBytes) {
+      code = short_codes_[slot].code(value, data_, &out->dictionary[slot]);
+    } else {
+      LastCode& last = last_[slot];
+      if (!last.valid || !same_text(last.value, value)) {
+        Dictionary& dictionary = out->dictionary[slot];
+        last.code = dictionary.add(value);
+        last.value = dictionary.value(last.code);
+        last.valid = true;
+      }
+      code = last.code;
     }
-    if (last.code >= CodeColumn::kNarrowMax) {
-      out->big_codes[slot].emplace_back(uint32_t(r), last.code);
+    if (code >= CodeColumn::kNarrowMax) {
+      out->big_codes[slot].emplace_back(uint32_t(r), code);
       column->codes.narrow_data()[r] = uint16_t(CodeColumn::kNarrowMax);
     } else {
-      column->codes.narrow_data()[r] = uint16_t(last.code);
+      column->codes.narrow_data()[r] = uint16_t(code);
     }
   }
 
@@ -345,7 +541,8 @@ class ChunkParser {
   std::string upper_[kColumnCount];
   std::vector<std::string_view> codes_;  // exempt_deductions pieces of the current row
   std::string exempt_;                   // its canonical set
-  LastCode last_[8];
+  LastCode last_[ChunkOut::kDictionaries];
+  ShortCodes short_codes_[ChunkOut::kDictionaries];
 };
 
 // The code points of UTF-8 text (already validated), ASCII letters lower-cased.

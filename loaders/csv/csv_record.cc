@@ -13,43 +13,115 @@
 namespace vetan {
 namespace {
 
-// Finds the ends of unquoted fields: the first of ',', '\r', '\n' at or after a position.
-// With SSE2 it compares 16 bytes at once and keeps the block's mask, so the short fields
-// of a record cost a bit scan each rather than a loop over their bytes.
-class SeparatorScanner {
- public:
-  explicit SeparatorScanner(const char* end) : end_(end) {}
+// The first of ',', '\r', '\n' in [p, end), or end (the text after a quoted field's
+// closing quote, rare).
+inline const char* find_separator(const char* p, const char* end) {
+  while (p < end && *p != ',' && *p != '\n' && *p != '\r') ++p;
+  return p;
+}
 
-  const char* find(const char* p) {
 #if defined(__SSE2__)
-    while (end_ - p >= 16) {
-      if (p < block_ || p >= block_ + 16) load(p);
-      const uint32_t m = mask_ & (~uint32_t(0) << (p - block_));
-      if (m != 0) return block_ + __builtin_ctz(m);
-      p = block_ + 16;
-    }
-#endif
-    while (p < end_ && *p != ',' && *p != '\n' && *p != '\r') ++p;
-    return p;
-  }
+// Of the 16 bytes from p: bit i of *commas set iff p[i] is ',', of *stops iff p[i] is '\r',
+// '\n' or '"' (a line end, or a quote, which matters only at a field's start).
+inline void block_masks(const char* p, uint32_t* commas, uint32_t* stops) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  *commas = uint32_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
+  const __m128i stop = _mm_or_si128(
+      _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  *stops = uint32_t(_mm_movemask_epi8(stop));
+}
 
- private:
-#if defined(__SSE2__)
-  void load(const char* p) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
-                                      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
-    mask_ = uint32_t(_mm_movemask_epi8(hits));
-    block_ = p;
+// The same for the 64 bytes from p (four blocks of 16), so that the work per block is paid
+// once per 64 bytes: a master's record is about 200 bytes.
+inline void block_masks(const char* p, uint64_t* commas, uint64_t* stops) {
+  uint64_t c = 0, s = 0;
+  for (int k = 3; k >= 0; --k) {
+    uint32_t ck = 0, sk = 0;
+    block_masks(p + 16 * k, &ck, &sk);
+    c = (c << 16) | ck;
+    s = (s << 16) | sk;
   }
-  const char* block_ = nullptr;  // mask_ describes [block_, block_ + 16)
-  uint32_t mask_ = 0;
+  *commas = c;
+  *stops = s;
+}
 #endif
-  const char* end_;
-};
 
 }  // namespace
+
+const char* split_unquoted_fields(const char* p, const char* end,
+                                  std::vector<std::string_view>* fields, bool* quote_next) {
+  const char* field = p;  // where the current field starts
+  *quote_next = false;
+#if defined(__SSE2__)
+  // The separators of 64 (or, near the end, 16) bytes at once, then one bit scan per field:
+  // the commas before the block's first line end or quote end fields without looking at
+  // their bytes again.
+  const char* block = p;
+  while (end - block >= 16) {
+    uint64_t commas = 0, stops = 0;  // every bit lies at or after `field`
+    size_t width = 64;
+    if (end - block >= 64) {
+      block_masks(block, &commas, &stops);
+    } else {
+      uint32_t c = 0, s = 0;
+      block_masks(block, &c, &s);
+      commas = c;
+      stops = s;
+      width = 16;
+    }
+    while (true) {
+      const uint64_t first_stop = stops & (0 - stops);  // its lowest bit, or 0
+      uint64_t run = first_stop != 0 ? commas & (first_stop - 1) : commas;
+      commas ^= run;
+      while (run != 0) {
+        const char* s = block + __builtin_ctzll(run);
+        run &= run - 1;
+        fields->emplace_back(field, size_t(s - field));
+        field = s + 1;
+      }
+      if (first_stop == 0) break;
+      stops ^= first_stop;
+      const char* s = block + __builtin_ctzll(first_stop);
+      if (*s == '"') {
+        if (s == field) {  // at a field's start (never p's: the caller's quoted field)
+          *quote_next = true;
+          return s;
+        }
+        continue;  // inside unquoted text: text
+      }
+      fields->emplace_back(field, size_t(s - field));  // a line end
+      return s;
+    }
+    block += width;
+  }
+  const char* from = block > field ? block : field;  // [field, block) has no separator
+  if (from == field && field != p && field < end && *field == '"') {
+    *quote_next = true;  // the field after a comma that ended the last block
+    return field;
+  }
+#else
+  const char* from = field;
+#endif
+  for (const char* s = from;; ++s) {
+    if (s == end) {
+      fields->emplace_back(field, size_t(end - field));
+      return end;
+    }
+    const char c = *s;
+    if (c == ',') {
+      fields->emplace_back(field, size_t(s - field));
+      field = s + 1;
+      if (field < end && *field == '"') {
+        *quote_next = true;
+        return field;
+      }
+    } else if (c == '\r' || c == '\n') {
+      fields->emplace_back(field, size_t(s - field));
+      return s;
+    }
+  }
+}
 
 bool CsvRecordReader::next(std::string_view data, size_t* position) {
   fields_.clear();
@@ -65,7 +137,6 @@ bool CsvRecordReader::next(std::string_view data, size_t* position) {
     *position = size_t(p - begin);
     return true;
   }
-  SeparatorScanner separators(end);
   while (true) {
     // START_FIELD
     if (p < end && *p == '"') {
@@ -91,21 +162,22 @@ bool CsvRecordReader::next(std::string_view data, size_t* position) {
       }
       if (closed && p < end && *p != ',' && *p != '\r' && *p != '\n') {
         // Text after the closing quote stays in the field, read as unquoted text.
-        const char* e = separators.find(p);
+        const char* e = find_separator(p, end);
         scratch_.append(p, size_t(e - p));
         p = e;
       }
       scratch_field_.push_back(fields_.size());
       scratch_span_.emplace_back(start, scratch_.size() - start);
       fields_.emplace_back();
+      if (p < end && *p == ',') {
+        ++p;
+        continue;  // a trailing comma yields one more, empty, field
+      }
     } else {
-      const char* e = separators.find(p);
-      fields_.emplace_back(p, size_t(e - p));
-      p = e;
-    }
-    if (p < end && *p == ',') {
-      ++p;
-      continue;  // a trailing comma yields one more, empty, field
+      // Unquoted fields up to the line end, or up to a field that starts with a quote.
+      bool quote_next = false;
+      p = split_unquoted_fields(p, end, &fields_, &quote_next);
+      if (quote_next) continue;
     }
     if (p < end) p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
     break;

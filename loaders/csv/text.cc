@@ -125,6 +125,31 @@ bool make_date(int32_t y, int32_t m, int32_t d, Date* date) {
 
 bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The day number of the first of every month of the years [kFirstYear, kFirstYear + 256),
+// and of the month after the last: a usual date is one lookup away, its month's length the
+// difference of two neighbours.
+constexpr int32_t kFirstYear = 1900;
+constexpr int kTableMonths = 256 * 12;
+struct MonthStarts {
+  Date first[kTableMonths + 1];
+  constexpr MonthStarts() : first() {
+    for (int i = 0; i <= kTableMonths; ++i) {
+      first[i] = days_from_civil(kFirstYear + i / 12, i % 12 + 1, 1);
+    }
+  }
+};
+constexpr MonthStarts kMonthStarts;
+
+// make_date, through the table for the years it holds.
+inline bool make_date_fast(int32_t y, int32_t m, int32_t d, Date* date) {
+  if (y < kFirstYear || y >= kFirstYear + 256 || m < 1 || m > 12) return make_date(y, m, d, date);
+  const int i = (y - kFirstYear) * 12 + (m - 1);
+  const Date first = kMonthStarts.first[i];
+  if (d < 1 || d > kMonthStarts.first[i + 1] - first) return false;
+  *date = first + d - 1;
+  return true;
+}
+
 }  // namespace
 
 bool parse_date(std::string_view s, Date* date) {
@@ -132,7 +157,7 @@ bool parse_date(std::string_view s, Date* date) {
   if (s.size() == 10 && s[4] == '-' && s[7] == '-' && ascii_digit(s[0]) && ascii_digit(s[1]) &&
       ascii_digit(s[2]) && ascii_digit(s[3]) && ascii_digit(s[5]) && ascii_digit(s[6]) &&
       ascii_digit(s[8]) && ascii_digit(s[9])) {
-    return make_date((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'),
+    return make_date_fast((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'),
                      (s[5] - '0') * 10 + (s[6] - '0'), (s[8] - '0') * 10 + (s[9] - '0'), date);
   }
   int digits[8];
@@ -169,17 +194,6 @@ bool parse_month_text(std::string_view s, Month* month) {
   const char a = s[i + 1], b = s[i + 2];
   if (!((a == '0' && b >= '1' && b <= '9') || (a == '1' && b >= '0' && b <= '2'))) return false;
   *month = make_month(year, (a - '0') * 10 + (b - '0'));
-  return true;
-}
-
-bool parse_integer(std::string_view s, int64_t* value) {
-  if (s.empty() || s.size() > 12) return false;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *value = v;
   return true;
 }
 
