@@ -4,10 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "loaders/csv/byte_mask.h"
 #include "loaders/csv/text.h"
 
 namespace vetan {
@@ -24,12 +21,8 @@ inline const char* find_separator(const char* p, const char* end) {
 // Of the 16 bytes from p: bit i of *commas set iff p[i] is ',', of *stops iff p[i] is '\r',
 // '\n' or '"' (a line end, or a quote, which matters only at a field's start).
 inline void block_masks(const char* p, uint32_t* commas, uint32_t* stops) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  *commas = uint32_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
-  const __m128i stop = _mm_or_si128(
-      _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
-  *stops = uint32_t(_mm_movemask_epi8(stop));
+  *commas = byte_mask16<','>(p);
+  *stops = byte_mask16<'"', '\n', '\r'>(p);
 }
 
 // The same for the 64 bytes from p (four blocks of 16), so that the work per block is paid
@@ -194,19 +187,7 @@ namespace {
 
 // The first of '"', '\r', '\n' in [p, end), or end.
 inline const char* find_quote_or_line_end(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-    const uint32_t m = uint32_t(_mm_movemask_epi8(hits));
-    if (m != 0) return p + __builtin_ctz(m);
-    p += 16;
-  }
-#endif
-  while (p < end && *p != '"' && *p != '\r' && *p != '\n') ++p;
-  return p;
+  return find_any<'"', '\r', '\n'>(p, end);
 }
 
 // True iff a record starting with byte `c` cannot be blank: its first field is unquoted and

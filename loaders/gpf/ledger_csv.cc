@@ -6,10 +6,7 @@
 #include <atomic>
 #include <set>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "loaders/csv/byte_mask.h"
 #include "loaders/csv/csv_file.h"
 #include "loaders/csv/csv_record.h"
 #include "loaders/csv/text.h"
@@ -35,27 +32,20 @@ class SpecialScanner {
   const char* find(const char* p, const char* end) {
 #if defined(__SSE2__)
     while (end - p >= 16) {
-      if (p < block_ || p >= block_ + 16) load(p);
+      if (p < block_ || p >= block_ + 16) {
+        mask_ = byte_mask16<',', '"', '\n', '\r'>(p);
+        block_ = p;
+      }
       const uint32_t m = mask_ & (~uint32_t(0) << (p - block_));
       if (m != 0) return block_ + __builtin_ctz(m);
       p = block_ + 16;
     }
 #endif
-    while (p < end && *p != ',' && *p != '"' && *p != '\n' && *p != '\r') ++p;
-    return p;
+    return find_any<',', '"', '\n', '\r'>(p, end);
   }
 
  private:
 #if defined(__SSE2__)
-  void load(const char* p) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
-    mask_ = uint32_t(_mm_movemask_epi8(hits));
-    block_ = p;
-  }
   const char* block_ = nullptr;  // mask_ describes [block_, block_ + 16)
   uint32_t mask_ = 0;
 #endif
