@@ -155,7 +155,8 @@ struct EmployeeTable {
   // and distinct, each < base.rows. *out is then, column by column, the table a loader
   // gives for the rows in order (dictionaries coded by first appearance, packed columns'
   // side lists, problems by row), so a master with edits need not be written out and
-  // parsed again. Text columns are rebuilt once; other columns are copied and the rows set.
+  // parsed again. Text columns are rebuilt once; other columns are copied and the rows set;
+  // the columns are built in parallel (TBB), each by one thread (the result never depends on it).
   // recovery_due is copied from `base`. Fails, leaving *out unspecified, when a text column
   // would exceed StringColumn::kMaxBytes, or on rows out of order or out of range.
   static Status with_rows(const EmployeeTable& base,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <numeric>
 
@@ -396,29 +397,44 @@ Status EmployeeTable::with_rows(const EmployeeTable& base, const Replacements& r
   using R = EmployeeRow;
   EmployeeTable t;
   t.rows = base.rows;
-  const auto too_large = [] { return Status::invalid_argument("too large: a text column exceeds 4 GiB"); };
+  // One job per column (columns are independent), run in parallel as concatenate's are.
+  std::vector<std::function<void()>> jobs;
+  std::atomic<bool> too_large{false};
   // Text columns, rebuilt once each.
   const std::pair<StringColumn T::*, std::string R::*> strings[] = {
       {&T::employee_id, &R::employee_id}, {&T::name, &R::name},
       {&T::gpf_account, &R::gpf_account}, {&T::pran, &R::pran}};
   for (const auto& [column, field] : strings) {
-    if (!(t.*column).assign_replaced(base.*column, values_of<std::string_view>(replacements, field))) return too_large();
+    jobs.push_back([&, column = column, field = field] {
+      if (!(t.*column).assign_replaced(base.*column, values_of<std::string_view>(replacements, field))) too_large = true;
+    });
   }
-  if (!t.bank_account.assign_replaced(base.bank_account, values_of<std::string_view>(replacements, &R::bank_account)) ||
-      !t.ifsc.assign_replaced(base.ifsc, values_of<std::string_view>(replacements, &R::ifsc)) ||
-      !t.pan.assign_replaced(base.pan, values_of<std::string_view>(replacements, &R::pan))) {
-    return too_large();
-  }
+  jobs.push_back([&] {
+    if (!t.bank_account.assign_replaced(base.bank_account, values_of<std::string_view>(replacements, &R::bank_account))) {
+      too_large = true;
+    }
+  });
+  jobs.push_back([&] {
+    if (!t.ifsc.assign_replaced(base.ifsc, values_of<std::string_view>(replacements, &R::ifsc))) too_large = true;
+  });
+  jobs.push_back([&] {
+    if (!t.pan.assign_replaced(base.pan, values_of<std::string_view>(replacements, &R::pan))) too_large = true;
+  });
   // Plain columns: copied, the rows set.
-  replace_plain(&t.date_of_birth, base.date_of_birth, replacements, &R::date_of_birth);
-  replace_plain(&t.date_of_joining, base.date_of_joining, replacements, &R::date_of_joining);
-  replace_plain(&t.date_of_retirement, base.date_of_retirement, replacements, &R::date_of_retirement);
-  const std::pair<std::vector<uint8_t> T::*, uint8_t R::*> bytes[] = {
-      {&T::status, &R::status},   {&T::fund_type, &R::fund_type}, {&T::pension_scheme, &R::pension_scheme},
-      {&T::hra_class, &R::hra_class}, {&T::flags, &R::flags},       {&T::lwp_days, &R::lwp_days}};
-  for (const auto& [column, field] : bytes) replace_plain(&(t.*column), base.*column, replacements, field);
-  t.readable = base.readable;
-  for (const auto& [row, values] : replacements) t.readable[row] = values->readable ? 1 : 0;
+  const std::pair<std::vector<Date> T::*, Date R::*> dates[] = {{&T::date_of_birth, &R::date_of_birth},
+                                                                {&T::date_of_joining, &R::date_of_joining},
+                                                                {&T::date_of_retirement, &R::date_of_retirement}};
+  for (const auto& [column, field] : dates) {
+    jobs.push_back([&, column = column, field = field] { replace_plain(&(t.*column), base.*column, replacements, field); });
+  }
+  jobs.push_back([&] {
+    const std::pair<std::vector<uint8_t> T::*, uint8_t R::*> bytes[] = {
+        {&T::status, &R::status},       {&T::fund_type, &R::fund_type}, {&T::pension_scheme, &R::pension_scheme},
+        {&T::hra_class, &R::hra_class}, {&T::flags, &R::flags},         {&T::lwp_days, &R::lwp_days}};
+    for (const auto& [column, field] : bytes) replace_plain(&(t.*column), base.*column, replacements, field);
+    t.readable = base.readable;
+    for (const auto& [row, values] : replacements) t.readable[row] = values->readable ? 1 : 0;
+  });
   // Dictionaries: re-coded when a value changes.
   const std::pair<DictColumn T::*, std::string R::*> dictionaries[] = {
       {&T::treasury_code, &R::treasury_code}, {&T::ddo_code, &R::ddo_code},
@@ -426,7 +442,9 @@ Status EmployeeTable::with_rows(const EmployeeTable& base, const Replacements& r
       {&T::budget_head, &R::budget_head},     {&T::pay_level, &R::pay_level},
       {&T::stop_reason, &R::stop_reason},     {&T::exempt_deductions, &R::exempt_deductions}};
   for (const auto& [column, field] : dictionaries) {
-    (t.*column).assign_replaced(base.*column, values_of<std::string_view>(replacements, field));
+    jobs.push_back([&, column = column, field = field] {
+      (t.*column).assign_replaced(base.*column, values_of<std::string_view>(replacements, field));
+    });
   }
   // Packed numbers: copied, the rows set, the wide lists merged.
   const std::pair<IntColumn T::*, int64_t R::*> ints[] = {
@@ -438,16 +456,22 @@ Status EmployeeTable::with_rows(const EmployeeTable& base, const Replacements& r
       {&T::fy_gross_to_date, &R::fy_gross_to_date},
       {&T::fy_tds_to_date, &R::fy_tds_to_date}};
   for (const auto& [column, field] : ints) {
-    (t.*column).assign_replaced(base.*column, values_of<int64_t>(replacements, field));
+    jobs.push_back([&, column = column, field = field] {
+      (t.*column).assign_replaced(base.*column, values_of<int64_t>(replacements, field));
+    });
   }
   const std::pair<HundredsColumn T::*, int64_t R::*> hundreds[] = {
       {&T::basic_pay, &R::basic_pay},
       {&T::gpf_basis_pay, &R::gpf_basis_pay},
       {&T::chapter_via_deductions, &R::chapter_via_deductions}};
   for (const auto& [column, field] : hundreds) {
-    (t.*column).assign_replaced(base.*column, values_of<int64_t>(replacements, field));
+    jobs.push_back([&, column = column, field = field] {
+      (t.*column).assign_replaced(base.*column, values_of<int64_t>(replacements, field));
+    });
   }
-  t.pay_cell.assign_replaced(base.pay_cell, values_of<int64_t>(replacements, &R::pay_cell));
+  jobs.push_back([&] { t.pay_cell.assign_replaced(base.pay_cell, values_of<int64_t>(replacements, &R::pay_cell)); });
+  tbb::parallel_for(size_t(0), jobs.size(), [&](size_t j) { jobs[j](); });
+  if (too_large) return Status::invalid_argument("too large: a text column exceeds 4 GiB");
   // Problems, by row: the base's of rows not replaced, the replacements' of unreadable rows.
   t.problems.reserve(base.problems.size() + replacements.size());
   size_t i = 0;
