@@ -1435,10 +1435,18 @@ Status Service::compute_view(int64_t run_id, Month month, const MasterRecords::B
   auto v = std::make_shared<RunView>();
   v->run_id = run_id;
   v->month = month;
+  const std::vector<std::string> codes = deduction_codes(profile);
+  if (changes.empty() && recovery_dues.empty() && base.table != nullptr && codes == base.deduction_codes) {
+    // The master as loaded, unchanged: the view shares the loaded table (no copy).
+    v->table = base.table;
+    v->index = build_table_index(*v->table);
+    if (Status s = run_month(*v->table, v->index, profile, month, &v->result); !s.ok()) return s;
+    *out = std::move(v);
+    return Status();
+  }
   auto table = std::make_shared<EmployeeTable>();
   // The parsed master with the run's changes in place (issue 9 §1), not the CSV rewritten.
-  if (Status s = MasterRecords::table_of(base, changes, deduction_codes(profile), options_.employees_path, table.get());
-      !s.ok()) {
+  if (Status s = MasterRecords::table_of(base, changes, codes, options_.employees_path, table.get()); !s.ok()) {
     return s;
   }
   if (!recovery_dues.empty()) {  // docs/close.md §2: the dues the run's start recorded
