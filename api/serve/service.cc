@@ -160,18 +160,10 @@ Status Service::open(const ServiceOptions& options) {
   }
   if (Status s = tokens_.load(options.tokens_path); !s.ok()) return s;
   if (Status s = open_accounts(); !s.ok()) return s;  // credentials issued online (onboarding_routes.cc)
-  if (Status s = master_.load(options.employees_path); !s.ok()) return s;
+  // The master is read once: its records (for fields and the month close) and its table.
   master_.set_deduction_codes(deduction_codes(profile_));
-  {
-    auto table = std::make_shared<EmployeeTable>();
-    CsvLoadOptions load;
-    load.deduction_codes = deduction_codes(profile_);
-    if (Status s = parse_employees_csv(master_.snapshot(), options.employees_path, table.get(), load);
-        !s.ok()) {
-      return s;
-    }
-    base_ = table;
-  }
+  if (Status s = master_.load(options.employees_path); !s.ok()) return s;
+  base_ = master_.base()->table;
   rows_by_id_.clear();
   for (size_t r = 0; r < base_->rows; ++r) {
     if (!base_->employee_id[r].empty()) rows_by_id_.push_back(uint32_t(r));
@@ -239,7 +231,7 @@ Status Service::replay_store() {
       const auto& start = std::get<cycle::RunStart>(e.payload);
       if (needed.count(start.run_id) || running.count(start.run_id)) {
         recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
-                                           std::make_shared<const MasterRecords::Changes>(master_.changes()),
+                                           master_.frozen_changes(),
                                            start.recovery_dues, master_.base()};
       }
     }
@@ -268,7 +260,7 @@ Status Service::replay_store() {
     std::shared_ptr<const Profile> profile;
     if (Status s = profile_version(recipe.profile_version, &profile); !s.ok()) return s;
     std::shared_ptr<RunView> v;
-    if (Status s = compute_view(*it, recipe.month, MasterRecords::snapshot_of(*recipe.base, *recipe.changes), *profile,
+    if (Status s = compute_view(*it, recipe.month, *recipe.base, *recipe.changes, *profile,
                                 recipe.recovery_dues, &v);
         !s.ok()) {
       return s.prefixed("run " + std::to_string(*it) + ": ");
@@ -427,7 +419,7 @@ Status Service::apply_stored(const AuditEvent& row) {
   if (e.kind == EventKind::kRunStart) {
     const auto& start = std::get<cycle::RunStart>(e.payload);
     recipes_[start.run_id] = RunRecipe{start.month, start.profile_version,
-                                       std::make_shared<const MasterRecords::Changes>(master_.changes()),
+                                       master_.frozen_changes(),
                                        start.recovery_dues, master_.base()};
   } else if (e.kind == EventKind::kRunComplete) {
     // Its view is computed from the recipe when first read.
@@ -588,7 +580,7 @@ std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
     if (!profile_version(recipe.profile_version, &profile).ok()) return nullptr;
   }
   std::shared_ptr<RunView> v;
-  if (!compute_view(run_id, recipe.month, MasterRecords::snapshot_of(*recipe.base, *recipe.changes), *profile,
+  if (!compute_view(run_id, recipe.month, *recipe.base, *recipe.changes, *profile,
                     recipe.recovery_dues, &v)
            .ok()) {
     return nullptr;
@@ -1420,13 +1412,12 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   }
   cycle::RowAmounts dues = std::get<cycle::RunStart>(e.payload).recovery_dues;
   recipes_[run_id] =
-      RunRecipe{month, profile_version_, std::make_shared<const MasterRecords::Changes>(master_.changes()), dues,
+      RunRecipe{month, profile_version_, master_.frozen_changes(), dues,
                 master_.base()};
-  std::string snapshot = master_.snapshot();
   computing_ = true;
-  runner_ = std::thread([this, run_id, month, snapshot = std::move(snapshot), profile = profiles_[profile_version_],
-                         dues = std::move(dues)]() mutable {
-    execute_run(run_id, month, std::move(snapshot), std::move(profile), std::move(dues));
+  runner_ = std::thread([this, run_id, month, base = master_.base(), changes = recipes_[run_id].changes,
+                         profile = profiles_[profile_version_], dues = std::move(dues)]() mutable {
+    execute_run(run_id, month, std::move(base), std::move(changes), std::move(profile), std::move(dues));
   });
   if (wait) run_done_.wait(lock, [&] { return !computing_; });
   const cycle::Run* run = cycle_.run(run_id);
@@ -1438,15 +1429,24 @@ Reply Service::start_run(const std::string& actor, Month month, bool wait) {
   return reply;
 }
 
-Status Service::compute_view(int64_t run_id, Month month, const std::string& snapshot, const Profile& profile,
+Status Service::compute_view(int64_t run_id, Month month, const MasterRecords::Base& base,
+                             const MasterRecords::Changes& changes, const Profile& profile,
                              const cycle::RowAmounts& recovery_dues, std::shared_ptr<RunView>* out) const {
   auto v = std::make_shared<RunView>();
   v->run_id = run_id;
   v->month = month;
+  const std::vector<std::string> codes = deduction_codes(profile);
+  if (changes.empty() && recovery_dues.empty() && base.table != nullptr && codes == base.deduction_codes) {
+    // The master as loaded, unchanged: the view shares the loaded table (no copy).
+    v->table = base.table;
+    v->index = build_table_index(*v->table);
+    if (Status s = run_month(*v->table, v->index, profile, month, &v->result); !s.ok()) return s;
+    *out = std::move(v);
+    return Status();
+  }
   auto table = std::make_shared<EmployeeTable>();
-  CsvLoadOptions load;
-  load.deduction_codes = deduction_codes(profile);
-  if (Status s = parse_employees_csv(snapshot, options_.employees_path, table.get(), load); !s.ok()) {
+  // The parsed master with the run's changes in place (issue 9 §1), not the CSV rewritten.
+  if (Status s = MasterRecords::table_of(base, changes, codes, options_.employees_path, table.get()); !s.ok()) {
     return s;
   }
   if (!recovery_dues.empty()) {  // docs/close.md §2: the dues the run's start recorded
@@ -1464,13 +1464,14 @@ Status Service::compute_view(int64_t run_id, Month month, const std::string& sna
   return Status();
 }
 
-void Service::execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile,
+void Service::execute_run(int64_t run_id, Month month, std::shared_ptr<const MasterRecords::Base> base,
+                          std::shared_ptr<const MasterRecords::Changes> changes, std::shared_ptr<const Profile> profile,
                           cycle::RowAmounts recovery_dues) {
   const auto start = std::chrono::steady_clock::now();
   std::shared_ptr<RunView> v;
-  const Status computed = compute_view(run_id, month, snapshot, *profile, recovery_dues, &v);
-  snapshot.clear();
-  snapshot.shrink_to_fit();
+  const Status computed = compute_view(run_id, month, *base, *changes, *profile, recovery_dues, &v);
+  base.reset();
+  changes.reset();
   const int64_t millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   // Views the run's publication evicts: freed (a million rows each) once the lock is released.

@@ -13,7 +13,8 @@
 // month (EventStore::lock_runs); a run left RUNNING by a server that lost that right is
 // marked interrupted by the next to take it (tick(), start of a run).
 //
-// Runs work on a snapshot of the master taken when they start; reads are served from the
+// Runs work on the master as it stood when they start (its parsed table and the changes
+// accepted by then, each kept typed: MasterRecords::table_of); reads are served from the
 // last completed run of each month while a new one computes; edits during a run go to the
 // next one.
 //
@@ -442,11 +443,14 @@ class Service {
   Date today() const;
   int today_day() const;
   Reply start_run(const std::string& actor, Month month, bool wait);
-  void execute_run(int64_t run_id, Month month, std::string snapshot, std::shared_ptr<const Profile> profile,
+  void execute_run(int64_t run_id, Month month, std::shared_ptr<const MasterRecords::Base> base,
+                   std::shared_ptr<const MasterRecords::Changes> changes, std::shared_ptr<const Profile> profile,
                    cycle::RowAmounts recovery_dues);
+  // The run's table is `base` with `changes` (a recipe's: MasterRecords::table_of).
   // `recovery_dues`: the run's RunStart dues (docs/close.md §2), the table's recovery_due.
-  Status compute_view(int64_t run_id, Month month, const std::string& snapshot, const Profile& profile,
-                      const cycle::RowAmounts& recovery_dues, std::shared_ptr<RunView>* view) const;
+  Status compute_view(int64_t run_id, Month month, const MasterRecords::Base& base, const MasterRecords::Changes& changes,
+                      const Profile& profile, const cycle::RowAmounts& recovery_dues,
+                      std::shared_ptr<RunView>* view) const;
   // A bill as replies show it; with `totals`, its columns and budget heads from its run.
   std::string bill_json(const cycle::Bill& bill, bool totals) const;
   std::string run_json(const cycle::Run& run) const;

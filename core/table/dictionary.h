@@ -9,6 +9,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/table/code_column.h"
@@ -118,6 +119,13 @@ struct DictColumn {
   void push_back(std::string_view value) { codes.push_back(dictionary.add(value)); }
   // Appends `other`'s rows, re-coding them into this column's dictionary.
   void append(const DictColumn& other);
+  // Makes this column `base` with some rows' values replaced: `values` holds (row, value),
+  // rows ascending and distinct, each < base.codes.size(). Coded as a loader reading the
+  // rows in order codes them, given `base` was: codes in order of first appearance, no value
+  // that no row holds (so a column whose replaced values all equal the base's is a copy,
+  // any other is re-coded row by row).
+  void assign_replaced(const DictColumn& base,
+                       const std::vector<std::pair<uint32_t, std::string_view>>& values);
 };
 
 }  // namespace vetan

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/common/civil_date.h"
@@ -53,6 +54,27 @@ inline int allowance_class_of(uint8_t flags) { return flags >> kAllowanceClassSh
 struct RowProblem {
   uint32_t row;
   std::string text;
+};
+
+struct EmployeeTable;
+
+// One row of an EmployeeTable, its values decoded (EmployeeTable::row): what a row holds,
+// column by column, so that a row read alone (a master edit checked by the loader) can be
+// put in place of a row of another table (EmployeeTable::with_rows). recovery_due is not
+// part of a row (callers fill it per run).
+struct EmployeeRow {
+  bool readable = false;
+  std::string problem;  // the RowProblem's text when not readable
+
+  std::string employee_id, name, gpf_account, pran, bank_account, ifsc, pan;
+  Date date_of_birth = 0, date_of_joining = 0, date_of_retirement = 0;
+  uint8_t status = 0, fund_type = 0, pension_scheme = 0, hra_class = 0, flags = 0, lwp_days = 0;
+  std::string treasury_code, ddo_code, bill_group, department, budget_head, pay_level,
+      stop_reason, exempt_deductions;
+  int64_t pay_cell = 0, basic_pay = 0, gpf_subscription = 0, special_pay = 0,
+          loan_installment = 0, loan_balance = 0, income_tax_declared = 0,
+          fy_gross_to_date = 0, fy_tds_to_date = 0, gpf_basis_pay = 0,
+          chapter_via_deductions = 0;
 };
 
 struct EmployeeTable {
@@ -126,6 +148,20 @@ struct EmployeeTable {
   size_t memory_bytes() const;
 
   bool is_readable(size_t row) const { return readable[row] != 0; }
+
+  // Row `row`'s values. REQUIRES: row < rows.
+  EmployeeRow row(size_t row) const;
+  // Makes *out `base` with rows replaced: `replacements` holds (row, values), rows ascending
+  // and distinct, each < base.rows. *out is then, column by column, the table a loader
+  // gives for the rows in order (dictionaries coded by first appearance, packed columns'
+  // side lists, problems by row), so a master with edits need not be written out and
+  // parsed again. Text columns are rebuilt once; other columns are copied and the rows set;
+  // the columns are built in parallel (TBB), each by one thread (the result never depends on it).
+  // recovery_due is copied from `base`. Fails, leaving *out unspecified, when a text column
+  // would exceed StringColumn::kMaxBytes, or on rows out of order or out of range.
+  static Status with_rows(const EmployeeTable& base,
+                          const std::vector<std::pair<uint32_t, const EmployeeRow*>>& replacements,
+                          EmployeeTable* out);
 
   // rules §5.1 E: the row's gpf_basis_pay when given, else `basic` (the full-month,
   // unsuspended matrix basic).

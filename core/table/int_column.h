@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -60,6 +61,22 @@ class PackedIntColumn {
     const uint32_t base = uint32_t(narrow_.size());
     narrow_.insert(narrow_.end(), other.narrow_.begin(), other.narrow_.end());
     for (const auto& [row, value] : other.wide_) wide_.emplace_back(base + row, value);
+  }
+  // Makes this column `base` with some rows' values replaced: `values` holds (row, value),
+  // rows ascending and distinct, each < base.size(), values >= 0. The column is then what
+  // pushing every row's value in order gives (the same narrow values and wide list).
+  void assign_replaced(const PackedIntColumn& base, const WideValues& values) {
+    narrow_ = base.narrow_;
+    WideValues wide;
+    wide.reserve(base.wide_.size() + values.size());
+    size_t i = 0;  // into base.wide_
+    for (const auto& [row, value] : values) {
+      for (; i < base.wide_.size() && base.wide_[i].first < row; ++i) wide.push_back(base.wide_[i]);
+      if (i < base.wide_.size() && base.wide_[i].first == row) ++i;  // replaced
+      set(row, value, &wide);
+    }
+    wide.insert(wide.end(), base.wide_.begin() + ptrdiff_t(i), base.wide_.end());
+    wide_ = std::move(wide);
   }
   size_t memory_bytes() const {
     return narrow_.capacity() * sizeof(Narrow) + wide_.capacity() * sizeof(wide_[0]);

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/table/string_column.h"
@@ -248,6 +249,43 @@ class PackedTextColumn {
     codes_.insert(codes_.end(), other.codes_.begin(), other.codes_.end());
     for (uint32_t row : other.side_rows_) side_rows_.push_back(base + row);
     side_text_.append(other.side_text_);
+  }
+  // Makes this column `base` with some rows' values replaced: `values` holds (row, value),
+  // rows ascending and distinct, each < base.size(). The column is then what pushing every
+  // row's value in order gives (the same codes and side list). Fails (returns false,
+  // leaving the column unspecified) when the side list would exceed StringColumn::kMaxBytes.
+  bool assign_replaced(const PackedTextColumn& base,
+                       const std::vector<std::pair<uint32_t, std::string_view>>& values) {
+    codes_ = base.codes_;
+    SideValues side;
+    size_t more = 0;
+    for (const auto& entry : values) more += entry.second.size();
+    if (!base.side_text_.can_hold(more)) return false;
+    side.rows.reserve(base.side_rows_.size() + values.size());
+    side.text.reserve(base.side_rows_.size() + values.size(), base.side_text_.byte_size() + more);
+    size_t i = 0;  // into base's side list
+    for (const auto& [row, value] : values) {
+      for (; i < base.side_rows_.size() && base.side_rows_[i] < row; ++i) {
+        side.rows.push_back(base.side_rows_[i]);
+        side.text.push_back(base.side_text_[i]);
+      }
+      if (i < base.side_rows_.size() && base.side_rows_[i] == row) ++i;  // replaced
+      set(row, value, &side);
+    }
+    for (; i < base.side_rows_.size(); ++i) {
+      side.rows.push_back(base.side_rows_[i]);
+      side.text.push_back(base.side_text_[i]);
+    }
+    side_rows_ = std::move(side.rows);
+    side_text_ = std::move(side.text);
+    return true;
+  }
+  bool operator==(const PackedTextColumn& other) const {
+    if (codes_ != other.codes_ || side_rows_ != other.side_rows_) return false;
+    for (size_t i = 0; i < side_rows_.size(); ++i) {
+      if (side_text_[i] != other.side_text_[i]) return false;
+    }
+    return true;
   }
   size_t side_count() const { return side_rows_.size(); }
   size_t memory_bytes() const {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vetan {
@@ -38,6 +39,12 @@ class StringColumn {
   // Makes this column the values of `parts` in order (emptying them), copying the parts in
   // parallel. REQUIRES: their bytes add up to at most kMaxBytes.
   void assign_parts(const std::vector<StringColumn*>& parts);
+  // Makes this column `base` with some rows' values replaced: `values` holds (row, value),
+  // rows ascending and distinct, each < base.size(); the rows between are copied in runs.
+  // Fails (returns false, leaving the column unspecified) when the bytes would exceed
+  // kMaxBytes.
+  bool assign_replaced(const StringColumn& base,
+                       const std::vector<std::pair<uint32_t, std::string_view>>& values);
   size_t byte_size() const { return bytes_.size(); }
   size_t memory_bytes() const {
     return offsets_.capacity() * sizeof(uint32_t) + bytes_.capacity();

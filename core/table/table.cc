@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <numeric>
 
@@ -36,6 +37,66 @@ void StringColumn::assign_parts(const std::vector<StringColumn*>& parts) {
     for (size_t r = 1; r < part.offsets_.size(); ++r) to[r] = base + part.offsets_[r];
     part = StringColumn();
   });
+}
+
+bool StringColumn::assign_replaced(const StringColumn& base,
+                                   const std::vector<std::pair<uint32_t, std::string_view>>& values) {
+  size_t total = base.bytes_.size();
+  for (const auto& [row, value] : values) total = total - (base.offsets_[row + 1] - base.offsets_[row]) + value.size();
+  if (total > kMaxBytes) return false;
+  const size_t rows = base.size();
+  std::vector<uint32_t> offsets(rows + 1, 0);
+  std::string bytes;
+  bytes.reserve(total);
+  // Copies base rows [from, to): their bytes in one piece, their offsets shifted.
+  auto copy_run = [&](size_t from, size_t to) {
+    if (from >= to) return;
+    const uint32_t begin = base.offsets_[from];
+    const uint32_t at = uint32_t(bytes.size());
+    bytes.append(base.bytes_.data() + begin, base.offsets_[to] - begin);
+    for (size_t r = from; r < to; ++r) offsets[r + 1] = base.offsets_[r + 1] - begin + at;
+  };
+  size_t next = 0;
+  for (const auto& [row, value] : values) {
+    copy_run(next, row);
+    bytes.append(value.data(), value.size());
+    offsets[size_t(row) + 1] = uint32_t(bytes.size());
+    next = size_t(row) + 1;
+  }
+  copy_run(next, rows);
+  offsets_ = std::move(offsets);
+  bytes_ = std::move(bytes);
+  return true;
+}
+
+void DictColumn::assign_replaced(const DictColumn& base,
+                                 const std::vector<std::pair<uint32_t, std::string_view>>& values) {
+  bool same = true;
+  for (const auto& [row, value] : values) same = same && base[row] == value;
+  if (same) {
+    *this = base;
+    return;
+  }
+  // Re-coded as the loader codes: each value's code in order of first appearance.
+  Dictionary dictionary_out;
+  CodeColumn codes_out;
+  const size_t rows = base.codes.size();
+  codes_out.reserve(rows);
+  constexpr Dictionary::Code kUnseen = UINT32_MAX;
+  std::vector<Dictionary::Code> recode(base.dictionary.size(), kUnseen);
+  size_t next = 0;  // into values
+  for (size_t r = 0; r < rows; ++r) {
+    if (next < values.size() && values[next].first == r) {
+      codes_out.push_back(dictionary_out.add(values[next].second));
+      ++next;
+      continue;
+    }
+    const Dictionary::Code c = base.codes[r];
+    if (recode[c] == kUnseen) recode[c] = dictionary_out.add(base.dictionary.value(c));
+    codes_out.push_back(recode[c]);
+  }
+  dictionary = std::move(dictionary_out);
+  codes = std::move(codes_out);
 }
 
 std::vector<uint32_t> Dictionary::byte_order_ranks() const {
@@ -254,6 +315,175 @@ void EmployeeTable::reserve(double scale) {
   }
   pay_cell.reserve(n);
   for (auto* c : {&basic_pay, &gpf_basis_pay, &chapter_via_deductions}) c->reserve(n);
+}
+
+EmployeeRow EmployeeTable::row(size_t r) const {
+  EmployeeRow e;
+  e.readable = readable[r] != 0;
+  if (!e.readable) {
+    auto it = std::lower_bound(problems.begin(), problems.end(), r,
+                               [](const RowProblem& p, size_t row) { return p.row < row; });
+    if (it != problems.end() && it->row == r) e.problem = it->text;
+  }
+  e.employee_id = employee_id[r];
+  e.name = name[r];
+  e.gpf_account = gpf_account[r];
+  e.pran = pran[r];
+  e.bank_account = std::string(bank_account[r]);
+  e.ifsc = std::string(ifsc[r]);
+  e.pan = std::string(pan[r]);
+  e.date_of_birth = date_of_birth[r];
+  e.date_of_joining = date_of_joining[r];
+  e.date_of_retirement = date_of_retirement[r];
+  e.status = status[r];
+  e.fund_type = fund_type[r];
+  e.pension_scheme = pension_scheme[r];
+  e.hra_class = hra_class[r];
+  e.flags = flags[r];
+  e.lwp_days = lwp_days[r];
+  e.treasury_code = treasury_code[r];
+  e.ddo_code = ddo_code[r];
+  e.bill_group = bill_group[r];
+  e.department = department[r];
+  e.budget_head = budget_head[r];
+  e.pay_level = pay_level[r];
+  e.stop_reason = stop_reason[r];
+  e.exempt_deductions = exempt_deductions[r];
+  e.pay_cell = pay_cell[r];
+  e.basic_pay = basic_pay[r];
+  e.gpf_subscription = gpf_subscription[r];
+  e.special_pay = special_pay[r];
+  e.loan_installment = loan_installment[r];
+  e.loan_balance = loan_balance[r];
+  e.income_tax_declared = income_tax_declared[r];
+  e.fy_gross_to_date = fy_gross_to_date[r];
+  e.fy_tds_to_date = fy_tds_to_date[r];
+  e.gpf_basis_pay = gpf_basis_pay[r];
+  e.chapter_via_deductions = chapter_via_deductions[r];
+  return e;
+}
+
+namespace {
+
+using Replacements = std::vector<std::pair<uint32_t, const EmployeeRow*>>;
+
+// The replaced rows' values of one column: (row, value) in row order.
+template <typename Value, typename Field>
+std::vector<std::pair<uint32_t, Value>> values_of(const Replacements& replacements, Field field) {
+  std::vector<std::pair<uint32_t, Value>> out;
+  out.reserve(replacements.size());
+  for (const auto& [row, values] : replacements) out.emplace_back(row, Value(values->*field));
+  return out;
+}
+
+template <typename T, typename Field>
+void replace_plain(std::vector<T>* to, const std::vector<T>& from, const Replacements& replacements,
+                   Field field) {
+  *to = from;
+  for (const auto& [row, values] : replacements) (*to)[row] = values->*field;
+}
+
+}  // namespace
+
+Status EmployeeTable::with_rows(const EmployeeTable& base, const Replacements& replacements,
+                                EmployeeTable* out) {
+  for (size_t i = 0; i < replacements.size(); ++i) {
+    if (replacements[i].first >= base.rows || replacements[i].second == nullptr ||
+        (i > 0 && replacements[i].first <= replacements[i - 1].first)) {
+      return Status::invalid_argument("replaced rows out of order or range");
+    }
+  }
+  using T = EmployeeTable;
+  using R = EmployeeRow;
+  EmployeeTable t;
+  t.rows = base.rows;
+  // One job per column (columns are independent), run in parallel as concatenate's are.
+  std::vector<std::function<void()>> jobs;
+  std::atomic<bool> too_large{false};
+  // Text columns, rebuilt once each.
+  const std::pair<StringColumn T::*, std::string R::*> strings[] = {
+      {&T::employee_id, &R::employee_id}, {&T::name, &R::name},
+      {&T::gpf_account, &R::gpf_account}, {&T::pran, &R::pran}};
+  for (const auto& [column, field] : strings) {
+    jobs.push_back([&, column = column, field = field] {
+      if (!(t.*column).assign_replaced(base.*column, values_of<std::string_view>(replacements, field))) too_large = true;
+    });
+  }
+  jobs.push_back([&] {
+    if (!t.bank_account.assign_replaced(base.bank_account, values_of<std::string_view>(replacements, &R::bank_account))) {
+      too_large = true;
+    }
+  });
+  jobs.push_back([&] {
+    if (!t.ifsc.assign_replaced(base.ifsc, values_of<std::string_view>(replacements, &R::ifsc))) too_large = true;
+  });
+  jobs.push_back([&] {
+    if (!t.pan.assign_replaced(base.pan, values_of<std::string_view>(replacements, &R::pan))) too_large = true;
+  });
+  // Plain columns: copied, the rows set.
+  const std::pair<std::vector<Date> T::*, Date R::*> dates[] = {{&T::date_of_birth, &R::date_of_birth},
+                                                                {&T::date_of_joining, &R::date_of_joining},
+                                                                {&T::date_of_retirement, &R::date_of_retirement}};
+  for (const auto& [column, field] : dates) {
+    jobs.push_back([&, column = column, field = field] { replace_plain(&(t.*column), base.*column, replacements, field); });
+  }
+  jobs.push_back([&] {
+    const std::pair<std::vector<uint8_t> T::*, uint8_t R::*> bytes[] = {
+        {&T::status, &R::status},       {&T::fund_type, &R::fund_type}, {&T::pension_scheme, &R::pension_scheme},
+        {&T::hra_class, &R::hra_class}, {&T::flags, &R::flags},         {&T::lwp_days, &R::lwp_days}};
+    for (const auto& [column, field] : bytes) replace_plain(&(t.*column), base.*column, replacements, field);
+    t.readable = base.readable;
+    for (const auto& [row, values] : replacements) t.readable[row] = values->readable ? 1 : 0;
+  });
+  // Dictionaries: re-coded when a value changes.
+  const std::pair<DictColumn T::*, std::string R::*> dictionaries[] = {
+      {&T::treasury_code, &R::treasury_code}, {&T::ddo_code, &R::ddo_code},
+      {&T::bill_group, &R::bill_group},       {&T::department, &R::department},
+      {&T::budget_head, &R::budget_head},     {&T::pay_level, &R::pay_level},
+      {&T::stop_reason, &R::stop_reason},     {&T::exempt_deductions, &R::exempt_deductions}};
+  for (const auto& [column, field] : dictionaries) {
+    jobs.push_back([&, column = column, field = field] {
+      (t.*column).assign_replaced(base.*column, values_of<std::string_view>(replacements, field));
+    });
+  }
+  // Packed numbers: copied, the rows set, the wide lists merged.
+  const std::pair<IntColumn T::*, int64_t R::*> ints[] = {
+      {&T::gpf_subscription, &R::gpf_subscription},
+      {&T::special_pay, &R::special_pay},
+      {&T::loan_installment, &R::loan_installment},
+      {&T::loan_balance, &R::loan_balance},
+      {&T::income_tax_declared, &R::income_tax_declared},
+      {&T::fy_gross_to_date, &R::fy_gross_to_date},
+      {&T::fy_tds_to_date, &R::fy_tds_to_date}};
+  for (const auto& [column, field] : ints) {
+    jobs.push_back([&, column = column, field = field] {
+      (t.*column).assign_replaced(base.*column, values_of<int64_t>(replacements, field));
+    });
+  }
+  const std::pair<HundredsColumn T::*, int64_t R::*> hundreds[] = {
+      {&T::basic_pay, &R::basic_pay},
+      {&T::gpf_basis_pay, &R::gpf_basis_pay},
+      {&T::chapter_via_deductions, &R::chapter_via_deductions}};
+  for (const auto& [column, field] : hundreds) {
+    jobs.push_back([&, column = column, field = field] {
+      (t.*column).assign_replaced(base.*column, values_of<int64_t>(replacements, field));
+    });
+  }
+  jobs.push_back([&] { t.pay_cell.assign_replaced(base.pay_cell, values_of<int64_t>(replacements, &R::pay_cell)); });
+  tbb::parallel_for(size_t(0), jobs.size(), [&](size_t j) { jobs[j](); });
+  if (too_large) return Status::invalid_argument("too large: a text column exceeds 4 GiB");
+  // Problems, by row: the base's of rows not replaced, the replacements' of unreadable rows.
+  t.problems.reserve(base.problems.size() + replacements.size());
+  size_t i = 0;
+  for (const auto& [row, values] : replacements) {
+    for (; i < base.problems.size() && base.problems[i].row < row; ++i) t.problems.push_back(base.problems[i]);
+    if (i < base.problems.size() && base.problems[i].row == row) ++i;
+    if (!values->readable) t.problems.push_back(RowProblem{row, values->problem});
+  }
+  t.problems.insert(t.problems.end(), base.problems.begin() + ptrdiff_t(i), base.problems.end());
+  t.recovery_due = base.recovery_due;
+  *out = std::move(t);
+  return Status();
 }
 
 template <typename T>
