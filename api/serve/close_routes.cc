@@ -83,7 +83,7 @@ Status Service::apply_month_close(const cycle::MonthCloseEvent& c) {
     }
     std::shared_ptr<RunView> v;
     const RunRecipe& r = recipe->second;
-    if (Status s = compute_view(c.run_id, r.month, MasterRecords::snapshot_of(*r.base, *r.changes), *profile,
+    if (Status s = compute_view(c.run_id, r.month, *r.base, *r.changes, *profile,
                                 r.recovery_dues, &v);
         !s.ok()) {
       return lost("run " + std::to_string(c.run_id) + " cannot be computed again here: " + s.message());
