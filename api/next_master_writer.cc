@@ -1,9 +1,6 @@
 #include "api/next_master_writer.h"
 
 #include <tbb/enumerable_thread_specific.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include <algorithm>
 #include <charconv>
@@ -14,6 +11,7 @@
 
 #include "api/chunked_rows.h"
 #include "api/csv_chunks.h"
+#include "api/csv_scan.h"
 #include "loaders/csv/csv_record.h"
 #include "loaders/csv/text.h"
 
@@ -74,59 +72,6 @@ struct Layout {
   std::vector<int> appended;                    // changed columns the header lacks
 };
 
-// The first of '"', '\r', '\n' in [p, end), or end.
-inline const char* find_quote_or_line_end(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-    const uint32_t m = uint32_t(_mm_movemask_epi8(hits));
-    if (m != 0) return p + __builtin_ctz(m);
-    p += 16;
-  }
-#endif
-  while (p < end && *p != '"' && *p != '\r' && *p != '\n') ++p;
-  return p;
-}
-
-// Where field `count` of the unquoted text [p, end) starts, for fields 0 .. count: *starts
-// gets the offset (from p) of each field's start while there are commas; returns how many
-// field starts it found (1 + the commas seen, at most count + 1).
-inline size_t comma_starts(const char* p, const char* end, size_t count, uint32_t* starts) {
-  size_t n = 1;
-  starts[0] = 0;
-  const char* q = p;
-#if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(',');
-  while (end - q >= 16) {
-    uint32_t m = uint32_t(_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), comma)));
-    while (m != 0) {
-      starts[n++] = uint32_t(q - p) + uint32_t(__builtin_ctz(m)) + 1;
-      if (n > count) return n;
-      m &= m - 1;
-    }
-    q += 16;
-  }
-#endif
-  for (; q < end; ++q) {
-    if (*q == ',') {
-      starts[n++] = uint32_t(q - p) + 1;
-      if (n > count) return n;
-    }
-  }
-  return n;
-}
-
-// True iff a record starting with byte `c` cannot be blank (as the loader's count pass
-// says): its first field is unquoted and holds a character that trimming keeps.
-inline bool surely_not_blank(char c) {
-  const auto b = static_cast<unsigned char>(c);
-  return b > ' ' && b < 0x80 && c != ',' && c != '"';
-}
-
 // Writes records [begin, limit) of `data`, rows numbered from `row`, with the close's
 // changes, to *out. A record with no quote before its line end (nearly all) is cut at its
 // commas here; any other is read by CsvRecordReader, as the loader reads it.
@@ -148,14 +93,14 @@ class ChunkFormatter {
       const char* p = base + start;
       if (surely_not_blank(*p)) {
         const char* e = find_quote_or_line_end(p, end);
-        if (e == end || *e != '"') {
+        if ((e == end || *e != '"') && size_t(e - p) < (size_t(1) << 32)) {
           const size_t content_end = size_t(e - base);
           position = content_end;
           if (e < end) position += (*e == '\r' && e + 1 < end && e[1] == '\n') ? 2 : 1;
           const uint8_t changed = close_.changed[row];
           if (changed != 0 || !layout_.appended.empty()) {
             out->append(base + copy_from, start - copy_from);
-            const size_t found = comma_starts(p, e, needed_, starts_.data());
+            const size_t found = cut_at_commas(p, e, needed_, starts_.data());
             // Field k is [starts_[k], starts_[k + 1] - 1), the last one ends at the line end.
             size_t cursor = start;
             for (const auto& [field, column] : layout_.present) {
