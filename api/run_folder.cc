@@ -139,9 +139,9 @@ Status check_payslips(const std::string& path, const EmployeeTable& table,
       const std::vector<std::string_view>* record = nullptr;
       size_t count = 0;
       const char* const p = base + at;
-      const char* const e = surely_not_blank(*p) ? find_quote_or_line_end(p, end) : nullptr;
+      const char* e = nullptr;
+      if (surely_not_blank(*p)) count = cut_record(p, end, max_position + 1, cuts.data(), &e);
       if (e != nullptr && (e == end || *e != '"') && size_t(e - p) < (size_t(1) << 32)) {
-        count = cut_at_commas(p, e, max_position + 1, cuts.data());
         for (size_t k = 0; k < checked; ++k) {
           const size_t j = position[k];
           if (j >= count) continue;
