@@ -75,4 +75,52 @@ inline size_t cut_record(const char* p, const char* end, size_t want, uint32_t* 
   return n;
 }
 
+// The first of '"', '\r', '\n' in [p, end), or end.
+inline const char* find_quote_or_line_end(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+    const uint32_t m = uint32_t(_mm_movemask_epi8(hits));
+    if (m != 0) return p + __builtin_ctz(m);
+    p += 16;
+  }
+#endif
+  while (p < end && *p != '"' && *p != '\r' && *p != '\n') ++p;
+  return p;
+}
+
+// The field starts of the unquoted text [p, end) (a record without its line end, from
+// find_quote_or_line_end) as cut_record gives them, but only up to field `want`: it stops
+// there, so that a record's last fields, when not wanted, are not looked at. Returns how
+// many starts it wrote (at most want + 1). REQUIRES: as cut_record.
+inline size_t field_starts(const char* p, const char* end, size_t want, uint32_t* starts) {
+  size_t n = 1;
+  starts[0] = 0;
+  if (n > want) return n;
+  const char* q = p;
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(',');
+  while (end - q >= 16) {
+    uint32_t m = uint32_t(_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), comma)));
+    while (m != 0) {
+      starts[n++] = uint32_t(q - p) + uint32_t(__builtin_ctz(m)) + 1;
+      if (n > want) return n;
+      m &= m - 1;
+    }
+    q += 16;
+  }
+#endif
+  for (; q < end; ++q) {
+    if (*q == ',') {
+      starts[n++] = uint32_t(q - p) + 1;
+      if (n > want) return n;
+    }
+  }
+  return n;
+}
+
 }  // namespace vetan

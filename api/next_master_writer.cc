@@ -92,8 +92,7 @@ class ChunkFormatter {
       const size_t start = position;
       const char* p = base + start;
       if (surely_not_blank(*p)) {
-        const char* e = end;
-        const size_t found = cut_record(p, end, needed_, starts_.data(), &e);
+        const char* e = find_quote_or_line_end(p, end);
         if ((e == end || *e != '"') && size_t(e - p) < (size_t(1) << 32)) {
           const size_t content_end = size_t(e - base);
           position = content_end;
@@ -101,6 +100,7 @@ class ChunkFormatter {
           const uint8_t changed = close_.changed[row];
           if (changed != 0 || !layout_.appended.empty()) {
             out->append(base + copy_from, start - copy_from);
+            const size_t found = field_starts(p, e, needed_, starts_.data());
             // Field k is [starts_[k], starts_[k + 1] - 1), the last one ends at the line end.
             size_t cursor = start;
             for (const auto& [field, column] : layout_.present) {
