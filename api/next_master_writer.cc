@@ -1,24 +1,22 @@
 #include "api/next_master_writer.h"
 
-#include <tbb/parallel_for.h>
+#include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
+#include "api/chunked_rows.h"
 #include "api/csv_chunks.h"
+#include "api/csv_scan.h"
 #include "loaders/csv/csv_record.h"
 #include "loaders/csv/text.h"
 
 namespace vetan {
 namespace {
-
-constexpr size_t kWindowChunks = 16;  // chunks formatted at once: bounds the memory held
-constexpr uint32_t kNotARow = uint32_t(1) << 31;  // a blank record (formats.md: not a row)
-constexpr uint32_t kNoField = UINT32_MAX;         // a record shorter than the header
-constexpr size_t kSampleRecords = 256;
 
 using Span = std::pair<size_t, size_t>;  // [begin, end) in the file
 
@@ -72,92 +70,99 @@ void append_number(std::string* out, int64_t value) {
 struct Layout {
   std::vector<std::pair<size_t, int>> present;  // (field position, CloseColumn), by position
   std::vector<int> appended;                    // changed columns the header lacks
-  size_t stride() const { return 3 + 2 * present.size(); }
 };
 
-// One chunk's records: per record, stride() words relative to the chunk's begin: the
-// record's start (kNotARow set for a blank record), the end of its last field, the next
-// record's start, then the span of each present column's field.
-struct Chunk {
-  size_t begin = 0;
-  size_t rows = 0;
-  bool too_long = false;  // a record reaching 2 GiB past the chunk's begin
-  std::vector<uint32_t> words;
-};
-
-size_t read_chunk(std::string_view data, const Layout& layout, size_t begin, size_t limit,
-                  Chunk* chunk) {
-  *chunk = Chunk();
-  chunk->begin = begin;
-  CsvRecordReader reader;
-  std::vector<Span> spans;
-  size_t position = begin;
-  size_t records = 0;
-  while (position < limit) {
-    const size_t start = position;
-    if (++records == kSampleRecords) {
-      // Room for the rest of the chunk at the sample's bytes per record, so that the words
-      // are not grown by doubling.
-      const double scale = 1.05 * double(limit - begin) / double(std::max<size_t>(1, start - begin));
-      chunk->words.reserve(size_t(double(chunk->words.size()) * scale));
-    }
-    if (!reader.next(data, &position)) break;
-    if (position - begin >= kNotARow) {
-      chunk->too_long = true;
-      return position;
-    }
-    const bool row = !reader.blank();
-    size_t content_end = position;
-    if (row) {
-      field_spans(data, start, reader.fields(), &spans);
-      content_end = spans.empty() ? start : spans.back().second;
-      ++chunk->rows;
-    }
-    std::vector<uint32_t>& w = chunk->words;
-    w.push_back(uint32_t(start - begin) | (row ? 0 : kNotARow));
-    w.push_back(uint32_t(content_end - begin));
-    w.push_back(uint32_t(position - begin));
-    for (const auto& [field, column] : layout.present) {
-      const bool has = row && field < spans.size();
-      w.push_back(has ? uint32_t(spans[field].first - begin) : kNoField);
-      w.push_back(has ? uint32_t(spans[field].second - begin) : kNoField);
-    }
+// Writes records [begin, limit) of `data`, rows numbered from `row`, with the close's
+// changes, to *out. A record with no quote before its line end (nearly all) is cut at its
+// commas here; any other is read by CsvRecordReader, as the loader reads it.
+class ChunkFormatter {
+ public:
+  ChunkFormatter(std::string_view data, const Layout& layout, const MonthClose& close)
+      : data_(data), layout_(layout), close_(close) {
+    for (const auto& present : layout.present) needed_ = std::max(needed_, present.first + 1);
+    starts_.resize(needed_ + 2);
   }
-  return position;
-}
 
-// Appends chunk's records, rows numbered from `row`, with the close's changes.
-void format_chunk(std::string_view data, const Layout& layout, const MonthClose& close,
-                  const Chunk& chunk, size_t row, std::string* out) {
-  const size_t stride = layout.stride();
-  for (size_t k = 0; k * stride < chunk.words.size(); ++k) {
-    const uint32_t* w = &chunk.words[k * stride];
-    const size_t start = chunk.begin + (w[0] & ~kNotARow);
-    const size_t content_end = chunk.begin + w[1], next = chunk.begin + w[2];
-    const uint8_t changed = (w[0] & kNotARow) ? 0 : close.changed[row];
-    if (!(w[0] & kNotARow)) ++row;
-    if (changed == 0 && ((w[0] & kNotARow) || layout.appended.empty())) {
-      out->append(data.substr(start, next - start));
-      continue;
+  void format(size_t begin, size_t limit, size_t row, std::string* out) {
+    const char* const base = data_.data();
+    const char* const end = base + data_.size();
+    size_t position = begin;
+    size_t copy_from = begin;  // unchanged records are copied in runs
+    while (position < limit) {
+      const size_t start = position;
+      const char* p = base + start;
+      if (surely_not_blank(*p)) {
+        const char* e = find_quote_or_line_end(p, end);
+        if ((e == end || *e != '"') && size_t(e - p) < (size_t(1) << 32)) {
+          const size_t content_end = size_t(e - base);
+          position = content_end;
+          if (e < end) position += (*e == '\r' && e + 1 < end && e[1] == '\n') ? 2 : 1;
+          const uint8_t changed = close_.changed[row];
+          if (changed != 0 || !layout_.appended.empty()) {
+            out->append(base + copy_from, start - copy_from);
+            const size_t found = field_starts(p, e, needed_, starts_.data());
+            // Field k is [starts_[k], starts_[k + 1] - 1), the last one ends at the line end.
+            size_t cursor = start;
+            for (const auto& [field, column] : layout_.present) {
+              if (!(changed & (1u << column)) || field >= found) continue;
+              const size_t field_begin = start + starts_[field];
+              const size_t field_end = field + 1 < found ? start + starts_[field + 1] - 1 : content_end;
+              out->append(base + cursor, field_begin - cursor);
+              append_number(out, close_.value(row, column));
+              cursor = field_end;
+            }
+            finish(cursor, content_end, position, changed, row, out);
+            copy_from = position;
+          }
+          ++row;
+          continue;
+        }
+      }
+      // Any other record: as the reader reads it.
+      if (!reader_.next(data_, &position)) break;
+      if (reader_.blank()) continue;  // copied as it is
+      field_spans(data_, start, reader_.fields(), &spans_);
+      const size_t content_end = spans_.empty() ? start : spans_.back().second;
+      const uint8_t changed = close_.changed[row];
+      if (changed != 0 || !layout_.appended.empty()) {
+        out->append(base + copy_from, start - copy_from);
+        size_t cursor = start;
+        for (const auto& [field, column] : layout_.present) {
+          if (!(changed & (1u << column)) || field >= spans_.size()) continue;
+          out->append(base + cursor, spans_[field].first - cursor);
+          append_number(out, close_.value(row, column));
+          cursor = spans_[field].second;
+        }
+        finish(cursor, content_end, position, changed, row, out);
+        copy_from = position;
+      }
+      ++row;
     }
-    const size_t r = row - 1;
-    size_t cursor = start;
-    for (size_t j = 0; j < layout.present.size(); ++j) {
-      const int column = layout.present[j].second;
-      if (!(changed & (1u << column)) || w[3 + 2 * j] == kNoField) continue;
-      const size_t field_begin = chunk.begin + w[3 + 2 * j];
-      out->append(data.substr(cursor, field_begin - cursor));
-      append_number(out, close.value(r, column));
-      cursor = chunk.begin + w[4 + 2 * j];
-    }
-    out->append(data.substr(cursor, content_end - cursor));
-    for (int column : layout.appended) {
+    out->append(base + copy_from, position - copy_from);
+  }
+
+ private:
+  // The rest of a changed record from `cursor`: its last fields, the columns appended, its
+  // line end.
+  void finish(size_t cursor, size_t content_end, size_t next, uint8_t changed, size_t row,
+              std::string* out) const {
+    const char* const base = data_.data();
+    out->append(base + cursor, content_end - cursor);
+    for (int column : layout_.appended) {
       out->push_back(',');
-      if (changed & (1u << column)) append_number(out, close.value(r, column));
+      if (changed & (1u << column)) append_number(out, close_.value(row, column));
     }
-    out->append(data.substr(content_end, next - content_end));
+    out->append(base + content_end, next - content_end);
   }
-}
+
+  std::string_view data_;
+  const Layout& layout_;
+  const MonthClose& close_;
+  size_t needed_ = 0;             // fields read from a record: up to the last present column
+  std::vector<uint32_t> starts_;  // the field starts of the record at hand
+  CsvRecordReader reader_;
+  std::vector<Span> spans_;
+};
 
 }  // namespace
 
@@ -190,16 +195,15 @@ Status write_next_master(std::string_view data, const std::string& name, const M
   }
   std::sort(layout.present.begin(), layout.present.end());
 
+  // The rows of each chunk first (the loader's count pass), so that a mismatch is refused
+  // before anything is written and every chunk knows its first row.
   std::vector<size_t> starts = guess_chunk_starts(data, body, chunk_bytes);
-  std::vector<Chunk> chunks(starts.size() - 1);
+  std::vector<size_t> rows_in(starts.size() - 1, 0);
   read_csv_chunks(&starts, [&](size_t i, size_t begin, size_t limit) {
-    return read_chunk(data, layout, begin, limit, &chunks[i]);
+    return count_records(data, begin, limit, &rows_in[i]);
   });
-  std::vector<size_t> first_row(chunks.size() + 1, 0);
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    if (chunks[i].too_long) return Status::invalid_argument(name + ": a record of 2 GiB or more");
-    first_row[i + 1] = first_row[i] + chunks[i].rows;
-  }
+  std::vector<size_t> first_row(rows_in.size() + 1, 0);
+  for (size_t i = 0; i < rows_in.size(); ++i) first_row[i + 1] = first_row[i] + rows_in[i];
   if (first_row.back() != close.rows) {
     return Status::invalid_argument(name + ": " + std::to_string(first_row.back()) +
                                     " rows, but the month was closed on " +
@@ -211,17 +215,17 @@ Status write_next_master(std::string_view data, const std::string& name, const M
   for (int column : layout.appended) head.append(",").append(kCloseColumnNames[column]);
   head.append(data.substr(header_end, body - header_end));
   sink(head);
-  std::vector<std::string> outputs(kWindowChunks);
-  for (size_t window = 0; window < chunks.size(); window += kWindowChunks) {
-    const size_t n = std::min(kWindowChunks, chunks.size() - window);
-    tbb::parallel_for(size_t(0), n, [&](size_t j) {
-      const Chunk& chunk = chunks[window + j];
-      outputs[j].clear();
-      outputs[j].reserve(chunk_bytes + chunk_bytes / 8);
-      format_chunk(data, layout, close, chunk, first_row[window + j], &outputs[j]);
-    });
-    for (size_t j = 0; j < n; ++j) sink(outputs[j]);
-  }
+  // Each chunk formatted on any worker into one of a ring of buffers, written in order
+  // while the next ones are formatted (api/chunked_rows.h).
+  ChunkBuffers buffers;
+  tbb::enumerable_thread_specific<ChunkFormatter> formatters(data, std::cref(layout), std::cref(close));
+  write_rows_chunked(
+      &buffers, rows_in.size(), 1,
+      [&](size_t i, std::string* out) {
+        out->reserve(starts[i + 1] - starts[i] + (starts[i + 1] - starts[i]) / 8 + 64);
+        formatters.local().format(starts[i], starts[i + 1], first_row[i], out);
+      },
+      sink);
   return Status();
 }
 

@@ -22,6 +22,6 @@ namespace vetan {
 // in parallel (TBB) in chunks of about `chunk_bytes`; the output never depends on them.
 Status write_next_master(std::string_view data, const std::string& name, const MonthClose& close,
                          const std::function<void(std::string_view)>& sink,
-                         size_t chunk_bytes = size_t(4) << 20);
+                         size_t chunk_bytes = size_t(1) << 20);
 
 }  // namespace vetan

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "api/commands.h"
 #include "api/csv_chunks.h"
+#include "api/csv_scan.h"
 #include "loaders/csv/csv_record.h"
 #include "loaders/csv/text.h"
 
@@ -104,6 +106,8 @@ Status check_payslips(const std::string& path, const EmployeeTable& table,
                                     "but no recovery schedules were given (--recoveries)");
   }
   const size_t header_fields = reader.fields().size();
+  size_t max_position = 0;
+  for (size_t k = 0; k < checked; ++k) max_position = std::max(max_position, position[k]);
   const std::string month = format_month(result.rules.month);
 
   struct Found {
@@ -125,13 +129,39 @@ Status check_payslips(const std::string& path, const EmployeeTable& table,
         f.problem = std::move(problem);
       }
     };
-    while (at < limit && records.next(data, &at)) {
-      if (records.blank()) continue;
+    // A record with no quote is cut at its commas here (api/csv_scan.h); `quick` then holds
+    // the fields checked, at their positions. Any other is read by the reader.
+    const char* const base = data.data();
+    const char* const end = base + data.size();
+    std::vector<std::string_view> quick(max_position + 1);
+    std::vector<uint32_t> cuts(max_position + 3);
+    while (at < limit) {
+      const std::vector<std::string_view>* record = nullptr;
+      size_t count = 0;
+      const char* const p = base + at;
+      const char* e = nullptr;
+      if (surely_not_blank(*p)) count = cut_record(p, end, max_position + 1, cuts.data(), &e);
+      if (e != nullptr && (e == end || *e != '"') && size_t(e - p) < (size_t(1) << 32)) {
+        for (size_t k = 0; k < checked; ++k) {
+          const size_t j = position[k];
+          if (j >= count) continue;
+          const size_t field_end = j + 1 < count ? cuts[j + 1] - 1 : size_t(e - p);
+          quick[j] = std::string_view(p + cuts[j], field_end - cuts[j]);
+        }
+        at = size_t(e - base);
+        if (e < end) at += (*e == '\r' && e + 1 < end && e[1] == '\n') ? 2 : 1;
+        record = &quick;
+      } else {
+        if (!records.next(data, &at)) break;
+        if (records.blank()) continue;
+        record = &records.fields();
+        count = record->size();
+      }
       ++f.records;
-      const auto& fields = records.fields();
+      const auto& fields = *record;
       if (f.bad != SIZE_MAX) continue;
-      if (fields.size() != header_fields) {
-        fail(std::to_string(fields.size()) + " fields, the header has " +
+      if (count != header_fields) {
+        fail(std::to_string(count) + " fields, the header has " +
              std::to_string(header_fields));
         continue;
       }

@@ -489,5 +489,102 @@ TEST(MonthClose, NextMasterDoesNotDependOnChunking) {
   }
 }
 
+// The next master's fast path (records without a quote, cut at their commas) and its
+// reader path (any other record) give what the reader reads: every field of every record
+// as it was, but the changed ones, which hold the close's values; line ends, blank lines
+// and the rest byte for byte, whatever the record's shape.
+TEST(MonthClose, NextMasterKeepsRecordsOfEveryShape) {
+  std::vector<Employee> rows;
+  for (int n = 1; n <= 48; ++n) {
+    Employee e(n);
+    e.set("pay_cell", std::to_string(1 + n % 7));
+    e.set("basic_pay", std::to_string(std::vector<Money>{44900, 46200, 47600, 49000, 50500, 52000,
+                                                         53600}[size_t(n % 7)]));
+    if (n % 6 == 1) e.set("name", "Quote\"Inside " + std::to_string(n));  // quoted by master_csv
+    if (n % 6 == 2) e.set("name", "Quote, comma " + std::to_string(n));
+    if (n % 5 == 0) e.set("loan_installment", "700").set("loan_balance", "1000");
+    rows.push_back(e);
+  }
+  std::string csv = test::master_csv(rows);
+  // Shapes a writer of CSV may give: a quote inside unquoted text (text, not a quoted
+  // field), a lone CR and a CRLF line end, a blank line, a record that starts with a space.
+  {
+    std::string fixed;
+    size_t from = 0;
+    for (size_t at; (at = csv.find("\"Quote\"\"Inside ", from)) != std::string::npos;) {
+      const size_t closing = csv.find('"', at + 15);
+      fixed += csv.substr(from, at - from) + "Quote\"Inside " + csv.substr(at + 15, closing - at - 15);
+      from = closing + 1;
+    }
+    csv = fixed + csv.substr(from);
+  }
+  ASSERT_EQ(csv.find("\"Quote\"\""), std::string::npos);
+  std::vector<size_t> e;  // the first line ends (e[0]: the header's)
+  for (size_t i = 0; i < csv.size() && e.size() < 12; ++i) {
+    if (csv[i] == '\n') e.push_back(i);
+  }
+  ASSERT_EQ(e.size(), 12u);
+  csv = csv.substr(0, e[2] + 1) + " " + csv.substr(e[2] + 1, e[4] - e[2] - 1) + "\r" +
+        csv.substr(e[4] + 1, e[7] - e[4] - 1) + "\r\n" + csv.substr(e[7] + 1, e[10] - e[7] - 1) +
+        "\n\n" + csv.substr(e[10] + 1, csv.size() - e[10] - 2);  // no line end after the last
+  const auto june = test::run_csv(test::mini_profile_json(), "2026-06", csv);
+  ASSERT_TRUE(june->ok());
+  ASSERT_EQ(june->table.rows, rows.size());
+  MonthClose close;
+  ASSERT_TRUE(close_month(june->table, june->result, &close).ok());
+  ASSERT_GT(close.counts.increments, 25);
+  std::string out;
+  ASSERT_TRUE(write_next_master(csv, "master.csv", close,
+                                [&out](std::string_view bytes) { out.append(bytes); })
+                  .ok());
+  // Record by record: the same fields but the changed ones, then the same line-end bytes.
+  CsvRecordReader in, next;
+  size_t p = 0, q = 0;
+  ASSERT_TRUE(in.next(csv, &p) && next.next(out, &q));
+  const std::vector<std::string_view> header(in.fields().begin(), in.fields().end());
+  std::vector<int> column_of(header.size(), -1);
+  for (size_t j = 0; j < header.size(); ++j) {
+    for (int c = 0; c < kCloseColumnCount; ++c) {
+      if (header[j] == kCloseColumnNames[c]) column_of[j] = c;
+    }
+  }
+  const size_t appended = next.fields().size() - header.size();
+  size_t row = 0, blank = 0;
+  while (p < csv.size()) {
+    const size_t p0 = p, q0 = q;
+    ASSERT_TRUE(in.next(csv, &p));
+    ASSERT_TRUE(next.next(out, &q)) << "record at byte " << p0;
+    if (in.blank()) {
+      ++blank;
+      EXPECT_EQ(out.substr(q0, q - q0), csv.substr(p0, p - p0));
+      continue;
+    }
+    ASSERT_LT(row, close.rows);
+    ASSERT_EQ(next.fields().size(), in.fields().size() + appended) << "row " << row;
+    for (size_t j = 0; j < in.fields().size(); ++j) {
+      const int c = column_of[j];
+      const std::string want = c >= 0 && (close.changed[row] & (1u << c))
+                                   ? std::to_string(close.value(row, c))
+                                   : std::string(in.fields()[j]);
+      EXPECT_EQ(next.fields()[j], want) << "row " << row << ", " << header[j];
+    }
+    // The record's line end (or none) is its own.
+    const std::string_view in_end = std::string_view(csv).substr(p0, p - p0);
+    const std::string_view out_end = std::string_view(out).substr(q0, q - q0);
+    auto ending = [](std::string_view record) -> std::string_view {
+      if (record.size() >= 2 && record.substr(record.size() - 2) == "\r\n") return "\r\n";
+      if (record.back() == '\r' || record.back() == '\n') return record.substr(record.size() - 1);
+      return "";
+    };
+    EXPECT_EQ(ending(out_end), ending(in_end)) << "row " << row;
+    ++row;
+  }
+  EXPECT_EQ(q, out.size());
+  EXPECT_EQ(row, close.rows);
+  EXPECT_EQ(blank, 1u);
+  EXPECT_NE(out.find("Quote\"Inside 1,"), std::string::npos);
+  EXPECT_NE(out.find("\"Quote, comma 2\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vetan
