@@ -489,18 +489,10 @@ Reply Service::list_payments(const Context& c, const Params&, const std::string&
   if (c.who->role != Role::kAdmin && c.who->role != Role::kDdo && c.who->role != Role::kTreasury) {
     return forbidden(c.who->label() + " may not list payment files (a DDO its own, a treasury its DDOs', admin)");
   }
-  std::string ddo = c.param("ddo"), treasury = c.param("treasury");
-  const std::string month = c.param("month"), token = c.param("page_token");
-  if (auto refused = narrow_to_scope(c, "list the payment files of", &ddo, &treasury)) return *refused;
-  size_t page_size;
-  if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return status_reply(s);
-  Month month_value;
-  if (!month.empty() && !parse_month(month, &month_value)) {
-    return error_reply(400, "INVALID_ARGUMENT", "query 'month': '" + month + "' is not YYYY-MM");
-  }
-  if (!token.empty() && (token.size() < 8 || !parse_month(token.substr(0, 7), &month_value) || token[7] != '/')) {
-    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a bill id as returned in next_page_token");
-  }
+  BillPage page;
+  if (auto refused = bill_page_of(c, "list the payment files of", &page)) return *refused;
+  const std::string& ddo = page.ddo, &treasury = page.treasury, &month = page.month, &token = page.token;
+  const size_t page_size = page.size;
   std::shared_lock lock(state_mutex_);  // a reader
   JsonWriter w;
   w.begin_object().key("payments").begin_array();

@@ -1066,23 +1066,31 @@ std::string Service::bill_json(const Bill& b, bool totals) const {
   return w.take();
 }
 
-Reply Service::list_bills(const Context& c, const Params&, const std::string&) {
-  std::string ddo = c.param("ddo"), treasury = c.param("treasury");
-  const std::string month = c.param("month"), state = c.param("state"), token = c.param("page_token");
-  if (auto refused = narrow_to_scope(c, "list bills of", &ddo, &treasury)) return *refused;
-  size_t page_size;
-  if (Status s = page_size_of(c.param("page_size"), &page_size); !s.ok()) return bad_request(s);
-  // Issue 9 §5: a malformed filter or token is a 400 naming it, never an empty list.
-  Month month_value;
-  if (!month.empty() && !parse_month(month, &month_value)) {
-    return error_reply(400, "INVALID_ARGUMENT", "query 'month': '" + month + "' is not YYYY-MM");
+std::optional<Reply> Service::bill_page_of(const Context& c, const std::string& verb, BillPage* page) {
+  page->ddo = c.param("ddo"), page->treasury = c.param("treasury");
+  page->month = c.param("month"), page->token = c.param("page_token");
+  if (auto refused = narrow_to_scope(c, verb, &page->ddo, &page->treasury)) return refused;
+  if (Status s = page_size_of(c.param("page_size"), &page->size); !s.ok()) return bad_request(s);
+  Month month;
+  if (!page->month.empty() && !parse_month(page->month, &month)) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'month': '" + page->month + "' is not YYYY-MM");
   }
+  const std::string& token = page->token;
+  if (!token.empty() && (token.size() < 8 || !parse_month(token.substr(0, 7), &month) || token[7] != '/')) {
+    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a bill id as returned in next_page_token");
+  }
+  return std::nullopt;
+}
+
+Reply Service::list_bills(const Context& c, const Params&, const std::string&) {
+  BillPage page;
+  if (auto refused = bill_page_of(c, "list bills of", &page)) return *refused;
+  const std::string& ddo = page.ddo, &treasury = page.treasury, &month = page.month, &token = page.token;
+  const size_t page_size = page.size;
+  const std::string state = c.param("state");
   BillState state_value;
   if (!state.empty() && !cycle::parse_bill_state(state, &state_value)) {
     return error_reply(400, "INVALID_ARGUMENT", "query 'state': '" + state + "' is not a bill state");
-  }
-  if (!token.empty() && (token.size() < 8 || !parse_month(token.substr(0, 7), &month_value) || token[7] != '/')) {
-    return error_reply(400, "INVALID_ARGUMENT", "query 'page_token' must be a bill id as returned in next_page_token");
   }
   std::shared_lock lock(state_mutex_);  // a reader
   JsonWriter w;

@@ -189,6 +189,15 @@ class Service {
   // ("<who> may not <verb> DDO 'X'"), else nothing.
   static std::optional<Reply> narrow_to_scope(const Context& c, const std::string& verb,
                                               std::string* ddo, std::string* treasury);
+  // A page of a list in bill order (bills, payment files): ?ddo, ?treasury (narrowed to the
+  // caller's scope), ?month, ?page_size and ?page_token (a bill id, as next_page_token gave).
+  struct BillPage {
+    std::string ddo, treasury, month, token;
+    size_t size = 0;
+  };
+  // Reads *page from the query; a malformed month, size or token is a 400 naming it (issue
+  // 9 §5: never an empty list), a filter out of scope a 403.
+  static std::optional<Reply> bill_page_of(const Context& c, const std::string& verb, BillPage* page);
 
   // Routing (router.cc): the route table and its dispatch.
   struct RouteSpec;
