@@ -18,7 +18,6 @@
 #include "api/serve/event_codec.h"
 #include "api/serve/service.h"
 #include "core/close/month_close.h"
-#include "core/cycle/settlement.h"
 
 namespace vetan::serve {
 
@@ -82,13 +81,9 @@ Status Service::apply_month_close(const cycle::MonthCloseEvent& c) {
       return lost("run " + std::to_string(c.run_id) + " cannot be computed again here");
     }
     std::shared_ptr<RunView> v;
-    const RunRecipe& r = recipe->second;
-    if (Status s = compute_view(c.run_id, r.month, *r.base, *r.changes, *profile,
-                                r.recovery_dues, &v);
-        !s.ok()) {
+    if (Status s = recompute_paid_view(c.run_id, recipe->second, *profile, billed_rows(c.run_id), &v); !s.ok()) {
       return lost("run " + std::to_string(c.run_id) + " cannot be computed again here: " + s.message());
     }
-    cycle::restrict_bill_totals(*v->table, v->index, billed_rows(c.run_id), &v->result);
     cycle::MonthCloseEvent again = c;
     MonthClose close;
     std::string next;

@@ -580,14 +580,21 @@ std::shared_ptr<const RunView> Service::view_of_run(int64_t run_id) const {
     if (!profile_version(recipe.profile_version, &profile).ok()) return nullptr;
   }
   std::shared_ptr<RunView> v;
-  if (!compute_view(run_id, recipe.month, *recipe.base, *recipe.changes, *profile,
-                    recipe.recovery_dues, &v)
-           .ok()) {
-    return nullptr;
-  }
-  cycle::restrict_bill_totals(*v->table, v->index, billed, &v->result);
+  if (!recompute_paid_view(run_id, recipe, *profile, billed, &v).ok()) return nullptr;
   keep_view(v);
   return v;
+}
+
+Status Service::recompute_paid_view(int64_t run_id, const RunRecipe& recipe, const Profile& profile,
+                                    const std::vector<uint8_t>& billed, std::shared_ptr<RunView>* view) const {
+  std::shared_ptr<RunView> v;
+  if (Status s = compute_view(run_id, recipe.month, *recipe.base, *recipe.changes, profile, recipe.recovery_dues, &v);
+      !s.ok()) {
+    return s;
+  }
+  cycle::restrict_bill_totals(*v->table, v->index, billed, &v->result);
+  *view = std::move(v);
+  return Status();
 }
 
 std::shared_ptr<const RunView> Service::view(Month month) const {

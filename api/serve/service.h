@@ -460,6 +460,11 @@ class Service {
   Status compute_view(int64_t run_id, Month month, const MasterRecords::Base& base, const MasterRecords::Changes& changes,
                       const Profile& profile, const cycle::RowAmounts& recovery_dues,
                       std::shared_ptr<RunView>* view) const;
+  struct RunRecipe;
+  // A completed run computed again from its recipe, its bill totals restricted to the rows
+  // its bills paid (`billed`, billed_rows()): the view reads and a close's recompute see.
+  Status recompute_paid_view(int64_t run_id, const RunRecipe& recipe, const Profile& profile,
+                             const std::vector<uint8_t>& billed, std::shared_ptr<RunView>* view) const;
   // A bill as replies show it; with `totals`, its columns and budget heads from its run.
   std::string bill_json(const cycle::Bill& bill, bool totals) const;
   std::string run_json(const cycle::Run& run) const;
